@@ -1,0 +1,310 @@
+package ercms
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ercms/ercms/civil"
+)
+
+// ActionInput carries the fields of every action; each action reads the
+// ones it needs and Apply validates them (LIFECYCLE.md "required").
+type ActionInput struct {
+	Question      string      `json:"question,omitempty"`
+	Answer        string      `json:"answer,omitempty"`
+	Comment       string      `json:"comment,omitempty"`
+	Reason        string      `json:"reason,omitempty"`
+	ReasonCode    string      `json:"reason_code,omitempty"` // withdraw: voluntary_departure, absconded, legal_stay, asylum_application, other
+	Reasons       []string    `json:"reasons,omitempty"`     // refusal reason codes; transit grounds
+	Text          string      `json:"text,omitempty"`
+	Justification string      `json:"justification,omitempty"`
+	Tasks         []TaskInput `json:"tasks,omitempty"`
+	TaskID        string      `json:"task_id,omitempty"`
+	Finding       string      `json:"finding,omitempty"`
+	MissionID     string      `json:"mission_id,omitempty"`
+	Mode          string      `json:"mode,omitempty"`
+	Language      string      `json:"language,omitempty"`
+	Place         string      `json:"place,omitempty"`
+	Days          int         `json:"days,omitempty"`
+	FamilyCovered *[]string   `json:"family_covered,omitempty"`
+	Number        string      `json:"number,omitempty"`
+	ValidUntil    *civil.Date `json:"valid_until,omitempty"`
+	NewEnd        *civil.Date `json:"new_end,omitempty"`
+	Date          *civil.Date `json:"date,omitempty"`
+	Transfer      *Transfer   `json:"transfer,omitempty"`
+	Handover      *Handover   `json:"handover,omitempty"`
+	EntryPoint    string      `json:"entry_point,omitempty"`
+	Time          string      `json:"time,omitempty"`
+	Assistance    string      `json:"assistance,omitempty"`
+	Flag          string      `json:"flag,omitempty"`
+	UserID        string      `json:"user_id,omitempty"`
+}
+
+// TaskInput is one verification task to send.
+type TaskInput struct {
+	OrganisationID string `json:"organisation_id"`
+	Question       string `json:"question"`
+}
+
+// Handover is what the border officer records at the crossing point.
+type Handover struct {
+	At        time.Time `json:"at"`
+	Officer   string    `json:"officer"`
+	Persons   int       `json:"persons"`
+	Documents string    `json:"documents,omitempty"`
+}
+
+// Reference lists that are fixed by the agreement texts.
+var (
+	WithdrawReasons = []string{"voluntary_departure", "absconded", "legal_stay", "asylum_application", "other"}
+	TaskFindings    = []string{"confirmed", "not_found", "contradictory"}
+	InterviewModes  = []string{"in_person", "video"}
+	TransitGrounds  = []string{"risk_of_persecution", "prosecution_in_transit_state", "public_health_security_order", "onward_admission_not_assured"}
+	DefaultRefusals = []string{"nationality_not_established", "airside_transit_only", "visa_issued_by_requesting_state", "residence_permit_issued_by_requesting_state", "evidence_false_or_forged", "not_within_time_limit", "identity_not_established", "other"}
+)
+
+// Apply takes action on c for actor a: it checks permission and state
+// (CanAct), validates the input, moves the state, runs the clock effects of
+// LIFECYCLE.md, and appends a timeline event. c is changed in place: the
+// store passes a copy and writes it back only when Apply succeeds. The
+// returned string says what happened, for the audit and the user.
+func Apply(env Env, c *Case, a Actor, action string, in ActionInput) (string, error) {
+	if err := CanAct(a, c, action, env.Today); err != nil {
+		return "", err
+	}
+	from := c.Status
+	next, err := Next(c.Type, c.Status, c.PriorStatus, action, c.Decision, env.FourEyes)
+	if err != nil {
+		return "", err
+	}
+	note, err := effects(env, c, a, action, in, from, next)
+	if err != nil {
+		return "", err
+	}
+	c.Status = next
+	c.Timeline = append(c.Timeline, Event{At: env.Now, Action: action, From: string(from), To: string(next),
+		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: note})
+	return note, nil
+}
+
+func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, next State) (string, error) {
+	var v Validation
+	today := env.Today
+	tr := TransitionFor(c.Type, action)
+	if tr.SetsPrior {
+		c.PriorStatus = from
+	}
+	switch action {
+	case ActSubmit:
+		if err := ValidateApplication(c.Type, c.Procedure, c.Category, &c.Application, true, env.Today); err != nil {
+			return "", err
+		}
+		return c.submit(env)
+	case ActRegister:
+		if c.AssignedTo == "" {
+			c.AssignedTo = a.UserID
+		}
+		return "registered; acknowledgment of receipt sent to the requesting state", nil
+	case ActRequestInfo:
+		v.Require("question", in.Question, "Enter the information you need from the requesting state.")
+		return "information requested from the requesting state; the reply clock keeps running", v.Err()
+	case ActProvideInfo:
+		v.Require("answer", in.Answer, "Enter the information requested.")
+		return "information provided by the requesting state", v.Err()
+	case ActStartVerification:
+		return c.startVerification(env, in)
+	case ActAnswerTask:
+		return c.answerTask(env, a, in)
+	case ActRequestInterview:
+		return c.requestInterview(env, in)
+	case ActExtendReply:
+		return c.extendReply(env, in)
+	case ActApprove, ActRefuse:
+		return c.decide(env, a, action, in, next)
+	case ActSignOff:
+		c.Decision.SignedOffBy = a.UserID
+		return c.finaliseDecision(env)
+	case ActReturnProposal:
+		v.Require("comment", in.Comment, "Say why the proposal goes back.")
+		if err := v.Err(); err != nil {
+			return "", err
+		}
+		c.Decision = nil
+		return "proposal returned to the officer", nil
+	case ActDeemApproved:
+		if !env.Profile.DeemedApproval {
+			return "", Errorf(EConflict, "The agreement profile has no deemed approval.")
+		}
+		rc := c.ReplyClock()
+		if rc == nil || rc.DueOn == nil || !today.After(*rc.DueOn) {
+			return "", Errorf(EConflict, "The reply deadline has not passed.")
+		}
+		due := *rc.DueOn
+		c.stopClock(rc.Kind, "", today, DeadlineMissed)
+		c.Decision = &Decision{Outcome: "deemed_approval", ProposedAt: env.Now, DecidedOn: &today}
+		if _, err := c.startClock(env, ClockTransferWindow, "", today); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("no reply by the reply due date %s: the transfer is deemed approved under the agreement profile", due), nil
+	case ActCorrectDeemedApproval:
+		v.Require("reason", in.Reason, "Say why the deemed approval is corrected.")
+		if err := v.Err(); err != nil {
+			return "", err
+		}
+		return c.correctDeemedApproval(env)
+	case ActRequestTravelDocument:
+		m, err := c.mission(env, in.MissionID, "mission_id")
+		if err != nil {
+			return "", err
+		}
+		t := c.addTask(env, TaskTravelDocument, m.ID, "Issue a travel document", "", "")
+		d, err := c.startClock(env, ClockTravelDocument, "", today)
+		if err != nil {
+			return "", err
+		}
+		t.DueOn = d.DueOn
+		return "travel document requested from the consular mission", nil
+	case ActIssueTravelDocument:
+		return c.issueTravelDocument(env, a, in)
+	case ActAcceptEUTravelDocument:
+		d := c.running(ClockTravelDocument)
+		if !env.Profile.EUTravelDocumentOnLate {
+			return "", Errorf(EConflict, "The agreement profile does not accept the EU standard travel document.")
+		}
+		if d == nil || d.DueOn == nil || !today.After(*d.DueOn) {
+			return "", Errorf(EConflict, "The EU standard travel document is accepted only after the travel-document due date has passed.")
+		}
+		c.stopClock(ClockTravelDocument, "", today, DeadlineMissed)
+		c.closeTasks(TaskTravelDocument, TaskCancelled, today)
+		c.TravelDocument = &TravelDocument{Kind: "eu_standard", IssuedOn: &today}
+		return "the mission missed the travel-document deadline: the EU standard travel document is accepted", nil
+	case ActRenewTravelDocument:
+		if in.ValidUntil == nil {
+			v.Add("valid_until", "Enter the new date of validity.")
+		} else if c.TravelDocument != nil && c.TravelDocument.ValidUntil != nil && !in.ValidUntil.After(*c.TravelDocument.ValidUntil) {
+			v.Add("valid_until", "The new validity must end after the current one.")
+		} else if err := checkValidity(env, *in.ValidUntil); err != nil {
+			v.Add("valid_until", err.Error())
+		}
+		if err := v.Err(); err != nil {
+			return "", err
+		}
+		if c.TravelDocument == nil {
+			return "", Errorf(EConflict, "There is no travel document to renew.")
+		}
+		c.TravelDocument.ValidUntil = in.ValidUntil
+		if in.Number != "" {
+			c.TravelDocument.Number = in.Number
+		}
+		return "travel document renewed until " + in.ValidUntil.String(), nil
+	case ActNotifyTransfer:
+		return c.notifyTransfer(env, in)
+	case ActConfirmTransfer:
+		return "transfer confirmed to the requesting state", nil
+	case ActObjectTransfer, ActPostponeTransfer, ActRecordNoShow, ActRequestConsentWithdrawal, ActMaintainApplication, ActRequestTakeBack:
+		v.Require("reason", in.Reason, "Give the reason.")
+		if err := v.Err(); err != nil {
+			return "", err
+		}
+		if action == ActRequestTakeBack {
+			d := c.running(ClockTakeBack)
+			if d == nil || (d.DueOn != nil && today.After(*d.DueOn)) {
+				return "", Errorf(EConflict, "The take-back window has ended.")
+			}
+		}
+		return strings.ReplaceAll(action, "_", " "), nil
+	case ActRecordHandover:
+		return c.recordHandover(env, in)
+	case ActExtendTransferWindow:
+		d := c.running(ClockTransferWindow)
+		v.Require("justification", in.Justification, "Say which obstacle prevents the transfer.")
+		if in.NewEnd == nil {
+			v.Add("new_end", "Enter the new end of the transfer window.")
+		} else if d != nil && d.DueOn != nil && !in.NewEnd.After(*d.DueOn) {
+			v.Add("new_end", "The new end must be after the current end "+d.DueOn.String()+".")
+		}
+		if err := v.Err(); err != nil {
+			return "", err
+		}
+		if d == nil {
+			return "", Errorf(EConflict, "The transfer window is not running.")
+		}
+		d.ExtendedTo = in.NewEnd
+		if err := d.compute(env.Calendars); err != nil {
+			return "", err
+		}
+		return "transfer window extended to " + in.NewEnd.String() + "; the requesting state is told", nil
+	case ActExpire:
+		d := c.running(ClockTransferWindow)
+		if d == nil || d.DueOn == nil || !today.After(*d.DueOn) {
+			return "", Errorf(EConflict, "The transfer window has not passed.")
+		}
+		c.stopClock(ClockTransferWindow, "", today, DeadlineMissed)
+		c.stopAllClocks(today)
+		return fmt.Sprintf("the transfer window ended on %s without a transfer: the approval expired", d.DueOn), nil
+	case ActWithdraw:
+		if !slices.Contains(WithdrawReasons, in.ReasonCode) {
+			v.Add("reason_code", "Choose why the application is withdrawn.")
+		}
+		if in.ReasonCode == "other" {
+			v.Require("reason", in.Reason, "Describe the reason.")
+		}
+		if err := v.Err(); err != nil {
+			return "", err
+		}
+		c.stopAllClocks(today)
+		c.closeAllTasks(today)
+		return "withdrawn by the requesting state: " + in.ReasonCode, nil
+	case ActClose:
+		if a.Role == RoleSystem {
+			d := c.running(ClockCloseAfterHandover)
+			if d == nil || d.DueOn == nil || !today.After(*d.DueOn) {
+				return "", Errorf(EConflict, "The case closes automatically only 30 days after the handover.")
+			}
+		}
+		c.stopClock(ClockCloseAfterHandover, "", today, DeadlineMet)
+		return "case closed; the take-back window keeps running", nil
+	case ActRecordTakeBack:
+		if in.Date == nil {
+			v.Add("date", "Enter the date the person was taken back.")
+		}
+		if err := v.Err(); err != nil {
+			return "", err
+		}
+		c.stopAllClocks(today)
+		return "person taken back on " + in.Date.String(), nil
+	case ActClearFlag:
+		return c.clearFlag(env, a, in)
+	case ActApproveTransit:
+		v.Require("entry_point", in.EntryPoint, "Enter the entry point.")
+		v.Require("time", in.Time, "Enter the time of transit.")
+		if err := v.Err(); err != nil {
+			return "", err
+		}
+		c.stopClock(ClockTransitReply, "", today, DeadlineMet)
+		return "transit approved", nil
+	case ActRefuseTransit, ActRevokeTransit:
+		if len(in.Reasons) == 0 {
+			v.Add("reasons", "Choose at least one ground.")
+		}
+		for _, r := range in.Reasons {
+			if !slices.Contains(TransitGrounds, r) {
+				v.Add("reasons", fmt.Sprintf("%q is not a listed ground.", r))
+			}
+		}
+		if err := v.Err(); err != nil {
+			return "", err
+		}
+		c.stopClock(ClockTransitReply, "", today, DeadlineMet)
+		if action == ActRevokeTransit {
+			return "transit revoked: the requesting state must take the person back", nil
+		}
+		return "transit refused", nil
+	case ActRecordTransit:
+		v.Require("time", in.Time, "Enter the time of transit.")
+		return "transit executed", v.Err()
+	}
+	return "", Errorf(EInternal, "action %q has no effects defined", action)
+}

@@ -1,0 +1,219 @@
+package ercms
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ercms/ercms/civil"
+)
+
+// NewCase is what a requesting officer sends to create a case (a draft).
+type NewCase struct {
+	Type                CaseType  `json:"type"`
+	RequestingReference string    `json:"requesting_reference"`
+	Procedure           Procedure `json:"procedure,omitempty"`
+	Category            Category  `json:"category,omitempty"`
+	NoApplication       bool      `json:"no_application,omitempty"`
+	PreviousCaseID      string    `json:"previous_case_id,omitempty"`
+	// Flags raises safeguard flags the requesting state knows of (asylum_pending, legal_stay, …).
+	Flags []string `json:"flags,omitempty"`
+	Application
+}
+
+// EvidenceType is one entry of the evidence catalogue (DOMAIN.md §4).
+type EvidenceType struct {
+	Code     string
+	Strength Strength
+	// For says what the item proves: "nationality" or "third_country" (visa, stay, entry).
+	For string
+}
+
+// EvidenceCatalogue lists the evidence types of the agreement's annexes.
+// False or forged documents never count and have no entry.
+var EvidenceCatalogue = []EvidenceType{
+	{"national_passport", StrengthProof, "nationality"},
+	{"diplomatic_passport", StrengthProof, "nationality"},
+	{"service_passport", StrengthProof, "nationality"},
+	{"emergency_passport", StrengthProof, "nationality"},
+	{"child_passport", StrengthProof, "nationality"},
+	{"national_id_card", StrengthProof, "nationality"},
+	{"temporary_id_card", StrengthProof, "nationality"},
+	{"military_id", StrengthProof, "nationality"},
+	{"seamans_book", StrengthProof, "nationality"},
+	{"citizenship_certificate", StrengthProof, "nationality"},
+	{"document_copy", StrengthPrimaFacie, "nationality"},
+	{"expired_document", StrengthPrimaFacie, "nationality"},
+	{"driving_licence", StrengthPrimaFacie, "nationality"},
+	{"birth_certificate", StrengthPrimaFacie, "nationality"},
+	{"service_id", StrengthPrimaFacie, "nationality"},
+	{"witness_statement", StrengthPrimaFacie, "nationality"},
+	{"own_statement", StrengthPrimaFacie, "nationality"},
+	{"language_test", StrengthPrimaFacie, "nationality"},
+	{"fingerprint_match", StrengthPrimaFacie, "nationality"},
+	{"other_official_document", StrengthPrimaFacie, "nationality"},
+	{"visa", StrengthProof, "third_country"},
+	{"residence_permit", StrengthProof, "third_country"},
+	{"entry_exit_stamp", StrengthProof, "third_country"},
+	{"hotel_bill", StrengthPrimaFacie, "third_country"},
+	{"travel_ticket", StrengthPrimaFacie, "third_country"},
+	{"passenger_list", StrengthPrimaFacie, "third_country"},
+	{"medical_appointment_card", StrengthPrimaFacie, "third_country"},
+	{"credit_card_receipt", StrengthPrimaFacie, "third_country"},
+	{"rental_contract", StrengthPrimaFacie, "third_country"},
+	{"official_statement", StrengthPrimaFacie, "third_country"},
+}
+
+// LookupEvidenceType returns the catalogue entry for code.
+func LookupEvidenceType(code string) (EvidenceType, bool) {
+	i := slices.IndexFunc(EvidenceCatalogue, func(e EvidenceType) bool { return e.Code == code })
+	if i < 0 {
+		return EvidenceType{}, false
+	}
+	return EvidenceCatalogue[i], true
+}
+
+// Prepare validates a new case for creation, assigns ids to family members
+// and evidence, and sets evidence strength from the catalogue.
+func (n *NewCase) Prepare(newID func() string, today civil.Date) error {
+	var v Validation
+	switch n.Type {
+	case TypeReadmission:
+		if !slices.Contains([]Procedure{ProcedureNormal, ProcedureAccelerated}, n.Procedure) {
+			v.Add("procedure", "Choose the normal or the accelerated procedure.")
+		}
+		if !slices.Contains([]Category{CategoryOwnNational, CategoryThirdCountryNational, CategoryStateless}, n.Category) {
+			v.Add("category", "Choose whether the person is an own national, a third-country national or stateless.")
+		}
+	case TypeTransit:
+		if n.Procedure != "" || n.Category != "" {
+			v.Add("procedure", "Procedure and category do not apply to transit requests.")
+		}
+	default:
+		v.Add("type", "Choose readmission or transit.")
+	}
+	v.Require("requesting_reference", n.RequestingReference, "Enter your authority's own file number.")
+	if len(n.RequestingReference) > 64 {
+		v.Add("requesting_reference", "Use at most 64 characters.")
+	}
+	for i, f := range n.Flags {
+		if !slices.Contains(SafeguardFlags, f) {
+			v.Add(fmt.Sprintf("flags[%d]", i), fmt.Sprintf("Choose one of: %s.", strings.Join(SafeguardFlags, ", ")))
+		}
+	}
+	validateApplication(&v, n.Type, n.Procedure, n.Category, &n.Application, false, today)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	for i := range n.Family {
+		n.Family[i].ID = newID()
+	}
+	for i := range n.Evidence {
+		n.Evidence[i].ID = newID()
+		et, _ := LookupEvidenceType(n.Evidence[i].Type)
+		n.Evidence[i].Strength = et.Strength
+	}
+	return nil
+}
+
+// ValidateApplication checks an application; complete requires everything a
+// submission needs (DOMAIN.md §3), otherwise only what a draft needs.
+func ValidateApplication(t CaseType, p Procedure, c Category, app *Application, complete bool, today civil.Date) error {
+	var v Validation
+	validateApplication(&v, t, p, c, app, complete, today)
+	return v.Err()
+}
+
+func validateApplication(v *Validation, t CaseType, p Procedure, c Category, app *Application, complete bool, today civil.Date) {
+	per := app.Person
+	v.Require("person.surname", per.Surname, "Enter the surname as written in Latin letters.")
+	if complete {
+		v.Require("person.given_names", per.GivenNames, "Enter the given names, or \"-\" if the person has none.")
+		if per.DateOfBirth.IsZero() {
+			v.Add("person.date_of_birth", "Enter the date of birth, or only the year if the day and month are unknown.")
+		}
+	}
+	if !per.DateOfBirth.IsZero() && per.DateOfBirth.Earliest().After(today) {
+		v.Add("person.date_of_birth", "The date of birth cannot be in the future.")
+	}
+	if per.Sex != "" && !slices.Contains([]string{"F", "M", "X"}, per.Sex) {
+		v.Add("person.sex", "Use F, M or X.")
+	}
+	for i, f := range app.Family {
+		key := fmt.Sprintf("family[%d]", i)
+		if !slices.Contains([]string{"spouse", "child"}, f.Relationship) {
+			v.Add(key+".relationship", "Choose spouse or child.")
+		}
+		v.Require(key+".surname", f.Surname, "Enter the family member's surname.")
+		if !f.DateOfBirth.IsZero() && f.DateOfBirth.Earliest().After(today) {
+			v.Add(key+".date_of_birth", "The date of birth cannot be in the future.")
+		}
+	}
+	for i, e := range app.Evidence {
+		key := fmt.Sprintf("evidence[%d]", i)
+		if _, ok := LookupEvidenceType(e.Type); !ok {
+			v.Add(key+".type", "Choose a type from the evidence catalogue.")
+		}
+		if e.IssuedOn != nil && e.IssuedOn.After(today) {
+			v.Add(key+".issued_on", "The issue date cannot be in the future.")
+		}
+	}
+	for _, d := range []struct {
+		field string
+		date  *civil.Date
+	}{{"apprehended_on", app.ApprehendedOn}, {"facts_known_on", app.FactsKnownOn}} {
+		if d.date != nil && d.date.After(today) {
+			v.Add(d.field, "The date cannot be in the future.")
+		}
+	}
+	switch t {
+	case TypeTransit:
+		tr := app.Transit
+		if tr == nil {
+			v.Add("transit", "Enter the transit details.")
+			return
+		}
+		v.Require("transit.itinerary", tr.Itinerary, "Enter the itinerary (flights and times).")
+		v.Require("transit.final_destination", tr.FinalDestination, "Enter the country of final destination.")
+		v.Require("transit.entry_point", tr.EntryPoint, "Enter the entry point.")
+		if tr.TransitOn.IsZero() {
+			v.Add("transit.transit_on", "Enter the date of transit.")
+		}
+		if tr.Escorts < 0 {
+			v.Add("transit.escorts", "The number of escorts cannot be negative.")
+		}
+	case TypeReadmission:
+		if app.Transit != nil {
+			v.Add("transit", "Transit details belong to transit requests.")
+		}
+		if complete {
+			if len(app.Evidence) == 0 && !app.InterviewRequested {
+				v.Add("evidence", "Add at least one evidence item, or request a consular interview.")
+			}
+			if p == ProcedureAccelerated && app.ApprehendedOn == nil {
+				v.Add("apprehended_on", "Enter the date the person was apprehended (accelerated procedure).")
+			}
+		}
+	}
+}
+
+// NewCaseFrom builds the draft case for n, created by actor a at now.
+func NewCaseFrom(n NewCase, a Actor, id, reference, requestedState, profileID string, profileVersion int, now time.Time) *Case {
+	c := &Case{
+		ID: id, Reference: reference, Type: n.Type, Status: StateDraft, Version: 1,
+		ProfileID: profileID, ProfileVersion: profileVersion, RequestedState: requestedState,
+		RequestingState: a.Org.State, RequestingOrgID: a.Org.ID, RequestingReference: n.RequestingReference,
+		Procedure: n.Procedure, Category: n.Category, NoApplication: n.NoApplication,
+		Application: n.Application, AssignedTo: "", Deadlines: []Deadline{}, CreatedAt: now, UpdatedAt: now,
+	}
+	if n.PreviousCaseID != "" {
+		prev := n.PreviousCaseID
+		c.PreviousCaseID = &prev
+	}
+	for _, f := range n.Flags {
+		c.Flags = append(c.Flags, Flag{Code: f, RaisedAt: now, Note: "raised by the requesting state"})
+	}
+	c.Timeline = []Event{{At: now, Action: ActCreate, To: string(StateDraft), ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID}}
+	return c
+}

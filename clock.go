@@ -1,0 +1,195 @@
+package ercms
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/deadline"
+)
+
+// Env is what Apply needs from outside the case: the time, the agreement
+// profile the case keeps, the holiday calendars, and look-ups of reference
+// data. The store builds it inside the transaction.
+type Env struct {
+	Now       time.Time
+	Today     civil.Date // the requested state's civil date at Now
+	Profile   *deadline.Profile
+	Calendars *deadline.Calendars
+	FourEyes  bool
+	NewID     func() string
+	// Org returns an organisation by id.
+	Org func(id string) (Organisation, bool)
+	// User returns a user by id (assignments).
+	User func(id string) (User, bool)
+	// RefusalReasons lists the codes of the refusal-reason reference list.
+	RefusalReasons []string
+}
+
+// startClock adds a running clock of the profile rule `kind`, counted from `from`.
+func (c *Case) startClock(env Env, kind, taskID string, from civil.Date) (*Deadline, error) {
+	s, err := env.Profile.Setting(kind, c.RequestingState)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", env.Profile.ID, err)
+	}
+	d := Deadline{Kind: kind, TaskID: taskID, Rule: s.Rule, From: from, Status: DeadlineRunning, Binding: s.Binding}
+	if err := d.compute(env.Calendars); err != nil {
+		return nil, err
+	}
+	c.Deadlines = append(c.Deadlines, d)
+	c.noteDeadlineWarnings()
+	return &c.Deadlines[len(c.Deadlines)-1], nil
+}
+
+// compute sets DueOn, Basis and the data flags of d from its rule, start and extension.
+func (d *Deadline) compute(cals *deadline.Calendars) error {
+	r, err := deadline.Compute(d.Rule, d.From, cals)
+	if err != nil {
+		return err
+	}
+	d.Basis, d.BeyondData, d.Provisional = r.Basis, r.BeyondData, r.Provisional
+	d.DueOn = nil
+	switch {
+	case d.ExtendedTo != nil:
+		due := *d.ExtendedTo
+		d.DueOn = &due
+		d.Basis += fmt.Sprintf("; extended to %s", due)
+	case r.BeyondData:
+		d.Basis += "; the due date lies beyond the holiday data and is not guessed"
+	default:
+		due := r.Due.AddDays(d.ExtendedDays)
+		d.DueOn = &due
+		if d.ExtendedDays > 0 {
+			d.Basis += fmt.Sprintf("; extended by %d calendar days", d.ExtendedDays)
+		}
+	}
+	return nil
+}
+
+// stopClock ends the running clock of kind (and task): met when the act came
+// in time, missed when after the due date, stopped when it no longer applies.
+func (c *Case) stopClock(kind, taskID string, today civil.Date, status DeadlineStatus) {
+	for i := range c.Deadlines {
+		d := &c.Deadlines[i]
+		if d.Kind != kind || d.TaskID != taskID || d.Status != DeadlineRunning {
+			continue
+		}
+		if status == DeadlineMet && d.DueOn != nil && today.After(*d.DueOn) {
+			status = DeadlineMissed
+		}
+		d.Status = status
+		t := today
+		d.MetOn = &t
+	}
+}
+
+// stopAllClocks stops every running clock except the kinds listed.
+func (c *Case) stopAllClocks(today civil.Date, except ...string) {
+	for i := range c.Deadlines {
+		d := &c.Deadlines[i]
+		if d.Status != DeadlineRunning || slices.Contains(except, d.Kind) {
+			continue
+		}
+		d.Status = DeadlineStopped
+		t := today
+		d.MetOn = &t
+	}
+}
+
+// running returns the running clock of kind (not a task's), or nil.
+func (c *Case) running(kind string) *Deadline {
+	for i := range c.Deadlines {
+		if c.Deadlines[i].Kind == kind && c.Deadlines[i].TaskID == "" && c.Deadlines[i].Status == DeadlineRunning {
+			return &c.Deadlines[i]
+		}
+	}
+	return nil
+}
+
+// ReplyClock returns the running reply clock (normal or accelerated), or nil.
+func (c *Case) ReplyClock() *Deadline {
+	if d := c.running(ClockReply); d != nil {
+		return d
+	}
+	if d := c.running(ClockReplyAccelerated); d != nil {
+		return d
+	}
+	return c.running(ClockTransitReply)
+}
+
+// Clock kinds: the rule kinds of the agreement profile that cases run.
+const (
+	ClockReply              = "reply"
+	ClockReplyAccelerated   = "reply_accelerated"
+	ClockVerificationTask   = "verification_task"
+	ClockInterview          = "interview"
+	ClockInterviewNoMission = "interview_no_mission"
+	ClockTravelDocument     = "travel_document"
+	ClockTransferWindow     = "transfer_window"
+	ClockTakeBack           = "take_back"
+	ClockCloseAfterHandover = "close_after_handover"
+	ClockTransitReply       = "transit_reply"
+)
+
+// Recompute recomputes every running clock on new holiday data and returns a
+// line per due date that moved (empty when nothing changed).
+func (c *Case) Recompute(cals *deadline.Calendars) ([]string, error) {
+	var changes []string
+	for i := range c.Deadlines {
+		d := &c.Deadlines[i]
+		if d.Status != DeadlineRunning {
+			continue
+		}
+		before := ""
+		if d.DueOn != nil {
+			before = d.DueOn.String()
+		}
+		if err := d.compute(cals); err != nil {
+			return nil, err
+		}
+		after := ""
+		if d.DueOn != nil {
+			after = d.DueOn.String()
+		}
+		if before != after {
+			changes = append(changes, fmt.Sprintf("%s due date moved from %s to %s after a change of holiday data", d.Kind, orNone(before), orNone(after)))
+		}
+	}
+	c.noteDeadlineWarnings()
+	return changes, nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(not computable)"
+	}
+	return s
+}
+
+// noteDeadlineWarnings keeps the beyond-data and provisional warnings in step with the running clocks.
+func (c *Case) noteDeadlineWarnings() {
+	var beyond, prov bool
+	for _, d := range c.Deadlines {
+		if d.Status == DeadlineRunning {
+			beyond = beyond || d.BeyondData
+			prov = prov || d.Provisional
+		}
+	}
+	c.setWarning(WarnBeyondData, beyond)
+	c.setWarning(WarnProvisional, prov)
+}
+
+func (c *Case) setWarning(w string, on bool) {
+	if on {
+		c.warn(w)
+		return
+	}
+	out := c.Warnings[:0]
+	for _, x := range c.Warnings {
+		if x != w {
+			out = append(out, x)
+		}
+	}
+	c.Warnings = out
+}

@@ -1,0 +1,279 @@
+package ercms
+
+import "slices"
+
+// State is the status of a case: the `status` value of the API.
+type State string
+
+// Readmission states (LIFECYCLE.md).
+const (
+	StateDraft                      State = "draft"
+	StateSubmitted                  State = "submitted"
+	StateRegistered                 State = "registered"
+	StateInfoRequested              State = "info_requested"
+	StateUnderVerification          State = "under_verification"
+	StatePendingSignOff             State = "pending_sign_off"
+	StateApproved                   State = "approved"
+	StateRefused                    State = "refused"
+	StateDeemedApproved             State = "deemed_approved"
+	StateTravelDocumentRequested    State = "travel_document_requested"
+	StateTravelDocumentIssued       State = "travel_document_issued"
+	StateTransferNotified           State = "transfer_notified"
+	StateTransferConfirmed          State = "transfer_confirmed"
+	StateTransferObjected           State = "transfer_objected"
+	StateTransferPostponed          State = "transfer_postponed"
+	StateTransferred                State = "transferred"
+	StateClosed                     State = "closed"
+	StateExpired                    State = "expired"
+	StateConsentWithdrawalRequested State = "consent_withdrawal_requested"
+	StateWithdrawn                  State = "withdrawn"
+	StateTakeBackRequested          State = "take_back_requested"
+	StateTakenBack                  State = "taken_back"
+)
+
+// Transit states.
+const (
+	StateTransitRequested State = "transit_requested"
+	StateTransitApproved  State = "transit_approved"
+	StateTransitRefused   State = "transit_refused"
+	StateTransitRevoked   State = "transit_revoked"
+	StateTransitExecuted  State = "transit_executed"
+)
+
+// Action names: the {action} of POST /api/v1/cases/{id}/actions/{action}.
+const (
+	ActCreate                   = "create"
+	ActSubmit                   = "submit"
+	ActRegister                 = "register"
+	ActRequestInfo              = "request_info"
+	ActProvideInfo              = "provide_info"
+	ActStartVerification        = "start_verification"
+	ActAnswerTask               = "answer_task"
+	ActRequestInterview         = "request_interview"
+	ActExtendReply              = "extend_reply"
+	ActApprove                  = "approve"
+	ActRefuse                   = "refuse"
+	ActSignOff                  = "sign_off"
+	ActReturnProposal           = "return_proposal"
+	ActDeemApproved             = "deem_approved"
+	ActCorrectDeemedApproval    = "correct_deemed_approval"
+	ActRequestTravelDocument    = "request_travel_document"
+	ActIssueTravelDocument      = "issue_travel_document"
+	ActAcceptEUTravelDocument   = "accept_eu_travel_document"
+	ActRenewTravelDocument      = "renew_travel_document"
+	ActNotifyTransfer           = "notify_transfer"
+	ActConfirmTransfer          = "confirm_transfer"
+	ActObjectTransfer           = "object_transfer"
+	ActPostponeTransfer         = "postpone_transfer"
+	ActRecordNoShow             = "record_no_show"
+	ActRecordHandover           = "record_handover"
+	ActExtendTransferWindow     = "extend_transfer_window"
+	ActExpire                   = "expire"
+	ActRequestConsentWithdrawal = "request_consent_withdrawal"
+	ActMaintainApplication      = "maintain_application"
+	ActWithdraw                 = "withdraw"
+	ActClose                    = "close"
+	ActRequestTakeBack          = "request_take_back"
+	ActRecordTakeBack           = "record_take_back"
+	ActClearFlag                = "clear_flag"
+	ActApproveTransit           = "approve_transit"
+	ActRefuseTransit            = "refuse_transit"
+	ActRevokeTransit            = "revoke_transit"
+	ActRecordTransit            = "record_transit"
+)
+
+// Target says where a transition leads when it is not one fixed state.
+type Target int
+
+// Targets.
+const (
+	ToState    Target = iota // Transition.To
+	ToSame                   // the state stays (request_interview, extend_reply, …)
+	ToPrior                  // the state before the request or proposal (provide_info, return_proposal, …)
+	ToProposal               // approved or refused as proposed (sign_off)
+)
+
+// Transition is one row of the lifecycle table.
+type Transition struct {
+	Type   CaseType
+	Action string
+	From   []State
+	To     State
+	Target Target
+	By     []Role
+	// SetsPrior says the transition remembers the current state so that a
+	// later ToPrior transition can return to it.
+	SetsPrior bool
+	// Required names the input fields the action needs (documentation and the HTML forms).
+	Required []string
+}
+
+var (
+	requesting = []Role{RoleRequestingOfficer, RoleRequestingSupervisor}
+	ca         = []Role{RoleCAOfficer, RoleCASupervisor}
+	caSup      = []Role{RoleCASupervisor}
+	system     = []Role{RoleSystem}
+)
+
+// states in which the reply clock may run.
+var replyStates = []State{StateSubmitted, StateRegistered, StateInfoRequested, StateUnderVerification, StatePendingSignOff}
+
+// states in which the transfer window runs.
+var windowStates = []State{StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued,
+	StateTransferNotified, StateTransferConfirmed, StateTransferObjected, StateTransferPostponed, StateConsentWithdrawalRequested}
+
+// states before transfer that are not terminal: the requesting state may withdraw.
+var withdrawable = []State{StateDraft, StateSubmitted, StateRegistered, StateInfoRequested, StateUnderVerification,
+	StatePendingSignOff, StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued,
+	StateTransferNotified, StateTransferConfirmed, StateTransferObjected, StateTransferPostponed, StateConsentWithdrawalRequested}
+
+// Lifecycle is the transition table of both case types: the contract of LIFECYCLE.md.
+var Lifecycle = []Transition{
+	// Readmission.
+	{Type: TypeReadmission, Action: ActSubmit, From: []State{StateDraft}, To: StateSubmitted, By: requesting},
+	{Type: TypeReadmission, Action: ActRegister, From: []State{StateSubmitted}, To: StateRegistered, By: ca},
+	{Type: TypeReadmission, Action: ActRequestInfo, From: []State{StateSubmitted, StateRegistered, StateUnderVerification}, To: StateInfoRequested, By: ca, SetsPrior: true, Required: []string{"question"}},
+	{Type: TypeReadmission, Action: ActProvideInfo, From: []State{StateInfoRequested}, Target: ToPrior, By: requesting, Required: []string{"answer"}},
+	{Type: TypeReadmission, Action: ActStartVerification, From: []State{StateRegistered}, To: StateUnderVerification, By: ca, Required: []string{"tasks"}},
+	{Type: TypeReadmission, Action: ActAnswerTask, From: []State{StateRegistered, StateInfoRequested, StateUnderVerification, StatePendingSignOff, StateApproved, StateDeemedApproved, StateTravelDocumentRequested}, Target: ToSame, By: []Role{RoleAgencyOfficer, RoleConsularOfficer}, Required: []string{"task_id", "finding"}},
+	{Type: TypeReadmission, Action: ActRequestInterview, From: []State{StateRegistered, StateUnderVerification}, Target: ToSame, By: append(slices.Clone(requesting), ca...), Required: []string{"mission_id", "mode", "language"}},
+	{Type: TypeReadmission, Action: ActExtendReply, From: replyStates, Target: ToSame, By: caSup, Required: []string{"justification", "days"}},
+	{Type: TypeReadmission, Action: ActApprove, From: []State{StateRegistered, StateUnderVerification}, To: StateApproved, By: ca, SetsPrior: true, Required: []string{"family_covered"}},
+	{Type: TypeReadmission, Action: ActRefuse, From: []State{StateRegistered, StateUnderVerification}, To: StateRefused, By: ca, SetsPrior: true, Required: []string{"reasons", "text"}},
+	{Type: TypeReadmission, Action: ActSignOff, From: []State{StatePendingSignOff}, Target: ToProposal, By: caSup},
+	{Type: TypeReadmission, Action: ActReturnProposal, From: []State{StatePendingSignOff}, Target: ToPrior, By: caSup, Required: []string{"comment"}},
+	{Type: TypeReadmission, Action: ActDeemApproved, From: replyStates, To: StateDeemedApproved, By: system, SetsPrior: true},
+	{Type: TypeReadmission, Action: ActCorrectDeemedApproval, From: []State{StateDeemedApproved}, Target: ToPrior, By: caSup, Required: []string{"reason"}},
+	{Type: TypeReadmission, Action: ActRequestTravelDocument, From: []State{StateApproved, StateDeemedApproved}, To: StateTravelDocumentRequested, By: requesting, Required: []string{"mission_id"}},
+	{Type: TypeReadmission, Action: ActIssueTravelDocument, From: []State{StateTravelDocumentRequested}, To: StateTravelDocumentIssued, By: []Role{RoleConsularOfficer}, Required: []string{"number", "valid_until"}},
+	{Type: TypeReadmission, Action: ActAcceptEUTravelDocument, From: []State{StateTravelDocumentRequested}, To: StateTravelDocumentIssued, By: append(slices.Clone(requesting), RoleSystem)},
+	{Type: TypeReadmission, Action: ActRenewTravelDocument, From: []State{StateTravelDocumentIssued, StateTransferPostponed}, To: StateTravelDocumentIssued, By: []Role{RoleConsularOfficer}, Required: []string{"valid_until"}},
+	{Type: TypeReadmission, Action: ActNotifyTransfer, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentIssued, StateTransferObjected, StateTransferPostponed}, To: StateTransferNotified, By: requesting, Required: []string{"transfer.date", "transfer.crossing_point", "transfer.escorts"}},
+	{Type: TypeReadmission, Action: ActConfirmTransfer, From: []State{StateTransferNotified}, To: StateTransferConfirmed, By: ca},
+	{Type: TypeReadmission, Action: ActObjectTransfer, From: []State{StateTransferNotified}, To: StateTransferObjected, By: ca, Required: []string{"reason"}},
+	{Type: TypeReadmission, Action: ActPostponeTransfer, From: []State{StateTransferNotified, StateTransferConfirmed}, To: StateTransferPostponed, By: requesting, Required: []string{"reason"}},
+	{Type: TypeReadmission, Action: ActRecordNoShow, From: []State{StateTransferConfirmed}, To: StateTransferPostponed, By: []Role{RoleBorderOfficer}, Required: []string{"reason"}},
+	{Type: TypeReadmission, Action: ActRecordHandover, From: []State{StateTransferConfirmed}, To: StateTransferred, By: []Role{RoleBorderOfficer}, Required: []string{"handover.at", "handover.officer", "handover.persons"}},
+	{Type: TypeReadmission, Action: ActExtendTransferWindow, From: windowStates, Target: ToSame, By: caSup, Required: []string{"justification", "new_end"}},
+	{Type: TypeReadmission, Action: ActExpire, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued, StateTransferObjected, StateTransferPostponed}, To: StateExpired, By: system},
+	{Type: TypeReadmission, Action: ActRequestConsentWithdrawal, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued, StateTransferNotified, StateTransferConfirmed, StateTransferPostponed}, To: StateConsentWithdrawalRequested, By: ca, SetsPrior: true, Required: []string{"reason"}},
+	{Type: TypeReadmission, Action: ActMaintainApplication, From: []State{StateConsentWithdrawalRequested}, Target: ToPrior, By: requesting, Required: []string{"reason"}},
+	{Type: TypeReadmission, Action: ActWithdraw, From: withdrawable, To: StateWithdrawn, By: requesting, Required: []string{"reason"}},
+	{Type: TypeReadmission, Action: ActClose, From: []State{StateTransferred}, To: StateClosed, By: append(slices.Clone(ca), RoleSystem)},
+	{Type: TypeReadmission, Action: ActRequestTakeBack, From: []State{StateTransferred, StateClosed}, To: StateTakeBackRequested, By: ca, Required: []string{"reason"}},
+	{Type: TypeReadmission, Action: ActRecordTakeBack, From: []State{StateTakeBackRequested}, To: StateTakenBack, By: append(slices.Clone(requesting), RoleBorderOfficer), Required: []string{"date"}},
+	{Type: TypeReadmission, Action: ActClearFlag, From: withdrawable, Target: ToSame, By: caSup, Required: []string{"flag", "reason"}},
+	// Transit.
+	{Type: TypeTransit, Action: ActSubmit, From: []State{StateDraft}, To: StateTransitRequested, By: requesting},
+	{Type: TypeTransit, Action: ActApproveTransit, From: []State{StateTransitRequested}, To: StateTransitApproved, By: ca, Required: []string{"entry_point", "time"}},
+	{Type: TypeTransit, Action: ActRefuseTransit, From: []State{StateTransitRequested}, To: StateTransitRefused, By: ca, Required: []string{"reasons"}},
+	{Type: TypeTransit, Action: ActRevokeTransit, From: []State{StateTransitApproved}, To: StateTransitRevoked, By: ca, Required: []string{"reasons"}},
+	{Type: TypeTransit, Action: ActRecordTransit, From: []State{StateTransitApproved}, To: StateTransitExecuted, By: []Role{RoleBorderOfficer}, Required: []string{"time"}},
+	{Type: TypeTransit, Action: ActWithdraw, From: []State{StateDraft, StateTransitRequested, StateTransitApproved}, To: StateWithdrawn, By: requesting, Required: []string{"reason"}},
+}
+
+// ReadmissionStates and TransitStates list every state of each case type.
+var (
+	ReadmissionStates = []State{StateDraft, StateSubmitted, StateRegistered, StateInfoRequested, StateUnderVerification,
+		StatePendingSignOff, StateApproved, StateRefused, StateDeemedApproved, StateTravelDocumentRequested,
+		StateTravelDocumentIssued, StateTransferNotified, StateTransferConfirmed, StateTransferObjected,
+		StateTransferPostponed, StateTransferred, StateClosed, StateExpired, StateConsentWithdrawalRequested,
+		StateWithdrawn, StateTakeBackRequested, StateTakenBack}
+	TransitStates = []State{StateDraft, StateTransitRequested, StateTransitApproved, StateTransitRefused,
+		StateTransitRevoked, StateTransitExecuted, StateWithdrawn}
+)
+
+// TransitionFor returns the row for an action on a case type, or nil when the
+// action does not exist for that type.
+func TransitionFor(t CaseType, action string) *Transition {
+	for i := range Lifecycle {
+		if Lifecycle[i].Type == t && Lifecycle[i].Action == action {
+			return &Lifecycle[i]
+		}
+	}
+	return nil
+}
+
+// Actions returns the action names of a case type in table order.
+func Actions(t CaseType) []string {
+	var out []string
+	for _, tr := range Lifecycle {
+		if tr.Type == t {
+			out = append(out, tr.Action)
+		}
+	}
+	return out
+}
+
+// Terminal reports whether no further action leads out of s (closed counts as
+// terminal only once its take-back window has ended, which the caller checks).
+func Terminal(s State) bool {
+	switch s {
+	case StateRefused, StateWithdrawn, StateExpired, StateTakenBack,
+		StateTransitRefused, StateTransitRevoked, StateTransitExecuted:
+		return true
+	}
+	return false
+}
+
+// Next returns the state a case in state `from` (with prior state `prior`
+// and, for sign-off, the proposed outcome) reaches by action, or an EConflict
+// error when the action is not allowed in that state. fourEyes sends approve
+// and refuse to pending_sign_off.
+func Next(t CaseType, from, prior State, action string, proposal *Decision, fourEyes bool) (State, error) {
+	tr := TransitionFor(t, action)
+	if tr == nil {
+		return "", Errorf(ENotFound, "There is no action %q for a %s case.", action, t)
+	}
+	if !slices.Contains(tr.From, from) {
+		return "", Errorf(EConflict, "The action %q is not allowed while the case is %s.", action, from)
+	}
+	switch tr.Target {
+	case ToSame:
+		return from, nil
+	case ToPrior:
+		if prior == "" {
+			return "", Errorf(EConflict, "The case has no earlier state to return to.")
+		}
+		return prior, nil
+	case ToProposal:
+		if proposal == nil {
+			return "", Errorf(EConflict, "There is no proposal to sign off.")
+		}
+		if proposal.Outcome == "refuse" {
+			return StateRefused, nil
+		}
+		return StateApproved, nil
+	}
+	if fourEyes && (action == ActApprove || action == ActRefuse) {
+		return StatePendingSignOff, nil
+	}
+	return tr.To, nil
+}
+
+// transmitting lists the actions whose result is sent to the other party
+// (the requested state, or the requesting state); the audit records each as a
+// transmission with its recipient and a hash of what was sent.
+var transmitting = map[string]bool{
+	ActSubmit: true, ActRegister: true, ActRequestInfo: true, ActProvideInfo: true, ActRequestInterview: true,
+	ActExtendReply: true, ActApprove: true, ActRefuse: true, ActSignOff: true, ActDeemApproved: true,
+	ActCorrectDeemedApproval: true, ActRequestTravelDocument: true, ActIssueTravelDocument: true,
+	ActAcceptEUTravelDocument: true, ActRenewTravelDocument: true, ActNotifyTransfer: true, ActConfirmTransfer: true,
+	ActObjectTransfer: true, ActPostponeTransfer: true, ActRecordNoShow: true, ActRecordHandover: true,
+	ActExtendTransferWindow: true, ActExpire: true, ActRequestConsentWithdrawal: true, ActMaintainApplication: true,
+	ActWithdraw: true, ActRequestTakeBack: true, ActRecordTakeBack: true, ActApproveTransit: true,
+	ActRefuseTransit: true, ActRevokeTransit: true, ActRecordTransit: true,
+}
+
+// Recipient returns the state an action on c by actor a is transmitted to,
+// or "" when the action stays inside one party (a proposal waiting for
+// sign-off, a task, an internal note).
+func Recipient(a Actor, c *Case, action string) string {
+	if !transmitting[action] || c.Status == StatePendingSignOff {
+		return ""
+	}
+	if a.IsRequesting() {
+		return c.RequestedState
+	}
+	return c.RequestingState
+}

@@ -1,0 +1,122 @@
+package ercms
+
+import (
+	"slices"
+	"time"
+)
+
+// Role is what a user may do; each user has exactly one role.
+type Role string
+
+// The roles of LIFECYCLE.md.
+const (
+	RoleRequestingOfficer    Role = "requesting_officer"
+	RoleRequestingSupervisor Role = "requesting_supervisor"
+	RoleCAOfficer            Role = "ca_officer"
+	RoleCASupervisor         Role = "ca_supervisor"
+	RoleAgencyOfficer        Role = "agency_officer"
+	RoleConsularOfficer      Role = "consular_officer"
+	RoleBorderOfficer        Role = "border_officer"
+	RoleAdmin                Role = "admin"
+	RoleAuditor              Role = "auditor"
+	RoleDPO                  Role = "dpo"
+	RoleAnalyst              Role = "analyst"
+	RoleSystem               Role = "system"
+)
+
+// Roles lists every role a user account may hold (system is not one of them).
+var Roles = []Role{
+	RoleRequestingOfficer, RoleRequestingSupervisor, RoleCAOfficer, RoleCASupervisor,
+	RoleAgencyOfficer, RoleConsularOfficer, RoleBorderOfficer, RoleAdmin, RoleAuditor, RoleDPO, RoleAnalyst,
+}
+
+// OrgKind is the kind of an organisation; it decides which roles its users may hold.
+type OrgKind string
+
+// Organisation kinds.
+const (
+	OrgRequestingAuthority OrgKind = "requesting_authority" // a member state's competent authority
+	OrgCentralAuthority    OrgKind = "central_authority"    // the requested state's central authority (Azerbaijan: SMS)
+	OrgMinistry            OrgKind = "ministry"             // e.g. the Ministry of Foreign Affairs (parent of missions)
+	OrgConsularMission     OrgKind = "consular_mission"     // an embassy or consulate accredited to member states
+	OrgAgency              OrgKind = "agency"               // a verifying agency: civil registry, passport registry, police
+	OrgBorderPoint         OrgKind = "border_point"         // a border crossing point
+	OrgOversight           OrgKind = "oversight"            // auditors, data protection, statistics, administration
+)
+
+// OrgKinds lists the organisation kinds.
+var OrgKinds = []OrgKind{OrgRequestingAuthority, OrgCentralAuthority, OrgMinistry, OrgConsularMission, OrgAgency, OrgBorderPoint, OrgOversight}
+
+// allowedRoles says which roles the users of each kind of organisation may hold.
+var allowedRoles = map[OrgKind][]Role{
+	OrgRequestingAuthority: {RoleRequestingOfficer, RoleRequestingSupervisor, RoleAdmin},
+	OrgCentralAuthority:    {RoleCAOfficer, RoleCASupervisor, RoleAdmin, RoleAnalyst},
+	OrgMinistry:            {RoleAdmin, RoleAnalyst},
+	OrgConsularMission:     {RoleConsularOfficer},
+	OrgAgency:              {RoleAgencyOfficer},
+	OrgBorderPoint:         {RoleBorderOfficer},
+	OrgOversight:           {RoleAdmin, RoleAuditor, RoleDPO, RoleAnalyst},
+}
+
+// RoleAllowed reports whether a user of an organisation of kind k may hold role r.
+func RoleAllowed(k OrgKind, r Role) bool { return slices.Contains(allowedRoles[k], r) }
+
+// Organisation is a body taking part in the system. Every organisation
+// belongs to one state (ISO 3166-1 alpha-2).
+type Organisation struct {
+	ID    string  `json:"id"`
+	Kind  OrgKind `json:"kind"`
+	Name  string  `json:"name"`
+	State string  `json:"state"`
+	// ParentID links a consular mission to its ministry, for example.
+	ParentID string `json:"parent_id,omitempty"`
+	// AgencyType names what a verifying agency is (civil_registry, passport_registry, police, border_service).
+	AgencyType string `json:"agency_type,omitempty"`
+	// Accredited lists the member states a consular mission serves.
+	Accredited []string `json:"accredited,omitempty"`
+	// CrossingPoint is the code of a border crossing point organisation (e.g. GYD).
+	CrossingPoint string `json:"crossing_point,omitempty"`
+	Disabled      bool   `json:"disabled,omitempty"`
+}
+
+// User is a person (or, with Service set, a member state's system) who signs in.
+type User struct {
+	ID          string    `json:"id"`
+	Username    string    `json:"username"`
+	DisplayName string    `json:"display_name"`
+	OrgID       string    `json:"organisation_id"`
+	Role        Role      `json:"role"`
+	Service     bool      `json:"service,omitempty"`
+	Disabled    bool      `json:"disabled,omitempty"`
+	Language    string    `json:"language,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Actor is who performs an operation: the user with their organisation, as
+// resolved from a session or an API token. Every store call takes one.
+type Actor struct {
+	UserID   string
+	Username string
+	Role     Role
+	Org      Organisation
+}
+
+// SystemActor is the actor of timed actions (deemed approval, expiry).
+func SystemActor() Actor {
+	return Actor{UserID: "", Username: "system", Role: RoleSystem}
+}
+
+// IsRequesting reports whether the actor works for a requesting (member-state) authority.
+func (a Actor) IsRequesting() bool {
+	return a.Role == RoleRequestingOfficer || a.Role == RoleRequestingSupervisor
+}
+
+// IsCA reports whether the actor works for the requested state's central authority.
+func (a Actor) IsCA() bool { return a.Role == RoleCAOfficer || a.Role == RoleCASupervisor }
+
+// Session is a signed-in session or API token resolved to its user.
+type Session struct {
+	Token     string    `json:"token"`
+	UserID    string    `json:"-"`
+	ExpiresAt time.Time `json:"expires_at"`
+}

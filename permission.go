@@ -1,0 +1,116 @@
+package ercms
+
+import (
+	"slices"
+
+	"github.com/ercms/ercms/civil"
+)
+
+// BorderVisibleDays is how long after the handover a border crossing point still sees a case.
+const BorderVisibleDays = 30
+
+// CanView reports whether actor may see case c on the date today (the
+// requested state's civil date). The store enforces the same rule in SQL
+// (sqldb.scopeClause); a test walks both. Out-of-scope reads answer not-found.
+func CanView(a Actor, c *Case, today civil.Date) bool {
+	switch a.Role {
+	case RoleSystem:
+		return true
+	case RoleRequestingOfficer, RoleRequestingSupervisor:
+		return a.Org.Kind == OrgRequestingAuthority && a.Org.State == c.RequestingState
+	case RoleCAOfficer, RoleCASupervisor:
+		return a.Org.Kind == OrgCentralAuthority && a.Org.State == c.RequestedState && c.Status != StateDraft
+	case RoleAgencyOfficer:
+		return a.Org.Kind == OrgAgency && c.Status != StateDraft && c.hasTaskFor(a.Org.ID)
+	case RoleConsularOfficer:
+		return a.Org.Kind == OrgConsularMission && c.Status != StateDraft &&
+			slices.Contains(a.Org.Accredited, c.RequestingState) && c.hasTaskFor(a.Org.ID)
+	case RoleBorderOfficer:
+		if a.Org.Kind != OrgBorderPoint || a.Org.CrossingPoint == "" || c.Status == StateDraft {
+			return false
+		}
+		return c.CrossingPoint() == a.Org.CrossingPoint && c.withinBorderWindow(today)
+	}
+	return false
+}
+
+func (c *Case) hasTaskFor(orgID string) bool {
+	for _, t := range c.Tasks {
+		if t.OrgID == orgID {
+			return true
+		}
+	}
+	return false
+}
+
+// CrossingPoint returns the border crossing point a transfer or transit was
+// notified to, or "".
+func (c *Case) CrossingPoint() string {
+	switch {
+	case c.Type == TypeTransit && c.Application.Transit != nil:
+		return c.Application.Transit.EntryPoint
+	case c.Transfer != nil:
+		return c.Transfer.CrossingPoint
+	}
+	return ""
+}
+
+// HandoverOn returns the date of the handover (or executed transit), if any.
+func (c *Case) HandoverOn() *civil.Date {
+	if c.Transfer != nil {
+		return c.Transfer.HandoverOn
+	}
+	return nil
+}
+
+func (c *Case) withinBorderWindow(today civil.Date) bool {
+	h := c.HandoverOn()
+	return h == nil || !today.After(h.AddDays(BorderVisibleDays))
+}
+
+// blockedByFlags lists the actions that active safeguard flags block.
+var blockedByFlags = []string{ActNotifyTransfer, ActConfirmTransfer, ActRecordHandover}
+
+// CanAct checks that actor may take action on c, given the row of the
+// lifecycle table: the case must be visible (else ENotFound), the role must
+// be one the row names (else EForbidden), and the state must allow it (else
+// EConflict). Checks that need the action's input (which task, which
+// mission) are made by Apply.
+func CanAct(a Actor, c *Case, action string, today civil.Date) error {
+	if !CanView(a, c, today) {
+		return Errorf(ENotFound, "No such case.")
+	}
+	tr := TransitionFor(c.Type, action)
+	if tr == nil {
+		return Errorf(ENotFound, "There is no action %q for a %s case.", action, c.Type)
+	}
+	if !slices.Contains(tr.By, a.Role) {
+		return Errorf(EForbidden, "Your role may not take the action %q.", action)
+	}
+	if !slices.Contains(tr.From, c.Status) {
+		return Errorf(EConflict, "The action %q is not allowed while the case is %s.", action, c.Status)
+	}
+	if action == ActSignOff && c.Decision != nil && c.Decision.ProposedBy == a.UserID {
+		return Errorf(EForbidden, "A decision must be signed off by a supervisor other than the one who proposed it.")
+	}
+	if slices.Contains(blockedByFlags, action) {
+		if flags := c.ActiveFlags(); len(flags) > 0 {
+			return Errorf(EConflict, "Safeguard flags (%v) block this action until a central-authority supervisor clears them.", flags)
+		}
+	}
+	return nil
+}
+
+// AvailableActions lists the actions actor may take on c now.
+func AvailableActions(a Actor, c *Case, today civil.Date) []string {
+	var out []string
+	for _, tr := range Lifecycle {
+		if tr.Type != c.Type || tr.Action == ActCreate {
+			continue
+		}
+		if CanAct(a, c, tr.Action, today) == nil {
+			out = append(out, tr.Action)
+		}
+	}
+	return out
+}

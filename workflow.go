@@ -1,0 +1,500 @@
+package ercms
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/deadline"
+)
+
+// submit sets the date of receipt, starts the reply clock and checks the submission limits.
+func (c *Case) submit(env Env) (string, error) {
+	received := env.Profile.ReceivedOn(env.Now)
+	c.ReceivedOn = &received
+	c.raiseApplicationFlags(env)
+	if c.Type == TypeTransit {
+		t := c.Application.Transit
+		s, err := env.Profile.Setting("transit_lead_time", c.RequestingState)
+		if err != nil {
+			return "", err
+		}
+		r, err := deadline.Compute(s.Rule, t.TransitOn, env.Calendars)
+		if err != nil {
+			return "", err
+		}
+		if !r.BeyondData && received.After(r.Due) {
+			c.warn(WarnShortLeadTime)
+		}
+		if _, err := c.startClock(env, ClockTransitReply, "", received); err != nil {
+			return "", err
+		}
+		return "transit request received on " + received.String(), nil
+	}
+	kind := ClockReply
+	if c.Procedure == ProcedureAccelerated {
+		kind = ClockReplyAccelerated
+		if err := c.checkSubmission(env, "submission_accelerated", c.Application.ApprehendedOn, received); err != nil {
+			return "", err
+		}
+	}
+	if c.Category != CategoryOwnNational {
+		if err := c.checkSubmission(env, "submission_tcn", c.Application.FactsKnownOn, received); err != nil {
+			return "", err
+		}
+	}
+	d, err := c.startClock(env, kind, "", received)
+	if err != nil {
+		return "", err
+	}
+	due := "not computable yet"
+	if d.DueOn != nil {
+		due = d.DueOn.String()
+	}
+	return fmt.Sprintf("application received on %s; reply due %s", received, due), nil
+}
+
+// checkSubmission flags a submission made after the limit of rule kind counted from `from`.
+func (c *Case) checkSubmission(env Env, kind string, from *civil.Date, received civil.Date) error {
+	if from == nil {
+		return nil
+	}
+	s, err := env.Profile.Setting(kind, c.RequestingState)
+	if err != nil {
+		return err
+	}
+	r, err := deadline.Compute(s.Rule, *from, env.Calendars)
+	if err != nil {
+		return err
+	}
+	if !r.BeyondData && received.After(r.Due) {
+		c.warn(WarnLateSubmission)
+	}
+	return nil
+}
+
+// raiseApplicationFlags raises the safeguard flags the application's special circumstances call for.
+func (c *Case) raiseApplicationFlags(env Env) {
+	sp := c.Application.Special
+	want := map[string]bool{
+		FlagMinor:       sp.Minor,
+		FlagTrafficking: sp.VictimOfTrafficking,
+		FlagMedical:     sp.MedicalEscort || sp.ContagiousDisease,
+	}
+	for _, code := range SafeguardFlags {
+		if want[code] && !slices.ContainsFunc(c.Flags, func(f Flag) bool { return f.Code == code }) {
+			c.Flags = append(c.Flags, Flag{Code: code, RaisedAt: env.Now, Note: "raised from the application's special circumstances"})
+		}
+	}
+}
+
+func (c *Case) addTask(env Env, kind, orgID, question, mode, language string) *Task {
+	c.Tasks = append(c.Tasks, Task{ID: env.NewID(), Kind: kind, OrgID: orgID, Question: question, Mode: mode,
+		Language: language, Status: TaskOpen, SentOn: env.Today})
+	return &c.Tasks[len(c.Tasks)-1]
+}
+
+func (c *Case) startVerification(env Env, in ActionInput) (string, error) {
+	var v Validation
+	if len(in.Tasks) == 0 {
+		v.Add("tasks", "Send at least one verification task.")
+	}
+	for i, t := range in.Tasks {
+		org, ok := env.Org(t.OrganisationID)
+		if !ok || (org.Kind != OrgAgency && org.Kind != OrgConsularMission) || org.State != c.RequestedState {
+			v.Add(fmt.Sprintf("tasks[%d].organisation_id", i), "Choose a verifying agency or consular mission of the requested state.")
+		}
+		v.Require(fmt.Sprintf("tasks[%d].question", i), t.Question, "Say what the agency should verify.")
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	for _, t := range in.Tasks {
+		task := c.addTask(env, TaskVerification, t.OrganisationID, t.Question, "", "")
+		d, err := c.startClock(env, ClockVerificationTask, task.ID, env.Today)
+		if err != nil {
+			return "", err
+		}
+		task.DueOn = d.DueOn
+	}
+	return fmt.Sprintf("%d verification task(s) sent", len(in.Tasks)), nil
+}
+
+func (c *Case) answerTask(env Env, a Actor, in ActionInput) (string, error) {
+	t := c.Task(in.TaskID)
+	if t == nil || t.OrgID != a.Org.ID || t.Kind == TaskTravelDocument {
+		return "", &Error{Code: EInvalid, Message: "The request has errors; correct the fields listed.", Fields: map[string]string{"task_id": "Choose a task addressed to your organisation."}}
+	}
+	if t.Status != TaskOpen {
+		return "", Errorf(EConflict, "The task is already %s.", t.Status)
+	}
+	var v Validation
+	findings := TaskFindings
+	if t.Kind == TaskInterview {
+		findings = []string{"confirmed", "not_confirmed", "not_held"}
+	}
+	if !slices.Contains(findings, in.Finding) {
+		v.Add("finding", fmt.Sprintf("Choose one of: %v.", findings))
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	today := env.Today
+	t.Status, t.Finding, t.Answer, t.AnsweredOn = TaskAnswered, in.Finding, in.Answer, &today
+	kind := ClockVerificationTask
+	if t.Kind == TaskInterview {
+		kind = c.taskClockKind(t.ID)
+	}
+	c.stopClock(kind, t.ID, today, DeadlineMet)
+	return fmt.Sprintf("%s task answered: %s", t.Kind, in.Finding), nil
+}
+
+// taskClockKind returns the clock kind attached to a task.
+func (c *Case) taskClockKind(taskID string) string {
+	for _, d := range c.Deadlines {
+		if d.TaskID == taskID {
+			return d.Kind
+		}
+	}
+	return ""
+}
+
+// mission returns the consular mission named by id, accredited to the case's requesting state or not.
+func (c *Case) mission(env Env, id, field string) (Organisation, error) {
+	org, ok := env.Org(id)
+	if !ok || org.Kind != OrgConsularMission || org.State != c.RequestedState {
+		return Organisation{}, &Error{Code: EInvalid, Message: "The request has errors; correct the fields listed.",
+			Fields: map[string]string{field: "Choose a consular mission of the requested state."}}
+	}
+	return org, nil
+}
+
+func (c *Case) requestInterview(env Env, in ActionInput) (string, error) {
+	var v Validation
+	m, err := c.mission(env, in.MissionID, "mission_id")
+	if err != nil {
+		return "", err
+	}
+	if !slices.Contains(InterviewModes, in.Mode) {
+		v.Add("mode", "Choose in person or video.")
+	}
+	v.Require("language", in.Language, "Enter the interpreter language.")
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	kind := ClockInterview
+	if !slices.Contains(m.Accredited, c.RequestingState) {
+		kind = ClockInterviewNoMission
+	}
+	t := c.addTask(env, TaskInterview, m.ID, in.Place, in.Mode, in.Language)
+	d, err := c.startClock(env, kind, t.ID, env.Today)
+	if err != nil {
+		return "", err
+	}
+	t.DueOn = d.DueOn
+	return fmt.Sprintf("consular interview requested (%s)", in.Mode), nil
+}
+
+func (c *Case) extendReply(env Env, in ActionInput) (string, error) {
+	var v Validation
+	d := c.ReplyClock()
+	v.Require("justification", in.Justification, "Say which legal or factual obstacle needs more time.")
+	if d == nil {
+		return "", Errorf(EConflict, "The reply clock is not running.")
+	}
+	if in.Days < 1 || d.ExtendedDays+in.Days > env.Profile.ExtensionMaxDays {
+		v.Add("days", fmt.Sprintf("Enter a number of days from 1 to %d (the profile's maximum, %d already granted).",
+			env.Profile.ExtensionMaxDays-d.ExtendedDays, d.ExtendedDays))
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	d.ExtendedDays += in.Days
+	if err := d.compute(env.Calendars); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("reply time extended by %d days to %s; the requesting state is told", in.Days, d.DueOn), nil
+}
+
+func (c *Case) decide(env Env, a Actor, action string, in ActionInput, next State) (string, error) {
+	var v Validation
+	dec := &Decision{ProposedBy: a.UserID, ProposedAt: env.Now}
+	if action == ActApprove {
+		dec.Outcome = "approve"
+		if in.FamilyCovered == nil {
+			v.Add("family_covered", "Say which family members the approval covers (an empty list for none).")
+		} else {
+			for _, id := range *in.FamilyCovered {
+				if !slices.ContainsFunc(c.Application.Family, func(f FamilyMember) bool { return f.ID == id }) {
+					v.Add("family_covered", fmt.Sprintf("%q is not a family member of this application.", id))
+				}
+			}
+			dec.FamilyCovered = *in.FamilyCovered
+		}
+	} else {
+		dec.Outcome = "refuse"
+		if len(in.Reasons) == 0 {
+			v.Add("reasons", "Choose at least one reason for the refusal.")
+		}
+		for _, r := range in.Reasons {
+			if !slices.Contains(env.RefusalReasons, r) {
+				v.Add("reasons", fmt.Sprintf("%q is not on the list of refusal reasons.", r))
+			}
+		}
+		v.Require("text", in.Text, "Explain the reasons for the refusal.")
+		dec.Reasons, dec.Text = in.Reasons, in.Text
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	c.Decision = dec
+	if next == StatePendingSignOff {
+		return dec.Outcome + " proposed; waiting for a supervisor's sign-off", nil
+	}
+	return c.finaliseDecision(env)
+}
+
+// finaliseDecision stops the reply clock and, for an approval, starts the transfer window.
+func (c *Case) finaliseDecision(env Env) (string, error) {
+	today := env.Today
+	c.Decision.DecidedOn = &today
+	rc := c.ReplyClock()
+	if rc != nil {
+		c.stopClock(rc.Kind, "", today, DeadlineMet)
+	}
+	if c.Decision.Outcome == "refuse" {
+		c.stopAllClocks(today)
+		c.closeAllTasks(today)
+		return "refused; the reply is sent to the requesting state", nil
+	}
+	if _, err := c.startClock(env, ClockTransferWindow, "", today); err != nil {
+		return "", err
+	}
+	return "approved; the reply is sent to the requesting state", nil
+}
+
+func (c *Case) correctDeemedApproval(env Env) (string, error) {
+	today := env.Today
+	for i := range c.Deadlines {
+		d := &c.Deadlines[i]
+		switch {
+		case d.Kind == ClockTransferWindow && d.Status == DeadlineRunning:
+			d.Status, d.MetOn = DeadlineStopped, &today
+		case (d.Kind == ClockReply || d.Kind == ClockReplyAccelerated) && d.Status == DeadlineMissed:
+			d.Status, d.MetOn = DeadlineRunning, nil
+			if err := d.compute(env.Calendars); err != nil {
+				return "", err
+			}
+		}
+	}
+	c.Decision = nil
+	c.noteDeadlineWarnings()
+	rc := c.ReplyClock()
+	due := "(not computable)"
+	if rc != nil && rc.DueOn != nil {
+		due = rc.DueOn.String()
+	}
+	return "deemed approval corrected; reply clock recomputed, due " + due + "; the requesting state is told", nil
+}
+
+// checkValidity rejects a travel-document validity longer than the profile allows.
+func checkValidity(env Env, until civil.Date) error {
+	if !until.After(env.Today) {
+		return fmt.Errorf("The validity must end after today.")
+	}
+	if max := env.Today.AddDays(env.Profile.TravelDocumentValidityDays); until.After(max) {
+		return fmt.Errorf("The validity may not exceed %d days (until %s).", env.Profile.TravelDocumentValidityDays, max)
+	}
+	return nil
+}
+
+func (c *Case) issueTravelDocument(env Env, a Actor, in ActionInput) (string, error) {
+	var task *Task
+	for i := range c.Tasks {
+		t := &c.Tasks[i]
+		if t.Kind == TaskTravelDocument && t.Status == TaskOpen {
+			task = t
+		}
+	}
+	if task == nil || task.OrgID != a.Org.ID {
+		return "", Errorf(EForbidden, "The travel document was requested from another mission.")
+	}
+	var v Validation
+	v.Require("number", in.Number, "Enter the number of the travel document.")
+	if in.ValidUntil == nil {
+		v.Add("valid_until", "Enter the date until which the document is valid.")
+	} else if err := checkValidity(env, *in.ValidUntil); err != nil {
+		v.Add("valid_until", err.Error())
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	today := env.Today
+	task.Status, task.AnsweredOn, task.Finding = TaskAnswered, &today, "issued"
+	c.stopClock(ClockTravelDocument, "", today, DeadlineMet)
+	c.TravelDocument = &TravelDocument{Kind: "national", Number: in.Number, IssuedOn: &today, ValidUntil: in.ValidUntil, MissionID: a.Org.ID}
+	return "travel document issued, valid until " + in.ValidUntil.String(), nil
+}
+
+func (c *Case) closeTasks(kind, status string, today civil.Date) {
+	for i := range c.Tasks {
+		if t := &c.Tasks[i]; t.Kind == kind && t.Status == TaskOpen {
+			t.Status, t.AnsweredOn = status, &today
+		}
+	}
+}
+
+func (c *Case) closeAllTasks(today civil.Date) {
+	for _, k := range []string{TaskVerification, TaskInterview, TaskTravelDocument} {
+		c.closeTasks(k, TaskCancelled, today)
+	}
+}
+
+// CrossingPoints returns the codes of the crossing points the profile allows for a member state.
+func crossingPoints(p *deadline.Profile, memberState string) []string {
+	var out []string
+	for _, cp := range p.CrossingPoints {
+		out = append(out, cp.Code)
+	}
+	if o, ok := p.Overrides[memberState]; ok {
+		for _, cp := range o.CrossingPoints {
+			out = append(out, cp.Code)
+		}
+	}
+	return out
+}
+
+func (c *Case) notifyTransfer(env Env, in ActionInput) (string, error) {
+	var v Validation
+	t := in.Transfer
+	if t == nil {
+		v.Add("transfer", "Enter the transfer details.")
+		return "", v.Err()
+	}
+	today := env.Today
+	if t.Date.IsZero() {
+		v.Add("transfer.date", "Enter the date of the transfer.")
+	} else if t.Date.Before(today) {
+		v.Add("transfer.date", "The transfer date cannot be in the past.")
+	}
+	if !slices.Contains(crossingPoints(env.Profile, c.RequestingState), t.CrossingPoint) {
+		v.Add("transfer.crossing_point", fmt.Sprintf("Choose a border crossing point of the protocol: %v.", crossingPoints(env.Profile, c.RequestingState)))
+	}
+	if t.Escorts < 0 {
+		v.Add("transfer.escorts", "The number of escorts cannot be negative.")
+	}
+	if len(t.EscortNames) > t.Escorts {
+		v.Add("transfer.escort_names", "More escort names than escorts.")
+	}
+	if c.Category == CategoryOwnNational && !c.NoApplication {
+		td := c.TravelDocument
+		if td == nil || (td.ValidUntil != nil && !t.Date.IsZero() && td.ValidUntil.Before(t.Date)) {
+			v.Add("transfer.date", "An own national needs a travel document valid on the transfer date: request, issue or renew it first.")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	n := *t
+	n.NotifiedOn, n.HandoverOn, n.HandoverNote, n.LateNotice = today, nil, "", false
+	s, err := env.Profile.Setting("transfer_notice", c.RequestingState)
+	if err != nil {
+		return "", err
+	}
+	r, err := deadline.Compute(s.Rule, t.Date, env.Calendars)
+	if err != nil {
+		return "", err
+	}
+	if r.BeyondData || today.After(r.Due) {
+		n.LateNotice = !r.BeyondData
+	}
+	c.Transfer = &n
+	c.setWarning(WarnLateNotice, n.LateNotice)
+	if n.LateNotice {
+		return fmt.Sprintf("transfer notified for %s at %s; LATE: the notice was due by %s (%s)", t.Date, t.CrossingPoint, r.Due, r.Basis), nil
+	}
+	return fmt.Sprintf("transfer notified for %s at %s", t.Date, t.CrossingPoint), nil
+}
+
+func (c *Case) recordHandover(env Env, in ActionInput) (string, error) {
+	var v Validation
+	h := in.Handover
+	if h == nil {
+		v.Add("handover", "Enter the handover details.")
+		return "", v.Err()
+	}
+	if h.At.IsZero() {
+		v.Add("handover.at", "Enter the date and time of the handover.")
+	}
+	v.Require("handover.officer", h.Officer, "Enter the name of the receiving officer.")
+	if h.Persons < 1 {
+		v.Add("handover.persons", "Enter how many persons were received.")
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	on := env.Profile.ReceivedOn(h.At)
+	c.Transfer.HandoverOn = &on
+	c.Transfer.HandoverNote = fmt.Sprintf("%d person(s) received by %s; documents: %s", h.Persons, h.Officer, h.Documents)
+	c.stopClock(ClockTransferWindow, "", on, DeadlineMet)
+	if _, err := c.startClock(env, ClockTakeBack, "", on); err != nil {
+		return "", err
+	}
+	if _, err := c.startClock(env, ClockCloseAfterHandover, "", on); err != nil {
+		return "", err
+	}
+	return "handover recorded on " + on.String(), nil
+}
+
+func (c *Case) clearFlag(env Env, a Actor, in ActionInput) (string, error) {
+	var v Validation
+	v.Require("reason", in.Reason, "Say why the safeguard no longer blocks the transfer.")
+	idx := slices.IndexFunc(c.Flags, func(f Flag) bool { return f.Code == in.Flag && f.ClearedAt == nil })
+	if idx < 0 {
+		v.Add("flag", "Choose an active safeguard flag of this case.")
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	now := env.Now
+	f := &c.Flags[idx]
+	f.ClearedAt, f.ClearedBy, f.Reason = &now, a.UserID, in.Reason
+	return "safeguard flag " + in.Flag + " cleared", nil
+}
+
+// StartWithoutApplication puts a no-application case (LIFECYCLE.md: the
+// person holds a valid travel document, and third-country nationals a valid
+// visa or residence permit) straight into approved with its transfer window
+// running. It checks the evidence that makes the application unnecessary.
+func (c *Case) StartWithoutApplication(env Env) error {
+	var v Validation
+	validateApplication(&v, c.Type, c.Procedure, c.Category, &c.Application, true, env.Today)
+	if c.Type != TypeReadmission {
+		v.Add("no_application", "Only readmission cases can go without an application.")
+	}
+	valid := func(kinds ...string) *Evidence {
+		for i, e := range c.Application.Evidence {
+			if slices.Contains(kinds, e.Type) && e.ExpiresOn != nil && !e.ExpiresOn.Before(env.Today) {
+				return &c.Application.Evidence[i]
+			}
+		}
+		return nil
+	}
+	td := valid("national_passport", "diplomatic_passport", "service_passport", "emergency_passport", "child_passport")
+	if td == nil {
+		v.Add("evidence", "Without an application the person must hold a valid travel document: add it with its expiry date.")
+	}
+	if c.Category != CategoryOwnNational && valid("visa", "residence_permit") == nil {
+		v.Add("evidence", "A third-country national needs a valid visa or residence permit of the requested state.")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	today := env.Today
+	c.ReceivedOn = &today
+	c.Status = StateApproved
+	c.raiseApplicationFlags(env)
+	c.TravelDocument = &TravelDocument{Kind: "national", Number: td.Number, IssuedOn: td.IssuedOn, ValidUntil: td.ExpiresOn}
+	_, err := c.startClock(env, ClockTransferWindow, "", today)
+	return err
+}
