@@ -1,0 +1,149 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/deadline"
+)
+
+// loadCalendars seeds the holiday calendars from the defaults on first use
+// and then always takes them from the database, where administrators edit them.
+func (s *DB) loadCalendars(ctx context.Context, defaults *deadline.Set) error {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM calendar_years`).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		err := s.tx(ctx, func(tx *Tx) error {
+			for _, st := range defaults.Calendars().States() {
+				for _, y := range defaults.Calendars().Years(st) {
+					if err := tx.putYear(ctx, y); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("sqldb: seed holiday calendars: %w", err)
+		}
+	}
+	years, err := s.calendarYears(ctx)
+	if err != nil {
+		return err
+	}
+	cals, err := deadline.NewCalendars(years)
+	if err != nil {
+		return fmt.Errorf("sqldb: holiday calendars in the database: %w", err)
+	}
+	s.rules.Store(defaults.WithCalendars(cals))
+	return nil
+}
+
+func (tx *Tx) putYear(ctx context.Context, y deadline.Year) error {
+	b, err := json.Marshal(y)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO calendar_years (state, year, data, updated_at) VALUES ($1,$2,$3,$4)
+		ON CONFLICT (state, year) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`, y.State, y.Year, string(b), formatTime(tx.now))
+	return err
+}
+
+func (s *DB) calendarYears(ctx context.Context) ([]deadline.Year, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT data FROM calendar_years ORDER BY state, year`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []deadline.Year
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		var y deadline.Year
+		if err := json.Unmarshal([]byte(data), &y); err != nil {
+			return nil, err
+		}
+		out = append(out, y)
+	}
+	return out, rows.Err()
+}
+
+// SetCalendarYear replaces (or adds) one state's holiday data for one year
+// and, in the same transaction, recomputes every running clock: each case
+// whose due date moves gets a timeline entry saying so. It returns the
+// number of cases whose dates moved.
+func (s *DB) SetCalendarYear(ctx context.Context, a ercms.Actor, y deadline.Year) (int, error) {
+	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
+		return 0, ercms.Errorf(ercms.EForbidden, "Only administrators edit holiday calendars.")
+	}
+	cals, err := s.Rules().Calendars().With(y)
+	if err != nil {
+		return 0, &ercms.Error{Code: ercms.EInvalid, Message: err.Error(), Fields: map[string]string{"calendar": err.Error()}}
+	}
+	newRules := s.Rules().WithCalendars(cals)
+	moved := 0
+	err = s.tx(ctx, func(tx *Tx) error {
+		if err := tx.putYear(ctx, y); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, auditEvent{actor: a, action: "calendar.update", objectType: "calendar", objectID: fmt.Sprintf("%s-%d", y.State, y.Year)}); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT case_id FROM case_deadlines WHERE status = 'running'`)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			c, err := tx.loadCase(ctx, ercms.SystemActor(), id, true)
+			if err != nil {
+				return err
+			}
+			changes, err := c.Recompute(newRules.Calendars())
+			if err != nil {
+				return err
+			}
+			if len(changes) == 0 {
+				continue
+			}
+			moved++
+			old := c.Version
+			c.Version++
+			c.UpdatedAt = tx.now
+			for _, ch := range changes {
+				c.Timeline = append(c.Timeline, ercms.Event{At: tx.now, Action: "deadline_recomputed", Actor: "system", Note: ch})
+			}
+			if err := tx.saveCase(ctx, c, false, old, 0); err != nil {
+				return err
+			}
+			if err := tx.audit(ctx, auditEvent{actor: ercms.SystemActor(), action: "case.deadline_recomputed", objectType: "case", objectID: id,
+				records: []string{"case:" + id}, partyState: c.RequestingState, details: map[string]any{"changes": len(changes)}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.rules.Store(newRules)
+	return moved, nil
+}

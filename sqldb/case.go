@@ -1,0 +1,445 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/deadline"
+	"github.com/ercms/ercms/names"
+)
+
+// today returns the requested state's civil date now under profile p.
+func (s *DB) today(p *deadline.Profile) civil.Date { return p.ReceivedOn(s.Now()) }
+
+// profileFor returns the latest profile that covers the member state.
+func (s *DB) profileFor(memberState string) (*deadline.Profile, error) {
+	rules := s.Rules()
+	for _, id := range rules.ProfileIDs() {
+		p, err := rules.Latest(id)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(p.PartnerStates, memberState) {
+			return p, nil
+		}
+	}
+	return nil, ercms.Errorf(ercms.EForbidden, "No agreement profile of this deployment covers %s.", memberState)
+}
+
+// caseProfile returns the profile version a case keeps: the one in force on
+// its date of receipt (or of creation, for drafts).
+func (s *DB) caseProfile(c *ercms.Case) (*deadline.Profile, error) {
+	on := civil.Of(c.CreatedAt)
+	if c.ReceivedOn != nil {
+		on = *c.ReceivedOn
+	}
+	return s.Rules().Profile(c.ProfileID, on)
+}
+
+// env builds what the domain needs to apply an action inside tx.
+func (tx *Tx) env(ctx context.Context, p *deadline.Profile) ercms.Env {
+	return ercms.Env{
+		Now: tx.now, Today: p.ReceivedOn(tx.now), Profile: p, Calendars: tx.s.Rules().Calendars(),
+		FourEyes: tx.s.FourEyes, NewID: newID, RefusalReasons: ercms.DefaultRefusals,
+		Org: func(id string) (ercms.Organisation, bool) {
+			o, ok, err := tx.organisation(ctx, id)
+			return o, ok && err == nil
+		},
+	}
+}
+
+// scope returns the SQL condition on cases c that limits rows to what actor a
+// may see (the same rule as ercms.CanView), appending its arguments.
+func scope(a ercms.Actor, today civil.Date, args *[]any) string {
+	arg := func(v any) string {
+		*args = append(*args, v)
+		return fmt.Sprintf("$%d", len(*args))
+	}
+	switch a.Role {
+	case ercms.RoleSystem:
+		return "1=1"
+	case ercms.RoleRequestingOfficer, ercms.RoleRequestingSupervisor:
+		if a.Org.Kind != ercms.OrgRequestingAuthority {
+			return "1=0"
+		}
+		return "c.requesting_state = " + arg(a.Org.State)
+	case ercms.RoleCAOfficer, ercms.RoleCASupervisor:
+		if a.Org.Kind != ercms.OrgCentralAuthority {
+			return "1=0"
+		}
+		return "c.requested_state = " + arg(a.Org.State) + " AND c.status <> 'draft'"
+	case ercms.RoleAgencyOfficer:
+		if a.Org.Kind != ercms.OrgAgency {
+			return "1=0"
+		}
+		return "c.status <> 'draft' AND EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = c.id AND t.org_id = " + arg(a.Org.ID) + ")"
+	case ercms.RoleConsularOfficer:
+		if a.Org.Kind != ercms.OrgConsularMission || len(a.Org.Accredited) == 0 {
+			return "1=0"
+		}
+		in := make([]string, len(a.Org.Accredited))
+		for i, st := range a.Org.Accredited {
+			in[i] = arg(st)
+		}
+		return "c.status <> 'draft' AND c.requesting_state IN (" + strings.Join(in, ",") + ") AND EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = c.id AND t.org_id = " + arg(a.Org.ID) + ")"
+	case ercms.RoleBorderOfficer:
+		if a.Org.Kind != ercms.OrgBorderPoint || a.Org.CrossingPoint == "" {
+			return "1=0"
+		}
+		return "c.status <> 'draft' AND c.crossing_point = " + arg(a.Org.CrossingPoint) +
+			" AND (c.handover_on IS NULL OR c.handover_on >= " + arg(today.AddDays(-ercms.BorderVisibleDays).String()) + ")"
+	}
+	return "1=0"
+}
+
+// actorToday is the civil date used for the scope of a: the date of the
+// requested state of the deployment's first profile.
+func (s *DB) actorToday() civil.Date {
+	rules := s.Rules()
+	if ids := rules.ProfileIDs(); len(ids) > 0 {
+		if p, err := rules.Latest(ids[0]); err == nil {
+			return s.today(p)
+		}
+	}
+	return civil.Of(s.Now().UTC())
+}
+
+// loadCase reads a case within a's scope (locking it for update on
+// PostgreSQL); ENotFound when it does not exist or is out of scope.
+func (tx *Tx) loadCase(ctx context.Context, a ercms.Actor, id string, lock bool) (*ercms.Case, error) {
+	args := []any{id}
+	q := `SELECT c.data, c.version, c.status FROM cases c WHERE c.id = $1 AND ` + scope(a, tx.s.actorToday(), &args)
+	if lock {
+		q += tx.s.forUpdate()
+	}
+	var data string
+	var version int
+	var status string
+	err := tx.QueryRowContext(ctx, q, args...).Scan(&data, &version, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ercms.Errorf(ercms.ENotFound, "No such case.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	var c ercms.Case
+	if err := json.Unmarshal([]byte(data), &c); err != nil {
+		return nil, fmt.Errorf("sqldb: case %s: %w", id, err)
+	}
+	c.Version, c.Status = version, ercms.State(status)
+	return &c, nil
+}
+
+func (tx *Tx) timeline(ctx context.Context, caseID string) ([]ercms.Event, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT at, action, from_status, to_status, actor_id, actor, org_id, note FROM case_events WHERE case_id = $1 ORDER BY at, id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ercms.Event
+	for rows.Next() {
+		var e ercms.Event
+		var at string
+		if err := rows.Scan(&at, &e.Action, &e.From, &e.To, &e.ActorID, &e.Actor, &e.OrgID, &e.Note); err != nil {
+			return nil, err
+		}
+		if e.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func dateOrNil(d *civil.Date) any {
+	if d == nil {
+		return nil
+	}
+	return d.String()
+}
+
+// saveCase writes c (insert when new) with its index rows and the timeline
+// events from index newEvents on. For updates the version must still be
+// oldVersion: the caller's optimistic lock.
+func (tx *Tx) saveCase(ctx context.Context, c *ercms.Case, insert bool, oldVersion int, newEvents int) error {
+	timeline := c.Timeline
+	c.Timeline = nil
+	data, err := json.Marshal(c)
+	c.Timeline = timeline
+	if err != nil {
+		return err
+	}
+	var next any
+	if d := c.NextDeadline(); d != nil {
+		next = d.DueOn.String()
+	}
+	if insert {
+		_, err = tx.ExecContext(ctx, `INSERT INTO cases (id, reference, type, status, version, profile_id, profile_version, requested_state,
+			requesting_state, requesting_org_id, requesting_reference, procedure, category, received_on, previous_case_id, assigned_to,
+			crossing_point, handover_on, next_due_on, data, created_at, updated_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
+			c.ID, c.Reference, c.Type, c.Status, c.Version, c.ProfileID, c.ProfileVersion, c.RequestedState,
+			c.RequestingState, c.RequestingOrgID, c.RequestingReference, c.Procedure, c.Category, dateOrNil(c.ReceivedOn),
+			c.PreviousCaseID, nullString(c.AssignedTo), c.CrossingPoint(), dateOrNil(c.HandoverOn()), next, string(data),
+			formatTime(c.CreatedAt), formatTime(c.UpdatedAt))
+		if err != nil {
+			return err
+		}
+		if err := tx.writeNames(ctx, c); err != nil {
+			return err
+		}
+	} else {
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET status = $1, version = $2, received_on = $3, assigned_to = $4, crossing_point = $5,
+			handover_on = $6, next_due_on = $7, data = $8, updated_at = $9 WHERE id = $10 AND version = $11`,
+			c.Status, c.Version, dateOrNil(c.ReceivedOn), nullString(c.AssignedTo), c.CrossingPoint(), dateOrNil(c.HandoverOn()),
+			next, string(data), formatTime(c.UpdatedAt), c.ID, oldVersion)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ercms.Errorf(ercms.EPreconditionFailed, "The case was changed by someone else; reload it and try again.")
+		}
+		for _, q := range []string{`DELETE FROM case_tasks WHERE case_id = $1`, `DELETE FROM case_deadlines WHERE case_id = $1`} {
+			if _, err := tx.ExecContext(ctx, q, c.ID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, t := range c.Tasks {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_tasks (id, case_id, org_id, kind, status) VALUES ($1,$2,$3,$4,$5)`, t.ID, c.ID, t.OrgID, t.Kind, t.Status); err != nil {
+			return err
+		}
+	}
+	for _, d := range c.Deadlines {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_deadlines (case_id, kind, task_id, due_on, status) VALUES ($1,$2,$3,$4,$5)
+			ON CONFLICT (case_id, kind, task_id) DO UPDATE SET due_on = excluded.due_on, status = excluded.status`,
+			c.ID, d.Kind, d.TaskID, dateOrNil(d.DueOn), d.Status); err != nil {
+			return err
+		}
+	}
+	for _, e := range c.Timeline[newEvents:] {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_events (id, case_id, at, action, from_status, to_status, actor_id, actor, org_id, note)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, newID(), c.ID, formatTime(e.At), e.Action, e.From, e.To, e.ActorID, e.Actor, e.OrgID, e.Note); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeNames indexes every name of the person and the family for search across scripts.
+func (tx *Tx) writeNames(ctx context.Context, c *ercms.Case) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM case_names WHERE case_id = $1`, c.ID); err != nil {
+		return err
+	}
+	p := c.Application.Person
+	all := []string{p.Surname, p.GivenNames}
+	if o := p.OriginalScript; o != nil {
+		all = append(all, o.Surname, o.GivenNames)
+	}
+	for _, n := range p.OtherNames {
+		all = append(all, n.Surname, n.GivenNames)
+	}
+	for _, f := range c.Application.Family {
+		all = append(all, f.Surname, f.GivenNames)
+	}
+	seen := map[string]bool{}
+	for _, s := range all {
+		for _, tok := range names.Tokens(s) {
+			if tok == "" || seen[tok] {
+				continue
+			}
+			seen[tok] = true
+			if _, err := tx.ExecContext(ctx, `INSERT INTO case_names (case_id, token, skeleton) VALUES ($1,$2,$3)`, c.ID, tok, names.Skeleton(tok)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// personRecords returns the audit references of the personal data a case holds.
+func personRecords(c *ercms.Case) []string {
+	recs := []string{"case:" + c.ID, "person:" + c.ID}
+	for _, f := range c.Application.Family {
+		recs = append(recs, "family:"+f.ID)
+	}
+	for _, e := range c.Application.Evidence {
+		recs = append(recs, "evidence:"+e.ID)
+	}
+	return recs
+}
+
+func contentHash(c *ercms.Case) string {
+	b, _ := json.Marshal(c)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// CreateCase creates a case for a requesting officer: a draft, or with
+// no_application an approved case. With an idempotency key, a repeated
+// request returns the case created first (replayed = true); the same key
+// with another body is EInvalid.
+func (s *DB) CreateCase(ctx context.Context, a ercms.Actor, n ercms.NewCase, idempotencyKey string) (c *ercms.Case, replayed bool, err error) {
+	if !a.IsRequesting() || a.Org.Kind != ercms.OrgRequestingAuthority {
+		return nil, false, ercms.Errorf(ercms.EForbidden, "Only a member state's authority submits applications.")
+	}
+	p, err := s.profileFor(a.Org.State)
+	if err != nil {
+		return nil, false, err
+	}
+	body, _ := json.Marshal(n)
+	reqHash := sha256.Sum256(body)
+	err = s.tx(ctx, func(tx *Tx) error {
+		if idempotencyKey != "" {
+			var prevHash, caseID string
+			err := tx.QueryRowContext(ctx, `SELECT request_hash, case_id FROM idempotency_keys WHERE user_id = $1 AND key = $2`, a.UserID, idempotencyKey).Scan(&prevHash, &caseID)
+			if err == nil {
+				if prevHash != hex.EncodeToString(reqHash[:]) {
+					return &ercms.Error{Code: ercms.EInvalid, Message: "This Idempotency-Key was used for another request.", Fields: map[string]string{"Idempotency-Key": "Use a new key for a new application."}}
+				}
+				replayed = true
+				c, err = tx.loadCase(ctx, a, caseID, false)
+				return err
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		env := tx.env(ctx, p)
+		if err := n.Prepare(newID, env.Today); err != nil {
+			return err
+		}
+		if n.PreviousCaseID != "" {
+			prev, err := tx.loadCase(ctx, a, n.PreviousCaseID, false)
+			if err != nil || prev.Status != ercms.StateRefused {
+				return &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.", Fields: map[string]string{"previous_case_id": "Name a refused case of your state."}}
+			}
+			if strings.TrimSpace(n.Observations) == "" {
+				return &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.", Fields: map[string]string{"observations": "A new application after a refusal needs new information: describe it."}}
+			}
+		}
+		ref, err := tx.nextReference(ctx, p.RequestedState, a.Org.State)
+		if err != nil {
+			return err
+		}
+		c = ercms.NewCaseFrom(n, a, newID(), ref, p.RequestedState, p.ID, p.Version, tx.now)
+		if n.NoApplication {
+			if err := c.StartWithoutApplication(env); err != nil {
+				return err
+			}
+			c.Timeline = append(c.Timeline, ercms.Event{At: tx.now, Action: "no_application", From: string(ercms.StateDraft), To: string(c.Status),
+				ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: "no application needed: the person holds a valid travel document"})
+		}
+		if err := tx.saveCase(ctx, c, true, 0, 0); err != nil {
+			return err
+		}
+		if idempotencyKey != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, case_id, created_at) VALUES ($1,$2,$3,$4,$5)`,
+				a.UserID, idempotencyKey, hex.EncodeToString(reqHash[:]), c.ID, formatTime(tx.now)); err != nil {
+				return err
+			}
+		}
+		ev := auditEvent{actor: a, action: "case.create", objectType: "case", objectID: c.ID, records: personRecords(c), partyState: c.RequestingState}
+		if n.NoApplication {
+			ev.recipient, ev.details = c.RequestedState, map[string]any{"content_sha256": contentHash(c)}
+		}
+		return tx.audit(ctx, ev)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return c, replayed, nil
+}
+
+// nextReference numbers cases per requested and requesting state and year
+// (AZ-DE-2026-00042), so that no member state learns the others' volumes.
+func (tx *Tx) nextReference(ctx context.Context, requested, requesting string) (string, error) {
+	year := tx.now.Year()
+	var n int
+	err := tx.QueryRowContext(ctx, `INSERT INTO reference_counters (requested_state, requesting_state, year, last) VALUES ($1,$2,$3,1)
+		ON CONFLICT (requested_state, requesting_state, year) DO UPDATE SET last = reference_counters.last + 1 RETURNING last`,
+		requested, requesting, year).Scan(&n)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%s-%d-%05d", requested, requesting, year, n), nil
+}
+
+// FindCase returns a case with its timeline. The read is logged (one audit
+// event naming the records shown) before the case is returned. ENotFound
+// when the case does not exist or is outside a's scope.
+func (s *DB) FindCase(ctx context.Context, a ercms.Actor, id string) (*ercms.Case, error) {
+	var c *ercms.Case
+	err := s.tx(ctx, func(tx *Tx) error {
+		var err error
+		if c, err = tx.loadCase(ctx, a, id, false); err != nil {
+			return err
+		}
+		if c.Timeline, err = tx.timeline(ctx, id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, auditEvent{actor: a, action: "case.read", objectType: "case", objectID: id, records: personRecords(c), purpose: "case handling", partyState: c.RequestingState})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Act takes an action on a case (the one door for every change): in one
+// transaction it checks scope, version, role and state, applies the domain
+// rules, writes the case with its clocks and timeline, and appends the audit
+// event, a transmission when the action crosses to the other party.
+// Errors: ENotFound, EForbidden, EConflict, EInvalid, EPreconditionRequired, EPreconditionFailed.
+func (s *DB) Act(ctx context.Context, a ercms.Actor, id, action string, version int, in ercms.ActionInput) (*ercms.Case, error) {
+	if version <= 0 && a.Role != ercms.RoleSystem {
+		return nil, ercms.Errorf(ercms.EPreconditionRequired, "Say which version of the case you saw (If-Match).")
+	}
+	var c *ercms.Case
+	err := s.tx(ctx, func(tx *Tx) error {
+		var err error
+		if c, err = tx.loadCase(ctx, a, id, true); err != nil {
+			return err
+		}
+		if version > 0 && c.Version != version {
+			return ercms.Errorf(ercms.EPreconditionFailed, "The case was changed since you saw it (version %d, now %d); reload it and try again.", version, c.Version)
+		}
+		p, err := s.caseProfile(c)
+		if err != nil {
+			return err
+		}
+		old := c.Version
+		note, err := ercms.Apply(tx.env(ctx, p), c, a, action, in)
+		if err != nil {
+			return err
+		}
+		c.Version++
+		c.UpdatedAt = tx.now
+		if err := tx.saveCase(ctx, c, false, old, 0); err != nil {
+			return err
+		}
+		ev := auditEvent{actor: a, action: "case." + action, objectType: "case", objectID: id, records: []string{"case:" + id},
+			purpose: action, partyState: c.RequestingState, details: map[string]any{"status": c.Status, "version": c.Version}}
+		if r := ercms.Recipient(a, c, action); r != "" {
+			ev.recipient = r
+			ev.details["content_sha256"] = contentHash(c)
+		}
+		_ = note
+		if c.Timeline, err = tx.timeline(ctx, id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, ev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}

@@ -1,0 +1,249 @@
+// Package sqldb is the one database/sql store of eRCMS, for the embedded
+// SQLite default (modernc.org/sqlite) and for PostgreSQL (pgx). Every method
+// that reads or writes case data takes the actor, filters by scope in SQL,
+// and appends its audit event in the same transaction.
+package sqldb
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+
+	"github.com/ercms/ercms/deadline"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Engine names the database engine.
+type Engine string
+
+// Engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DB is the store. It is safe for concurrent use.
+type DB struct {
+	engine Engine
+	// db takes every transaction that writes (on SQLite: one connection,
+	// immediate transactions); rdb takes plain reads.
+	db, rdb *sql.DB
+	dsn     string
+
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+	// FourEyes sends approvals and refusals to a supervisor's sign-off (on by default).
+	FourEyes bool
+	// Argon holds the password-hashing cost; tests lower it.
+	Argon ArgonParams
+	// SessionTTL is how long a sign-in session lasts.
+	SessionTTL time.Duration
+	// Log receives operational messages; it never receives personal data.
+	Log *slog.Logger
+
+	rules atomic.Pointer[deadline.Set]
+}
+
+// Options configure Open.
+type Options struct {
+	// URL is a postgres:// URL, or a SQLite file path or file: URL.
+	URL string
+	// Rules are the agreement profiles and default calendars; nil loads the embedded defaults.
+	Rules *deadline.Set
+	Log   *slog.Logger
+}
+
+// Open connects to the database named by opts.URL, migrates it, and loads
+// the holiday calendars kept in it.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &DB{Now: time.Now, FourEyes: true, Argon: DefaultArgon, SessionTTL: 12 * time.Hour, Log: opts.Log, dsn: opts.URL}
+	var err error
+	if strings.HasPrefix(opts.URL, "postgres://") || strings.HasPrefix(opts.URL, "postgresql://") {
+		s.engine = Postgres
+		if s.db, err = sql.Open("pgx", opts.URL); err != nil {
+			return nil, err
+		}
+		s.db.SetMaxOpenConns(16)
+		s.rdb = s.db
+	} else {
+		s.engine = SQLite
+		path := strings.TrimPrefix(opts.URL, "file:")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("sqldb: create the data directory: %w", err)
+			}
+		}
+		base := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)"
+		if s.db, err = sql.Open("sqlite", base+"&_txlock=immediate"); err != nil {
+			return nil, err
+		}
+		s.db.SetMaxOpenConns(1)
+		if s.rdb, err = sql.Open("sqlite", base+"&_pragma=query_only(1)"); err != nil {
+			return nil, err
+		}
+		s.rdb.SetMaxOpenConns(4)
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqldb: the database does not answer: %w", err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	rules := opts.Rules
+	if rules == nil {
+		if rules, err = deadline.Defaults(); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	if err := s.loadCalendars(ctx, rules); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Engine reports which engine the store runs on.
+func (s *DB) Engine() Engine { return s.engine }
+
+// Close closes the connections.
+func (s *DB) Close() error {
+	var errs []error
+	if s.rdb != nil && s.rdb != s.db {
+		errs = append(errs, s.rdb.Close())
+	}
+	if s.db != nil {
+		errs = append(errs, s.db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers (for /healthz).
+func (s *DB) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Rules returns the agreement profiles and calendars in force.
+func (s *DB) Rules() *deadline.Set { return s.rules.Load() }
+
+// Migrate applies the migrations of the engine.
+func (s *DB) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+string(s.engine))
+	if err != nil {
+		return err
+	}
+	dialect := goose.DialectSQLite3
+	if s.engine == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(dialect, s.db, sub)
+	if err != nil {
+		return fmt.Errorf("sqldb: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqldb: migrate: %w", err)
+	}
+	return nil
+}
+
+// MigrationVersions lists the migration versions of an engine (for the parity test).
+func MigrationVersions(e Engine) ([]string, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+string(e))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, strings.SplitN(e.Name(), "_", 2)[0])
+	}
+	return out, nil
+}
+
+// tx runs fn in a write transaction and commits it, retrying on PostgreSQL
+// serialization failures and deadlocks.
+func (s *DB) tx(ctx context.Context, fn func(*Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.tryTx(ctx, fn)
+		var pgErr *pgconn.PgError
+		if attempt < 4 && errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01") {
+			time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+			continue
+		}
+		return err
+	}
+}
+
+func (s *DB) tryTx(ctx context.Context, fn func(*Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{Tx: sqlTx, s: s, now: s.Now().UTC()}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	return sqlTx.Commit()
+}
+
+// Tx is a write transaction with the moment it started, so that everything
+// written in it carries one time.
+type Tx struct {
+	*sql.Tx
+	s   *DB
+	now time.Time
+}
+
+// timeFormat is fixed-width so that stored instants sort as text on both engines.
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func parseTime(s string) (time.Time, error) { return time.Parse(timeFormat, s) }
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// newID returns a UUIDv7: unique, unguessable enough for URLs, and ordered by creation.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// randomToken returns a fresh secret and the hex SHA-256 under which it is stored.
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// redactURL hides the password of a database URL for messages.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || p.User == nil {
+		return u
+	}
+	return p.Redacted()
+}

@@ -1,0 +1,141 @@
+package sqldb
+
+import (
+	"context"
+	"time"
+
+	"github.com/ercms/ercms"
+)
+
+// timedRule is one timed system action: the clock whose passing triggers it.
+type timedRule struct {
+	kinds  []string
+	action string
+}
+
+var timedRules = []timedRule{
+	{[]string{ercms.ClockReply, ercms.ClockReplyAccelerated}, ercms.ActDeemApproved},
+	{[]string{ercms.ClockTravelDocument}, ercms.ActAcceptEUTravelDocument},
+	{[]string{ercms.ClockTransferWindow}, ercms.ActExpire},
+	{[]string{ercms.ClockCloseAfterHandover}, ercms.ActClose},
+}
+
+// TimedReport counts what RunTimedActions did.
+type TimedReport struct {
+	Applied map[string]int
+	Flagged int
+}
+
+// RunTimedActions takes the timed system actions that are due: deemed
+// approval (or, where the profile has none, an overdue flag), acceptance of
+// the EU travel document, expiry of approvals, and closing after handover.
+// Each goes through Act, so the case shows why and the audit records it.
+func (s *DB) RunTimedActions(ctx context.Context) (TimedReport, error) {
+	rep := TimedReport{Applied: map[string]int{}}
+	// Candidates are clocks past their due date in the earliest time zone;
+	// Apply checks each against the case's own civil date.
+	cutoff := s.Now().UTC().Add(14 * time.Hour).Format(time.DateOnly)
+	for _, r := range timedRules {
+		ids, err := s.dueCases(ctx, r.kinds, cutoff)
+		if err != nil {
+			return rep, err
+		}
+		for _, id := range ids {
+			_, err := s.Act(ctx, ercms.SystemActor(), id, r.action, 0, ercms.ActionInput{})
+			switch ercms.ErrorCode(err) {
+			case "":
+				rep.Applied[r.action]++
+			case ercms.EConflict:
+				if r.action == ercms.ActDeemApproved {
+					flagged, ferr := s.flagOverdue(ctx, id)
+					if ferr != nil {
+						return rep, ferr
+					}
+					if flagged {
+						rep.Flagged++
+					}
+				}
+			default:
+				return rep, err
+			}
+		}
+	}
+	return rep, nil
+}
+
+func (s *DB) dueCases(ctx context.Context, kinds []string, cutoff string) ([]string, error) {
+	args := []any{cutoff}
+	in := ""
+	for i, k := range kinds {
+		args = append(args, k)
+		if i > 0 {
+			in += ","
+		}
+		in += "$" + string(rune('2'+i))
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT DISTINCT case_id FROM case_deadlines WHERE status = 'running' AND task_id = '' AND due_on < $1 AND kind IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// flagOverdue marks a case whose reply deadline passed under a profile
+// without deemed approval; it reports whether the flag was new.
+func (s *DB) flagOverdue(ctx context.Context, id string) (bool, error) {
+	flagged := false
+	err := s.tx(ctx, func(tx *Tx) error {
+		c, err := tx.loadCase(ctx, ercms.SystemActor(), id, true)
+		if err != nil {
+			return err
+		}
+		p, err := s.caseProfile(c)
+		if err != nil {
+			return err
+		}
+		rc := c.ReplyClock()
+		today := p.ReceivedOn(tx.now)
+		if p.DeemedApproval || c.HasWarning(ercms.WarnOverdue) || rc == nil || rc.DueOn == nil || !today.After(*rc.DueOn) {
+			return nil
+		}
+		flagged = true
+		c.Warnings = append(c.Warnings, ercms.WarnOverdue)
+		old := c.Version
+		c.Version++
+		c.UpdatedAt = tx.now
+		c.Timeline = append(c.Timeline, ercms.Event{At: tx.now, Action: "reply_overdue", Actor: "system",
+			Note: "the reply target date " + rc.DueOn.String() + " passed; the profile has no deemed approval, so the case is flagged overdue"})
+		if err := tx.saveCase(ctx, c, false, old, 0); err != nil {
+			return err
+		}
+		return tx.audit(ctx, auditEvent{actor: ercms.SystemActor(), action: "case.reply_overdue", objectType: "case", objectID: id, records: []string{"case:" + id}, partyState: c.RequestingState})
+	})
+	return flagged, err
+}
+
+// RunScheduler runs the timed actions every interval until ctx ends.
+func (s *DB) RunScheduler(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if rep, err := s.RunTimedActions(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("scheduler", "err", err)
+		} else if len(rep.Applied) > 0 || rep.Flagged > 0 {
+			s.Log.Info("scheduler", "applied", rep.Applied, "flagged_overdue", rep.Flagged)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

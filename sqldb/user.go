@@ -1,0 +1,419 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+
+	"github.com/ercms/ercms"
+)
+
+// ArgonParams is the argon2id cost.
+type ArgonParams struct {
+	Time    uint32
+	Memory  uint32 // KiB
+	Threads uint8
+}
+
+// DefaultArgon follows the RFC 9106 second recommended option (64 MiB, 3 passes).
+var DefaultArgon = ArgonParams{Time: 3, Memory: 64 * 1024, Threads: 2}
+
+// hashPassword returns an encoded argon2id hash with its parameters and salt.
+func (p ArgonParams) hash(password string) string {
+	salt := make([]byte, 16)
+	_ = fillRandom(salt)
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, 32)
+	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", p.Memory, p.Time, p.Threads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+// checkPassword compares password with an encoded hash in constant time.
+func checkPassword(encoded, password string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var th uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &th); err != nil {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, th, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is checked when a username does not exist, so that both answers take the same time.
+var dummyHash = DefaultArgon.hash("no such user")
+
+func hashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 12
+
+// CreateOrganisation adds an organisation (administrators, and the demo seed with the system actor).
+func (s *DB) CreateOrganisation(ctx context.Context, a ercms.Actor, o *ercms.Organisation) error {
+	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
+		return ercms.Errorf(ercms.EForbidden, "Only administrators manage organisations.")
+	}
+	var v ercms.Validation
+	v.Require("name", o.Name, "Enter the organisation's name.")
+	if len(o.State) != 2 || strings.ToUpper(o.State) != o.State {
+		v.Add("state", "Enter the state as a two-letter ISO 3166-1 code, e.g. DE.")
+	}
+	if !contains(ercms.OrgKinds, o.Kind) {
+		v.Add("kind", "Choose a kind of organisation.")
+	}
+	if o.Kind == ercms.OrgBorderPoint && o.CrossingPoint == "" {
+		v.Add("crossing_point", "Enter the code of the border crossing point.")
+	}
+	if o.Kind == ercms.OrgConsularMission && len(o.Accredited) == 0 {
+		v.Add("accredited", "Name the member states the mission is accredited to.")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if o.ID == "" {
+		o.ID = newID()
+	}
+	return s.tx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO organisations (id, kind, name, state, parent_id, agency_type, accredited, crossing_point, disabled, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+			o.ID, o.Kind, o.Name, o.State, nullString(o.ParentID), o.AgencyType, strings.Join(o.Accredited, ","), o.CrossingPoint, o.Disabled, formatTime(tx.now))
+		if isUniqueViolation(err) {
+			return &ercms.Error{Code: ercms.EInvalid, Message: "The organisation exists already.", Fields: map[string]string{"name": "An organisation of that state has this name already."}}
+		}
+		if err != nil {
+			return err
+		}
+		return tx.audit(ctx, auditEvent{actor: a, action: "organisation.create", objectType: "organisation", objectID: o.ID})
+	})
+}
+
+const orgColumns = `id, kind, name, state, COALESCE(parent_id, ''), agency_type, accredited, crossing_point, disabled`
+
+func scanOrg(row interface{ Scan(...any) error }) (ercms.Organisation, error) {
+	var o ercms.Organisation
+	var accredited string
+	err := row.Scan(&o.ID, &o.Kind, &o.Name, &o.State, &o.ParentID, &o.AgencyType, &accredited, &o.CrossingPoint, &o.Disabled)
+	if accredited != "" {
+		o.Accredited = strings.Split(accredited, ",")
+	}
+	return o, err
+}
+
+// Organisations lists every organisation (reference data, no personal data).
+func (s *DB) Organisations(ctx context.Context) ([]ercms.Organisation, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+orgColumns+` FROM organisations ORDER BY state, name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ercms.Organisation
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+func (tx *Tx) organisation(ctx context.Context, id string) (ercms.Organisation, bool, error) {
+	o, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, false, nil
+	}
+	return o, err == nil, err
+}
+
+// NewUser is what an administrator sends to create an account.
+type NewUser struct {
+	Username    string     `json:"username"`
+	DisplayName string     `json:"display_name"`
+	OrgID       string     `json:"organisation_id"`
+	Role        ercms.Role `json:"role"`
+	Password    string     `json:"password,omitempty"`
+	Service     bool       `json:"service,omitempty"`
+}
+
+// CreateUser adds a user account. Service accounts have no password and sign
+// in with API tokens only.
+func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.User, error) {
+	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
+		return nil, ercms.Errorf(ercms.EForbidden, "Only administrators manage users.")
+	}
+	var v ercms.Validation
+	n.Username = strings.TrimSpace(n.Username)
+	if !validUsername(n.Username) {
+		v.Add("username", "Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores.")
+	}
+	v.Require("display_name", n.DisplayName, "Enter the person's name.")
+	if !n.Service && len([]rune(n.Password)) < MinPasswordLength {
+		v.Add("password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
+	}
+	u := &ercms.User{ID: newID(), Username: n.Username, DisplayName: n.DisplayName, OrgID: n.OrgID, Role: n.Role, Service: n.Service}
+	err := s.tx(ctx, func(tx *Tx) error {
+		org, ok, err := tx.organisation(ctx, n.OrgID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			v.Add("organisation_id", "Choose an existing organisation.")
+		} else if !ercms.RoleAllowed(org.Kind, n.Role) {
+			v.Add("role", fmt.Sprintf("A %s cannot hold the role %s.", org.Kind, n.Role))
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		hash := ""
+		if !n.Service {
+			hash = s.Argon.hash(n.Password)
+		}
+		u.CreatedAt = tx.now
+		_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username, display_name, org_id, role, service, password_hash, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, u.ID, u.Username, u.DisplayName, u.OrgID, u.Role, u.Service, hash, formatTime(tx.now))
+		if isUniqueViolation(err) {
+			return &ercms.Error{Code: ercms.EInvalid, Message: "The username is taken.", Fields: map[string]string{"username": "Choose another username."}}
+		}
+		if err != nil {
+			return err
+		}
+		return tx.audit(ctx, auditEvent{actor: a, action: "user.create", objectType: "user", objectID: u.ID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func validUsername(s string) bool {
+	if len(s) < 3 || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+const userColumns = `u.id, u.username, u.display_name, u.org_id, u.role, u.service, u.disabled, u.language, u.created_at`
+
+func scanUser(row interface{ Scan(...any) error }, extra ...any) (ercms.User, error) {
+	var u ercms.User
+	var created string
+	err := row.Scan(append([]any{&u.ID, &u.Username, &u.DisplayName, &u.OrgID, &u.Role, &u.Service, &u.Disabled, &u.Language, &created}, extra...)...)
+	if err == nil {
+		u.CreatedAt, err = parseTime(created)
+	}
+	return u, err
+}
+
+// UserByUsername returns a user (administration and the command line).
+func (s *DB) UserByUsername(ctx context.Context, username string) (*ercms.User, error) {
+	u, err := scanUser(s.rdb.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.username = $1`, username))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ercms.Errorf(ercms.ENotFound, "No such user.")
+	}
+	return &u, err
+}
+
+// SetUserDisabled disables or re-enables an account and revokes its sessions when disabled.
+func (s *DB) SetUserDisabled(ctx context.Context, a ercms.Actor, userID string, disabled bool) error {
+	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
+		return ercms.Errorf(ercms.EForbidden, "Only administrators manage users.")
+	}
+	return s.tx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1 WHERE id = $2`, disabled, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ercms.Errorf(ercms.ENotFound, "No such user.")
+		}
+		if disabled {
+			if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, formatTime(tx.now), userID); err != nil {
+				return err
+			}
+		}
+		action := "user.enable"
+		if disabled {
+			action = "user.disable"
+		}
+		return tx.audit(ctx, auditEvent{actor: a, action: action, objectType: "user", objectID: userID})
+	})
+}
+
+// SetPassword sets a user's password (administrators reset; users change their own).
+func (s *DB) SetPassword(ctx context.Context, a ercms.Actor, userID, password string) error {
+	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem && a.UserID != userID {
+		return ercms.Errorf(ercms.EForbidden, "You may change only your own password.")
+	}
+	if len([]rune(password)) < MinPasswordLength {
+		return &ercms.Error{Code: ercms.EInvalid, Message: "The password is too short.", Fields: map[string]string{"password": fmt.Sprintf("Use at least %d characters.", MinPasswordLength)}}
+	}
+	hash := s.Argon.hash(password)
+	return s.tx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2 AND service = FALSE`, hash, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ercms.Errorf(ercms.ENotFound, "No such user.")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND kind = 'session' AND revoked_at IS NULL`, formatTime(tx.now), userID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, auditEvent{actor: a, action: "user.password", objectType: "user", objectID: userID})
+	})
+}
+
+// SignIn checks a username and password and opens a session. Wrong
+// credentials give the same EUnauthorized error whether or not the user exists.
+func (s *DB) SignIn(ctx context.Context, username, password string) (*ercms.Session, error) {
+	var id, hash string
+	var disabled, service bool
+	err := s.rdb.QueryRowContext(ctx, `SELECT id, password_hash, disabled, service FROM users WHERE username = $1`, username).Scan(&id, &hash, &disabled, &service)
+	if errors.Is(err, sql.ErrNoRows) {
+		checkPassword(dummyHash, password)
+	} else if err != nil {
+		return nil, err
+	}
+	ok := err == nil && !disabled && !service && hash != "" && checkPassword(hash, password)
+	var sess *ercms.Session
+	terr := s.tx(ctx, func(tx *Tx) error {
+		if !ok {
+			// The event names the account when it exists, never the username typed.
+			return tx.audit(ctx, auditEvent{actor: ercms.Actor{UserID: id}, action: "login.failed", objectType: "user", objectID: id})
+		}
+		token := randomToken()
+		exp := tx.now.Add(s.SessionTTL)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, id, user_id, kind, created_at, expires_at) VALUES ($1,$2,$3,'session',$4,$5)`,
+			hashToken(token), newID(), id, formatTime(tx.now), formatTime(exp)); err != nil {
+			return err
+		}
+		sess = &ercms.Session{Token: token, UserID: id, ExpiresAt: exp}
+		return tx.audit(ctx, auditEvent{actor: ercms.Actor{UserID: id, Username: username}, action: "login", objectType: "user", objectID: id})
+	})
+	if terr != nil {
+		return nil, terr
+	}
+	if !ok {
+		return nil, ercms.Errorf(ercms.EUnauthorized, "The username or password is wrong.")
+	}
+	return sess, nil
+}
+
+// SignOut revokes a session token.
+func (s *DB) SignOut(ctx context.Context, token string) error {
+	return s.tx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL`, formatTime(tx.now), hashToken(token))
+		return err
+	})
+}
+
+// Authenticate resolves a session or API token to its actor.
+func (s *DB) Authenticate(ctx context.Context, token string) (ercms.Actor, error) {
+	var a ercms.Actor
+	var expires sql.NullString
+	row := s.rdb.QueryRowContext(ctx, `SELECT u.id, u.username, u.role, s.expires_at, `+orgColumnsPrefixed+`
+		FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id
+		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.disabled = FALSE AND o.disabled = FALSE`, hashToken(token))
+	var accredited string
+	err := row.Scan(&a.UserID, &a.Username, &a.Role, &expires, &a.Org.ID, &a.Org.Kind, &a.Org.Name, &a.Org.State, &a.Org.ParentID, &a.Org.AgencyType, &accredited, &a.Org.CrossingPoint, &a.Org.Disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ercms.Actor{}, ercms.Errorf(ercms.EUnauthorized, "Sign in first: the session is missing, expired or revoked.")
+	}
+	if err != nil {
+		return ercms.Actor{}, err
+	}
+	if accredited != "" {
+		a.Org.Accredited = strings.Split(accredited, ",")
+	}
+	if expires.Valid {
+		exp, err := parseTime(expires.String)
+		if err != nil || !s.Now().Before(exp) {
+			return ercms.Actor{}, ercms.Errorf(ercms.EUnauthorized, "Sign in first: the session is missing, expired or revoked.")
+		}
+	}
+	return a, nil
+}
+
+const orgColumnsPrefixed = `o.id, o.kind, o.name, o.state, COALESCE(o.parent_id, ''), o.agency_type, o.accredited, o.crossing_point, o.disabled`
+
+// APIToken describes an API token of a service account (the secret is shown once, at creation).
+type APIToken struct {
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	UserID    string     `json:"user_id"`
+	Token     string     `json:"token,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+}
+
+// CreateAPIToken issues a token for a service account, bound to its organisation.
+func (s *DB) CreateAPIToken(ctx context.Context, a ercms.Actor, userID, name string) (*APIToken, error) {
+	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
+		return nil, ercms.Errorf(ercms.EForbidden, "Only administrators issue API tokens.")
+	}
+	if strings.TrimSpace(name) == "" {
+		return nil, &ercms.Error{Code: ercms.EInvalid, Message: "Name the token.", Fields: map[string]string{"name": "Say which system uses the token."}}
+	}
+	t := &APIToken{ID: newID(), Name: name, UserID: userID, Token: randomToken()}
+	err := s.tx(ctx, func(tx *Tx) error {
+		var service bool
+		err := tx.QueryRowContext(ctx, `SELECT service FROM users WHERE id = $1 AND disabled = FALSE`, userID).Scan(&service)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !service) {
+			return &ercms.Error{Code: ercms.EInvalid, Message: "API tokens belong to service accounts.", Fields: map[string]string{"user_id": "Choose an active service account."}}
+		}
+		if err != nil {
+			return err
+		}
+		t.CreatedAt = tx.now
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, id, user_id, kind, name, created_at) VALUES ($1,$2,$3,'api',$4,$5)`,
+			hashToken(t.Token), t.ID, userID, name, formatTime(tx.now)); err != nil {
+			return err
+		}
+		return tx.audit(ctx, auditEvent{actor: a, action: "token.create", objectType: "token", objectID: t.ID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// RevokeAPIToken revokes an API token by its id.
+func (s *DB) RevokeAPIToken(ctx context.Context, a ercms.Actor, id string) error {
+	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
+		return ercms.Errorf(ercms.EForbidden, "Only administrators revoke API tokens.")
+	}
+	return s.tx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND kind = 'api' AND revoked_at IS NULL`, formatTime(tx.now), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ercms.Errorf(ercms.ENotFound, "No such active token.")
+		}
+		return tx.audit(ctx, auditEvent{actor: a, action: "token.revoke", objectType: "token", objectID: id})
+	})
+}
