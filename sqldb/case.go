@@ -20,7 +20,8 @@ import (
 // today returns the requested state's civil date now under profile p.
 func (s *DB) today(p *deadline.Profile) civil.Date { return p.ReceivedOn(s.Now()) }
 
-// profileFor returns the latest profile that covers the member state.
+// profileFor returns the latest profile of the deployment's requested state
+// that covers the member state.
 func (s *DB) profileFor(memberState string) (*deadline.Profile, error) {
 	rules := s.Rules()
 	for _, id := range rules.ProfileIDs() {
@@ -28,7 +29,7 @@ func (s *DB) profileFor(memberState string) (*deadline.Profile, error) {
 		if err != nil {
 			return nil, err
 		}
-		if slices.Contains(p.PartnerStates, memberState) {
+		if p.RequestedState == s.country && slices.Contains(p.PartnerStates, memberState) {
 			return p, nil
 		}
 	}
@@ -101,16 +102,10 @@ func scope(a ercms.Actor, today civil.Date, args *[]any) string {
 	return "1=0"
 }
 
-// actorToday is the civil date used for the scope of a: the date of the
-// requested state of the deployment's first profile.
+// actorToday is the civil date of the deployment's requested state, used
+// for scopes that depend on the date (border officers).
 func (s *DB) actorToday() civil.Date {
-	rules := s.Rules()
-	if ids := rules.ProfileIDs(); len(ids) > 0 {
-		if p, err := rules.Latest(ids[0]); err == nil {
-			return s.today(p)
-		}
-	}
-	return civil.Of(s.Now().UTC())
+	return civil.In(s.Now(), s.loc)
 }
 
 // loadCase reads a case within a's scope (locking it for update on

@@ -61,7 +61,9 @@ type DB struct {
 	// Log receives operational messages; it never receives personal data.
 	Log *slog.Logger
 
-	rules atomic.Pointer[deadline.Set]
+	rules   atomic.Pointer[deadline.Set]
+	country string
+	loc     *time.Location // the requested state's time zone
 }
 
 // Options configure Open.
@@ -70,7 +72,10 @@ type Options struct {
 	URL string
 	// Rules are the agreement profiles and default calendars; nil loads the embedded defaults.
 	Rules *deadline.Set
-	Log   *slog.Logger
+	// Country is the requested state the deployment serves (ISO 3166-1
+	// alpha-2); its agreement profiles apply. Default "AZ".
+	Country string
+	Log     *slog.Logger
 }
 
 // Open connects to the database named by opts.URL, migrates it, and loads
@@ -128,8 +133,39 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.setCountry(opts.Country); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
+
+// setCountry selects the requested state the deployment serves; it must
+// have at least one agreement profile.
+func (s *DB) setCountry(country string) error {
+	if country == "" {
+		country = "AZ"
+	}
+	rules := s.Rules()
+	for _, id := range rules.ProfileIDs() {
+		p, err := rules.Latest(id)
+		if err != nil {
+			return err
+		}
+		if p.RequestedState == country {
+			loc, err := time.LoadLocation(p.TimeZone)
+			if err != nil {
+				return fmt.Errorf("sqldb: profile %s: time zone: %w", id, err)
+			}
+			s.country, s.loc = country, loc
+			return nil
+		}
+	}
+	return fmt.Errorf("sqldb: no agreement profile has %q as the requested state", country)
+}
+
+// Country returns the requested state the deployment serves.
+func (s *DB) Country() string { return s.country }
 
 // Engine reports which engine the store runs on.
 func (s *DB) Engine() Engine { return s.engine }

@@ -333,21 +333,14 @@ func (s *DB) SignOut(ctx context.Context, token string) error {
 
 // Authenticate resolves a session or API token to its actor.
 func (s *DB) Authenticate(ctx context.Context, token string) (ercms.Actor, error) {
-	var a ercms.Actor
 	var expires sql.NullString
-	row := s.rdb.QueryRowContext(ctx, `SELECT u.id, u.username, u.role, s.expires_at, `+orgColumnsPrefixed+`
-		FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id
-		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.disabled = FALSE AND o.disabled = FALSE`, hashToken(token))
-	var accredited string
-	err := row.Scan(&a.UserID, &a.Username, &a.Role, &expires, &a.Org.ID, &a.Org.Kind, &a.Org.Name, &a.Org.State, &a.Org.ParentID, &a.Org.AgencyType, &accredited, &a.Org.CrossingPoint, &a.Org.Disabled)
+	a, err := scanActor(s.rdb.QueryRowContext(ctx, `SELECT `+actorColumns+`, s.expires_at FROM users u JOIN organisations o ON o.id = u.org_id
+		JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.disabled = FALSE AND o.disabled = FALSE`, hashToken(token)), &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ercms.Actor{}, ercms.Errorf(ercms.EUnauthorized, "Sign in first: the session is missing, expired or revoked.")
 	}
 	if err != nil {
 		return ercms.Actor{}, err
-	}
-	if accredited != "" {
-		a.Org.Accredited = strings.Split(accredited, ",")
 	}
 	if expires.Valid {
 		exp, err := parseTime(expires.String)
@@ -356,6 +349,31 @@ func (s *DB) Authenticate(ctx context.Context, token string) (ercms.Actor, error
 		}
 	}
 	return a, nil
+}
+
+// ActorByUsername returns the actor of an active account (the command line
+// and the demo seed act as a named user).
+func (s *DB) ActorByUsername(ctx context.Context, username string) (ercms.Actor, error) {
+	a, err := scanActor(s.rdb.QueryRowContext(ctx, `SELECT `+actorColumns+` FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.username = $1 AND u.disabled = FALSE AND o.disabled = FALSE`, username))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, ercms.Errorf(ercms.ENotFound, "No active user %q.", username)
+	}
+	return a, err
+}
+
+// actorColumns are the columns of a user with their organisation (u, o); scanActor reads
+// them, then the extra columns a caller appends.
+const actorColumns = `u.id, u.username, u.role, ` + orgColumnsPrefixed
+
+func scanActor(row interface{ Scan(...any) error }, extra ...any) (ercms.Actor, error) {
+	var a ercms.Actor
+	var accredited string
+	err := row.Scan(append([]any{&a.UserID, &a.Username, &a.Role, &a.Org.ID, &a.Org.Kind, &a.Org.Name, &a.Org.State, &a.Org.ParentID,
+		&a.Org.AgencyType, &accredited, &a.Org.CrossingPoint, &a.Org.Disabled}, extra...)...)
+	if accredited != "" {
+		a.Org.Accredited = strings.Split(accredited, ",")
+	}
+	return a, err
 }
 
 const orgColumnsPrefixed = `o.id, o.kind, o.name, o.state, COALESCE(o.parent_id, ''), o.agency_type, o.accredited, o.crossing_point, o.disabled`
