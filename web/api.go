@@ -1,0 +1,411 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/deadline"
+	"github.com/ercms/ercms/sqldb"
+)
+
+func (s *Server) apiRoutes() {
+	s.add("POST", "/api/v1/session", false, s.signIn)
+	s.add("DELETE", "/api/v1/session", true, s.signOut)
+	s.add("GET", "/api/v1/me", true, s.me)
+	s.add("POST", "/api/v1/cases", true, s.createCase)
+	s.add("GET", "/api/v1/cases", true, s.listCases)
+	s.add("GET", "/api/v1/cases/{id}", true, s.getCase)
+	s.add("POST", "/api/v1/cases/{id}/actions/{action}", true, s.act)
+	s.add("GET", "/api/v1/deadlines/calculate", true, s.calculate)
+	s.add("GET", "/api/v1/profiles", true, s.profiles)
+	s.add("GET", "/api/v1/transmissions", true, s.transmissions)
+	s.add("GET", "/api/v1/audit", true, s.auditEvents)
+	s.add("GET", "/api/v1/organisations", true, s.organisations)
+	s.add("POST", "/api/v1/organisations", true, s.createOrganisation)
+	s.add("POST", "/api/v1/users", true, s.createUser)
+	s.add("POST", "/api/v1/users/{id}/disable", true, s.disableUser)
+	s.add("POST", "/api/v1/users/{id}/tokens", true, s.createToken)
+	s.add("DELETE", "/api/v1/tokens/{id}", true, s.revokeToken)
+	s.add("PUT", "/api/v1/calendars/{state}/{year}", true, s.putCalendarYear)
+}
+
+type credentials struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
+	var c credentials
+	if err := decode(r, &c); err != nil {
+		return err
+	}
+	sess, err := s.db.SignIn(r.Context(), c.Username, c.Password)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, sess)
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
+	token := strings.TrimSpace(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	if err := s.db.SignOut(r.Context(), token); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// Me is the signed-in user as GET /api/v1/me shows it.
+type Me struct {
+	UserID       string             `json:"user_id"`
+	Username     string             `json:"username"`
+	Role         ercms.Role         `json:"role"`
+	Organisation ercms.Organisation `json:"organisation"`
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	return writeJSON(w, http.StatusOK, Me{UserID: a.UserID, Username: a.Username, Role: a.Role, Organisation: a.Org})
+}
+
+// CaseView is a case as the API returns it, with the actions the caller may take now.
+type CaseView struct {
+	*ercms.Case
+	Actions []string `json:"actions"`
+}
+
+func (s *Server) view(a ercms.Actor, c *ercms.Case) CaseView {
+	acts := ercms.AvailableActions(a, c, s.db.Today())
+	if acts == nil {
+		acts = []string{}
+	}
+	return CaseView{Case: c, Actions: acts}
+}
+
+func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+
+func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var n ercms.NewCase
+	if err := decode(r, &n); err != nil {
+		return err
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 255 {
+		return &ercms.Error{Code: ercms.EInvalid, Message: "The Idempotency-Key is too long.", Fields: map[string]string{"Idempotency-Key": "Use at most 255 characters."}}
+	}
+	c, replayed, err := s.db.CreateCase(r.Context(), a, n, key)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if replayed {
+		status = http.StatusOK
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
+	w.Header().Set("ETag", etag(c.Version))
+	return writeJSON(w, status, s.view(a, c))
+}
+
+func (s *Server) listCases(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	q := r.URL.Query()
+	f := sqldb.CaseFilter{
+		Type: ercms.CaseType(q.Get("type")), RequestingState: strings.ToUpper(q.Get("requesting_state")),
+		Procedure: ercms.Procedure(q.Get("procedure")), Category: ercms.Category(q.Get("category")),
+		Text: q.Get("q"), After: q.Get("after"),
+	}
+	for _, st := range q["status"] {
+		for _, one := range strings.Split(st, ",") {
+			if one = strings.TrimSpace(one); one != "" {
+				f.Status = append(f.Status, ercms.State(one))
+			}
+		}
+	}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > sqldb.MaxPage {
+			return &ercms.Error{Code: ercms.EInvalid, Message: "The query has errors.", Fields: map[string]string{"limit": "Use a number from 1 to " + strconv.Itoa(sqldb.MaxPage) + "."}}
+		}
+		f.Limit = n
+	}
+	page, err := s.db.ListCases(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, page)
+}
+
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	c, err := s.db.FindCase(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(c.Version))
+	return writeJSON(w, http.StatusOK, s.view(a, c))
+}
+
+// ifMatch reads the version the client saw from If-Match ("3", 3 or W/"3").
+func ifMatch(r *http.Request) (int, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" {
+		return 0, ercms.Errorf(ercms.EPreconditionRequired, "Send the version of the case you saw in If-Match (its ETag).")
+	}
+	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
+	if err != nil || v < 1 {
+		return 0, &ercms.Error{Code: ercms.EInvalid, Message: "If-Match must be the ETag of the case, e.g. \"3\".", Fields: map[string]string{"If-Match": "Use the ETag of the case."}}
+	}
+	return v, nil
+}
+
+func (s *Server) act(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	var in ercms.ActionInput
+	if r.ContentLength != 0 {
+		if err := decode(r, &in); err != nil {
+			return err
+		}
+	}
+	c, err := s.db.Act(r.Context(), a, r.PathValue("id"), r.PathValue("action"), version, in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(c.Version))
+	return writeJSON(w, http.StatusOK, s.view(a, c))
+}
+
+// Calculation is the answer of the deadline calculator.
+type Calculation struct {
+	Rule        string     `json:"rule"`
+	Profile     string     `json:"profile"`
+	State       string     `json:"state"`
+	From        civil.Date `json:"from"`
+	DueOn       *string    `json:"due_on"`
+	Basis       string     `json:"basis"`
+	Binding     bool       `json:"binding"`
+	Source      string     `json:"source"`
+	BeyondData  bool       `json:"beyond_data,omitempty"`
+	Provisional bool       `json:"provisional,omitempty"`
+}
+
+// Calculate runs the deadline calculator (the API and `ercms deadline`).
+// profile "" takes the deployment's profile for the state; state "" takes
+// the profile's first partner state.
+func Calculate(db *sqldb.DB, rule, from, profile, state string) (*Calculation, error) {
+	var v ercms.Validation
+	v.Require("rule", rule, "Name the rule, e.g. reply.")
+	day, err := civil.Parse(from)
+	if err != nil {
+		v.Add("from", "Enter the date of the event as YYYY-MM-DD.")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	rules := db.Rules()
+	state = strings.ToUpper(state)
+	if profile == "" {
+		p, err := db.ProfileFor(state)
+		if err != nil {
+			return nil, err
+		}
+		profile = p.ID
+		if state == "" {
+			state = p.PartnerStates[0]
+		}
+	} else if state == "" {
+		p, err := rules.Latest(profile)
+		if err != nil {
+			return nil, deadlineError(err)
+		}
+		state = p.PartnerStates[0]
+	}
+	res, st, err := deadline.Calculate(rules, profile, state, rule, day)
+	if err != nil {
+		return nil, deadlineError(err)
+	}
+	out := &Calculation{Rule: rule, Profile: profile, State: state, From: day, Basis: res.Basis, Binding: st.Binding,
+		Source: st.Source, BeyondData: res.BeyondData, Provisional: res.Provisional}
+	if !res.BeyondData {
+		due := res.Due.String()
+		out.DueOn = &due
+	} else {
+		out.Basis += "; the due date lies beyond the holiday data and is not guessed"
+	}
+	return out, nil
+}
+
+// deadlineError turns the deadline package's errors into field errors.
+func deadlineError(err error) error {
+	field := ""
+	switch {
+	case errors.Is(err, deadline.ErrUnknownProfile):
+		field = "profile"
+	case errors.Is(err, deadline.ErrUnknownKind):
+		field = "rule"
+	case errors.Is(err, deadline.ErrUnknownState):
+		field = "state"
+	case errors.Is(err, deadline.ErrNotInForce), errors.Is(err, deadline.ErrNoCalendar):
+		field = "from"
+	default:
+		return err
+	}
+	return &ercms.Error{Code: ercms.EInvalid, Message: "The deadline cannot be computed.", Fields: map[string]string{field: strings.TrimPrefix(err.Error(), "deadline: ")}}
+}
+
+func (s *Server) calculate(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
+	q := r.URL.Query()
+	c, err := Calculate(s.db, q.Get("rule"), q.Get("from"), q.Get("profile"), q.Get("state"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) profiles(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
+	rules := s.db.Rules()
+	out := []*deadline.Profile{}
+	for _, id := range rules.ProfileIDs() {
+		out = append(out, rules.Versions(id)...)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"profiles": out})
+}
+
+func dateParam(q map[string][]string, name string, def time.Time) (time.Time, error) {
+	v := ""
+	if vs := q[name]; len(vs) > 0 {
+		v = vs[0]
+	}
+	if v == "" {
+		return def, nil
+	}
+	d, err := civil.Parse(v)
+	if err != nil {
+		return time.Time{}, &ercms.Error{Code: ercms.EInvalid, Message: "The query has errors.", Fields: map[string]string{name: "Use YYYY-MM-DD."}}
+	}
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC), nil
+}
+
+func (s *Server) transmissions(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	q := r.URL.Query()
+	now := s.db.Now().UTC()
+	from, err := dateParam(q, "from", now.AddDate(-1, 0, 0))
+	if err != nil {
+		return err
+	}
+	to, err := dateParam(q, "to", now)
+	if err != nil {
+		return err
+	}
+	evs, err := s.db.Transmissions(r.Context(), a, from, to.AddDate(0, 0, 1))
+	if err != nil {
+		return err
+	}
+	if evs == nil {
+		evs = []sqldb.AuditEvent{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"transmissions": evs})
+}
+
+func (s *Server) auditEvents(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	q := r.URL.Query()
+	f := sqldb.AuditFilter{ObjectID: q.Get("object_id")}
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return &ercms.Error{Code: ercms.EInvalid, Message: "The query has errors.", Fields: map[string]string{"after": "Use a sequence number."}}
+		}
+		f.After = n
+	}
+	evs, err := s.db.AuditEvents(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	if evs == nil {
+		evs = []sqldb.AuditEvent{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"events": evs})
+}
+
+func (s *Server) organisations(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
+	orgs, err := s.db.Organisations(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"organisations": orgs})
+}
+
+func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var o ercms.Organisation
+	if err := decode(r, &o); err != nil {
+		return err
+	}
+	o.ID = ""
+	if err := s.db.CreateOrganisation(r.Context(), a, &o); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, o)
+}
+
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var n sqldb.NewUser
+	if err := decode(r, &n); err != nil {
+		return err
+	}
+	u, err := s.db.CreateUser(r.Context(), a, n)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, u)
+}
+
+func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	if err := s.db.SetUserDisabled(r.Context(), a, r.PathValue("id"), true); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var body struct {
+		Name string `json:"name"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	t, err := s.db.CreateAPIToken(r.Context(), a, r.PathValue("id"), body.Name)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, t)
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	if err := s.db.RevokeAPIToken(r.Context(), a, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) putCalendarYear(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var y deadline.Year
+	if err := decode(r, &y); err != nil {
+		return err
+	}
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil || y.Year != year || y.State != r.PathValue("state") {
+		return &ercms.Error{Code: ercms.EInvalid, Message: "The body must describe the year of the URL.", Fields: map[string]string{"year": "Match the state and year of the URL."}}
+	}
+	n, err := s.db.SetCalendarYear(r.Context(), a, y)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"recomputed_cases": n})
+}

@@ -1,0 +1,318 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/demo"
+	"github.com/ercms/ercms/internal/testdb"
+	"github.com/ercms/ercms/sqldb"
+	"github.com/ercms/ercms/web"
+)
+
+const password = "correct horse battery"
+
+// client talks to the API as one user.
+type client struct {
+	t     *testing.T
+	base  string
+	token string
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r reply) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+func (r reply) problem(t *testing.T) web.Problem {
+	t.Helper()
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("error content type %q (status %d): %s", ct, r.status, r.body)
+	}
+	var p web.Problem
+	r.decode(t, &p)
+	return p
+}
+
+func (c *client) do(method, path string, body any, headers ...string) reply {
+	c.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, c.base+path, rd)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return reply{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+func signIn(t *testing.T, base, username string) *client {
+	t.Helper()
+	c := &client{t: t, base: base}
+	r := c.do("POST", "/api/v1/session", map[string]string{"username": username, "password": password})
+	if r.status != http.StatusCreated {
+		t.Fatalf("sign in %s: %d %s", username, r.status, r.body)
+	}
+	var s struct {
+		Token string `json:"token"`
+	}
+	r.decode(t, &s)
+	c.token = s.Token
+	return c
+}
+
+func start(t *testing.T, db *sqldb.DB) string {
+	t.Helper()
+	if _, err := demo.SeedPeople(context.Background(), db, demo.Azerbaijan(), func(string) string { return password }); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(web.New(db, nil))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+type caseJSON struct {
+	ID      string `json:"id"`
+	Status  string `json:"status"`
+	Version int    `json:"version"`
+	Tasks   []struct {
+		ID    string `json:"id"`
+		OrgID string `json:"organisation_id"`
+	} `json:"tasks"`
+	Deadlines []struct {
+		Kind   string `json:"kind"`
+		DueOn  string `json:"due_on"`
+		Basis  string `json:"basis"`
+		Status string `json:"status"`
+	} `json:"deadlines"`
+	Actions []string `json:"actions"`
+}
+
+const application = `{"type":"readmission","requesting_reference":"DE-BPOL-2026-77","procedure":"normal","category":"own_national",
+ "person":{"surname":"Hüseynov","given_names":"Rəşad","original_script":{"surname":"Гусейнов","given_names":"Рашад","script":"Cyrl"},
+  "date_of_birth":"1988","place_of_birth":"Bakı","nationality":"AZ"},
+ "evidence":[{"type":"national_id_card","document_number":"AZE1234567"}]}`
+
+func (c *client) act(cs *caseJSON, action string, body any) reply {
+	c.t.Helper()
+	r := c.do("POST", "/api/v1/cases/"+cs.ID+"/actions/"+action, body, "If-Match", fmt.Sprintf(`"%d"`, cs.Version))
+	if r.status == http.StatusOK {
+		r.decode(c.t, cs)
+	}
+	return r
+}
+
+func (c *client) mustAct(cs *caseJSON, action string, body any) {
+	c.t.Helper()
+	if r := c.act(cs, action, body); r.status != http.StatusOK {
+		c.t.Fatalf("%s: %d %s", action, r.status, r.body)
+	}
+}
+
+// TestAPIScenario is the "done means" scenario of the core issue through HTTP.
+func TestAPIScenario(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		base := start(t, db)
+		de := signIn(t, base, "de.officer")
+		sms := signIn(t, base, "sms.officer")
+		sup := signIn(t, base, "sms.supervisor")
+		fr := signIn(t, base, "fr.officer")
+		reg := signIn(t, base, "civil.registry.officer")
+
+		r := de.do("POST", "/api/v1/cases", application, "Idempotency-Key", "abc-1")
+		if r.status != http.StatusCreated || r.header.Get("ETag") != `"1"` {
+			t.Fatalf("create: %d %v %s", r.status, r.header, r.body)
+		}
+		var cs caseJSON
+		r.decode(t, &cs)
+		if again := de.do("POST", "/api/v1/cases", application, "Idempotency-Key", "abc-1"); again.status != http.StatusOK || !strings.Contains(string(again.body), cs.ID) {
+			t.Fatalf("replay: %d %s", again.status, again.body)
+		}
+		if !slices.Contains(cs.Actions, "submit") {
+			t.Errorf("draft actions for its officer: %v", cs.Actions)
+		}
+
+		// If-Match: missing → 428, stale → 412, wrong state → 409.
+		if r := de.do("POST", "/api/v1/cases/"+cs.ID+"/actions/submit", nil); r.status != 428 || r.problem(t).Code != ercms.EPreconditionRequired {
+			t.Fatalf("no If-Match: %d %s", r.status, r.body)
+		}
+		if r := de.do("POST", "/api/v1/cases/"+cs.ID+"/actions/submit", nil, "If-Match", `"7"`); r.status != 412 {
+			t.Fatalf("stale If-Match: %d %s", r.status, r.body)
+		}
+		if r := de.act(&cs, "provide_info", map[string]string{"answer": "x"}); r.status != 409 {
+			t.Fatalf("provide_info on a draft: %d %s", r.status, r.body)
+		}
+		de.mustAct(&cs, "submit", nil)
+		if len(cs.Deadlines) != 1 || cs.Deadlines[0].Kind != "reply" || cs.Deadlines[0].DueOn != "2026-03-17" || cs.Deadlines[0].Status != "running" {
+			t.Fatalf("reply deadline after submission on 2026-03-02: %+v", cs.Deadlines)
+		}
+
+		if r := fr.do("GET", "/api/v1/cases/"+cs.ID, nil); r.status != 404 || r.problem(t).Code != ercms.ENotFound {
+			t.Fatalf("French officer opens a German case: %d %s", r.status, r.body)
+		}
+		if r := fr.act(&cs, "withdraw", map[string]string{"reason": "x", "reason_code": "other"}); r.status != 404 {
+			t.Fatalf("French officer acts on a German case: %d %s", r.status, r.body)
+		}
+		if r := de.act(&cs, "register", nil); r.status != 403 {
+			t.Fatalf("member state registers: %d %s", r.status, r.body)
+		}
+
+		sms.mustAct(&cs, "register", nil)
+		r = sms.act(&cs, "start_verification", map[string]any{"tasks": []map[string]string{{"organisation_id": "nope", "question": ""}}})
+		if p := r.problem(t); r.status != 422 || p.Errors["tasks[0].organisation_id"] == "" || p.Errors["tasks[0].question"] == "" {
+			t.Fatalf("bad tasks: %d %s", r.status, r.body)
+		}
+		var me web.Me
+		reg.do("GET", "/api/v1/me", nil).decode(t, &me)
+		sms.mustAct(&cs, "start_verification", map[string]any{"tasks": []map[string]string{{"organisation_id": me.Organisation.ID, "question": "Birth record of Rəşad Hüseynov, 1988, Bakı?"}}})
+		reg.do("GET", "/api/v1/cases/"+cs.ID, nil).decode(t, &cs)
+		reg.mustAct(&cs, "answer_task", map[string]string{"task_id": cs.Tasks[0].ID, "finding": "confirmed", "answer": "Record found"})
+		sms.do("GET", "/api/v1/cases/"+cs.ID, nil).decode(t, &cs)
+		sms.mustAct(&cs, "approve", map[string]any{"family_covered": []string{}})
+		if cs.Status != "pending_sign_off" {
+			t.Fatalf("approve with four eyes: %s", cs.Status)
+		}
+		if r := sms.act(&cs, "sign_off", nil); r.status != 403 {
+			t.Fatalf("officer signs off: %d %s", r.status, r.body)
+		}
+		sup.mustAct(&cs, "sign_off", nil)
+		if cs.Status != "approved" {
+			t.Fatalf("after sign-off: %s", cs.Status)
+		}
+
+		var page struct {
+			Cases []struct{ ID string } `json:"cases"`
+		}
+		de.do("GET", "/api/v1/cases?q=Гусейнов&status=approved", nil).decode(t, &page)
+		if len(page.Cases) != 1 || page.Cases[0].ID != cs.ID {
+			t.Fatalf("search by Cyrillic name: %+v", page)
+		}
+		fr.do("GET", "/api/v1/cases", nil).decode(t, &page)
+		if len(page.Cases) != 0 {
+			t.Fatalf("French list: %+v", page)
+		}
+		if _, err := db.SequenceAudit(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if rep, err := db.VerifyAudit(context.Background()); err != nil || !rep.OK() {
+			t.Fatalf("audit: %v %+v", err, rep)
+		}
+	})
+}
+
+func TestSignInErrorsAreTheSame(t *testing.T) {
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	base := start(t, db)
+	c := &client{t: t, base: base}
+	wrong := c.do("POST", "/api/v1/session", map[string]string{"username": "de.officer", "password": "wrong password!"})
+	unknown := c.do("POST", "/api/v1/session", map[string]string{"username": "nobody", "password": "wrong password!"})
+	if wrong.status != 401 || unknown.status != 401 || wrong.problem(t).Detail != unknown.problem(t).Detail {
+		t.Fatalf("wrong password %d %s / unknown user %d %s", wrong.status, wrong.body, unknown.status, unknown.body)
+	}
+	if r := c.do("GET", "/api/v1/cases", nil); r.status != 401 {
+		t.Fatalf("no token: %d", r.status)
+	}
+	if r := c.do("POST", "/api/v1/session", `{"username":"x","password":"y","extra":1}`); r.status != 422 || r.problem(t).Errors["extra"] == "" {
+		t.Fatalf("unknown field: %d %s", r.status, r.body)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	srv := httptest.NewServer(web.New(db, nil))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	db.Close()
+	resp, err = http.Get(srv.URL + "/healthz")
+	if err != nil || resp.StatusCode != 503 {
+		t.Fatalf("healthz with the database closed: %v %v", err, resp.StatusCode)
+	}
+	resp.Body.Close()
+}
+
+// TestOpenAPIMatchesRoutes checks that every registered route is in the
+// OpenAPI document and every path of the document is registered.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	srv := httptest.NewServer(web.New(db, nil))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/api/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.1") {
+		t.Errorf("openapi %q, want 3.1", doc.OpenAPI)
+	}
+	documented := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			documented[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	registered := map[string]bool{}
+	for _, rt := range web.New(db, nil).Routes() {
+		key := rt[0] + " " + rt[1]
+		registered[key] = true
+		if !documented[key] {
+			t.Errorf("route %s is not in the OpenAPI document", key)
+		}
+	}
+	for key := range documented {
+		if !registered[key] {
+			t.Errorf("the OpenAPI document has %s, which is not registered", key)
+		}
+	}
+}

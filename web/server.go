@@ -1,0 +1,237 @@
+// Package web serves eRCMS over HTTP: the JSON API under /api/v1 (described
+// by the OpenAPI document at /api/v1/openapi.json) and the health check.
+// Handlers only decode, call the store and encode: every rule lives in the
+// domain core and the store.
+package web
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/sqldb"
+)
+
+// Server is the HTTP front of a store.
+type Server struct {
+	db     *sqldb.DB
+	log    *slog.Logger
+	mux    *http.ServeMux
+	routes []route
+}
+
+// route is one registered endpoint; the OpenAPI parity test walks them.
+type route struct {
+	Method, Path string
+	auth         bool
+	h            func(w http.ResponseWriter, r *http.Request, a ercms.Actor) error
+}
+
+// New returns a Server over db that logs operational messages (never
+// personal data, query strings or bodies) to log.
+func New(db *sqldb.DB, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{db: db, log: log, mux: http.NewServeMux()}
+	s.apiRoutes()
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.Method+" "+rt.Path, s.handle(rt))
+	}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
+	s.mux.Handle("/api/", s.handle(route{h: func(http.ResponseWriter, *http.Request, ercms.Actor) error {
+		return ercms.Errorf(ercms.ENotFound, "There is no such endpoint.")
+	}}))
+	return s
+}
+
+// Routes lists the method and path pattern of every API endpoint.
+func (s *Server) Routes() [][2]string {
+	out := make([][2]string, 0, len(s.routes)+1)
+	for _, rt := range s.routes {
+		out = append(out, [2]string{rt.Method, rt.Path})
+	}
+	return append(out, [2]string{"GET", "/api/v1/openapi.json"})
+}
+
+func (s *Server) add(method, path string, auth bool, h func(http.ResponseWriter, *http.Request, ercms.Actor) error) {
+	s.routes = append(s.routes, route{Method: method, Path: path, auth: auth, h: h})
+}
+
+// ServeHTTP logs each request (method, route pattern, status, time: never the
+// query string or the body) and recovers from panics.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic", "route", r.Pattern, "panic", p, "stack", string(debug.Stack()))
+			writeProblem(sw, ercms.Errorf(ercms.EInternal, "An internal error occurred."))
+		}
+		s.log.Info("request", "method", r.Method, "route", routeOf(r), "status", sw.status, "ms", time.Since(start).Milliseconds())
+	}()
+	sw.Header().Set("X-Content-Type-Options", "nosniff")
+	sw.Header().Set("Cache-Control", "no-store")
+	s.mux.ServeHTTP(sw, r)
+}
+
+// routeOf names the request for the log by its route pattern, so that no id
+// or query string reaches the log.
+func routeOf(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	return "(unmatched)"
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Error("health check: the database does not answer", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// handle authenticates (when the route needs it), runs the handler and
+// turns its error into a problem document.
+func (s *Server) handle(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var a ercms.Actor
+		var err error
+		if rt.auth {
+			a, err = s.authenticate(r)
+		}
+		if err == nil {
+			err = rt.h(w, r, a)
+		}
+		if err != nil {
+			if ercms.ErrorCode(err) == ercms.EInternal {
+				s.log.Error("request failed", "route", routeOf(r), "err", err)
+			}
+			writeProblem(w, err)
+		}
+	})
+}
+
+func (s *Server) authenticate(r *http.Request) (ercms.Actor, error) {
+	h := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || strings.TrimSpace(token) == "" {
+		return ercms.Actor{}, ercms.Errorf(ercms.EUnauthorized, "Sign in first: send the token as Authorization: Bearer <token>.")
+	}
+	return s.db.Authenticate(r.Context(), strings.TrimSpace(token))
+}
+
+// statusOf maps error codes to HTTP statuses.
+var statusOf = map[string]int{
+	ercms.EInvalid:              http.StatusUnprocessableEntity,
+	ercms.ENotFound:             http.StatusNotFound,
+	ercms.EConflict:             http.StatusConflict,
+	ercms.EPreconditionRequired: http.StatusPreconditionRequired,
+	ercms.EPreconditionFailed:   http.StatusPreconditionFailed,
+	ercms.EUnauthorized:         http.StatusUnauthorized,
+	ercms.EForbidden:            http.StatusForbidden,
+	ercms.EInternal:             http.StatusInternalServerError,
+}
+
+// Problem is an RFC 9457 problem document with the eRCMS error code and
+// per-field messages.
+type Problem struct {
+	Type   string            `json:"type"`
+	Title  string            `json:"title"`
+	Status int               `json:"status"`
+	Code   string            `json:"code"`
+	Detail string            `json:"detail"`
+	Errors map[string]string `json:"errors,omitempty"`
+}
+
+func writeProblem(w http.ResponseWriter, err error) {
+	code := ercms.ErrorCode(err)
+	status := statusOf[code]
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Code: code, Detail: ercms.ErrorMessage(err)}
+	var e *ercms.Error
+	if errors.As(err, &e) {
+		p.Errors = e.Fields
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="ercms"`)
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+// maxBody bounds a JSON request body.
+const maxBody = 1 << 20
+
+// decode reads a JSON body strictly: unknown fields and trailing data are errors.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badJSON(err)
+	}
+	if dec.More() {
+		return &ercms.Error{Code: ercms.EInvalid, Message: "The body must hold one JSON object.", Fields: map[string]string{"body": "Remove the data after the JSON object."}}
+	}
+	return nil
+}
+
+func badJSON(err error) error {
+	var field string
+	var te *json.UnmarshalTypeError
+	var me *http.MaxBytesError
+	msg := "The body is not valid JSON: " + err.Error()
+	switch {
+	case errors.As(err, &te):
+		field = te.Field
+		msg = "The value has the wrong type: expected " + te.Type.String() + "."
+	case errors.As(err, &me):
+		msg = "The body is too large."
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field = strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		msg = "There is no such field."
+	case strings.Contains(err.Error(), "parsing time") || strings.Contains(err.Error(), "civil:") || strings.Contains(err.Error(), "date"):
+		msg = "A date is not valid: use YYYY-MM-DD (dates of birth: YYYY, YYYY-MM or YYYY-MM-DD)."
+	}
+	if field == "" {
+		field = "body"
+	}
+	return &ercms.Error{Code: ercms.EInvalid, Message: "The request body could not be read.", Fields: map[string]string{field: msg}}
+}
+
+//go:embed openapi.json
+var openAPI []byte
+
+func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(openAPI)
+}
