@@ -5,6 +5,9 @@
 package demo
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/ercms/ercms"
 )
 
@@ -99,3 +102,9 @@ func Azerbaijan() Country {
 		},
 	}
 }
+
+// Countries lists the demo deployments by requested state.
+var Countries = map[string]func() Country{"AZ": Azerbaijan}
+
+// CountryCodes lists the codes of Countries, sorted.
+func CountryCodes() []string { return slices.Sorted(maps.Keys(Countries)) }

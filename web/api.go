@@ -20,6 +20,7 @@ func (s *Server) apiRoutes() {
 	s.add("POST", "/api/v1/cases", true, s.createCase)
 	s.add("GET", "/api/v1/cases", true, s.listCases)
 	s.add("GET", "/api/v1/cases/{id}", true, s.getCase)
+	s.add("PUT", "/api/v1/cases/{id}", true, s.updateDraft)
 	s.add("POST", "/api/v1/cases/{id}/actions/{action}", true, s.act)
 	s.add("GET", "/api/v1/deadlines/calculate", true, s.calculate)
 	s.add("GET", "/api/v1/profiles", true, s.profiles)
@@ -173,6 +174,23 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a ercms.Actor) erro
 		}
 	}
 	c, err := s.db.Act(r.Context(), a, r.PathValue("id"), r.PathValue("action"), version, in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(c.Version))
+	return writeJSON(w, http.StatusOK, s.view(a, c))
+}
+
+func (s *Server) updateDraft(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	var n ercms.NewCase
+	if err := decode(r, &n); err != nil {
+		return err
+	}
+	c, err := s.db.UpdateDraft(r.Context(), a, r.PathValue("id"), version, n)
 	if err != nil {
 		return err
 	}

@@ -183,6 +183,20 @@ func TestAPIScenario(t *testing.T) {
 		if r := de.act(&cs, "provide_info", map[string]string{"answer": "x"}); r.status != 409 {
 			t.Fatalf("provide_info on a draft: %d %s", r.status, r.body)
 		}
+		// Editing the draft needs the version; bad input is refused field by field and changes nothing.
+		edited := strings.Replace(application, `"date_of_birth":"1988"`, `"date_of_birth":"1988-07"`, 1)
+		if r := de.do("PUT", "/api/v1/cases/"+cs.ID, edited); r.status != 428 {
+			t.Fatalf("edit without If-Match: %d %s", r.status, r.body)
+		}
+		bad := strings.Replace(application, `"surname":"Hüseynov"`, `"surname":""`, 1)
+		if r := de.do("PUT", "/api/v1/cases/"+cs.ID, bad, "If-Match", `"1"`); r.status != 422 || r.problem(t).Errors["person.surname"] == "" {
+			t.Fatalf("edit with an empty surname: %d %s", r.status, r.body)
+		}
+		r = de.do("PUT", "/api/v1/cases/"+cs.ID, edited, "If-Match", `"1"`)
+		if r.status != 200 || r.header.Get("ETag") != `"2"` || !strings.Contains(string(r.body), `"date_of_birth":"1988-07"`) {
+			t.Fatalf("edit the draft: %d %s", r.status, r.body)
+		}
+		r.decode(t, &cs)
 		de.mustAct(&cs, "submit", nil)
 		if len(cs.Deadlines) != 1 || cs.Deadlines[0].Kind != "reply" || cs.Deadlines[0].DueOn != "2026-03-17" || cs.Deadlines[0].Status != "running" {
 			t.Fatalf("reply deadline after submission on 2026-03-02: %+v", cs.Deadlines)
