@@ -22,6 +22,7 @@ func (s *Server) apiRoutes() {
 	s.add("GET", "/api/v1/cases/{id}", true, s.getCase)
 	s.add("PUT", "/api/v1/cases/{id}", true, s.updateDraft)
 	s.add("POST", "/api/v1/cases/{id}/actions/{action}", true, s.act)
+	s.add("PUT", "/api/v1/cases/{id}/assignment", true, s.assign)
 	s.add("GET", "/api/v1/deadlines/calculate", true, s.calculate)
 	s.add("GET", "/api/v1/profiles", true, s.profiles)
 	s.add("GET", "/api/v1/transmissions", true, s.transmissions)
@@ -191,6 +192,25 @@ func (s *Server) updateDraft(w http.ResponseWriter, r *http.Request, a ercms.Act
 		return err
 	}
 	c, err := s.db.UpdateDraft(r.Context(), a, r.PathValue("id"), version, n)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(c.Version))
+	return writeJSON(w, http.StatusOK, s.view(a, c))
+}
+
+func (s *Server) assign(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		UserID string `json:"user_id"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	c, err := s.db.Assign(r.Context(), a, r.PathValue("id"), version, body.UserID)
 	if err != nil {
 		return err
 	}

@@ -213,6 +213,20 @@ func TestAPIScenario(t *testing.T) {
 		}
 
 		sms.mustAct(&cs, "register", nil)
+		// The supervisor reassigns the case to herself; the officer may not.
+		var supMe web.Me
+		sup.do("GET", "/api/v1/me", nil).decode(t, &supMe)
+		if r := sms.do("PUT", "/api/v1/cases/"+cs.ID+"/assignment", map[string]string{"user_id": supMe.UserID}, "If-Match", fmt.Sprintf(`"%d"`, cs.Version)); r.status != 403 {
+			t.Fatalf("officer reassigns: %d %s", r.status, r.body)
+		}
+		if r := sup.do("PUT", "/api/v1/cases/"+cs.ID+"/assignment", map[string]string{"user_id": "nobody"}, "If-Match", fmt.Sprintf(`"%d"`, cs.Version)); r.status != 422 {
+			t.Fatalf("assign to nobody: %d %s", r.status, r.body)
+		}
+		r = sup.do("PUT", "/api/v1/cases/"+cs.ID+"/assignment", map[string]string{"user_id": supMe.UserID}, "If-Match", fmt.Sprintf(`"%d"`, cs.Version))
+		if r.status != 200 || !strings.Contains(string(r.body), `"assigned_to":"`+supMe.UserID+`"`) {
+			t.Fatalf("supervisor reassigns: %d %s", r.status, r.body)
+		}
+		r.decode(t, &cs)
 		r = sms.act(&cs, "start_verification", map[string]any{"tasks": []map[string]string{{"organisation_id": "nope", "question": ""}}})
 		if p := r.problem(t); r.status != 422 || p.Errors["tasks[0].organisation_id"] == "" || p.Errors["tasks[0].question"] == "" {
 			t.Fatalf("bad tasks: %d %s", r.status, r.body)
