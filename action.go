@@ -83,6 +83,18 @@ func Apply(env Env, c *Case, a Actor, action string, in ActionInput) (string, er
 	if err != nil {
 		return "", err
 	}
+	// Remember where a return goes only once the action has succeeded, so
+	// that a refused action leaves the case as it was.
+	tr := TransitionFor(c.Type, action)
+	switch {
+	case tr.Target == ToSame:
+	case tr.Target == ToPrior:
+		c.popPrior()
+	case tr.SetsPrior && returnable(c.Type, next):
+		c.pushPrior(from)
+	case returnable(c.Type, from):
+		c.popPrior() // left for good (sign_off, withdraw, …): the return is no longer possible
+	}
 	c.Status = next
 	c.Timeline = append(c.Timeline, Event{At: env.Now, Action: action, From: string(from), To: string(next),
 		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: note})
@@ -92,10 +104,6 @@ func Apply(env Env, c *Case, a Actor, action string, in ActionInput) (string, er
 func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, next State) (string, error) {
 	var v Validation
 	today := env.Today
-	tr := TransitionFor(c.Type, action)
-	if tr.SetsPrior {
-		c.PriorStatus = from
-	}
 	switch action {
 	case ActSubmit:
 		if err := ValidateApplication(c.Type, c.Procedure, c.Category, &c.Application, true, env.Today); err != nil {
@@ -143,7 +151,11 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		}
 		due := *rc.DueOn
 		c.stopClock(rc.Kind, "", today, DeadlineMissed)
-		c.Decision = &Decision{Outcome: "deemed_approval", ProposedAt: env.Now, DecidedOn: &today}
+		var overtaken *Decision
+		if from == StatePendingSignOff {
+			overtaken = c.Decision
+		}
+		c.Decision = &Decision{Outcome: "deemed_approval", ProposedAt: env.Now, DecidedOn: &today, Overtaken: overtaken}
 		if _, err := c.startClock(env, ClockTransferWindow, "", today); err != nil {
 			return "", err
 		}
@@ -155,8 +167,8 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		}
 		return c.correctDeemedApproval(env)
 	case ActRequestTravelDocument:
-		m, err := c.mission(env, in.MissionID, "mission_id")
-		if err != nil {
+		m, _ := c.mission(env, &v, "mission_id", in.MissionID, true)
+		if err := v.Err(); err != nil {
 			return "", err
 		}
 		t := c.addTask(env, TaskTravelDocument, m.ID, "Issue a travel document", "", "")
@@ -304,7 +316,12 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		return "transit refused", nil
 	case ActRecordTransit:
 		v.Require("time", in.Time, "Enter the time of transit.")
-		return "transit executed", v.Err()
+		if err := v.Err(); err != nil {
+			return "", err
+		}
+		executed := today
+		c.Application.Transit.ExecutedOn = &executed
+		return "transit executed on " + today.String(), nil
 	}
 	return "", Errorf(EInternal, "action %q has no effects defined", action)
 }

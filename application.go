@@ -87,8 +87,11 @@ func (n *NewCase) Prepare(newID func() string, today civil.Date) error {
 			v.Add("category", "Choose whether the person is an own national, a third-country national or stateless.")
 		}
 	case TypeTransit:
-		if n.Procedure != "" || n.Category != "" {
+		if n.Procedure != "" {
 			v.Add("procedure", "Procedure and category do not apply to transit requests.")
+		}
+		if n.Category != "" {
+			v.Add("category", "Procedure and category do not apply to transit requests.")
 		}
 	default:
 		v.Add("type", "Choose readmission or transit.")

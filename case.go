@@ -221,6 +221,10 @@ type Transit struct {
 	TransitOn        civil.Date `json:"transit_on"`
 	TransitTime      string     `json:"transit_time,omitempty"`
 	Escorts          int        `json:"escorts"`
+	// ExecutedOn is the requested state's date on which the border officer
+	// recorded the transit (record_transit); the crossing point sees the
+	// request until 30 days after it, as after a handover.
+	ExecutedOn *civil.Date `json:"executed_on,omitempty"`
 }
 
 // Application is what the requesting state submits: every field the case
@@ -249,6 +253,9 @@ type Decision struct {
 	ProposedAt    time.Time   `json:"proposed_at"`
 	SignedOffBy   string      `json:"signed_off_by,omitempty"`
 	DecidedOn     *civil.Date `json:"decided_on,omitempty"`
+	// Overtaken is the proposal that was waiting for sign-off when the reply
+	// time ran out (deemed approval); correct_deemed_approval restores it.
+	Overtaken *Decision `json:"overtaken_proposal,omitempty"`
 }
 
 // TravelDocument is the document the person travels on.
@@ -370,7 +377,12 @@ type Case struct {
 	Application
 	// PriorStatus is the state a returning action goes back to (provide_info,
 	// return_proposal, correct_deemed_approval, maintain_application).
-	PriorStatus    State           `json:"prior_status,omitempty"`
+	PriorStatus State `json:"prior_status,omitempty"`
+	// OuterPriors holds the prior states of enclosing requests, innermost
+	// last; PriorStatus returns to the last one once its own return is done
+	// (info_requested → deemed_approved → corrected → info_requested →
+	// provide_info goes back to the state before the request for information).
+	OuterPriors    []State         `json:"outer_priors,omitempty"`
 	Decision       *Decision       `json:"decision,omitempty"`
 	TravelDocument *TravelDocument `json:"travel_document,omitempty"`
 	Transfer       *Transfer       `json:"transfer,omitempty"`

@@ -158,7 +158,7 @@ var Lifecycle = []Transition{
 	{Type: TypeReadmission, Action: ActExpire, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued, StateTransferObjected, StateTransferPostponed}, To: StateExpired, By: system},
 	{Type: TypeReadmission, Action: ActRequestConsentWithdrawal, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued, StateTransferNotified, StateTransferConfirmed, StateTransferPostponed}, To: StateConsentWithdrawalRequested, By: ca, SetsPrior: true, Required: []string{"reason"}},
 	{Type: TypeReadmission, Action: ActMaintainApplication, From: []State{StateConsentWithdrawalRequested}, Target: ToPrior, By: requesting, Required: []string{"reason"}},
-	{Type: TypeReadmission, Action: ActWithdraw, From: withdrawable, To: StateWithdrawn, By: requesting, Required: []string{"reason"}},
+	{Type: TypeReadmission, Action: ActWithdraw, From: withdrawable, To: StateWithdrawn, By: requesting, Required: []string{"reason_code"}},
 	{Type: TypeReadmission, Action: ActClose, From: []State{StateTransferred}, To: StateClosed, By: append(slices.Clone(ca), RoleSystem)},
 	{Type: TypeReadmission, Action: ActRequestTakeBack, From: []State{StateTransferred, StateClosed}, To: StateTakeBackRequested, By: ca, Required: []string{"reason"}},
 	{Type: TypeReadmission, Action: ActRecordTakeBack, From: []State{StateTakeBackRequested}, To: StateTakenBack, By: append(slices.Clone(requesting), RoleBorderOfficer), Required: []string{"date"}},
@@ -169,7 +169,7 @@ var Lifecycle = []Transition{
 	{Type: TypeTransit, Action: ActRefuseTransit, From: []State{StateTransitRequested}, To: StateTransitRefused, By: ca, Required: []string{"reasons"}},
 	{Type: TypeTransit, Action: ActRevokeTransit, From: []State{StateTransitApproved}, To: StateTransitRevoked, By: ca, Required: []string{"reasons"}},
 	{Type: TypeTransit, Action: ActRecordTransit, From: []State{StateTransitApproved}, To: StateTransitExecuted, By: []Role{RoleBorderOfficer}, Required: []string{"time"}},
-	{Type: TypeTransit, Action: ActWithdraw, From: []State{StateDraft, StateTransitRequested, StateTransitApproved}, To: StateWithdrawn, By: requesting, Required: []string{"reason"}},
+	{Type: TypeTransit, Action: ActWithdraw, From: []State{StateDraft, StateTransitRequested, StateTransitApproved}, To: StateWithdrawn, By: requesting, Required: []string{"reason_code"}},
 }
 
 // ReadmissionStates and TransitStates list every state of each case type.
@@ -192,6 +192,39 @@ func TransitionFor(t CaseType, action string) *Transition {
 		}
 	}
 	return nil
+}
+
+// returnable reports whether an action of type t returns from state st to
+// the state before it (ToPrior).
+func returnable(t CaseType, st State) bool {
+	for _, tr := range Lifecycle {
+		if tr.Type == t && tr.Target == ToPrior && slices.Contains(tr.From, st) {
+			return true
+		}
+	}
+	return false
+}
+
+// pushPrior remembers st as the state the next return goes back to, keeping
+// the one of an enclosing request (a deemed approval of a case waiting for
+// information or sign-off, a consent-withdrawal request on a deemed approval).
+func (c *Case) pushPrior(st State) {
+	if c.PriorStatus != "" {
+		c.OuterPriors = append(c.OuterPriors, c.PriorStatus)
+	}
+	c.PriorStatus = st
+}
+
+// popPrior forgets the innermost remembered state, making the enclosing one current.
+func (c *Case) popPrior() {
+	c.PriorStatus = ""
+	if n := len(c.OuterPriors); n > 0 {
+		c.PriorStatus = c.OuterPriors[n-1]
+		c.OuterPriors = c.OuterPriors[:n-1]
+		if n == 1 {
+			c.OuterPriors = nil
+		}
+	}
 }
 
 // Actions returns the action names of a case type in table order.

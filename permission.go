@@ -57,6 +57,9 @@ func (c *Case) CrossingPoint() string {
 
 // HandoverOn returns the date of the handover (or executed transit), if any.
 func (c *Case) HandoverOn() *civil.Date {
+	if c.Type == TypeTransit && c.Application.Transit != nil {
+		return c.Application.Transit.ExecutedOn
+	}
 	if c.Transfer != nil {
 		return c.Transfer.HandoverOn
 	}

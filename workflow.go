@@ -101,8 +101,12 @@ func (c *Case) startVerification(env Env, in ActionInput) (string, error) {
 	}
 	for i, t := range in.Tasks {
 		org, ok := env.Org(t.OrganisationID)
-		if !ok || (org.Kind != OrgAgency && org.Kind != OrgConsularMission) || org.State != c.RequestedState {
+		switch {
+		case !ok || (org.Kind != OrgAgency && org.Kind != OrgConsularMission) || org.State != c.RequestedState:
 			v.Add(fmt.Sprintf("tasks[%d].organisation_id", i), "Choose a verifying agency or consular mission of the requested state.")
+		case org.Kind == OrgConsularMission && !slices.Contains(org.Accredited, c.RequestingState):
+			// Only a mission accredited to the requesting state sees the case (CanView).
+			v.Add(fmt.Sprintf("tasks[%d].organisation_id", i), fmt.Sprintf("Choose a consular mission accredited to %s.", c.RequestingState))
 		}
 		v.Require(fmt.Sprintf("tasks[%d].question", i), t.Question, "Say what the agency should verify.")
 	}
@@ -159,22 +163,28 @@ func (c *Case) taskClockKind(taskID string) string {
 	return ""
 }
 
-// mission returns the consular mission named by id, accredited to the case's requesting state or not.
-func (c *Case) mission(env Env, id, field string) (Organisation, error) {
+// mission returns the consular mission named by id, or adds a message for
+// field to v. A mission must be one of the requested state's; with serving
+// set it must also be accredited to the case's requesting state, since only
+// such a mission sees the case (CanView) and can answer what it is sent.
+func (c *Case) mission(env Env, v *Validation, field, id string, serving bool) (Organisation, bool) {
 	org, ok := env.Org(id)
-	if !ok || org.Kind != OrgConsularMission || org.State != c.RequestedState {
-		return Organisation{}, &Error{Code: EInvalid, Message: "The request has errors; correct the fields listed.",
-			Fields: map[string]string{field: "Choose a consular mission of the requested state."}}
+	switch {
+	case !ok || org.Kind != OrgConsularMission || org.State != c.RequestedState:
+		v.Add(field, "Choose a consular mission of the requested state.")
+		return Organisation{}, false
+	case serving && !slices.Contains(org.Accredited, c.RequestingState):
+		v.Add(field, fmt.Sprintf("Choose a consular mission accredited to %s.", c.RequestingState))
+		return Organisation{}, false
 	}
-	return org, nil
+	return org, true
 }
 
 func (c *Case) requestInterview(env Env, in ActionInput) (string, error) {
 	var v Validation
-	m, err := c.mission(env, in.MissionID, "mission_id")
-	if err != nil {
-		return "", err
-	}
+	// A mission not accredited to the requesting state may be asked: the
+	// interview then runs on the longer no-mission clock.
+	m, _ := c.mission(env, &v, "mission_id", in.MissionID, false)
 	if !slices.Contains(InterviewModes, in.Mode) {
 		v.Add("mode", "Choose in person or video.")
 	}
@@ -287,7 +297,9 @@ func (c *Case) correctDeemedApproval(env Env) (string, error) {
 			}
 		}
 	}
-	c.Decision = nil
+	if c.Decision != nil {
+		c.Decision = c.Decision.Overtaken // the proposal waiting for sign-off, if any
+	}
 	c.noteDeadlineWarnings()
 	rc := c.ReplyClock()
 	due := "(not computable)"
@@ -350,16 +362,13 @@ func (c *Case) closeAllTasks(today civil.Date) {
 	}
 }
 
-// CrossingPoints returns the codes of the crossing points the profile allows for a member state.
+// crossingPoints returns the codes of the crossing points the profile allows
+// for a member state: its implementing protocol's, or else the profile's
+// (deadline.Profile.CrossingPointsFor).
 func crossingPoints(p *deadline.Profile, memberState string) []string {
 	var out []string
-	for _, cp := range p.CrossingPoints {
+	for _, cp := range p.CrossingPointsFor(memberState) {
 		out = append(out, cp.Code)
-	}
-	if o, ok := p.Overrides[memberState]; ok {
-		for _, cp := range o.CrossingPoints {
-			out = append(out, cp.Code)
-		}
 	}
 	return out
 }
