@@ -97,8 +97,30 @@ func Apply(env Env, c *Case, a Actor, action string, in ActionInput) (string, er
 	}
 	c.Status = next
 	c.Timeline = append(c.Timeline, Event{At: env.Now, Action: action, From: string(from), To: string(next),
-		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: note})
+		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: note, Text: in.statement(), Codes: in.codes()})
 	return note, nil
+}
+
+// statement returns what the actor wrote with the action (the question,
+// answer, comment, reason, justification or decision text), kept on the
+// case's timeline so that the other party reads it.
+func (in ActionInput) statement() string {
+	var parts []string
+	for _, s := range []string{in.Question, in.Answer, in.Comment, in.Reason, in.Justification, in.Text} {
+		if s = strings.TrimSpace(s); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// codes returns the reason codes chosen with the action.
+func (in ActionInput) codes() []string {
+	out := slices.Clone(in.Reasons)
+	if in.ReasonCode != "" {
+		out = append(out, in.ReasonCode)
+	}
+	return out
 }
 
 func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, next State) (string, error) {
@@ -296,7 +318,10 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 			return "", err
 		}
 		c.stopClock(ClockTransitReply, "", today, DeadlineMet)
-		return "transit approved", nil
+		c.Application.Transit.EntryPoint = strings.TrimSpace(in.EntryPoint)
+		c.Application.Transit.TransitTime = strings.TrimSpace(in.Time)
+		c.Decision = &Decision{Outcome: "approve", ProposedBy: a.UserID, ProposedAt: env.Now, DecidedOn: &today}
+		return "transit approved at " + c.Application.Transit.EntryPoint + ", " + c.Application.Transit.TransitTime, nil
 	case ActRefuseTransit, ActRevokeTransit:
 		if len(in.Reasons) == 0 {
 			v.Add("reasons", "Choose at least one ground.")
@@ -310,6 +335,7 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 			return "", err
 		}
 		c.stopClock(ClockTransitReply, "", today, DeadlineMet)
+		c.Decision = &Decision{Outcome: "refuse", Reasons: slices.Clone(in.Reasons), Text: in.Text, ProposedBy: a.UserID, ProposedAt: env.Now, DecidedOn: &today}
 		if action == ActRevokeTransit {
 			return "transit revoked: the requesting state must take the person back", nil
 		}

@@ -184,8 +184,22 @@ func (s *scenario) do(now string, a Actor, action string, in ActionInput) string
 	if len(s.c.Timeline) != events+1 {
 		s.t.Fatalf("%s: %d timeline events added, want 1", action, len(s.c.Timeline)-events)
 	}
+	// What the actor wrote and the codes chosen stay on the timeline for the other party.
+	var said []string
+	for _, f := range []string{in.Question, in.Answer, in.Comment, in.Reason, in.Justification, in.Text} {
+		if f != "" {
+			said = append(said, f)
+		}
+	}
+	codes := append([]string(nil), in.Reasons...)
+	if in.ReasonCode != "" {
+		codes = append(codes, in.ReasonCode)
+	}
+	if len(codes) == 0 {
+		codes = nil
+	}
 	want := Event{At: at(now), Action: action, From: string(from), To: string(s.c.Status), ActorID: a.UserID,
-		Actor: a.Username, OrgID: a.Org.ID, Note: note}
+		Actor: a.Username, OrgID: a.Org.ID, Note: note, Text: strings.Join(said, "\n\n"), Codes: codes}
 	if diff := cmp.Diff(want, s.c.Timeline[events]); diff != "" {
 		s.t.Errorf("%s: timeline event (-want +got):\n%s", action, diff)
 	}

@@ -351,7 +351,12 @@ type Event struct {
 	ActorID string    `json:"actor_id,omitempty"`
 	Actor   string    `json:"actor"` // username, or "system"
 	OrgID   string    `json:"organisation_id,omitempty"`
-	Note    string    `json:"note,omitempty"` // why, in words; never personal data
+	Note    string    `json:"note,omitempty"` // what happened, in words, written by the system
+	// Text is what the actor wrote with the action (a question, an answer,
+	// a reason); Codes are the reason codes chosen. Both are part of the case,
+	// never of the audit trail.
+	Text  string   `json:"text,omitempty"`
+	Codes []string `json:"codes,omitempty"`
 }
 
 // Case is a readmission case or a transit request with everything it holds.
