@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is the configuration of every subcommand, read from ERCMS_*
+// environment variables and then from flags (flags win).
+type Config struct {
+	Addr        string // ERCMS_ADDR, --addr
+	DataDir     string // ERCMS_DATA_DIR, --data
+	DatabaseURL string // ERCMS_DATABASE_URL, --database-url; default: SQLite file in DataDir
+	Country     string // ERCMS_COUNTRY, --country: the requested state the deployment serves
+	LogFormat   string // ERCMS_LOG_FORMAT, --log-format: text or json
+}
+
+// defaults of the configuration.
+const (
+	defaultAddr    = "127.0.0.1:8080"
+	defaultDataDir = "./ercms-data"
+	defaultCountry = "AZ"
+)
+
+// configFromEnv returns the defaults overridden by the environment.
+func configFromEnv(getenv func(string) string) Config {
+	c := Config{Addr: defaultAddr, DataDir: defaultDataDir, Country: defaultCountry, LogFormat: "text"}
+	for name, dst := range map[string]*string{
+		"ERCMS_ADDR": &c.Addr, "ERCMS_DATA_DIR": &c.DataDir, "ERCMS_DATABASE_URL": &c.DatabaseURL,
+		"ERCMS_COUNTRY": &c.Country, "ERCMS_LOG_FORMAT": &c.LogFormat,
+	} {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			*dst = v
+		}
+	}
+	return c
+}
+
+// register adds the shared flags to fs, with the current values as defaults.
+func (c *Config) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (ERCMS_ADDR)")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (ERCMS_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres:// URL or SQLite file (ERCMS_DATABASE_URL); default: ercms.db in the data directory")
+	fs.StringVar(&c.Country, "country", c.Country, "requested state the deployment serves, ISO 3166-1 alpha-2 (ERCMS_COUNTRY)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (ERCMS_LOG_FORMAT)")
+}
+
+// validate checks the configuration, fills the derived default of the
+// database URL and reports every problem at once.
+func (c *Config) validate() error {
+	var errs []error
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		errs = append(errs, fmt.Errorf("--addr/ERCMS_ADDR %q: use host:port, e.g. 127.0.0.1:8080", c.Addr))
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		errs = append(errs, errors.New("--data/ERCMS_DATA_DIR: name a directory"))
+	}
+	c.Country = strings.ToUpper(c.Country)
+	if len(c.Country) != 2 || strings.Trim(c.Country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		errs = append(errs, fmt.Errorf("--country/ERCMS_COUNTRY %q: use a two-letter ISO 3166-1 code, e.g. AZ", c.Country))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format/ERCMS_LOG_FORMAT %q: use text or json", c.LogFormat))
+	}
+	switch u := c.DatabaseURL; {
+	case u == "":
+		c.DatabaseURL = filepath.Join(c.DataDir, "ercms.db")
+	case strings.Contains(u, "://") && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://"):
+		errs = append(errs, errors.New("--database-url/ERCMS_DATABASE_URL: use a postgres:// URL or a SQLite file path"))
+	}
+	return errors.Join(errs...)
+}
+
+// parse reads the environment and the flags of one subcommand.
+func parse(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (Config, *flag.FlagSet, error) {
+	c := configFromEnv(getenv)
+	fs := flag.NewFlagSet("ercms "+name, flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	c.register(fs)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, fs, err
+	}
+	return c, fs, c.validate()
+}

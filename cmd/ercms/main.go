@@ -1,0 +1,211 @@
+// Command ercms runs the electronic Readmission Case Management System.
+//
+//	ercms serve                      serve the web application and the API
+//	ercms demo [--demo-password P]   migrate, seed a demonstration deployment once, and serve
+//	ercms migrate                    apply the database migrations
+//	ercms user create|disable|reset-password …
+//	ercms audit verify               recompute the audit hash chain; non-zero exit when broken
+//	ercms deadline --rule R --from YYYY-MM-DD [--profile P] [--state XX]
+//
+// Every subcommand takes --addr, --data, --database-url and --country, or
+// the ERCMS_* environment variables of the same names.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // time zones of the profiles on machines without tzdata
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/sqldb"
+	"github.com/ercms/ercms/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// exit codes.
+const (
+	exitOK     = 0
+	exitFail   = 1
+	exitUsage  = 2
+	exitBroken = 3 // audit verify: the chain is broken
+)
+
+const usage = `usage: ercms <command> [flags]
+
+commands:
+  serve            serve the web application and the API
+  demo             migrate, seed a demonstration deployment (once) and serve
+  migrate          apply the database migrations
+  user             create | disable | reset-password a user
+  audit verify     recompute the audit hash chain (exit 3 when broken)
+  deadline         compute a due date: --rule R --from YYYY-MM-DD [--profile P] [--state XX]
+
+Run "ercms <command> -h" for the flags of a command.
+`
+
+// run is the whole program, callable from tests.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = serveCmd(ctx, rest, getenv, stdout, stderr)
+	case "demo":
+		err = demoCmd(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		err = migrateCmd(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		err = userCmd(ctx, rest, getenv, stdout, stderr)
+	case "audit":
+		err = auditCmd(ctx, rest, getenv, stdout, stderr)
+	case "deadline":
+		err = deadlineCmd(ctx, rest, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "ercms: unknown command %q\n\n%s", cmd, usage)
+		return exitUsage
+	}
+	var ex exitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ex):
+		if ex.msg != "" {
+			fmt.Fprintln(stderr, "ercms:", ex.msg)
+		}
+		return ex.code
+	default:
+		fmt.Fprintln(stderr, "ercms "+cmd+":", describe(err))
+		return exitFail
+	}
+}
+
+// exitError ends the program with a given code.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+
+// describe renders an error for the terminal, with per-field messages.
+func describe(err error) string {
+	var e *ercms.Error
+	if errors.As(err, &e) {
+		s := e.Message
+		for k, v := range e.Fields {
+			s += "\n  " + k + ": " + v
+		}
+		return s
+	}
+	return err.Error()
+}
+
+func newLogger(c Config, w io.Writer) *slog.Logger {
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// open opens (and migrates) the store of c.
+func open(ctx context.Context, c Config, log *slog.Logger) (*sqldb.DB, error) {
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create the data directory: %w", err)
+	}
+	return sqldb.Open(ctx, sqldb.Options{URL: c.DatabaseURL, Country: c.Country, Log: log})
+}
+
+func migrateCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parse("migrate", args, getenv, nil)
+	if err != nil {
+		return usageError(err)
+	}
+	db, err := open(ctx, c, newLogger(c, stderr))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(stdout, "migrated the %s database\n", db.Engine())
+	return nil
+}
+
+func usageError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return exitError{code: exitUsage, msg: err.Error()}
+}
+
+func serveCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parse("serve", args, getenv, nil)
+	if err != nil {
+		return usageError(err)
+	}
+	log := newLogger(c, stderr)
+	db, err := open(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return serve(ctx, c, db, log, stdout, nil)
+}
+
+// serve runs the HTTP server, the scheduler and the audit sequencer until
+// ctx ends. It prints the URL once it listens; banner, when set, prints more.
+func serve(ctx context.Context, c Config, db *sqldb.DB, log *slog.Logger, stdout io.Writer, banner func(url string)) error {
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	srv := &http.Server{Handler: web.New(db, log), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go db.RunScheduler(ctx, time.Minute)
+	go db.RunAuditSequencer(ctx, 2*time.Second)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "eRCMS is running at %s (database: %s)\n", url, db.Engine())
+	if banner != nil {
+		banner(url)
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, done := context.WithTimeout(context.Background(), 10*time.Second)
+	defer done()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	// Link the last events into the chain before the process ends.
+	if _, err := db.SequenceAudit(shutdown); err != nil {
+		log.Error("audit sequencer at shutdown", "err", err)
+	}
+	return nil
+}

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ercms/ercms/demo"
+	"github.com/ercms/ercms/sqldb"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestConfig(t *testing.T) {
+	c, _, err := parse("serve", nil, env(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./ercms-data" || c.DatabaseURL != filepath.Join("ercms-data", "ercms.db") || c.Country != "AZ" {
+		t.Errorf("defaults: %+v", c)
+	}
+	c, _, err = parse("serve", []string{"--addr", "0.0.0.0:9000"}, env(map[string]string{"ERCMS_ADDR": "127.0.0.1:7000", "ERCMS_DATA_DIR": "/srv/ercms", "ERCMS_DATABASE_URL": "postgres://db/ercms"}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "0.0.0.0:9000" || c.DataDir != "/srv/ercms" || c.DatabaseURL != "postgres://db/ercms" {
+		t.Errorf("flags over environment: %+v", c)
+	}
+	_, _, err = parse("serve", []string{"--addr", "nowhere", "--country", "Azerbaijan", "--database-url", "mysql://x"}, env(nil), nil)
+	if err == nil {
+		t.Fatal("bad configuration accepted")
+	}
+	for _, want := range []string{"--addr", "--country", "--database-url"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %s", err, want)
+		}
+	}
+}
+
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, env(nil), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestDeadlineCommand(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runCmd(t, "deadline", "--data", dir, "--rule", "reply", "--from", "2026-03-02")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(out, "\n")
+	if lines[0] != "2026-03-17" || !strings.HasPrefix(lines[1], "basis: 15 calendar days") {
+		t.Errorf("output:\n%s", out)
+	}
+	// Two working days from Thursday 19 March 2026: Novruz and Ramazan make 20–30 March non-working
+	// in Azerbaijan (CALENDAR.md), so day 1 is 31 March and day 2 is 1 April.
+	code, out, _ = runCmd(t, "deadline", "--data", dir, "--rule", "reply_accelerated", "--from", "2026-03-19", "--state", "FR")
+	if code != 0 || !strings.HasPrefix(out, "2026-04-01\n") {
+		t.Errorf("accelerated reply over Novruz: exit %d\n%s", code, out)
+	}
+	code, _, errOut = runCmd(t, "deadline", "--data", dir, "--rule", "no_such_rule", "--from", "2026-13-01")
+	if code != exitFail || !strings.Contains(errOut, "from:") {
+		t.Errorf("bad input: exit %d, %s", code, errOut)
+	}
+}
+
+func TestUserAndAuditCommands(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runCmd(t, "migrate", "--data", dir); code != 0 {
+		t.Fatalf("migrate: %s", errOut)
+	}
+	db, err := sqldb.Open(context.Background(), sqldb.Options{URL: filepath.Join(dir, "ercms.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.SeedPeople(context.Background(), db, demo.Azerbaijan(), func(string) string { return "a long demo password" }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	code, out, errOut := runCmd(t, "user", "create", "--data", dir, "--username", "sms.officer2", "--name", "Aysel Quliyeva",
+		"--org", "State Migration Service of the Republic of Azerbaijan", "--role", "ca_officer")
+	if code != 0 || !regexp.MustCompile(`password: [a-z2-7]{20}\n`).MatchString(out) {
+		t.Fatalf("user create: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runCmd(t, "user", "create", "--data", dir, "--username", "x", "--name", "", "--org", "nope", "--role", "ca_officer"); code != exitFail || !strings.Contains(errOut, "org:") {
+		t.Errorf("bad user create: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := runCmd(t, "user", "reset-password", "--data", dir, "--username", "sms.officer2", "--password", "another long password"); code != 0 {
+		t.Errorf("reset-password: %s", errOut)
+	}
+	if code, _, errOut := runCmd(t, "user", "disable", "--data", dir, "--username", "sms.officer2"); code != 0 {
+		t.Errorf("disable: %s", errOut)
+	}
+
+	code, out, _ = runCmd(t, "audit", "verify", "--data", dir)
+	if code != 0 || !strings.HasPrefix(out, "OK: ") {
+		t.Fatalf("verify: exit %d %s", code, out)
+	}
+	raw, err := sql.Open("sqlite", filepath.Join(dir, "ercms.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE audit_events SET actor_username = 'someone else' WHERE seq = 3`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	code, out, _ = runCmd(t, "audit", "verify", "--data", dir)
+	if code != exitBroken || !strings.Contains(out, "BROKEN at event 3") {
+		t.Fatalf("verify after an edit: exit %d %s", code, out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startDemo runs `ercms demo` until the test ends and returns its URL and output.
+func startDemo(t *testing.T, dir string) (string, *syncBuffer, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"demo", "--data", dir, "--addr", "127.0.0.1:0", "--demo-password", "demo password 2026"}, env(nil), out, &syncBuffer{})
+	}()
+	stop := func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("demo exit %d", code)
+		}
+	}
+	re := regexp.MustCompile(`running at (http://[0-9.:]+)`)
+	deadline := time.Now().Add(3 * time.Minute)
+	for time.Now().Before(deadline) {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			return m[1], out, stop
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("demo ended with %d:\n%s", code, out)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	t.Fatalf("demo did not start:\n%s", out)
+	return "", nil, nil
+}
+
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the whole demo")
+	}
+	dir := t.TempDir()
+	url, out, stop := startDemo(t, dir)
+	if !strings.Contains(out.String(), "seeded ") || !strings.Contains(out.String(), "sms.supervisor") {
+		t.Errorf("first start:\n%s", out)
+	}
+	body := strings.NewReader(`{"username":"de.officer","password":"demo password 2026"}`)
+	resp, err := http.Post(url+"/api/v1/session", "application/json", body)
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("sign in to the demo: %v %v", err, resp)
+	}
+	var sess struct{ Token string }
+	json.NewDecoder(resp.Body).Decode(&sess)
+	resp.Body.Close()
+	req, _ := http.NewRequest("GET", url+"/api/v1/cases?limit=200", nil)
+	req.Header.Set("Authorization", "Bearer "+sess.Token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("list: %v %v", err, resp)
+	}
+	var page struct {
+		Cases []struct {
+			RequestingState string `json:"requesting_state"`
+		}
+	}
+	json.NewDecoder(resp.Body).Decode(&page)
+	resp.Body.Close()
+	if len(page.Cases) == 0 {
+		t.Error("the German officer sees no demo cases")
+	}
+	for _, c := range page.Cases {
+		if c.RequestingState != "DE" {
+			t.Fatalf("the German officer sees a case of %s", c.RequestingState)
+		}
+	}
+	stop()
+
+	// A restart seeds nothing more.
+	_, out, stop = startDemo(t, dir)
+	if strings.Contains(out.String(), "seeded ") {
+		t.Errorf("second start seeded again:\n%s", out)
+	}
+	stop()
+}
