@@ -298,7 +298,13 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 				return "", Errorf(EConflict, "The case closes automatically only 30 days after the handover.")
 			}
 		}
-		c.stopClock(ClockCloseAfterHandover, "", today, DeadlineMet)
+		// The close clock is a waiting period, not a duty: when the system
+		// closes the case at its end, nothing was late.
+		status := DeadlineMet
+		if a.Role == RoleSystem {
+			status = DeadlineStopped
+		}
+		c.stopClock(ClockCloseAfterHandover, "", today, status)
 		return "case closed; the take-back window keeps running", nil
 	case ActRecordTakeBack:
 		if in.Date == nil {

@@ -762,8 +762,8 @@ func TestApplyNormalProcedureLifecycle(t *testing.T) {
 	s.reject("2026-07-17 12:00", sysActor, ActClose, ActionInput{}, EConflict)
 	s.do("2026-07-18 00:30", sysActor, ActClose, ActionInput{})
 	s.wantStatus(StateClosed)
-	if slices.Contains(s.runningKinds(), ClockCloseAfterHandover) {
-		t.Error("the close clock still runs")
+	if d := s.c.Deadline(ClockCloseAfterHandover); d == nil || d.Status != DeadlineStopped {
+		t.Errorf("the close clock after the system closed the case: %+v, want stopped (a waiting period is never missed)", d)
 	}
 	s.checkClock(ClockTakeBack, "", DeadlineRunning, "2026-12-17") // keeps running
 	if Terminal(s.c.Status) {
