@@ -34,6 +34,15 @@ type auditEvent struct {
 // audit appends e to the audit trail inside the transaction. The sequencer
 // links it into the hash chain later, so no transaction waits on a chain head.
 func (tx *Tx) audit(ctx context.Context, e auditEvent) error {
+	_, err := tx.ExecContext(ctx, auditInsertSQL, e.args(tx.now)...)
+	return err
+}
+
+const auditInsertSQL = `INSERT INTO audit_events (id, at, actor_id, actor_username, org_id, action, object_type, object_id, records, purpose, recipient, party_state, details)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`
+
+// args returns the values of auditInsertSQL for e recorded at now.
+func (e auditEvent) args(now time.Time) []any {
 	if e.records == nil {
 		e.records = []string{}
 	}
@@ -45,11 +54,8 @@ func (tx *Tx) audit(ctx context.Context, e auditEvent) error {
 	if e.purpose == "" {
 		e.purpose = e.action
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (id, at, actor_id, actor_username, org_id, action, object_type, object_id, records, purpose, recipient, party_state, details)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-		newID(), formatTime(tx.now), e.actor.UserID, e.actor.Username, e.actor.Org.ID, e.action, e.objectType, e.objectID,
-		string(rec), e.purpose, e.recipient, e.partyState, string(det))
-	return err
+	return []any{newID(), formatTime(now), e.actor.UserID, e.actor.Username, e.actor.Org.ID, e.action, e.objectType, e.objectID,
+		string(rec), e.purpose, e.recipient, e.partyState, string(det)}
 }
 
 // AuditEvent is a sequenced entry of the audit trail.
@@ -206,6 +212,7 @@ func (s *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	defer rows.Close()
 	prev := ""
 	var want int64 = 1
+	var afterHead, last string // the ids of the first event past the head's, if any, and of the last event
 	for rows.Next() {
 		e, err := scanAudit(rows)
 		if err != nil {
@@ -223,7 +230,10 @@ func (s *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 		case chainHash(prev, &e) != e.Hash:
 			return fail(fmt.Sprintf("event %d was changed after it was recorded", e.Seq))
 		}
-		prev = e.Hash
+		if e.Seq == headSeq+1 {
+			afterHead = e.ID
+		}
+		prev, last = e.Hash, e.ID
 		r.Checked++
 		want++
 	}
@@ -231,8 +241,17 @@ func (s *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 		return r, err
 	}
 	r.Head = prev
-	if r.Checked != headSeq || prev != headHash {
+	switch {
+	case r.Checked < headSeq:
 		r.BrokenAt, r.Problem = r.Checked+1, fmt.Sprintf("the chain ends at event %d but its head records event %d: events were removed from the end", r.Checked, headSeq)
+	case r.Checked > headSeq:
+		// Events that link well but lie past the head were not written by
+		// the sequencer: the first of them is the first forged one.
+		r.BrokenAt, r.BrokenID = headSeq+1, afterHead
+		r.Problem = fmt.Sprintf("the chain runs to event %d but its head records event %d: events were added after the head", r.Checked, headSeq)
+	case prev != headHash:
+		r.BrokenAt, r.BrokenID = headSeq, last
+		r.Problem = fmt.Sprintf("event %d does not match the chain head: the chain was rewritten", headSeq)
 	}
 	return r, nil
 }

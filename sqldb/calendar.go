@@ -82,6 +82,10 @@ func (s *DB) SetCalendarYear(ctx context.Context, a ercms.Actor, y deadline.Year
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
 		return 0, ercms.Errorf(ercms.EForbidden, "Only administrators edit holiday calendars.")
 	}
+	// Without the lock, two edits at once both started from the same
+	// calendars and the later store dropped the other's year from memory.
+	s.calMu.Lock()
+	defer s.calMu.Unlock()
 	cals, err := s.Rules().Calendars().With(y)
 	if err != nil {
 		return 0, &ercms.Error{Code: ercms.EInvalid, Message: err.Error(), Fields: map[string]string{"calendar": err.Error()}}

@@ -162,31 +162,54 @@ func dateOrNil(d *civil.Date) any {
 	return d.String()
 }
 
-// saveCase writes c (insert when new) with its index rows and the timeline
-// events from index newEvents on. For updates the version must still be
-// oldVersion: the caller's optimistic lock.
-func (tx *Tx) saveCase(ctx context.Context, c *ercms.Case, insert bool, oldVersion int, newEvents int) error {
+// caseData is the JSON kept in cases.data: the case without its timeline,
+// which lives in case_events.
+func caseData(c *ercms.Case) (string, error) {
 	timeline := c.Timeline
 	c.Timeline = nil
 	data, err := json.Marshal(c)
 	c.Timeline = timeline
+	return string(data), err
+}
+
+// caseInsertSQL inserts the row of a new case; caseInsertArgs gives its
+// values. The benchmarks' bulk loader writes the same rows.
+const caseInsertSQL = `INSERT INTO cases (id, reference, type, status, version, profile_id, profile_version, requested_state,
+			requesting_state, requesting_org_id, requesting_reference, procedure, category, received_on, previous_case_id, assigned_to,
+			crossing_point, handover_on, next_due_on, data, created_at, updated_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`
+
+func caseInsertArgs(c *ercms.Case, data string) []any {
+	return []any{c.ID, c.Reference, c.Type, c.Status, c.Version, c.ProfileID, c.ProfileVersion, c.RequestedState,
+		c.RequestingState, c.RequestingOrgID, c.RequestingReference, c.Procedure, c.Category, dateOrNil(c.ReceivedOn),
+		c.PreviousCaseID, nullString(c.AssignedTo), c.CrossingPoint(), dateOrNil(c.HandoverOn()), nextDue(c), data,
+		formatTime(c.CreatedAt), formatTime(c.UpdatedAt)}
+}
+
+func nextDue(c *ercms.Case) any {
+	if d := c.NextDeadline(); d != nil {
+		return d.DueOn.String()
+	}
+	return nil
+}
+
+const eventInsertSQL = `INSERT INTO case_events (id, case_id, at, action, from_status, to_status, actor_id, actor, org_id, note)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`
+
+func eventArgs(caseID string, e ercms.Event) []any {
+	return []any{newID(), caseID, formatTime(e.At), e.Action, e.From, e.To, e.ActorID, e.Actor, e.OrgID, e.Note}
+}
+
+// saveCase writes c (insert when new) with its index rows and the timeline
+// events from index newEvents on. For updates the version must still be
+// oldVersion: the caller's optimistic lock.
+func (tx *Tx) saveCase(ctx context.Context, c *ercms.Case, insert bool, oldVersion int, newEvents int) error {
+	data, err := caseData(c)
 	if err != nil {
 		return err
 	}
-	var next any
-	if d := c.NextDeadline(); d != nil {
-		next = d.DueOn.String()
-	}
 	if insert {
-		_, err = tx.ExecContext(ctx, `INSERT INTO cases (id, reference, type, status, version, profile_id, profile_version, requested_state,
-			requesting_state, requesting_org_id, requesting_reference, procedure, category, received_on, previous_case_id, assigned_to,
-			crossing_point, handover_on, next_due_on, data, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
-			c.ID, c.Reference, c.Type, c.Status, c.Version, c.ProfileID, c.ProfileVersion, c.RequestedState,
-			c.RequestingState, c.RequestingOrgID, c.RequestingReference, c.Procedure, c.Category, dateOrNil(c.ReceivedOn),
-			c.PreviousCaseID, nullString(c.AssignedTo), c.CrossingPoint(), dateOrNil(c.HandoverOn()), next, string(data),
-			formatTime(c.CreatedAt), formatTime(c.UpdatedAt))
-		if err != nil {
+		if _, err = tx.ExecContext(ctx, caseInsertSQL, caseInsertArgs(c, data)...); err != nil {
 			return err
 		}
 		if err := tx.writeNames(ctx, c); err != nil {
@@ -196,7 +219,7 @@ func (tx *Tx) saveCase(ctx context.Context, c *ercms.Case, insert bool, oldVersi
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET status = $1, version = $2, received_on = $3, assigned_to = $4, crossing_point = $5,
 			handover_on = $6, next_due_on = $7, data = $8, updated_at = $9 WHERE id = $10 AND version = $11`,
 			c.Status, c.Version, dateOrNil(c.ReceivedOn), nullString(c.AssignedTo), c.CrossingPoint(), dateOrNil(c.HandoverOn()),
-			next, string(data), formatTime(c.UpdatedAt), c.ID, oldVersion)
+			nextDue(c), data, formatTime(c.UpdatedAt), c.ID, oldVersion)
 		if err != nil {
 			return err
 		}
@@ -222,8 +245,7 @@ func (tx *Tx) saveCase(ctx context.Context, c *ercms.Case, insert bool, oldVersi
 		}
 	}
 	for _, e := range c.Timeline[newEvents:] {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_events (id, case_id, at, action, from_status, to_status, actor_id, actor, org_id, note)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, newID(), c.ID, formatTime(e.At), e.Action, e.From, e.To, e.ActorID, e.Actor, e.OrgID, e.Note); err != nil {
+		if _, err := tx.ExecContext(ctx, eventInsertSQL, eventArgs(c.ID, e)...); err != nil {
 			return err
 		}
 	}
@@ -235,6 +257,17 @@ func (tx *Tx) writeNames(ctx context.Context, c *ercms.Case) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM case_names WHERE case_id = $1`, c.ID); err != nil {
 		return err
 	}
+	for _, tok := range nameTokens(c) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_names (case_id, token, skeleton) VALUES ($1,$2,$3)`, c.ID, tok, names.Skeleton(tok)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nameTokens returns the distinct search tokens of every name of the person
+// and the family, in order.
+func nameTokens(c *ercms.Case) []string {
 	p := c.Application.Person
 	all := []string{p.Surname, p.GivenNames}
 	if o := p.OriginalScript; o != nil {
@@ -246,6 +279,7 @@ func (tx *Tx) writeNames(ctx context.Context, c *ercms.Case) error {
 	for _, f := range c.Application.Family {
 		all = append(all, f.Surname, f.GivenNames)
 	}
+	var out []string
 	seen := map[string]bool{}
 	for _, s := range all {
 		for _, tok := range names.Tokens(s) {
@@ -253,12 +287,10 @@ func (tx *Tx) writeNames(ctx context.Context, c *ercms.Case) error {
 				continue
 			}
 			seen[tok] = true
-			if _, err := tx.ExecContext(ctx, `INSERT INTO case_names (case_id, token, skeleton) VALUES ($1,$2,$3)`, c.ID, tok, names.Skeleton(tok)); err != nil {
-				return err
-			}
+			out = append(out, tok)
 		}
 	}
-	return nil
+	return out
 }
 
 // personRecords returns the audit references of the personal data a case holds.
@@ -342,16 +374,22 @@ func (s *DB) CreateCase(ctx context.Context, a ercms.Actor, n ercms.NewCase, ide
 				return err
 			}
 		}
-		ev := auditEvent{actor: a, action: "case.create", objectType: "case", objectID: c.ID, records: personRecords(c), partyState: c.RequestingState}
-		if n.NoApplication {
-			ev.recipient, ev.details = c.RequestedState, map[string]any{"content_sha256": contentHash(c)}
-		}
-		return tx.audit(ctx, ev)
+		return tx.audit(ctx, createAudit(a, c))
 	})
 	if err != nil {
 		return nil, false, err
 	}
 	return c, replayed, nil
+}
+
+// createAudit is the audit event of a new case: a transmission to the
+// requested state when the case starts approved without an application.
+func createAudit(a ercms.Actor, c *ercms.Case) auditEvent {
+	ev := auditEvent{actor: a, action: "case.create", objectType: "case", objectID: c.ID, records: personRecords(c), partyState: c.RequestingState}
+	if c.NoApplication {
+		ev.recipient, ev.details = c.RequestedState, map[string]any{"content_sha256": contentHash(c)}
+	}
+	return ev
 }
 
 // nextReference numbers cases per requested and requesting state and year

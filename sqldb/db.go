@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -61,7 +62,10 @@ type DB struct {
 	// Log receives operational messages; it never receives personal data.
 	Log *slog.Logger
 
-	rules   atomic.Pointer[deadline.Set]
+	rules atomic.Pointer[deadline.Set]
+	// calMu serialises calendar edits: each builds its calendars on those
+	// the edit before it stored (SetCalendarYear).
+	calMu   sync.Mutex
 	country string
 	loc     *time.Location // the requested state's time zone
 }

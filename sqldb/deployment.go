@@ -1,6 +1,8 @@
 package sqldb
 
 import (
+	"time"
+
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/deadline"
 )
@@ -24,3 +26,6 @@ func (s *DB) ProfileFor(memberState string) (*deadline.Profile, error) {
 	}
 	return s.profileFor(memberState)
 }
+
+// Location returns the time zone of the deployment's requested state.
+func (s *DB) Location() *time.Location { return s.loc }

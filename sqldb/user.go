@@ -56,9 +56,6 @@ func checkPassword(encoded, password string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// dummyHash is checked when a username does not exist, so that both answers take the same time.
-var dummyHash = DefaultArgon.hash("no such user")
-
 func hashToken(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
@@ -293,12 +290,19 @@ func (s *DB) SignIn(ctx context.Context, username, password string) (*ercms.Sess
 	var id, hash string
 	var disabled, service bool
 	err := s.rdb.QueryRowContext(ctx, `SELECT id, password_hash, disabled, service FROM users WHERE username = $1`, username).Scan(&id, &hash, &disabled, &service)
-	if errors.Is(err, sql.ErrNoRows) {
-		checkPassword(dummyHash, password)
-	} else if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
-	ok := err == nil && !disabled && !service && hash != "" && checkPassword(hash, password)
+	// Every answer costs one key derivation, so that its time does not tell
+	// an unknown username, a disabled account or a service account (which
+	// has no password) from a wrong password.
+	match := false
+	if hash != "" {
+		match = checkPassword(hash, password)
+	} else {
+		_ = s.Argon.hash(password)
+	}
+	ok := err == nil && !disabled && !service && match
 	var sess *ercms.Session
 	terr := s.tx(ctx, func(tx *Tx) error {
 		if !ok {
