@@ -135,7 +135,7 @@ func (tx *Tx) loadCase(ctx context.Context, a ercms.Actor, id string, lock bool)
 }
 
 func (tx *Tx) timeline(ctx context.Context, caseID string) ([]ercms.Event, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT at, action, from_status, to_status, actor_id, actor, org_id, note FROM case_events WHERE case_id = $1 ORDER BY at, id`, caseID)
+	rows, err := tx.QueryContext(ctx, `SELECT at, action, from_status, to_status, actor_id, actor, org_id, note, text, codes FROM case_events WHERE case_id = $1 ORDER BY at, id`, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -143,9 +143,12 @@ func (tx *Tx) timeline(ctx context.Context, caseID string) ([]ercms.Event, error
 	var out []ercms.Event
 	for rows.Next() {
 		var e ercms.Event
-		var at string
-		if err := rows.Scan(&at, &e.Action, &e.From, &e.To, &e.ActorID, &e.Actor, &e.OrgID, &e.Note); err != nil {
+		var at, codes string
+		if err := rows.Scan(&at, &e.Action, &e.From, &e.To, &e.ActorID, &e.Actor, &e.OrgID, &e.Note, &e.Text, &codes); err != nil {
 			return nil, err
+		}
+		if codes != "" {
+			e.Codes = strings.Split(codes, ",")
 		}
 		if e.At, err = parseTime(at); err != nil {
 			return nil, err
@@ -193,11 +196,11 @@ func nextDue(c *ercms.Case) any {
 	return nil
 }
 
-const eventInsertSQL = `INSERT INTO case_events (id, case_id, at, action, from_status, to_status, actor_id, actor, org_id, note)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`
+const eventInsertSQL = `INSERT INTO case_events (id, case_id, at, action, from_status, to_status, actor_id, actor, org_id, note, text, codes)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`
 
 func eventArgs(caseID string, e ercms.Event) []any {
-	return []any{newID(), caseID, formatTime(e.At), e.Action, e.From, e.To, e.ActorID, e.Actor, e.OrgID, e.Note}
+	return []any{newID(), caseID, formatTime(e.At), e.Action, e.From, e.To, e.ActorID, e.Actor, e.OrgID, e.Note, e.Text, strings.Join(e.Codes, ",")}
 }
 
 // saveCase writes c (insert when new) with its index rows and the timeline

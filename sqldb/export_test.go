@@ -150,7 +150,7 @@ var bulkTables = []struct {
 	{"case_names", []string{"case_id", "token", "skeleton"}, func(b *bulkRows) [][]any { return b.names }},
 	{"case_tasks", []string{"id", "case_id", "org_id", "kind", "status"}, func(b *bulkRows) [][]any { return b.tasks }},
 	{"case_deadlines", []string{"case_id", "kind", "task_id", "due_on", "status"}, func(b *bulkRows) [][]any { return b.deadlines }},
-	{"case_events", []string{"id", "case_id", "at", "action", "from_status", "to_status", "actor_id", "actor", "org_id", "note"}, func(b *bulkRows) [][]any { return b.events }},
+	{"case_events", []string{"id", "case_id", "at", "action", "from_status", "to_status", "actor_id", "actor", "org_id", "note", "text", "codes"}, func(b *bulkRows) [][]any { return b.events }},
 	{"audit_events", []string{"id", "at", "actor_id", "actor_username", "org_id", "action", "object_type", "object_id", "records", "purpose",
 		"recipient", "party_state", "details"}, func(b *bulkRows) [][]any { return b.audit }},
 }

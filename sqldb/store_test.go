@@ -2,7 +2,7 @@ package sqldb_test
 
 import (
 	"context"
-	"database/sql"
+	"slices"
 	"testing"
 
 	"github.com/ercms/ercms"
@@ -165,4 +165,38 @@ func TestReadmissionThroughTheStore(t *testing.T) {
 	})
 }
 
-var _ = sql.ErrNoRows
+// TestTimelineKeepsWhatWasWritten checks that a question and its answer
+// reach the other party through the timeline, with reason codes.
+func TestTimelineKeepsWhatWasWritten(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		ctx := context.Background()
+		act := seed(t, db)
+		de, sms := act["de.officer"], act["sms.officer"]
+		c, _, err := db.CreateCase(ctx, de, application("DE-2026-0100"), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c = mustAct(t, db, de, c, ercms.ActSubmit, ercms.ActionInput{})
+		c = mustAct(t, db, sms, c, ercms.ActRequestInfo, ercms.ActionInput{Question: "Send a copy of the passport's data page."})
+		c = mustAct(t, db, de, c, ercms.ActProvideInfo, ercms.ActionInput{Answer: "Copy sent through the secure channel."})
+		c = mustAct(t, db, de, c, ercms.ActWithdraw, ercms.ActionInput{ReasonCode: "voluntary_departure"})
+		seen, err := db.FindCase(ctx, de, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var texts []string
+		var codes []string
+		for _, e := range seen.Timeline {
+			if e.Text != "" {
+				texts = append(texts, e.Text)
+			}
+			codes = append(codes, e.Codes...)
+		}
+		if want := []string{"Send a copy of the passport's data page.", "Copy sent through the secure channel."}; !slices.Equal(texts, want) {
+			t.Errorf("timeline texts %q, want %q", texts, want)
+		}
+		if !slices.Equal(codes, []string{"voluntary_departure"}) {
+			t.Errorf("timeline codes %q", codes)
+		}
+	})
+}
