@@ -153,6 +153,9 @@ func (c *Case) Recompute(cals *deadline.Calendars) ([]string, error) {
 			after = d.DueOn.String()
 		}
 		if before != after {
+			if t := c.Task(d.TaskID); d.TaskID != "" && t != nil {
+				t.DueOn = d.DueOn
+			}
 			changes = append(changes, fmt.Sprintf("%s due date moved from %s to %s after a change of holiday data", d.Kind, orNone(before), orNone(after)))
 		}
 	}
