@@ -68,6 +68,8 @@ type DB struct {
 	calMu   sync.Mutex
 	country string
 	loc     *time.Location // the requested state's time zone
+
+	statements atomic.Int64 // see Statements
 }
 
 // Options configure Open.
@@ -92,7 +94,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	var err error
 	if strings.HasPrefix(opts.URL, "postgres://") || strings.HasPrefix(opts.URL, "postgresql://") {
 		s.engine = Postgres
-		if s.db, err = sql.Open("pgx", opts.URL); err != nil {
+		if s.db, err = openCounted("pgx", opts.URL, &s.statements); err != nil {
 			return nil, err
 		}
 		s.db.SetMaxOpenConns(16)
@@ -109,11 +111,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 			}
 		}
 		base := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)"
-		if s.db, err = sql.Open("sqlite", base+"&_txlock=immediate"); err != nil {
+		if s.db, err = openCounted("sqlite", base+"&_txlock=immediate", &s.statements); err != nil {
 			return nil, err
 		}
 		s.db.SetMaxOpenConns(1)
-		if s.rdb, err = sql.Open("sqlite", base+"&_pragma=query_only(1)"); err != nil {
+		if s.rdb, err = openCounted("sqlite", base+"&_pragma=query_only(1)", &s.statements); err != nil {
 			return nil, err
 		}
 		s.rdb.SetMaxOpenConns(4)

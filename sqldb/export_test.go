@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
@@ -193,6 +194,9 @@ func (s *DB) bulkCopy(ctx context.Context, b *bulkRows) error {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
+		if w, ok := dc.(interface{ Raw() driver.Conn }); ok {
+			dc = w.Raw()
+		}
 		pc := dc.(*stdlib.Conn).Conn()
 		tx, err := pc.Begin(ctx)
 		if err != nil {

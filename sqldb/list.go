@@ -29,19 +29,21 @@ type CaseFilter struct {
 
 // CaseSummary is a row of a case list.
 type CaseSummary struct {
-	ID              string            `json:"id"`
-	Reference       string            `json:"reference"`
-	Type            ercms.CaseType    `json:"type"`
-	Status          ercms.State       `json:"status"`
-	Version         int               `json:"version"`
-	RequestingState string            `json:"requesting_state"`
-	Procedure       ercms.Procedure   `json:"procedure,omitempty"`
-	Category        ercms.Category    `json:"category,omitempty"`
-	ReceivedOn      *civil.Date       `json:"received_on"`
-	Surname         string            `json:"surname"`
-	GivenNames      string            `json:"given_names"`
-	DateOfBirth     ercms.PartialDate `json:"date_of_birth"`
-	NextDeadline    *ercms.Deadline   `json:"next_deadline,omitempty"`
+	ID              string         `json:"id"`
+	Reference       string         `json:"reference"`
+	Type            ercms.CaseType `json:"type"`
+	Status          ercms.State    `json:"status"`
+	Version         int            `json:"version"`
+	RequestingState string         `json:"requesting_state"`
+	// RequestingReference is the member state's own file number.
+	RequestingReference string            `json:"requesting_reference"`
+	Procedure           ercms.Procedure   `json:"procedure,omitempty"`
+	Category            ercms.Category    `json:"category,omitempty"`
+	ReceivedOn          *civil.Date       `json:"received_on"`
+	Surname             string            `json:"surname"`
+	GivenNames          string            `json:"given_names"`
+	DateOfBirth         ercms.PartialDate `json:"date_of_birth"`
+	NextDeadline        *ercms.Deadline   `json:"next_deadline,omitempty"`
 }
 
 // CasePage is one page of a list with the cursor of the next page.
@@ -191,6 +193,6 @@ func partyOf(a ercms.Actor) string {
 func summarise(c *ercms.Case) CaseSummary {
 	p := c.Application.Person
 	return CaseSummary{ID: c.ID, Reference: c.Reference, Type: c.Type, Status: c.Status, Version: c.Version,
-		RequestingState: c.RequestingState, Procedure: c.Procedure, Category: c.Category, ReceivedOn: c.ReceivedOn,
+		RequestingState: c.RequestingState, RequestingReference: c.RequestingReference, Procedure: c.Procedure, Category: c.Category, ReceivedOn: c.ReceivedOn,
 		Surname: p.Surname, GivenNames: p.GivenNames, DateOfBirth: p.DateOfBirth, NextDeadline: c.NextDeadline()}
 }

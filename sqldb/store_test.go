@@ -200,3 +200,19 @@ func TestTimelineKeepsWhatWasWritten(t *testing.T) {
 		}
 	})
 }
+
+// TestStatementsCounted checks the statement counter the page tests rely on.
+func TestStatementsCounted(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		ctx := context.Background()
+		act := seed(t, db)
+		before := db.Statements()
+		if _, err := db.ListCases(ctx, act["sms.officer"], sqldb.CaseFilter{}); err != nil {
+			t.Fatal(err)
+		}
+		// An empty list: begin, the select, commit (and no audit event: nothing was shown).
+		if n := db.Statements() - before; n < 2 || n > 4 {
+			t.Errorf("an empty list ran %d statements", n)
+		}
+	})
+}
