@@ -139,4 +139,3 @@ func median(xs []float64) float64 {
 	}
 	return (xs[m-1] + xs[m]) / 2
 }
-

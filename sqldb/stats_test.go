@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"maps"
 	"testing"
 
 	"github.com/ercms/ercms"
@@ -61,34 +62,22 @@ func TestStatistics(t *testing.T) {
 				}
 			}
 		}
-		if len(byStatus) < 10 || !mapsEqual(byStatus, st.ByStatus) {
+		if len(byStatus) < 10 || !maps.Equal(byStatus, st.ByStatus) {
 			t.Errorf("by status %v, want %v", st.ByStatus, byStatus)
 		}
 		if len(perMonth) != len(st.PerMonth) {
 			t.Errorf("per month %v, want %v", st.PerMonth, perMonth)
 		}
 		for m, states := range perMonth {
-			if !mapsEqual(states, st.PerMonth[m]) {
+			if !maps.Equal(states, st.PerMonth[m]) {
 				t.Errorf("month %s: %v, want %v", m, st.PerMonth[m], states)
 			}
 		}
-		if !mapsEqual(decisions, st.Decisions) || st.MedianDays <= 0 {
+		if !maps.Equal(decisions, st.Decisions) || st.MedianDays <= 0 {
 			t.Errorf("decisions %v (median %v days), want %v", st.Decisions, st.MedianDays, decisions)
 		}
 		if len(st.Deadlines) == 0 {
 			t.Error("no deadline compliance figures")
 		}
 	})
-}
-
-func mapsEqual[K comparable](a, b map[K]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
