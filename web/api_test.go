@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -342,5 +343,32 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if !registered[key] {
 			t.Errorf("the OpenAPI document has %s, which is not registered", key)
 		}
+	}
+}
+
+// TestAccessLogHoldsNoPersonalData checks that the access log names the
+// route pattern only: no query string, no id, no body.
+func TestAccessLogHoldsNoPersonalData(t *testing.T) {
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	if _, err := demo.SeedPeople(context.Background(), db, demo.Azerbaijan(), func(string) string { return password }); err != nil {
+		t.Fatal(err)
+	}
+	var logBuf bytes.Buffer
+	srv := httptest.NewServer(web.New(db, slog.New(slog.NewTextHandler(&logBuf, nil))))
+	defer srv.Close()
+	de := signIn(t, srv.URL, "de.officer")
+	r := de.do("POST", "/api/v1/cases", application)
+	var cs caseJSON
+	r.decode(t, &cs)
+	de.do("GET", "/api/v1/cases?q=Hüseynov&requesting_state=DE", nil)
+	de.do("GET", "/api/v1/cases/"+cs.ID, nil)
+	log := logBuf.String()
+	for _, secret := range []string{"Hüseynov", "H%C3%BCseynov", "Гусейнов", "AZE1234567", password, de.token, cs.ID, "requesting_state=DE"} {
+		if strings.Contains(log, secret) {
+			t.Errorf("the access log holds %q:\n%s", secret, log)
+		}
+	}
+	if !strings.Contains(log, "GET /api/v1/cases/{id}") {
+		t.Errorf("the access log does not name the route:\n%s", log)
 	}
 }

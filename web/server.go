@@ -25,6 +25,7 @@ type Server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	routes []route
+	ui     *ui
 }
 
 // route is one registered endpoint; the OpenAPI parity test walks them.
@@ -50,6 +51,7 @@ func New(db *sqldb.DB, log *slog.Logger) *Server {
 	s.mux.Handle("/api/", s.handle(route{h: func(http.ResponseWriter, *http.Request, ercms.Actor) error {
 		return ercms.Errorf(ercms.ENotFound, "There is no such endpoint.")
 	}}))
+	s.uiRoutes()
 	return s
 }
 
@@ -235,3 +237,5 @@ func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(openAPI)
 }
+
+func asError(err error, target **ercms.Error) bool { return errors.As(err, target) }

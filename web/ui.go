@@ -1,0 +1,273 @@
+package web
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/i18n"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed assets
+var assetFS embed.FS
+
+// Cookie names.
+const (
+	sessionCookie = "ercms_session"
+	langCookie    = "ercms_lang"
+	preCSRFCookie = "ercms_pre" // CSRF token of the sign-in form, before a session exists
+)
+
+// contentSecurityPolicy allows only our own scripts, styles and images: no
+// inline script, no eval, no framing.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// ui renders the web application.
+type ui struct {
+	s      *Server
+	cat    *i18n.Catalog
+	pages  map[string]*template.Template
+	assets map[string]asset // by hashed name
+	named  map[string]string
+}
+
+type asset struct {
+	body        []byte
+	contentType string
+}
+
+func newUI(s *Server) *ui {
+	u := &ui{s: s, cat: i18n.Default(), pages: map[string]*template.Template{}, assets: map[string]asset{}, named: map[string]string{}}
+	for _, name := range []string{"app.css", "app.js"} {
+		b, err := assetFS.ReadFile("assets/" + name)
+		if err != nil {
+			panic(err)
+		}
+		sum := sha256.Sum256(b)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		ct := "text/css; charset=utf-8"
+		if ext == ".js" {
+			ct = "text/javascript; charset=utf-8"
+		}
+		u.assets[hashed] = asset{body: b, contentType: ct}
+		u.named[name] = "/assets/" + hashed
+	}
+	files, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "base" || name == "partials" {
+			continue
+		}
+		t := template.Must(template.New(name).Funcs(u.funcs(i18n.EN)).ParseFS(templateFS, "templates/base.html", "templates/partials.html", f))
+		u.pages[name] = t
+	}
+	return u
+}
+
+// funcs returns the template functions for a language.
+func (u *ui) funcs(l i18n.Lang) template.FuncMap {
+	today := u.s.db.Today()
+	return template.FuncMap{
+		"t": func(key string, args ...any) string {
+			kv := make([]string, len(args))
+			for i, a := range args {
+				kv[i] = fmt.Sprint(a)
+			}
+			return u.cat.T(l, key, kv...)
+		},
+		"has":   func(key string) bool { return u.cat.Has(l, key) },
+		"asset": func(name string) string { return u.named[name] },
+		"date": func(d any) string {
+			switch v := d.(type) {
+			case civil.Date:
+				return i18n.FormatDate(l, v)
+			case *civil.Date:
+				if v == nil {
+					return ""
+				}
+				return i18n.FormatDate(l, *v)
+			}
+			return ""
+		},
+		"datetime": func(t time.Time) string {
+			loc := u.s.db.Location()
+			lt := t.In(loc)
+			return i18n.FormatDate(l, civil.In(t, loc)) + " " + lt.Format("15:04") + " " + loc.String()
+		},
+		"family": func(s ercms.State) string { return i18n.StateFamily(string(s)) },
+		"daysleft": func(d *ercms.Deadline) string {
+			if d == nil || d.DueOn == nil {
+				return ""
+			}
+			return u.cat.DaysLeft(l, today.DaysUntil(*d.DueOn), false)
+		},
+		"dueclass": func(d *ercms.Deadline) string {
+			if d == nil || d.DueOn == nil || d.Status != ercms.DeadlineRunning {
+				return ""
+			}
+			switch n := today.DaysUntil(*d.DueOn); {
+			case n < 0:
+				return "due-overdue"
+			case n <= 2:
+				return "due-soon"
+			}
+			return ""
+		},
+		"num":     func(n int) string { return i18n.FormatNumber(l, int64(n)) },
+		"upper":   strings.ToUpper,
+		"join":    strings.Join,
+		"fieldid": fieldID,
+		"newkey":  func() string { return randomHex(16) },
+		"list":    func(xs ...string) []string { return xs },
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+	}
+}
+
+// navItem is a link of the main navigation.
+type navItem struct {
+	Href, Label string
+	Current     bool
+}
+
+// fieldError is one message of an error summary, linked to its field.
+type fieldError struct {
+	ID, Message string
+}
+
+// page is what every template receives.
+type page struct {
+	Lang      i18n.Lang
+	Dir       string
+	Title     string
+	User      *ercms.Actor
+	CSRF      string
+	Nav       []navItem
+	Flash     string
+	Errors    []fieldError
+	Languages []i18n.Lang
+	Path      string
+	Data      any
+}
+
+// LangURL returns the link that switches to language l and comes back here.
+func (p page) LangURL(l i18n.Lang) string {
+	return "/lang/" + string(l) + "?back=" + url.QueryEscape(p.Path)
+}
+
+// FieldError returns the error of one field, if any.
+func (p page) FieldError(id string) *fieldError {
+	for i := range p.Errors {
+		if p.Errors[i].ID == id {
+			return &p.Errors[i]
+		}
+	}
+	return nil
+}
+
+// request is the state of one browser request.
+type request struct {
+	u     *ui
+	w     http.ResponseWriter
+	r     *http.Request
+	lang  i18n.Lang
+	actor *ercms.Actor
+	token string
+}
+
+func (rq *request) t(key string, args ...string) string { return rq.u.cat.T(rq.lang, key, args...) }
+
+// language picks the language: the cookie set by the switch, else Accept-Language.
+func language(r *http.Request) i18n.Lang {
+	if c, err := r.Cookie(langCookie); err == nil {
+		if l, ok := i18n.Parse(c.Value); ok {
+			return l
+		}
+	}
+	return i18n.Negotiate(r.Header.Get("Accept-Language"))
+}
+
+// csrfFor derives the CSRF token of a session: only a page that knows the
+// (HttpOnly) session token can compute it, and every node computes the same.
+func csrfFor(token string) string {
+	sum := sha256.Sum256([]byte("ercms-csrf\x00" + token))
+	return hex.EncodeToString(sum[:16])
+}
+
+func sameToken(a, b string) bool {
+	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// fieldID turns a field name (person.surname, tasks[0].question) into an HTML id.
+func fieldID(name string) string {
+	var b strings.Builder
+	b.WriteString("f-")
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+// render writes a page with status code status.
+func (u *ui) render(rq *request, status int, name string, p page) {
+	p.Lang, p.Dir, p.Languages, p.Path = rq.lang, rq.lang.Dir(), i18n.Languages, rq.r.URL.RequestURI()
+	p.User = rq.actor
+	if rq.token != "" {
+		p.CSRF = csrfFor(rq.token)
+	}
+	if p.User != nil {
+		p.Nav = u.nav(rq)
+	}
+	if p.Flash == "" {
+		p.Flash = u.takeFlash(rq)
+	}
+	t, err := u.pages[name].Clone()
+	if err == nil {
+		var buf bytes.Buffer
+		t.Funcs(u.funcs(rq.lang))
+		if err = t.ExecuteTemplate(&buf, "base", p); err == nil {
+			h := rq.w.Header()
+			h.Set("Content-Type", "text/html; charset=utf-8")
+			h.Set("Content-Language", string(rq.lang))
+			rq.w.WriteHeader(status)
+			_, _ = buf.WriteTo(rq.w)
+			return
+		}
+	}
+	u.s.log.Error("render", "page", name, "err", err)
+	http.Error(rq.w, "internal error", http.StatusInternalServerError)
+}

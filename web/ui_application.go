@@ -1,0 +1,412 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
+)
+
+// The application form goes one topic per page (UI.md): person, family,
+// evidence, special circumstances, then "check your answers". The first
+// page creates the draft; every later page saves it, so a draft survives a
+// closed browser.
+var applicationSteps = []string{"person", "family", "evidence", "special", "review"}
+
+func (s *Server) applicationRoutes(u *ui) {
+	page := func(pattern string, h func(*request)) { s.mux.Handle(pattern, u.handle(true, h)) }
+	page("GET /applications/new", u.newApplication)
+	page("POST /applications/new", u.createApplication)
+	page("GET /cases/{id}/application/{step}", u.applicationStep)
+	page("POST /cases/{id}/application/{step}", u.saveApplicationStep)
+}
+
+type applicationData struct {
+	Case   *ercms.Case // nil before the draft exists
+	Step   string
+	Steps  []string
+	Index  int
+	Values map[string]string
+	// Catalogue of evidence types, for the evidence step.
+	Evidence []string
+}
+
+// Value returns the form value of a field (the submitted one after an error).
+func (d applicationData) Value(name string) string { return d.Values[name] }
+
+// StepURL links a step of this draft.
+func (d applicationData) StepURL(step string) string {
+	if d.Case == nil {
+		return "/applications/new"
+	}
+	return "/cases/" + d.Case.ID + "/application/" + step
+}
+
+func (u *ui) applicationPage(rq *request, status int, d applicationData, errs []fieldError) {
+	d.Steps, d.Index = applicationSteps, slices.Index(applicationSteps, d.Step)+1
+	for _, e := range ercms.EvidenceCatalogue {
+		d.Evidence = append(d.Evidence, e.Code)
+	}
+	title := rq.t("application.step."+d.Step) + " – " + rq.t("application.title")
+	if len(errs) > 0 {
+		title = rq.t("error.title_prefix") + " " + title
+	}
+	u.render(rq, status, "application", page{Title: title, Data: d, Errors: errs})
+}
+
+func (u *ui) newApplication(rq *request) {
+	if !rq.actor.IsRequesting() {
+		u.errorPage(rq, http.StatusForbidden, rq.t("error.forbidden"))
+		return
+	}
+	u.applicationPage(rq, http.StatusOK, applicationData{Step: "person", Values: map[string]string{"procedure": "normal", "category": "own_national"}}, nil)
+}
+
+// personValues fills the person step's form from a draft.
+func personValues(c *ercms.Case) map[string]string {
+	p := c.Person
+	v := map[string]string{
+		"requesting_reference": c.RequestingReference, "procedure": string(c.Procedure), "category": string(c.Category),
+		"person.surname": p.Surname, "person.given_names": p.GivenNames, "person.sex": p.Sex, "person.place_of_birth": p.PlaceOfBirth,
+		"person.nationality": p.Nationality, "person.father_name": p.FatherName, "person.mother_name": p.MotherName,
+		"person.document_numbers": strings.Join(p.DocumentNumbers, ", "), "person.languages": strings.Join(p.Languages, ", "),
+	}
+	if o := p.OriginalScript; o != nil {
+		v["person.original_script.surname"], v["person.original_script.given_names"] = o.Surname, o.GivenNames
+	}
+	if !p.DateOfBirth.IsZero() {
+		v["dob.year"] = strconv.Itoa(p.DateOfBirth.Year)
+		if p.DateOfBirth.Month > 0 {
+			v["dob.month"] = strconv.Itoa(p.DateOfBirth.Month)
+		}
+		if p.DateOfBirth.Day > 0 {
+			v["dob.day"] = strconv.Itoa(p.DateOfBirth.Day)
+		}
+	}
+	for name, d := range map[string]*civil.Date{"apprehended_on": c.ApprehendedOn, "facts_known_on": c.FactsKnownOn} {
+		if d != nil {
+			v[name] = d.String()
+		}
+	}
+	sp := c.Special
+	for name, on := range map[string]bool{"special.needs_care": sp.NeedsCare, "special.care_consent": sp.CareConsent, "special.medical_escort": sp.MedicalEscort,
+		"special.contagious_disease": sp.ContagiousDisease, "special.minor": sp.Minor, "special.victim_of_trafficking": sp.VictimOfTrafficking,
+		"interview_requested": c.InterviewRequested} {
+		if on {
+			v[name] = "yes"
+		}
+	}
+	v["special.health"], v["special.security_risk"], v["observations"] = sp.Health, sp.SecurityRisk, c.Observations
+	return v
+}
+
+// draftOf rebuilds the creation input of a draft, to be changed by a step and saved.
+func draftOf(c *ercms.Case) ercms.NewCase {
+	return ercms.NewCase{Type: c.Type, RequestingReference: c.RequestingReference, Procedure: c.Procedure, Category: c.Category, Application: c.Application}
+}
+
+// readPerson applies the person step's form to n; values that do not parse are field errors.
+func readPerson(rq *request, n *ercms.NewCase) map[string]string {
+	f := rq.r.PostForm
+	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
+	errs := map[string]string{}
+	n.Type = ercms.TypeReadmission
+	n.RequestingReference, n.Procedure, n.Category = get("requesting_reference"), ercms.Procedure(get("procedure")), ercms.Category(get("category"))
+	p := &n.Person
+	p.Surname, p.GivenNames, p.Sex, p.PlaceOfBirth, p.Nationality = get("person.surname"), get("person.given_names"), get("person.sex"), get("person.place_of_birth"), strings.ToUpper(get("person.nationality"))
+	p.FatherName, p.MotherName = get("person.father_name"), get("person.mother_name")
+	p.DocumentNumbers, p.Languages = splitList(get("person.document_numbers")), splitList(get("person.languages"))
+	if s, g := get("person.original_script.surname"), get("person.original_script.given_names"); s != "" || g != "" {
+		p.OriginalScript = &ercms.Name{Surname: s, GivenNames: g, Script: scriptOf(s + g)}
+	} else {
+		p.OriginalScript = nil
+	}
+	p.DateOfBirth = ercms.PartialDate{}
+	if dob, ok := partialDate(get("dob.year"), get("dob.month"), get("dob.day")); ok {
+		p.DateOfBirth = dob
+	} else {
+		errs["person.date_of_birth"] = rq.t("invalid.date_of_birth")
+	}
+	for name, dst := range map[string]**civil.Date{"apprehended_on": &n.ApprehendedOn, "facts_known_on": &n.FactsKnownOn} {
+		*dst = nil
+		if v := get(name); v != "" {
+			d, err := civil.Parse(v)
+			if err != nil {
+				errs[name] = rq.t("invalid.date")
+				continue
+			}
+			*dst = &d
+		}
+	}
+	return errs
+}
+
+// partialDate reads a date of birth given as year, month and day, each optional from the right.
+func partialDate(year, month, day string) (ercms.PartialDate, bool) {
+	if year == "" && month == "" && day == "" {
+		return ercms.PartialDate{}, true
+	}
+	s := year
+	if month != "" {
+		if len(month) == 1 {
+			month = "0" + month
+		}
+		s += "-" + month
+		if day != "" {
+			if len(day) == 1 {
+				day = "0" + day
+			}
+			s += "-" + day
+		}
+	} else if day != "" {
+		return ercms.PartialDate{}, false
+	}
+	p, err := ercms.ParsePartialDate(s)
+	return p, err == nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// scriptOf names the script of a name: Cyrillic, Arabic or Latin (ISO 15924).
+func scriptOf(s string) string {
+	for _, r := range s {
+		switch {
+		case r >= 0x0400 && r <= 0x04FF:
+			return "Cyrl"
+		case r >= 0x0600 && r <= 0x06FF:
+			return "Arab"
+		case r >= 0x10A0 && r <= 0x10FF:
+			return "Geor"
+		}
+	}
+	return "Latn"
+}
+
+// saveErrors turns the store's field errors into a summary linking to the fields.
+func (u *ui) saveErrors(rq *request, errs map[string]string) []fieldError {
+	var out []fieldError
+	for k, m := range errs {
+		id := fieldID(k)
+		if k == "person.date_of_birth" {
+			id = fieldID("dob.day")
+		}
+		out = append(out, fieldError{ID: id, Message: u.fieldMessage(rq, k, m)})
+	}
+	slices.SortFunc(out, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+func errorFields(err error) (map[string]string, bool) {
+	var e *ercms.Error
+	if ercms.ErrorCode(err) != ercms.EInvalid || !asError(err, &e) {
+		return nil, false
+	}
+	if len(e.Fields) == 0 {
+		return map[string]string{"": e.Message}, true
+	}
+	return e.Fields, true
+}
+
+func (u *ui) createApplication(rq *request) {
+	if !rq.actor.IsRequesting() {
+		u.errorPage(rq, http.StatusForbidden, rq.t("error.forbidden"))
+		return
+	}
+	var n ercms.NewCase
+	errs := readPerson(rq, &n)
+	if len(errs) == 0 {
+		c, _, err := u.s.db.CreateCase(rq.r.Context(), *rq.actor, n, rq.r.PostFormValue("idempotency_key"))
+		if err == nil {
+			http.Redirect(rq.w, rq.r, "/cases/"+c.ID+"/application/family", http.StatusSeeOther)
+			return
+		}
+		var ok bool
+		if errs, ok = errorFields(err); !ok {
+			u.fail(rq, err)
+			return
+		}
+	}
+	u.applicationPage(rq, http.StatusUnprocessableEntity, applicationData{Step: "person", Values: formValues(rq)}, u.saveErrors(rq, errs))
+}
+
+func formValues(rq *request) map[string]string {
+	v := map[string]string{}
+	for k, vs := range rq.r.PostForm {
+		if len(vs) > 0 {
+			v[k] = vs[0]
+		}
+	}
+	return v
+}
+
+// loadDraft reads a draft of the actor's state for the form.
+func (u *ui) loadDraft(rq *request) (*ercms.Case, bool) {
+	c, err := u.s.db.FindCase(rq.r.Context(), *rq.actor, rq.r.PathValue("id"))
+	if err != nil {
+		u.fail(rq, err)
+		return nil, false
+	}
+	if c.Status != ercms.StateDraft || !rq.actor.IsRequesting() {
+		http.Redirect(rq.w, rq.r, "/cases/"+c.ID, http.StatusSeeOther)
+		return nil, false
+	}
+	return c, true
+}
+
+func (u *ui) applicationStep(rq *request) {
+	step := rq.r.PathValue("step")
+	if !slices.Contains(applicationSteps, step) {
+		u.notFound(rq)
+		return
+	}
+	c, ok := u.loadDraft(rq)
+	if !ok {
+		return
+	}
+	u.applicationPage(rq, http.StatusOK, applicationData{Case: c, Step: step, Values: personValues(c)}, nil)
+}
+
+// saveApplicationStep saves one page of the form. The family and evidence
+// pages add or remove one item per request; "continue" goes to the next page.
+func (u *ui) saveApplicationStep(rq *request) {
+	step := rq.r.PathValue("step")
+	c, ok := u.loadDraft(rq)
+	if !ok {
+		return
+	}
+	f := rq.r.PostForm
+	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
+	n := draftOf(c)
+	errs := map[string]string{}
+	next := step
+	switch step {
+	case "person":
+		errs = readPerson(rq, &n)
+		next = "family"
+	case "family":
+		switch {
+		case get("remove") != "":
+			n.Family = slices.DeleteFunc(n.Family, func(m ercms.FamilyMember) bool { return m.ID == get("remove") })
+		case get("add") != "":
+			m := ercms.FamilyMember{Relationship: get("family.relationship"), Surname: get("family.surname"), GivenNames: get("family.given_names"), Sex: get("family.sex")}
+			if dob, ok := partialDate(get("family.dob.year"), get("family.dob.month"), get("family.dob.day")); ok {
+				m.DateOfBirth = dob
+			} else {
+				errs["family.date_of_birth"] = rq.t("invalid.date_of_birth")
+			}
+			n.Family = append(n.Family, m)
+		default:
+			next = "evidence"
+		}
+	case "evidence":
+		switch {
+		case get("remove") != "":
+			n.Evidence = slices.DeleteFunc(n.Evidence, func(e ercms.Evidence) bool { return e.ID == get("remove") })
+		case get("add") != "":
+			e := ercms.Evidence{Type: get("evidence.type"), Number: get("evidence.document_number"), IssuedAt: get("evidence.issued_at"), Authority: get("evidence.authority")}
+			if v := get("evidence.issued_on"); v != "" {
+				if d, err := civil.Parse(v); err != nil {
+					errs["evidence.issued_on"] = rq.t("invalid.date")
+				} else {
+					e.IssuedOn = &d
+				}
+			}
+			n.Evidence = append(n.Evidence, e)
+		default:
+			n.InterviewRequested = get("interview_requested") != ""
+			next = "special"
+		}
+	case "special":
+		on := func(k string) bool { return get(k) != "" }
+		n.Special = ercms.Special{NeedsCare: on("special.needs_care"), CareConsent: on("special.care_consent"), Health: get("special.health"),
+			MedicalEscort: on("special.medical_escort"), ContagiousDisease: on("special.contagious_disease"), SecurityRisk: get("special.security_risk"),
+			Minor: on("special.minor"), VictimOfTrafficking: on("special.victim_of_trafficking")}
+		n.Observations = get("observations")
+		next = "review"
+	case "review":
+		u.submitApplication(rq, c)
+		return
+	default:
+		u.notFound(rq)
+		return
+	}
+	if len(errs) == 0 {
+		version, _ := strconv.Atoi(get("version"))
+		_, err := u.s.db.UpdateDraft(rq.r.Context(), *rq.actor, c.ID, version, n)
+		if err == nil {
+			http.Redirect(rq.w, rq.r, "/cases/"+c.ID+"/application/"+next, http.StatusSeeOther)
+			return
+		}
+		var ok bool
+		if errs, ok = errorFields(err); !ok {
+			u.fail(rq, err)
+			return
+		}
+		// Errors inside the lists name their index (family[2].surname): show them on the add form.
+		errs = relabelItemErrors(errs)
+	}
+	u.applicationPage(rq, http.StatusUnprocessableEntity, applicationData{Case: c, Step: step, Values: formValues(rq)}, u.saveErrors(rq, errs))
+}
+
+// relabelItemErrors points errors of a list item at the add form's field.
+func relabelItemErrors(errs map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, m := range errs {
+		if i := strings.Index(k, "]."); i > 0 && (strings.HasPrefix(k, "family[") || strings.HasPrefix(k, "evidence[")) {
+			k = k[:strings.Index(k, "[")] + "." + k[i+2:]
+		}
+		out[k] = m
+	}
+	return out
+}
+
+// submitApplication sends the draft; missing fields send the officer back
+// to the review page with links to the steps that need them.
+func (u *ui) submitApplication(rq *request, c *ercms.Case) {
+	version, _ := strconv.Atoi(rq.r.PostFormValue("version"))
+	done, err := u.s.db.Act(rq.r.Context(), *rq.actor, c.ID, ercms.ActSubmit, version, ercms.ActionInput{})
+	if err == nil {
+		msg := rq.t("application.submitted", "reference", done.Reference)
+		if nd := done.NextDeadline(); nd != nil && nd.DueOn != nil {
+			msg += " " + rq.t("flash.next_due", "deadline", rq.t("clock."+nd.Kind), "date", formatDate(rq, *nd.DueOn))
+		}
+		u.flash(rq, msg)
+		http.Redirect(rq.w, rq.r, "/cases/"+c.ID, http.StatusSeeOther)
+		return
+	}
+	errs, ok := errorFields(err)
+	if !ok {
+		u.fail(rq, err)
+		return
+	}
+	var summary []fieldError
+	for k, m := range errs {
+		summary = append(summary, fieldError{ID: "step-" + stepOfField(k), Message: u.fieldMessage(rq, k, m)})
+	}
+	slices.SortFunc(summary, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
+	u.applicationPage(rq, http.StatusUnprocessableEntity, applicationData{Case: c, Step: "review", Values: personValues(c)}, summary)
+}
+
+// stepOfField names the form step where a field is entered.
+func stepOfField(k string) string {
+	switch {
+	case strings.HasPrefix(k, "family"):
+		return "family"
+	case strings.HasPrefix(k, "evidence"), k == "interview_requested":
+		return "evidence"
+	case strings.HasPrefix(k, "special"), k == "observations":
+		return "special"
+	}
+	return "person"
+}

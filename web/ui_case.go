@@ -1,0 +1,108 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/sqldb"
+)
+
+type listData struct {
+	Filter   sqldb.CaseFilter
+	Query    url.Values
+	Cases    []sqldb.CaseSummary
+	NextURL  string
+	States   []ercms.State
+	Partners []string
+	Status   string
+}
+
+// caseList is the list of cases with filters and keyset pagination.
+func (u *ui) caseList(rq *request) {
+	q := rq.r.URL.Query()
+	f := sqldb.CaseFilter{Type: ercms.CaseType(q.Get("type")), RequestingState: strings.ToUpper(q.Get("requesting_state")),
+		Procedure: ercms.Procedure(q.Get("procedure")), Category: ercms.Category(q.Get("category")), Text: q.Get("q"), After: q.Get("after"), Limit: 50}
+	if st := q.Get("status"); st != "" {
+		f.Status = []ercms.State{ercms.State(st)}
+	}
+	pg, err := u.s.db.ListCases(rq.r.Context(), *rq.actor, f)
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	d := listData{Filter: f, Query: q, Cases: pg.Cases, Status: q.Get("status"),
+		States: append(slices.Clone(ercms.ReadmissionStates), ercms.TransitStates[1:6]...)}
+	if p, err := u.s.db.ProfileFor(""); err == nil {
+		d.Partners = p.PartnerStates
+	}
+	if pg.Next != "" {
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
+		}
+		next.Set("after", pg.Next)
+		d.NextURL = "/cases?" + next.Encode()
+	}
+	u.render(rq, http.StatusOK, "cases", page{Title: rq.t("nav.cases"), Data: d})
+}
+
+// caseSections are the sub-pages of a case (UI.md).
+var caseSections = []string{"summary", "person", "evidence", "verification", "decision", "transfer", "history"}
+
+type caseData struct {
+	Case     *ercms.Case
+	Section  string
+	Sections []string
+	Actions  []string
+	Orgs     map[string]ercms.Organisation
+	Next     *ercms.Deadline
+}
+
+// OrgName names an organisation by id.
+func (d caseData) OrgName(id string) string {
+	if o, ok := d.Orgs[id]; ok {
+		return o.Name
+	}
+	return id
+}
+
+func (u *ui) loadCase(rq *request) (caseData, bool) {
+	c, err := u.s.db.FindCase(rq.r.Context(), *rq.actor, rq.r.PathValue("id"))
+	if err != nil {
+		u.fail(rq, err)
+		return caseData{}, false
+	}
+	orgs, err := u.s.db.Organisations(rq.r.Context())
+	if err != nil {
+		u.fail(rq, err)
+		return caseData{}, false
+	}
+	d := caseData{Case: c, Sections: caseSections, Actions: ercms.AvailableActions(*rq.actor, c, u.s.db.Today()),
+		Orgs: map[string]ercms.Organisation{}, Next: c.NextDeadline()}
+	for _, o := range orgs {
+		d.Orgs[o.ID] = o
+	}
+	return d, true
+}
+
+// casePage shows one section of a case with the actions the user may take.
+func (u *ui) casePage(rq *request) {
+	section := rq.r.PathValue("section")
+	if section == "" {
+		section = "summary"
+	}
+	if !slices.Contains(caseSections, section) {
+		u.notFound(rq)
+		return
+	}
+	d, ok := u.loadCase(rq)
+	if !ok {
+		return
+	}
+	d.Section = section
+	title := rq.t("case.title", "reference", d.Case.Reference) + " – " + rq.t("section."+section)
+	u.render(rq, http.StatusOK, "case", page{Title: title, Data: d})
+}

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"html/template"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/ercms/ercms"
+)
+
+// dashboardRow is a row of a chart's data table.
+type dashboardRow struct {
+	Label   string
+	Values  []int
+	Percent string
+}
+
+// dashboardChart is a chart with its data table.
+type dashboardChart struct {
+	Key     string
+	SVG     template.HTML
+	Columns []string
+	Rows    []dashboardRow
+}
+
+type dashboardData struct {
+	Charts     []dashboardChart
+	MedianDays float64
+}
+
+// dashboard shows the statistics with a data table beside each chart.
+func (u *ui) dashboard(rq *request) {
+	st, err := u.s.db.Statistics(rq.r.Context(), *rq.actor)
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	d := dashboardData{MedianDays: st.MedianDays}
+
+	open := dashboardChart{Key: "by_status", Columns: []string{rq.t("dashboard.cases")}}
+	var bars []bar
+	for _, s := range append(slices.Clone(ercms.ReadmissionStates), ercms.TransitStates...) {
+		if n := st.ByStatus[s]; n > 0 && !slices.ContainsFunc(open.Rows, func(r dashboardRow) bool { return r.Label == rq.t("state."+string(s)) }) {
+			open.Rows = append(open.Rows, dashboardRow{Label: rq.t("state." + string(s)), Values: []int{n}})
+			bars = append(bars, bar{Label: rq.t("state." + string(s)), Value: n})
+		}
+	}
+	open.SVG = barChart(rq.t("dashboard.by_status"), bars)
+	d.Charts = append(d.Charts, open)
+
+	months := slices.Sorted(maps.Keys(st.PerMonth))
+	states := map[string]bool{}
+	for _, m := range st.PerMonth {
+		for s := range m {
+			states[s] = true
+		}
+	}
+	per := dashboardChart{Key: "per_month", Columns: slices.Sorted(maps.Keys(states))}
+	bars = nil
+	for _, m := range months {
+		row := dashboardRow{Label: m}
+		total := 0
+		for _, s := range per.Columns {
+			row.Values = append(row.Values, st.PerMonth[m][s])
+			total += st.PerMonth[m][s]
+		}
+		per.Rows = append(per.Rows, row)
+		bars = append(bars, bar{Label: m, Value: total})
+	}
+	per.SVG = barChart(rq.t("dashboard.per_month"), bars)
+	d.Charts = append(d.Charts, per)
+
+	dec := dashboardChart{Key: "decisions", Columns: []string{rq.t("dashboard.cases")}}
+	bars = nil
+	total := 0
+	for _, n := range st.Decisions {
+		total += n
+	}
+	for _, s := range []ercms.State{ercms.StateApproved, ercms.StateDeemedApproved, ercms.StateRefused} {
+		n := st.Decisions[s]
+		dec.Rows = append(dec.Rows, dashboardRow{Label: rq.t("state." + string(s)), Values: []int{n}, Percent: percent(n, total)})
+		bars = append(bars, bar{Label: rq.t("state." + string(s)), Value: n})
+	}
+	dec.SVG = barChart(rq.t("dashboard.decisions"), bars)
+	d.Charts = append(d.Charts, dec)
+
+	comp := dashboardChart{Key: "deadlines", Columns: []string{rq.t("deadline_status.met"), rq.t("deadline_status.missed")}}
+	bars = nil
+	for _, kind := range slices.Sorted(maps.Keys(st.Deadlines)) {
+		met, missed := st.Deadlines[kind][ercms.DeadlineMet], st.Deadlines[kind][ercms.DeadlineMissed]
+		comp.Rows = append(comp.Rows, dashboardRow{Label: rq.t("clock." + kind), Values: []int{met, missed}, Percent: percent(met, met+missed)})
+		bars = append(bars, bar{Label: rq.t("clock." + kind), Value: met * 100 / max(1, met+missed)})
+	}
+	comp.SVG = barChart(rq.t("dashboard.deadlines"), bars)
+	d.Charts = append(d.Charts, comp)
+
+	u.render(rq, http.StatusOK, "dashboard", page{Title: rq.t("nav.dashboard"), Data: d})
+}
+
+func percent(n, total int) string {
+	if total == 0 {
+		return "–"
+	}
+	return strconv.Itoa(n*100/total) + " %"
+}

@@ -1,0 +1,365 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/i18n"
+	"github.com/ercms/ercms/sqldb"
+)
+
+// uiRoutes registers the pages of the web application.
+func (s *Server) uiRoutes() {
+	u := newUI(s)
+	s.ui = u
+	page := func(pattern string, auth bool, h func(*request)) {
+		s.mux.Handle(pattern, u.handle(auth, h))
+	}
+	s.mux.HandleFunc("GET /assets/{name}", u.serveAsset)
+	page("GET /signin", false, u.signInPage)
+	page("POST /signin", false, u.signIn)
+	page("POST /signout", true, u.signOut)
+	page("GET /lang/{lang}", false, u.switchLanguage)
+	page("GET /{$}", true, u.home)
+	page("GET /cases", true, u.caseList)
+	page("GET /cases/{id}", true, u.casePage)
+	page("GET /cases/{id}/{section}", true, u.casePage)
+	page("GET /cases/{id}/act/{action}", true, u.actionPage)
+	page("POST /cases/{id}/act/{action}", true, u.actionSubmit)
+	page("GET /deadlines", true, u.calculatorPage)
+	page("GET /dashboard", true, u.dashboard)
+	s.applicationRoutes(u)
+	page("/", false, u.notFound)
+}
+
+func (u *ui) serveAsset(w http.ResponseWriter, r *http.Request) {
+	a, ok := u.assets[r.PathValue("name")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", a.contentType)
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	_, _ = w.Write(a.body)
+}
+
+// handle wraps a page: security headers, language, the signed-in user, and
+// the CSRF check of every state-changing request.
+func (u *ui) handle(auth bool, h func(*request)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", contentSecurityPolicy)
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "same-origin")
+		rq := &request{u: u, w: w, r: r, lang: language(r)}
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			if a, err := u.s.db.Authenticate(r.Context(), c.Value); err == nil {
+				rq.actor, rq.token = &a, c.Value
+			}
+		}
+		if auth && rq.actor == nil {
+			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost && rq.token != "" {
+			if !sameToken(r.PostFormValue("csrf"), csrfFor(rq.token)) {
+				u.errorPage(rq, http.StatusForbidden, rq.t("error.csrf"))
+				return
+			}
+		}
+		h(rq)
+	})
+}
+
+// errorPage renders an error as a page.
+func (u *ui) errorPage(rq *request, status int, msg string) {
+	u.render(rq, status, "error", page{Title: rq.t("error.title"), Data: msg})
+}
+
+// fail renders the page for a store error.
+func (u *ui) fail(rq *request, err error) {
+	switch ercms.ErrorCode(err) {
+	case ercms.ENotFound:
+		u.errorPage(rq, http.StatusNotFound, rq.t("error.not_found"))
+	case ercms.EForbidden:
+		u.errorPage(rq, http.StatusForbidden, rq.t("error.forbidden"))
+	case ercms.EConflict:
+		u.errorPage(rq, http.StatusConflict, ercms.ErrorMessage(err))
+	case ercms.EPreconditionFailed:
+		u.errorPage(rq, http.StatusPreconditionFailed, rq.t("error.stale"))
+	case ercms.EInvalid:
+		u.errorPage(rq, http.StatusUnprocessableEntity, ercms.ErrorMessage(err))
+	default:
+		u.s.log.Error("page failed", "route", routeOf(rq.r), "err", err)
+		u.errorPage(rq, http.StatusInternalServerError, rq.t("error.internal"))
+	}
+}
+
+func (u *ui) notFound(rq *request) { u.errorPage(rq, http.StatusNotFound, rq.t("error.not_found")) }
+
+func secure(r *http.Request) bool {
+	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+}
+
+func (u *ui) setCookie(rq *request, name, value string, maxAge int, httpOnly bool) {
+	http.SetCookie(rq.w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: httpOnly,
+		Secure: secure(rq.r), SameSite: http.SameSiteLaxMode})
+}
+
+// flash keeps a one-time message for the next page (never personal data: references only).
+func (u *ui) flash(rq *request, msg string) {
+	u.setCookie(rq, "ercms_flash", url.QueryEscape(msg), 60, true)
+}
+
+func (u *ui) takeFlash(rq *request) string {
+	c, err := rq.r.Cookie("ercms_flash")
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	u.setCookie(rq, "ercms_flash", "", -1, true)
+	msg, _ := url.QueryUnescape(c.Value)
+	return msg
+}
+
+// nav lists the main navigation of the user's role.
+func (u *ui) nav(rq *request) []navItem {
+	p := rq.r.URL.Path
+	items := []navItem{{Href: "/", Label: rq.t("nav.home"), Current: p == "/"}}
+	if caseRole(rq.actor.Role) {
+		items = append(items, navItem{Href: "/cases", Label: rq.t("nav.cases"), Current: strings.HasPrefix(p, "/cases")})
+	}
+	if rq.actor.IsRequesting() {
+		items = append(items, navItem{Href: "/applications/new", Label: rq.t("nav.new_application"), Current: strings.HasPrefix(p, "/applications")})
+	}
+	items = append(items, navItem{Href: "/deadlines", Label: rq.t("nav.calculator"), Current: p == "/deadlines"})
+	if slices.Contains([]ercms.Role{ercms.RoleCASupervisor, ercms.RoleRequestingSupervisor, ercms.RoleAnalyst, ercms.RoleAdmin}, rq.actor.Role) {
+		items = append(items, navItem{Href: "/dashboard", Label: rq.t("nav.dashboard"), Current: p == "/dashboard"})
+	}
+	return items
+}
+
+// caseRole reports whether a role works on cases.
+func caseRole(r ercms.Role) bool {
+	return !slices.Contains([]ercms.Role{ercms.RoleAdmin, ercms.RoleAuditor, ercms.RoleDPO, ercms.RoleAnalyst}, r)
+}
+
+// safeNext keeps a redirect target on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+type signInData struct {
+	Username, Next, PreCSRF string
+}
+
+func (u *ui) signInPage(rq *request) {
+	if rq.actor != nil {
+		http.Redirect(rq.w, rq.r, "/", http.StatusSeeOther)
+		return
+	}
+	u.renderSignIn(rq, http.StatusOK, "", nil)
+}
+
+func (u *ui) renderSignIn(rq *request, status int, username string, errs []fieldError) {
+	pre := randomHex(16)
+	u.setCookie(rq, preCSRFCookie, pre, 3600, true)
+	u.render(rq, status, "signin", page{Title: rq.t("signin.title"), Errors: errs,
+		Data: signInData{Username: username, Next: safeNext(rq.r.FormValue("next")), PreCSRF: pre}})
+}
+
+func (u *ui) signIn(rq *request) {
+	c, err := rq.r.Cookie(preCSRFCookie)
+	if err != nil || !sameToken(rq.r.PostFormValue("csrf"), c.Value) {
+		u.errorPage(rq, http.StatusForbidden, rq.t("error.csrf"))
+		return
+	}
+	username := strings.TrimSpace(rq.r.PostFormValue("username"))
+	password := rq.r.PostFormValue("password")
+	var errs []fieldError
+	if username == "" {
+		errs = append(errs, fieldError{ID: "f-username", Message: rq.t("signin.enter_username")})
+	}
+	if password == "" {
+		errs = append(errs, fieldError{ID: "f-password", Message: rq.t("signin.enter_password")})
+	}
+	if len(errs) > 0 {
+		u.renderSignIn(rq, http.StatusUnprocessableEntity, username, errs)
+		return
+	}
+	sess, err := u.s.db.SignIn(rq.r.Context(), username, password)
+	if ercms.ErrorCode(err) == ercms.EUnauthorized {
+		u.renderSignIn(rq, http.StatusUnauthorized, username, []fieldError{{ID: "f-username", Message: rq.t("signin.error_credentials")}})
+		return
+	}
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.setCookie(rq, preCSRFCookie, "", -1, true)
+	// MaxAge, not Expires: the browser's clock need not agree with the server's.
+	http.SetCookie(rq.w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", MaxAge: int(sess.ExpiresAt.Sub(u.s.db.Now()).Seconds()),
+		HttpOnly: true, Secure: secure(rq.r), SameSite: http.SameSiteLaxMode})
+	http.Redirect(rq.w, rq.r, safeNext(rq.r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+func (u *ui) signOut(rq *request) {
+	if err := u.s.db.SignOut(rq.r.Context(), rq.token); err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.setCookie(rq, sessionCookie, "", -1, true)
+	http.Redirect(rq.w, rq.r, "/signin", http.StatusSeeOther)
+}
+
+func (u *ui) switchLanguage(rq *request) {
+	l, ok := i18n.Parse(rq.r.PathValue("lang"))
+	if !ok {
+		u.notFound(rq)
+		return
+	}
+	u.setCookie(rq, langCookie, string(l), int((365 * 24 * time.Hour).Seconds()), false)
+	http.Redirect(rq.w, rq.r, safeNext(rq.r.URL.Query().Get("back")), http.StatusSeeOther)
+}
+
+// queue is one tab of the work queue.
+type queue struct {
+	Key    string
+	Label  string
+	States []ercms.State
+	Cases  []sqldb.CaseSummary
+}
+
+// queuesFor lists the work queues of a role (UI.md: the work queue is home).
+func queuesFor(a *ercms.Actor) []queue {
+	S := func(s ...ercms.State) []ercms.State { return s }
+	switch {
+	case a.IsRequesting():
+		return []queue{
+			{Key: "info_requested", States: S(ercms.StateInfoRequested, ercms.StateConsentWithdrawalRequested)},
+			{Key: "drafts", States: S(ercms.StateDraft)},
+			{Key: "awaiting_reply", States: S(ercms.StateSubmitted, ercms.StateRegistered, ercms.StateUnderVerification, ercms.StatePendingSignOff, ercms.StateTransitRequested)},
+			{Key: "to_transfer", States: S(ercms.StateApproved, ercms.StateDeemedApproved, ercms.StateTravelDocumentIssued, ercms.StateTransferObjected, ercms.StateTransferPostponed, ercms.StateTransitApproved)},
+			{Key: "in_transfer", States: S(ercms.StateTravelDocumentRequested, ercms.StateTransferNotified, ercms.StateTransferConfirmed)},
+		}
+	case a.IsCA():
+		qs := []queue{
+			{Key: "to_register", States: S(ercms.StateSubmitted, ercms.StateTransitRequested)},
+			{Key: "verification", States: S(ercms.StateRegistered, ercms.StateUnderVerification)},
+			{Key: "info_requested", States: S(ercms.StateInfoRequested)},
+			{Key: "sign_off", States: S(ercms.StatePendingSignOff)},
+			{Key: "transfers", States: S(ercms.StateTransferNotified, ercms.StateTakeBackRequested)},
+			{Key: "after_decision", States: S(ercms.StateApproved, ercms.StateDeemedApproved, ercms.StateTravelDocumentRequested, ercms.StateTravelDocumentIssued, ercms.StateTransferConfirmed, ercms.StateTransferObjected, ercms.StateTransferPostponed)},
+		}
+		if a.Role == ercms.RoleCASupervisor {
+			qs[0], qs[3] = qs[3], qs[0]
+		}
+		return qs
+	case a.Role == ercms.RoleAgencyOfficer || a.Role == ercms.RoleConsularOfficer:
+		return []queue{{Key: "tasks", States: S(ercms.StateRegistered, ercms.StateInfoRequested, ercms.StateUnderVerification, ercms.StatePendingSignOff,
+			ercms.StateApproved, ercms.StateDeemedApproved, ercms.StateTravelDocumentRequested, ercms.StateTravelDocumentIssued, ercms.StateTransferPostponed)}}
+	case a.Role == ercms.RoleBorderOfficer:
+		return []queue{{Key: "expected", States: S(ercms.StateTransferConfirmed, ercms.StateTransferNotified, ercms.StateTransitApproved, ercms.StateTakeBackRequested)}}
+	}
+	return nil
+}
+
+type homeData struct {
+	Queues  []queue
+	Current *queue
+}
+
+// home is the work queue of the user's role: one query for all its tabs.
+func (u *ui) home(rq *request) {
+	qs := queuesFor(rq.actor)
+	if len(qs) == 0 {
+		u.render(rq, http.StatusOK, "home", page{Title: rq.t("nav.home")})
+		return
+	}
+	var all []ercms.State
+	for _, q := range qs {
+		all = append(all, q.States...)
+	}
+	pg, err := u.s.db.ListCases(rq.r.Context(), *rq.actor, sqldb.CaseFilter{Status: all, Limit: sqldb.MaxPage})
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	for i := range qs {
+		qs[i].Label = rq.t("queue." + qs[i].Key)
+		for _, c := range pg.Cases {
+			if slices.Contains(qs[i].States, c.Status) {
+				qs[i].Cases = append(qs[i].Cases, c)
+			}
+		}
+		sortByDeadline(qs[i].Cases)
+	}
+	cur := &qs[0]
+	if k := rq.r.URL.Query().Get("queue"); k != "" {
+		for i := range qs {
+			if qs[i].Key == k {
+				cur = &qs[i]
+			}
+		}
+	}
+	u.render(rq, http.StatusOK, "home", page{Title: rq.t("nav.home") + " – " + cur.Label, Data: homeData{Queues: qs, Current: cur}})
+}
+
+// sortByDeadline orders cases by their next due date, those without one last.
+func sortByDeadline(cs []sqldb.CaseSummary) {
+	slices.SortStableFunc(cs, func(a, b sqldb.CaseSummary) int {
+		switch {
+		case a.NextDeadline == nil || a.NextDeadline.DueOn == nil:
+			if b.NextDeadline == nil || b.NextDeadline.DueOn == nil {
+				return 0
+			}
+			return 1
+		case b.NextDeadline == nil || b.NextDeadline.DueOn == nil:
+			return -1
+		}
+		return a.NextDeadline.DueOn.Compare(*b.NextDeadline.DueOn)
+	})
+}
+
+type calcData struct {
+	Rules    []string
+	Partners []string
+	Rule     string
+	From     string
+	State    string
+	Result   *Calculation
+}
+
+// calculatorPage is the deadline calculator for planning.
+func (u *ui) calculatorPage(rq *request) {
+	p, err := u.s.db.ProfileFor("")
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	q := rq.r.URL.Query()
+	d := calcData{Rules: p.Kinds(), Partners: p.PartnerStates, Rule: q.Get("rule"), From: q.Get("from"), State: q.Get("state")}
+	var errs []fieldError
+	if d.From != "" {
+		res, err := Calculate(u.s.db, d.Rule, d.From, p.ID, d.State)
+		var e *ercms.Error
+		switch {
+		case err == nil:
+			d.Result = res
+		case asError(err, &e) && e.Code == ercms.EInvalid:
+			for k, m := range e.Fields {
+				errs = append(errs, fieldError{ID: fieldID(k), Message: m})
+			}
+		default:
+			u.fail(rq, err)
+			return
+		}
+	}
+	u.render(rq, http.StatusOK, "calculator", page{Title: rq.t("calc.title"), Data: d, Errors: errs})
+}
