@@ -223,3 +223,188 @@ func TestJourneySubmitApplication(t *testing.T) {
 		})
 	}
 }
+
+// caseSetup drives a case through the store, as the other parties would.
+type caseSetup struct {
+	t      *testing.T
+	db     *sqldb.DB
+	actors map[string]ercms.Actor
+	c      *ercms.Case
+}
+
+func newCase(t *testing.T, db *sqldb.DB, actors map[string]ercms.Actor) *caseSetup {
+	t.Helper()
+	n := ercms.NewCase{Type: ercms.TypeReadmission, RequestingReference: "BPOL-2026-0815", Procedure: ercms.ProcedureNormal,
+		Category: ercms.CategoryOwnNational, Application: ercms.Application{
+			Person:   ercms.Person{Surname: "Əliyeva", GivenNames: "Günel", DateOfBirth: ercms.PartialDate{Year: 1994}, PlaceOfBirth: "Şəki", Nationality: "AZ"},
+			Evidence: []ercms.Evidence{{Type: "national_passport", Number: "C87654321"}}}}
+	c, _, err := db.CreateCase(context.Background(), actors["de.officer"], n, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &caseSetup{t: t, db: db, actors: actors, c: c}
+}
+
+func (s *caseSetup) act(user, action string, in ercms.ActionInput) *caseSetup {
+	s.t.Helper()
+	c, err := s.db.Act(context.Background(), s.actors[user], s.c.ID, action, s.c.Version, in)
+	if err != nil {
+		s.t.Fatalf("%s by %s: %v", action, user, err)
+	}
+	s.c = c
+	return s
+}
+
+func (s *caseSetup) reload() {
+	c, err := s.db.FindCase(context.Background(), ercms.SystemActor(), s.c.ID)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.c = c
+}
+
+func orgByType(t *testing.T, db *sqldb.DB, agencyType string) string {
+	orgs, err := db.Organisations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orgs {
+		if o.AgencyType == agencyType || o.Name == agencyType {
+			return o.ID
+		}
+	}
+	t.Fatalf("no organisation %s", agencyType)
+	return ""
+}
+
+// approved drives a new case to approved.
+func (s *caseSetup) approved() *caseSetup {
+	s.act("de.officer", ercms.ActSubmit, ercms.ActionInput{}).act("sms.officer", ercms.ActRegister, ercms.ActionInput{})
+	none := []string{}
+	return s.act("sms.officer", ercms.ActApprove, ercms.ActionInput{FamilyCovered: &none}).act("sms.supervisor", ercms.ActSignOff, ercms.ActionInput{})
+}
+
+func TestJourneyRegisterVerifyApprove(t *testing.T) {
+	for _, lang := range []string{"az", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			db, actors, base := journeyStore(t)
+			s := newCase(t, db, actors).act("de.officer", ercms.ActSubmit, ercms.ActionInput{})
+			b := newBrowser(t, base)
+			b.signIn(lang, "sms.officer")
+			b.expect("main table", s.c.Reference)
+			b.screenshot("queue")
+			b.open("/cases/" + s.c.ID)
+			b.screenshot("case")
+			b.open("/cases/" + s.c.ID + "/act/register")
+			b.screenshot("register")
+			b.submit("main form button[type=submit]")
+			b.expect(".banner", s.c.Reference)
+			b.expect(".case-header .tag", ".+")
+			b.open("/cases/" + s.c.ID + "/act/start_verification")
+			b.submit("main form button[type=submit]") // nothing chosen: errors
+			b.expect(".error-summary", ".+")
+			b.screenshot("verification-errors")
+			registry := orgByType(t, db, "civil_registry")
+			b.run("choose the registry", chromedp.Click(chromedp.CSS(`input[name=tasks][value="`+registry+`"]`)))
+			b.fill("#f-question", "Birth record of Günel Əliyeva, 1994, Şəki?")
+			b.submit("main form button[type=submit]")
+			b.screenshot("under-verification")
+			s.reload()
+			if s.c.Status != ercms.StateUnderVerification || len(s.c.Tasks) != 1 || s.c.Tasks[0].OrgID != registry {
+				t.Fatalf("after the verification form: %s, tasks %+v", s.c.Status, s.c.Tasks)
+			}
+			s.act("civil.registry.officer", ercms.ActAnswerTask, ercms.ActionInput{TaskID: s.c.Tasks[0].ID, Finding: "confirmed"})
+			b.open("/cases/" + s.c.ID + "/act/approve")
+			b.screenshot("approve")
+			b.submit("main form button[type=submit]")
+			s.reload()
+			if s.c.Status != ercms.StatePendingSignOff {
+				t.Fatalf("after approve: %s", s.c.Status)
+			}
+			sup := newBrowser(t, base)
+			sup.signIn(lang, "sms.supervisor")
+			sup.open("/cases/" + s.c.ID + "/act/sign_off")
+			sup.screenshot("sign-off")
+			sup.submit("main form button[type=submit]")
+			sup.screenshot("approved")
+			s.reload()
+			if s.c.Status != ercms.StateApproved {
+				t.Fatalf("after sign-off: %s", s.c.Status)
+			}
+		})
+	}
+}
+
+func TestJourneyConsulIssuesTravelDocument(t *testing.T) {
+	for _, lang := range []string{"ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			db, actors, base := journeyStore(t)
+			berlin := orgByType(t, db, "Embassy of the Republic of Azerbaijan in Berlin – consular section")
+			s := newCase(t, db, actors).approved().act("de.officer", ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin})
+			b := newBrowser(t, base)
+			b.signIn(lang, "mfa.consul.berlin")
+			b.expect("main table", s.c.Reference)
+			b.screenshot("queue")
+			b.open("/cases/" + s.c.ID + "/act/issue_travel_document")
+			b.screenshot("form")
+			b.fill("#f-number", "AZ-TD-000123")
+			b.fill("#f-valid_until", s.c.ReceivedOn.AddDays(25).String())
+			b.submit("main form button[type=submit]")
+			b.screenshot("issued")
+			s.reload()
+			if s.c.Status != ercms.StateTravelDocumentIssued || s.c.TravelDocument == nil || s.c.TravelDocument.Number != "AZ-TD-000123" {
+				t.Fatalf("after issuing: %s %+v", s.c.Status, s.c.TravelDocument)
+			}
+		})
+	}
+}
+
+func TestJourneyBorderRecordsHandover(t *testing.T) {
+	for _, lang := range []string{"az", "fr"} {
+		t.Run(lang, func(t *testing.T) {
+			db, actors, base := journeyStore(t)
+			berlin := orgByType(t, db, "Embassy of the Republic of Azerbaijan in Berlin – consular section")
+			s := newCase(t, db, actors).approved().act("de.officer", ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin})
+			day := s.c.ReceivedOn.AddDays(10)
+			valid := s.c.ReceivedOn.AddDays(28)
+			s.act("mfa.consul.berlin", ercms.ActIssueTravelDocument, ercms.ActionInput{Number: "AZ-TD-000777", ValidUntil: &valid})
+			s.act("de.officer", ercms.ActNotifyTransfer, ercms.ActionInput{Transfer: &ercms.Transfer{Date: day, Time: "10:40", CrossingPoint: "GYD", Flight: "LH 1234", Escorts: 2}})
+			s.act("sms.officer", ercms.ActConfirmTransfer, ercms.ActionInput{})
+			b := newBrowser(t, base)
+			b.signIn(lang, "border.officer")
+			b.expect("main table", s.c.Reference)
+			b.screenshot("expected")
+			b.open("/cases/" + s.c.ID + "/act/record_handover")
+			b.screenshot("form")
+			b.fill("#f-handover-at", day.String()+"T10:55")
+			b.fill("#f-handover-officer", "Fərid Nəsirov")
+			b.fill("#f-handover-persons", "1")
+			b.submit("main form button[type=submit]")
+			b.screenshot("handed-over")
+			s.reload()
+			if s.c.Status != ercms.StateTransferred {
+				t.Fatalf("after the handover: %s", s.c.Status)
+			}
+		})
+	}
+}
+
+func TestJourneyOtherStateCannotOpen(t *testing.T) {
+	for _, lang := range []string{"fr", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			db, actors, base := journeyStore(t)
+			s := newCase(t, db, actors).act("de.officer", ercms.ActSubmit, ercms.ActionInput{})
+			b := newBrowser(t, base)
+			b.signIn(lang, "fr.officer")
+			b.open("/cases/" + s.c.ID)
+			b.screenshot("not-found")
+			if strings.Contains(b.text("body"), "Əliyeva") || strings.Contains(b.text("body"), s.c.Reference) {
+				t.Fatal("the French officer sees the German case")
+			}
+			b.open("/cases?q=Əliyeva")
+			if strings.Contains(b.text("main"), s.c.Reference) {
+				t.Fatal("the French officer finds the German case")
+			}
+		})
+	}
+}
