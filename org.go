@@ -99,6 +99,8 @@ type Actor struct {
 	Username string
 	Role     Role
 	Org      Organisation
+	// Language is the user's chosen language of the web application ("" when not chosen).
+	Language string
 }
 
 // SystemActor is the actor of timed actions (deemed approval, expiry).

@@ -367,12 +367,12 @@ func (s *DB) ActorByUsername(ctx context.Context, username string) (ercms.Actor,
 
 // actorColumns are the columns of a user with their organisation (u, o); scanActor reads
 // them, then the extra columns a caller appends.
-const actorColumns = `u.id, u.username, u.role, ` + orgColumnsPrefixed
+const actorColumns = `u.id, u.username, u.role, u.language, ` + orgColumnsPrefixed
 
 func scanActor(row interface{ Scan(...any) error }, extra ...any) (ercms.Actor, error) {
 	var a ercms.Actor
 	var accredited string
-	err := row.Scan(append([]any{&a.UserID, &a.Username, &a.Role, &a.Org.ID, &a.Org.Kind, &a.Org.Name, &a.Org.State, &a.Org.ParentID,
+	err := row.Scan(append([]any{&a.UserID, &a.Username, &a.Role, &a.Language, &a.Org.ID, &a.Org.Kind, &a.Org.Name, &a.Org.State, &a.Org.ParentID,
 		&a.Org.AgencyType, &accredited, &a.Org.CrossingPoint, &a.Org.Disabled}, extra...)...)
 	if accredited != "" {
 		a.Org.Accredited = strings.Split(accredited, ",")

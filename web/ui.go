@@ -200,10 +200,16 @@ type request struct {
 
 func (rq *request) t(key string, args ...string) string { return rq.u.cat.T(rq.lang, key, args...) }
 
-// language picks the language: the cookie set by the switch, else Accept-Language.
-func language(r *http.Request) i18n.Lang {
+// language picks the language: the switch's cookie, else the user's
+// remembered choice, else Accept-Language.
+func language(r *http.Request, a *ercms.Actor) i18n.Lang {
 	if c, err := r.Cookie(langCookie); err == nil {
 		if l, ok := i18n.Parse(c.Value); ok {
+			return l
+		}
+	}
+	if a != nil {
+		if l, ok := i18n.Parse(a.Language); ok {
 			return l
 		}
 	}

@@ -33,6 +33,7 @@ func (s *Server) uiRoutes() {
 	page("GET /deadlines", true, u.calculatorPage)
 	page("GET /dashboard", true, u.dashboard)
 	s.applicationRoutes(u)
+	s.adminRoutes(u)
 	page("/", false, u.notFound)
 }
 
@@ -55,12 +56,13 @@ func (u *ui) handle(auth bool, h func(*request)) http.Handler {
 		hd.Set("Content-Security-Policy", contentSecurityPolicy)
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "same-origin")
-		rq := &request{u: u, w: w, r: r, lang: language(r)}
+		rq := &request{u: u, w: w, r: r}
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			if a, err := u.s.db.Authenticate(r.Context(), c.Value); err == nil {
 				rq.actor, rq.token = &a, c.Value
 			}
 		}
+		rq.lang = language(r, rq.actor)
 		if auth && rq.actor == nil {
 			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
@@ -136,6 +138,9 @@ func (u *ui) nav(rq *request) []navItem {
 		items = append(items, navItem{Href: "/applications/new", Label: rq.t("nav.new_application"), Current: strings.HasPrefix(p, "/applications")})
 	}
 	items = append(items, navItem{Href: "/deadlines", Label: rq.t("nav.calculator"), Current: p == "/deadlines"})
+	if rq.actor.Role == ercms.RoleAdmin {
+		items = append(items, navItem{Href: "/admin", Label: rq.t("nav.admin"), Current: strings.HasPrefix(p, "/admin")})
+	}
 	if slices.Contains([]ercms.Role{ercms.RoleCASupervisor, ercms.RoleRequestingSupervisor, ercms.RoleAnalyst, ercms.RoleAdmin}, rq.actor.Role) {
 		items = append(items, navItem{Href: "/dashboard", Label: rq.t("nav.dashboard"), Current: p == "/dashboard"})
 	}
@@ -225,6 +230,13 @@ func (u *ui) switchLanguage(rq *request) {
 		return
 	}
 	u.setCookie(rq, langCookie, string(l), int((365 * 24 * time.Hour).Seconds()), false)
+	if rq.actor != nil {
+		// Remembered per user, so that it follows them to another computer.
+		if err := u.s.db.SetLanguage(rq.r.Context(), *rq.actor, string(l)); err != nil {
+			u.fail(rq, err)
+			return
+		}
+	}
 	http.Redirect(rq.w, rq.r, safeNext(rq.r.URL.Query().Get("back")), http.StatusSeeOther)
 }
 

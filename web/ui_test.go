@@ -79,3 +79,45 @@ func TestUISignInAndQueue(t *testing.T) {
 		t.Fatalf("new application: %d\n%s", status, page)
 	}
 }
+
+func TestUIAdministration(t *testing.T) {
+	db, _, base := journeyStore(t)
+	de := newUIClient(t, base, "en")
+	de.signIn("de.officer")
+	if status, _ := de.get("/admin/users"); status != http.StatusForbidden {
+		t.Fatalf("a member-state officer opens the administration: %d", status)
+	}
+	a := newUIClient(t, base, "en")
+	a.signIn("admin")
+	status, page := a.post("/admin/users", "/admin/users", url.Values{"username": {"X"}, "display_name": {""}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `href="#f-username"`) || !strings.Contains(page, `href="#f-display_name"`) {
+		t.Fatalf("invalid user: %d\n%s", status, page)
+	}
+	sms := orgByType(t, db, "State Migration Service of the Republic of Azerbaijan")
+	status, page = a.post("/admin/users", "/admin/users", url.Values{"username": {"sms.officer2"}, "display_name": {"Aysel Quliyeva"},
+		"organisation_id": {sms}, "role": {"ca_officer"}})
+	m := regexp.MustCompile(`sms\.officer2: ([a-z2-7]{20})`).FindStringSubmatch(page)
+	if status != http.StatusOK || m == nil {
+		t.Fatalf("create a user: %d\n%s", status, page)
+	}
+	newcomer := newUIClient(t, base, "en")
+	status, page = newcomer.post("/signin", "/signin", url.Values{"username": {"sms.officer2"}, "password": {m[1]}})
+	if status != http.StatusOK || !strings.Contains(page, "sms.officer2") {
+		t.Fatalf("the new user signs in: %d", status)
+	}
+
+	// Holidays: validated field by field, then saved (the store's tests show the recomputation).
+	status, page = a.post("/admin/calendars/AZ/2026", "/admin/calendars/AZ/2026", url.Values{"date": {"2025-01-01"}, "name": {""}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `href="#f-date"`) || !strings.Contains(page, `href="#f-name"`) {
+		t.Fatalf("invalid holiday: %d\n%s", status, page)
+	}
+	status, page = a.post("/admin/calendars/AZ/2026", "/admin/calendars/AZ/2026", url.Values{"date": {"2026-03-04"}, "name": {"Test day off"}})
+	if status != http.StatusOK || !strings.Contains(page, "Test day off") {
+		t.Fatalf("add a holiday: %d\n%s", status, page)
+	}
+	for _, p := range []string{"/admin", "/admin/organisations", "/admin/calendars", "/admin/profiles", "/admin/reference"} {
+		if status, _ := a.get(p); status != http.StatusOK {
+			t.Errorf("%s: %d", p, status)
+		}
+	}
+}

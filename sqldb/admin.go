@@ -1,0 +1,51 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"strings"
+
+	"github.com/ercms/ercms"
+)
+
+// adminRoles may read the accounts of the deployment.
+var adminRoles = []ercms.Role{ercms.RoleAdmin, ercms.RoleAuditor, ercms.RoleDPO, ercms.RoleSystem}
+
+// Users lists every account with its organisation id, for administrators
+// (and auditors, who check who holds which role).
+func (s *DB) Users(ctx context.Context, a ercms.Actor) ([]ercms.User, error) {
+	if !contains(adminRoles, a.Role) {
+		return nil, ercms.Errorf(ercms.EForbidden, "Only administrators and auditors list the accounts.")
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.username`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ercms.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// SetLanguage remembers the user's language of the web application.
+func (s *DB) SetLanguage(ctx context.Context, a ercms.Actor, lang string) error {
+	return s.tx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET language = $1 WHERE id = $2`, lang, a.UserID)
+		return err
+	})
+}
+
+// RandomPassword returns a new password of 20 random base32 characters
+// (100 bits), for accounts an administrator creates or resets.
+func RandomPassword() string {
+	b := make([]byte, 13)
+	_, _ = rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:20]
+}
