@@ -49,3 +49,23 @@ func RandomPassword() string {
 	_, _ = rand.Read(b)
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:20]
 }
+
+// ChangePassword sets a user's own password after checking the current one.
+// Every session of the user ends, as with SetPassword.
+func (s *DB) ChangePassword(ctx context.Context, a ercms.Actor, current, next string) error {
+	var hash string
+	if err := s.rdb.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, a.UserID).Scan(&hash); err != nil {
+		return err
+	}
+	var v ercms.Validation
+	if !checkPassword(hash, current) {
+		v.Add("current", "The current password is not correct.")
+	}
+	if next == current {
+		v.Add("new", "Choose a password different from the current one.")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.SetPassword(ctx, a, a.UserID, next)
+}

@@ -32,6 +32,8 @@ func (s *Server) uiRoutes() {
 	page("POST /cases/{id}/act/{action}", true, u.actionSubmit)
 	page("GET /deadlines", true, u.calculatorPage)
 	page("GET /dashboard", true, u.dashboard)
+	page("GET /account/password", true, u.passwordPage)
+	page("POST /account/password", true, u.changePassword)
 	s.applicationRoutes(u)
 	s.adminRoutes(u)
 	page("/", false, u.notFound)
@@ -374,4 +376,39 @@ func (u *ui) calculatorPage(rq *request) {
 		}
 	}
 	u.render(rq, http.StatusOK, "calculator", page{Title: rq.t("calc.title"), Data: d, Errors: errs})
+}
+
+func (u *ui) passwordPage(rq *request) {
+	u.render(rq, http.StatusOK, "password", page{Title: rq.t("account.password")})
+}
+
+// changePassword sets the user's own password; every session ends, so the
+// user signs in again.
+func (u *ui) changePassword(rq *request) {
+	f := rq.r.PostForm
+	var errs []fieldError
+	if f.Get("new") != f.Get("confirm") {
+		errs = append(errs, fieldError{ID: "f-confirm", Message: rq.t("account.mismatch")})
+	}
+	if len(errs) == 0 {
+		err := u.s.db.ChangePassword(rq.r.Context(), *rq.actor, f.Get("current"), f.Get("new"))
+		if err == nil {
+			u.setCookie(rq, sessionCookie, "", -1, true)
+			http.Redirect(rq.w, rq.r, "/signin", http.StatusSeeOther)
+			return
+		}
+		fields, ok := errorFields(err)
+		if !ok {
+			u.fail(rq, err)
+			return
+		}
+		for k, m := range fields {
+			if k == "password" {
+				k = "new"
+			}
+			errs = append(errs, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, "account."+k, m)})
+		}
+		slices.SortFunc(errs, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
+	}
+	u.render(rq, http.StatusUnprocessableEntity, "password", page{Title: rq.t("error.title_prefix") + " " + rq.t("account.password"), Errors: errs})
 }

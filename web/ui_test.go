@@ -121,3 +121,25 @@ func TestUIAdministration(t *testing.T) {
 		}
 	}
 }
+
+func TestUIChangePassword(t *testing.T) {
+	_, _, base := journeyStore(t)
+	u := newUIClient(t, base, "ru")
+	u.signIn("nl.officer")
+	status, page := u.post("/account/password", "/account/password", url.Values{"current": {"wrong"}, "new": {"short"}, "confirm": {"other"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `href="#f-confirm"`) {
+		t.Fatalf("mismatched passwords: %d\n%s", status, page)
+	}
+	status, page = u.post("/account/password", "/account/password", url.Values{"current": {"wrong password"}, "new": {"a brand new secret"}, "confirm": {"a brand new secret"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `href="#f-current"`) || !strings.Contains(page, "Текущий пароль неверен") {
+		t.Fatalf("wrong current password: %d\n%s", status, page)
+	}
+	status, page = u.post("/account/password", "/account/password", url.Values{"current": {password}, "new": {"a brand new secret"}, "confirm": {"a brand new secret"}})
+	if status != http.StatusOK || !strings.Contains(page, `action="/signin"`) {
+		t.Fatalf("change: %d", status)
+	}
+	again := newUIClient(t, base, "en")
+	if status, page := again.post("/signin", "/signin", url.Values{"username": {"nl.officer"}, "password": {"a brand new secret"}}); status != http.StatusOK || !strings.Contains(page, `class="who"`) {
+		t.Fatalf("sign in with the new password: %d", status)
+	}
+}
