@@ -34,9 +34,33 @@ import (
 // It is idempotent: when the store holds any case, it creates nothing and
 // returns 0. It returns the number of cases created; on error, those created
 // before the error stay.
+//
+// The people, places and texts of the cases come from the demo Country of
+// the deployment's requested state (Countries[db.Country()]). Where its
+// agreement profile has no deemed approval (a non-binding arrangement), no
+// case is deemed approved: instead some replies are overdue, and the store's
+// scheduler flags them (reply_overdue) the day after their target date, as
+// it would have; nor is the EU standard travel document accepted where the
+// profile does not accept it.
 func SeedCases(ctx context.Context, db *sqldb.DB, actors map[string]ercms.Actor, n int, seed int64) (created int, err error) {
+	country, ok := Countries[db.Country()]
+	if !ok {
+		return 0, fmt.Errorf("demo: no demonstration data for %s (the demo exists for %s)", db.Country(), strings.Join(CountryCodes(), ", "))
+	}
+	return SeedCasesFor(ctx, db, country(), actors, n, seed)
+}
+
+// SeedCasesFor is SeedCases with the people, places and texts of country c,
+// whose Code must be the deployment's requested state.
+func SeedCasesFor(ctx context.Context, db *sqldb.DB, c Country, actors map[string]ercms.Actor, n int, seed int64) (created int, err error) {
 	if n <= 0 {
 		return 0, nil
+	}
+	if c.Code != db.Country() {
+		return 0, fmt.Errorf("demo: the cases of %s cannot be seeded in a deployment for %s", c.Code, db.Country())
+	}
+	if err := c.Casework.check(); err != nil {
+		return 0, err
 	}
 	page, err := db.ListCases(ctx, ercms.SystemActor(), sqldb.CaseFilter{Limit: 1})
 	if err != nil {
@@ -45,7 +69,7 @@ func SeedCases(ctx context.Context, db *sqldb.DB, actors map[string]ercms.Actor,
 	if len(page.Cases) > 0 {
 		return 0, nil
 	}
-	s, err := newSeeder(ctx, db, actors, seed)
+	s, err := newSeeder(ctx, db, &c.Casework, actors, seed)
 	if err != nil {
 		return 0, err
 	}
@@ -73,6 +97,9 @@ func SeedCases(ctx context.Context, db *sqldb.DB, actors map[string]ercms.Actor,
 		}
 		w := s.walk(p)
 		err := w.build(p.target, s.today)
+		if err == nil && w.c != nil {
+			err = w.flagOverdue(s.now) // as the scheduler would have by now
+		}
 		if w.c != nil {
 			created++
 		}
@@ -108,17 +135,17 @@ var transitMix = []mix{
 	{ercms.StateWithdrawn, 3},
 }
 
-// memberStateWeights is how often each member state requests.
-var memberStateWeights = map[string]int{"DE": 35, "FR": 20, "AT": 15, "NL": 15, "BE": 15}
-
 type plan struct {
-	i      int
-	typ    ercms.CaseType
-	target ercms.State
-	at     time.Time // creation moment, from the dry run
+	i       int
+	typ     ercms.CaseType
+	target  ercms.State
+	overdue bool      // left without a reply past its target date (profiles without deemed approval)
+	at      time.Time // creation moment, from the dry run
 }
 
-// plan lists the cases to create: every state's share of n, at least one each.
+// plan lists the cases to create: every state's share of n, at least one
+// each. Where the profile has no deemed approval, the share of deemed
+// approvals goes to cases under verification whose reply is overdue.
 func (s *seeder) plan(n int) []plan {
 	total := 0
 	for _, m := range append(slices.Clone(readmissionMix), transitMix...) {
@@ -128,8 +155,12 @@ func (s *seeder) plan(n int) []plan {
 	add := func(t ercms.CaseType, ms []mix) {
 		for _, m := range ms {
 			k := max(1, int(math.Round(float64(m.weight*n)/float64(total))))
+			target, overdue := m.state, false
+			if m.state == ercms.StateDeemedApproved && !s.profile.DeemedApproval {
+				target, overdue = ercms.StateUnderVerification, true
+			}
 			for range k {
-				out = append(out, plan{i: len(out), typ: t, target: m.state})
+				out = append(out, plan{i: len(out), typ: t, target: target, overdue: overdue})
 			}
 		}
 	}
@@ -139,10 +170,11 @@ func (s *seeder) plan(n int) []plan {
 }
 
 // seeder holds what every case needs: the store, the accounts, the
-// agreement profile and the clock.
+// agreement profile, the country's casework and the clock.
 type seeder struct {
 	ctx     context.Context
 	db      *sqldb.DB
+	cw      *Casework
 	seed    int64
 	profile *deadline.Profile
 	cals    *deadline.Calendars
@@ -165,8 +197,8 @@ type seeder struct {
 	refs     map[string]int // requesting references by member state
 }
 
-func newSeeder(ctx context.Context, db *sqldb.DB, actors map[string]ercms.Actor, seed int64) (*seeder, error) {
-	s := &seeder{ctx: ctx, db: db, seed: seed, country: db.Country(), officers: map[string][]ercms.Actor{},
+func newSeeder(ctx context.Context, db *sqldb.DB, cw *Casework, actors map[string]ercms.Actor, seed int64) (*seeder, error) {
+	s := &seeder{ctx: ctx, db: db, cw: cw, seed: seed, country: db.Country(), officers: map[string][]ercms.Actor{},
 		consul: map[string]ercms.Actor{}, agency: map[string]ercms.Actor{}, byOrg: map[string]ercms.Actor{}, refs: map[string]int{}}
 	rules := db.Rules()
 	for _, id := range rules.ProfileIDs() {
@@ -230,7 +262,7 @@ func newSeeder(ctx context.Context, db *sqldb.DB, actors map[string]ercms.Actor,
 	for _, st := range s.profile.PartnerStates {
 		if len(s.officers[st]) > 0 && s.consul[st].UserID != "" {
 			s.states = append(s.states, st)
-			s.weights = append(s.weights, cmp.Or(memberStateWeights[st], 10))
+			s.weights = append(s.weights, cmp.Or(s.cw.MemberStateWeights[st], 10))
 		}
 	}
 	var missing []string
@@ -257,6 +289,7 @@ type walk struct {
 	s       *seeder
 	rng     *rand.Rand
 	typ     ercms.CaseType
+	overdue bool   // see plan
 	state   string // requesting member state
 	officer ercms.Actor
 	proc    ercms.Procedure
@@ -270,7 +303,7 @@ type walk struct {
 // walk starts case p with its own random source, so that a dry run and the
 // real run take the same choices.
 func (s *seeder) walk(p plan) *walk {
-	w := &walk{s: s, rng: rand.New(rand.NewPCG(uint64(s.seed), 0x9e3779b97f4a7c15^uint64(p.i))), typ: p.typ}
+	w := &walk{s: s, rng: rand.New(rand.NewPCG(uint64(s.seed), 0x9e3779b97f4a7c15^uint64(p.i))), typ: p.typ, overdue: p.overdue}
 	w.state = s.states[w.weighted(s.weights)]
 	w.officer = s.officers[w.state][0]
 	if p.typ == ercms.TypeReadmission {
@@ -456,12 +489,58 @@ func (w *walk) act(a ercms.Actor, d civil.Date, action string, in ercms.ActionIn
 }
 
 func (w *walk) actAt(a ercms.Actor, t time.Time, action string, in ercms.ActionInput) error {
+	if err := w.flagOverdue(t); err != nil {
+		return err
+	}
 	w.s.clock = t
 	c, err := w.s.db.Act(w.s.ctx, a, w.c.ID, action, w.c.Version, in)
 	if err != nil {
 		return fmt.Errorf("%s: %s by %s on %s while %s: %w", w.c.Reference, action, a.Username, civil.In(t, w.s.loc), w.c.Status, err)
 	}
 	w.c, w.at = c, t
+	return nil
+}
+
+// flagOverdue runs the scheduler as it runs the day after a reply due date,
+// when that day comes before t and the profile has no deemed approval: the
+// case is flagged overdue (reply_overdue) before anything later happens to it.
+func (w *walk) flagOverdue(t time.Time) error {
+	if w.s.profile.DeemedApproval || w.c == nil || w.c.HasWarning(ercms.WarnOverdue) {
+		return nil
+	}
+	var due *civil.Date
+	for _, k := range []string{ercms.ClockReply, ercms.ClockReplyAccelerated} {
+		if d := w.c.Deadline(k); d != nil && d.Status == ercms.DeadlineRunning && d.DueOn != nil {
+			due = d.DueOn
+		}
+	}
+	if due == nil {
+		return nil
+	}
+	day := due.AddDays(1)
+	if day.After(civil.In(t, w.s.loc)) {
+		return nil
+	}
+	at := w.moment(day, true)
+	if !at.Before(t) {
+		at = w.at.Add(t.Sub(w.at) / 2)
+	}
+	w.s.clock = at
+	rep, err := w.s.db.RunTimedActions(w.s.ctx)
+	if err != nil {
+		return fmt.Errorf("%s: scheduler on %s: %w", w.c.Reference, day, err)
+	}
+	if len(rep.Applied) > 0 {
+		return fmt.Errorf("%s: the scheduler on %s took %v: a seeded case was left where a timed action applies", w.c.Reference, day, rep.Applied)
+	}
+	c, err := w.s.db.FindCase(w.s.ctx, ercms.SystemActor(), w.c.ID)
+	if err != nil {
+		return err
+	}
+	if !c.HasWarning(ercms.WarnOverdue) {
+		return fmt.Errorf("%s: the reply due %s is overdue on %s but the case is not flagged", w.c.Reference, due, day)
+	}
+	w.c, w.at = c, at
 	return nil
 }
 
@@ -656,10 +735,7 @@ func (w *walk) returnProposal(d civil.Date) error {
 	if w.c.Status != ercms.StatePendingSignOff {
 		return nil
 	}
-	return w.act(w.s.sup, d, ercms.ActReturnProposal, ercms.ActionInput{Comment: oneOf(w,
-		"Please add the civil registry's answer to the file and state which evidence you rely on.",
-		"The family members covered are not stated correctly; check the spouse's residence status.",
-		"Record the interview findings in the proposal before I sign it off.")})
+	return w.act(w.s.sup, d, ercms.ActReturnProposal, ercms.ActionInput{Comment: w.text("proposal.returned")})
 }
 
 func (w *walk) extendReply(d civil.Date, days int) error {
@@ -667,28 +743,15 @@ func (w *walk) extendReply(d civil.Date, days int) error {
 	if days < 1 {
 		return nil
 	}
-	return w.act(w.s.sup, d, ercms.ActExtendReply, ercms.ActionInput{Days: days, Justification: oneOf(w,
-		"The civil registry records of the district of birth for the years in question are archived in Bakı and must be searched by hand.",
-		"The person's identity cannot be established from the copy supplied; the passport registry is checking the original application file.",
-		"The consular interview could not be held in time; the mission has proposed a new date.",
-		"Conflicting dates of birth in the evidence; the civil registry is checking the birth record and its corrections.")})
+	return w.act(w.s.sup, d, ercms.ActExtendReply, ercms.ActionInput{Days: days, Justification: w.text("reply.extension")})
 }
 
 func (w *walk) requestInfo(d civil.Date) error {
-	return w.act(w.s.ca, d, ercms.ActRequestInfo, ercms.ActionInput{Question: oneOf(w,
-		"Please send a legible copy of the passport data page; the copy supplied is cut off.",
-		"Please state the father's full name and the person's last address in Azerbaijan.",
-		"Please send the fingerprints taken at the apprehension (both index fingers).",
-		"The date of birth differs between the application and the ID card copy. Please confirm which is correct.",
-		"Please send a photograph of the person taken in the last six months.")})
+	return w.act(w.s.ca, d, ercms.ActRequestInfo, ercms.ActionInput{Question: w.text("info.question")})
 }
 
 func (w *walk) provideInfo(d civil.Date) error {
-	return w.act(w.req(), d, ercms.ActProvideInfo, ercms.ActionInput{Answer: oneOf(w,
-		"The requested document is attached to the file (scan of the original).",
-		"Father: see the person's statement attached; last address as given in the application, confirmed by the person.",
-		"Fingerprints and a recent photograph were sent by the secure channel today.",
-		"The date of birth on the ID card is correct; the application has been corrected.")})
+	return w.act(w.req(), d, ercms.ActProvideInfo, ercms.ActionInput{Answer: w.text("info.answer")})
 }
 
 // ---- Tasks and interviews ----
@@ -704,28 +767,32 @@ func (w *walk) taskInputs(negative bool) []ercms.TaskInput {
 	name := p.fullName
 	if w.cat == ercms.CategoryOwnNational {
 		if w.chance(0.85) {
-			addTask("civil_registry", fmt.Sprintf("Confirm the birth record of %s, born %s in %s, and the parents' names.", name, p.dob, p.place))
+			addTask("civil_registry", w.text("task.birth_record", name, p.dob, p.place))
 		}
 		if p.docNumber != "" && w.chance(0.7) {
-			addTask("passport_registry", fmt.Sprintf("Confirm document %s and that its holder %s is a citizen of the Republic of Azerbaijan.", p.docNumber, name))
+			addTask("passport_registry", w.text("task.own_document", p.docNumber, name))
 		} else if w.chance(0.4) {
-			addTask("passport_registry", fmt.Sprintf("Search the passport register for %s, born %s, and confirm citizenship.", name, p.dob))
+			addTask("passport_registry", w.text("task.own_search", name, p.dob))
 		}
 		if w.chance(0.25) {
-			addTask("police", fmt.Sprintf("Check the last registered address of %s (%s) and any record of departure.", name, cmp.Or(p.address, p.place)))
+			addTask("police", w.text("task.address", name, cmp.Or(p.address, p.place)))
 		}
 	} else {
 		if w.chance(0.7) {
-			addTask("passport_registry", fmt.Sprintf("Confirm the %s issued to %s (%s passport %s) and its period of validity.", p.permitKind, name, p.nationality, cmp.Or(p.docNumber, "number unknown")))
+			doc := p.docNumber
+			if doc == "" {
+				doc = w.text("number.unknown")
+			}
+			addTask("passport_registry", w.text("task.permit", p.permitKind, name, p.nationality, doc))
 		}
 		if w.chance(0.6) {
-			addTask("police", fmt.Sprintf("Confirm the entry, stay and exit records of %s, born %s, for the period given in the application.", name, p.dob))
+			addTask("police", w.text("task.stay", name, p.dob))
 		}
 	}
 	if len(out) == 0 {
 		for _, ag := range []string{"civil_registry", "passport_registry", "police"} {
 			if _, ok := w.s.agency[ag]; ok {
-				addTask(ag, fmt.Sprintf("Confirm the identity of %s, born %s in %s.", name, p.dob, p.place))
+				addTask(ag, w.text("task.identity", name, p.dob, p.place))
 				break
 			}
 		}
@@ -755,47 +822,37 @@ func (w *walk) answerTask(d civil.Date, i int, negative bool) error {
 	finding, answer := "confirmed", ""
 	switch a.Org.AgencyType {
 	case "civil_registry":
-		answer = fmt.Sprintf("Birth record No. %d of %d found at the civil registry office of %s; the parents' names match the application.", w.between(100, 4999), w.info.birthYear, w.info.place)
+		answer = w.text("answer.birth_record", w.between(100, 4999), w.info.birthYear, w.info.place)
 		if negative {
-			finding, answer = oneOf(w, "not_found", "contradictory"), oneOf(w,
-				"No birth record under this name and date of birth in the registers of the district given.",
-				"A birth record exists under this name, but with other parents and a date of birth eleven years earlier.")
+			finding = oneOf(w, "not_found", "contradictory")
+			answer = w.text("answer.birth_record.negative")
 		}
 	case "passport_registry":
-		answer = "The document was issued to the person named; the holder is a citizen of the Republic of Azerbaijan."
+		answer = w.text("answer.own_document")
 		if w.cat != ercms.CategoryOwnNational {
-			answer = "The permit was issued to the person named and was valid on the dates given."
+			answer = w.text("answer.permit")
 		}
 		if negative {
-			finding, answer = oneOf(w, "not_found", "contradictory"), oneOf(w,
-				"No document with this number was issued; the number belongs to another series.",
-				"The document number exists but was issued to another person; the copy appears to be altered.")
+			finding = oneOf(w, "not_found", "contradictory")
+			answer = w.text("answer.document.negative")
 		}
 	default:
-		answer = "Registered at the address given until the year of departure; no criminal record."
+		answer = w.text("answer.address")
 		if w.cat != ercms.CategoryOwnNational {
-			answer = "Entry and exit records confirm the stay in Azerbaijan on the dates given."
+			answer = w.text("answer.stay")
 		}
 		if negative {
-			finding, answer = "not_found", "No record of the person at the address given; no entry or exit record found."
+			finding, answer = "not_found", w.text("answer.records.negative")
 		}
 	}
 	return w.act(a, d, ercms.ActAnswerTask, ercms.ActionInput{TaskID: task.ID, Finding: finding, Answer: answer})
-}
-
-var detentionCentres = map[string][]string{
-	"DE": {"Abschiebungshafteinrichtung Büren", "Abschiebungshaft Eichstätt", "Ausreisegewahrsam Hamburg"},
-	"AT": {"Polizeianhaltezentrum Wien Rossauer Lände", "Anhaltezentrum Vordernberg"},
-	"BE": {"Centre fermé 127bis, Steenokkerzeel", "Centre fermé de Vottem"},
-	"FR": {"CRA de Paris-Vincennes", "CRA du Mesnil-Amelot"},
-	"NL": {"Detentiecentrum Rotterdam", "Justitieel Complex Schiphol"},
 }
 
 func (w *walk) centre() string {
 	if cs := detentionCentres[w.state]; len(cs) > 0 {
 		return oneOf(w, cs...)
 	}
-	return "detention centre"
+	return w.text("centre.default")
 }
 
 func (w *walk) requestInterview(d civil.Date) error {
@@ -806,7 +863,7 @@ func (w *walk) requestInterview(d civil.Date) error {
 	mode := oneOf(w, "in_person", "video", "video")
 	place := w.centre()
 	if mode == "video" {
-		place = "video link from " + place
+		place = w.text("interview.video", place)
 	}
 	return w.act(by, d, ercms.ActRequestInterview, ercms.ActionInput{MissionID: w.s.consul[w.state].Org.ID,
 		Mode: mode, Language: w.info.languages[0], Place: place})
@@ -821,9 +878,9 @@ func (w *walk) answerInterview(d civil.Date, negative bool) error {
 		if !ok {
 			return nil
 		}
-		finding, answer := "confirmed", fmt.Sprintf("Interview held: speaks the language of %s fluently and knows the place of birth in detail; the nationality claimed is plausible.", w.info.place)
+		finding, answer := "confirmed", w.text("answer.interview", w.info.place)
 		if negative {
-			finding, answer = "not_confirmed", "Interview held: the person could not describe the place of birth and speaks the language with a foreign accent; nationality not confirmed."
+			finding, answer = "not_confirmed", w.text("answer.interview.negative")
 		}
 		return w.act(a, d, ercms.ActAnswerTask, ercms.ActionInput{TaskID: t.ID, Finding: finding, Answer: answer})
 	}
@@ -832,32 +889,13 @@ func (w *walk) answerInterview(d civil.Date, negative bool) error {
 
 // ---- Decisions ----
 
-type refusalGround struct {
-	reasons []string
-	text    string
-}
-
-var ownNationalRefusals = []refusalGround{
-	{[]string{"nationality_not_established"}, "The civil registry has no birth record under the particulars given, and the evidence supplied does not prove Azerbaijani citizenship."},
-	{[]string{"evidence_false_or_forged", "nationality_not_established"}, "The passport copy supplied was not issued by the Republic of Azerbaijan: the number belongs to another series and the photograph has been replaced."},
-	{[]string{"identity_not_established"}, "The person's identity could not be established: the name, date and place of birth given do not match any record, and the interview did not confirm the nationality."},
-}
-
-var thirdCountryRefusals = []refusalGround{
-	{[]string{"airside_transit_only"}, "The person only transited airside at Heydar Aliyev International Airport and did not enter the territory of Azerbaijan."},
-	{[]string{"visa_issued_by_requesting_state"}, "The requesting state issued the person a visa valid for a longer period than the Azerbaijani visa."},
-	{[]string{"residence_permit_issued_by_requesting_state"}, "The person holds a residence permit of the requesting state issued after the Azerbaijani one."},
-	{[]string{"not_within_time_limit"}, "The application was submitted after the time limit counted from the date the requesting state learned the facts."},
-	{[]string{"evidence_false_or_forged"}, "The Azerbaijani visa supplied is not genuine: no visa with this number was issued."},
-}
-
 func (w *walk) refusal() ([]string, string) {
-	grounds := thirdCountryRefusals
+	grounds := w.s.cw.ThirdCountryRefusals
 	if w.cat == ercms.CategoryOwnNational {
-		grounds = ownNationalRefusals
+		grounds = w.s.cw.OwnRefusals
 	}
 	g := oneOf(w, grounds...)
-	return slices.Clone(g.reasons), g.text
+	return slices.Clone(g.Reasons), g.Text
 }
 
 // decided takes a new case to a decision on day A: receipt, examination,
@@ -871,6 +909,13 @@ func (w *walk) decided(A civil.Date, outcome string, o createOpts) error {
 		}
 	} else {
 		R = w.pick(A.AddDays(-14), A.AddDays(-2))
+		if !w.s.profile.DeemedApproval && w.chance(0.1) {
+			// a target time, not a deadline: now and then the reply comes late (flagged overdue first)
+			late := w.pick(A.AddDays(-45), A.AddDays(-20))
+			if due := w.due(ercms.ClockReply, late); !due.IsZero() && due.Before(A) {
+				R = late
+			}
+		}
 	}
 	if err := w.received(R, o); err != nil {
 		return err
@@ -940,7 +985,7 @@ func (w *walk) approval(lo, hi civil.Date, noApp, deemed bool) (civil.Date, erro
 	case noApp && w.chance(0.1):
 		A := w.pick(lo, hi)
 		return A, w.create(A, createOpts{noApp: true, received: A})
-	case deemed && w.chance(0.12):
+	case deemed && w.s.profile.DeemedApproval && w.chance(0.12):
 		if R, ok := w.deemedReceipt(lo, hi); ok {
 			return w.deemedFrom(R, createOpts{})
 		}
@@ -958,7 +1003,7 @@ func (w *walk) requestTD(d civil.Date) error {
 func (w *walk) issueTD(d civil.Date) error {
 	until := d.AddDays(w.s.profile.TravelDocumentValidityDays)
 	return w.act(w.s.consul[w.state], d, ercms.ActIssueTravelDocument, ercms.ActionInput{
-		Number: fmt.Sprintf("VQ%07d", w.rng.IntN(10_000_000)), ValidUntil: &until})
+		Number: w.text("td.number"), ValidUntil: &until})
 }
 
 func (w *walk) renewTD(d civil.Date) error {
@@ -966,18 +1011,10 @@ func (w *walk) renewTD(d civil.Date) error {
 	return w.act(w.s.consul[w.state], d, ercms.ActRenewTravelDocument, ercms.ActionInput{ValidUntil: &until})
 }
 
-var flagClearances = map[string]string{
-	ercms.FlagMinor:         "The minor travels with the mother; the child-welfare service in Bakı has been informed and confirmed reception.",
-	ercms.FlagMedical:       "Fit-to-travel certificate received; a medical escort is booked and the receiving hospital informed.",
-	ercms.FlagTrafficking:   "Assessment by the national referral mechanism: no risk of re-trafficking on return; reception by the State Migration Service arranged.",
-	ercms.FlagAsylumPending: "The asylum application was rejected with final effect; no appeal with suspensive effect is pending.",
-	ercms.FlagLegalStay:     "The tolerated stay ended; the person has no right to stay in the requesting state.",
-}
-
 // clearFlags has the supervisor clear every active safeguard flag on day d.
 func (w *walk) clearFlags(d civil.Date) error {
 	for _, f := range w.c.ActiveFlags() {
-		if err := w.act(w.s.sup, d, ercms.ActClearFlag, ercms.ActionInput{Flag: f, Reason: cmp.Or(flagClearances[f], "Cleared after review.")}); err != nil {
+		if err := w.act(w.s.sup, d, ercms.ActClearFlag, ercms.ActionInput{Flag: f, Reason: cmp.Or(w.s.cw.FlagClearances[f], "Cleared after review.")}); err != nil {
 			return err
 		}
 	}
@@ -1033,28 +1070,27 @@ func (w *walk) ready(N, F, lo civil.Date) error {
 	return nil
 }
 
-var flights = map[string][]string{
-	"DE": {"LH 2592 FRA–GYD", "J2 8022 BER–GYD (charter)", "TK 1724 / TK 338 DUS–IST–GYD", "LH 2546 MUC–GYD"},
-	"AT": {"OS 641 VIE–GYD", "J2 8044 VIE–GYD (charter)"},
-	"BE": {"TK 1938 / TK 338 BRU–IST–GYD", "J2 8010 BRU–GYD (charter)"},
-	"FR": {"J2 76 CDG–GYD", "TK 1830 / TK 338 CDG–IST–GYD"},
-	"NL": {"TK 1952 / TK 338 AMS–IST–GYD", "J2 8060 AMS–GYD (charter)"},
-}
-
 func (w *walk) notify(N, F civil.Date) error {
 	t := &ercms.Transfer{Date: F, Time: fmt.Sprintf("%02d:%02d", w.between(3, 8), 5*w.rng.IntN(12)),
-		CrossingPoint: w.s.border.Org.CrossingPoint, Flight: oneOf(w, append(flights[w.state], "J2 8000 (charter)")...),
-		Escorts: w.between(1, 3)}
+		CrossingPoint: w.s.border.Org.CrossingPoint, Escorts: w.between(1, 3)}
+	if fs := w.s.cw.Flights[w.state]; len(fs) > 0 {
+		if i := w.rng.IntN(len(fs) + 1); i < len(fs) {
+			t.Flight = w.pattern(fs[i])
+		}
+	}
+	if t.Flight == "" {
+		t.Flight = w.text("flight.charter")
+	}
 	sp := w.c.Application.Special
 	if sp.MedicalEscort {
 		t.MedicalEscort = true
-		t.SpecialNeeds = "Medication for the journey handed to the medical escort."
+		t.SpecialNeeds = w.text("transfer.medical")
 	}
 	if w.chance(0.15) {
-		t.Security = "Escorted; no restraints planned."
+		t.Security = w.text("transfer.security")
 	}
 	if t.Escorts > 0 && w.chance(0.3) {
-		t.EscortNames = []string{oneOf(w, "PHK Müller", "Insp. Dubois", "Insp. Janssens", "Hr. van Dijk", "RevInsp. Huber")}
+		t.EscortNames = []string{oneOf(w, escortNames...)}
 	}
 	return w.act(w.req(), N, ercms.ActNotifyTransfer, ercms.ActionInput{Transfer: t})
 }
@@ -1062,8 +1098,6 @@ func (w *walk) notify(N, F civil.Date) error {
 func (w *walk) confirm(d civil.Date) error {
 	return w.act(w.s.ca, d, ercms.ActConfirmTransfer, ercms.ActionInput{})
 }
-
-var gydOfficers = []string{"Fərid Nəsirov", "Elmar Qasımov", "Rüstəm Əliyev", "Nurlan Həsənli"}
 
 // handover has the border officer record the handover on H.
 func (w *walk) handover(H civil.Date) error {
@@ -1077,7 +1111,7 @@ func (w *walk) handover(H civil.Date) error {
 			}
 		}
 	}
-	persons, docs := 1, "national passport"
+	persons, docs := 1, w.text("handover.passport")
 	if d := w.c.Decision; d != nil {
 		persons += len(d.FamilyCovered)
 	} else {
@@ -1086,13 +1120,13 @@ func (w *walk) handover(H civil.Date) error {
 	if td := w.c.TravelDocument; td != nil {
 		switch {
 		case td.Kind == "eu_standard":
-			docs = "EU standard travel document"
+			docs = w.text("handover.eu_document")
 		case td.Number != "":
-			docs = "travel document " + td.Number
+			docs = w.text("handover.travel_document", td.Number)
 		}
 	}
 	return w.actAt(w.s.border, t, ercms.ActRecordHandover, ercms.ActionInput{Handover: &ercms.Handover{
-		At: arrival.UTC(), Officer: oneOf(w, gydOfficers...), Persons: persons, Documents: docs}})
+		At: arrival.UTC(), Officer: oneOf(w, w.s.cw.BorderOfficers...), Persons: persons, Documents: docs}})
 }
 
 // transferredOn takes a new case through approval, notice and confirmation to a handover on H.
@@ -1122,10 +1156,7 @@ func (w *walk) closeCase(limit civil.Date) error {
 }
 
 func (w *walk) requestTakeBack(d civil.Date) error {
-	return w.act(w.s.ca, d, ercms.ActRequestTakeBack, ercms.ActionInput{Reason: oneOf(w,
-		"The person is not an Azerbaijani national: the Georgian authorities confirm Georgian citizenship; the conditions for readmission were not met.",
-		"The identity checks after the handover show that the person is not the one named in the approval.",
-		"The residence permit relied on was revoked before the application; the conditions for readmission were not met.")})
+	return w.act(w.s.ca, d, ercms.ActRequestTakeBack, ercms.ActionInput{Reason: w.text("takeback.reason")})
 }
 
 func (w *walk) recordTakeBack(d civil.Date) error {
@@ -1142,16 +1173,11 @@ func (w *walk) expire() error {
 }
 
 func (w *walk) requestConsentWithdrawal(d civil.Date) error {
-	return w.act(w.s.ca, d, ercms.ActRequestConsentWithdrawal, ercms.ActionInput{Reason: oneOf(w,
-		"New evidence: the civil registry reports that the person's Azerbaijani citizenship ended in 2016 on acquiring Russian citizenship.",
-		"New evidence: the birth record relied on belongs to a namesake; the person's identity is in doubt.",
-		"New evidence: the person holds a valid residence permit of the requesting state issued after the application.")})
+	return w.act(w.s.ca, d, ercms.ActRequestConsentWithdrawal, ercms.ActionInput{Reason: w.text("consent_withdrawal.reason")})
 }
 
 func (w *walk) maintain(d civil.Date) error {
-	return w.act(w.req(), d, ercms.ActMaintainApplication, ercms.ActionInput{Reason: oneOf(w,
-		"The Russian consulate confirms that the person holds no Russian citizenship; the application is maintained.",
-		"Fingerprint comparison confirms the identity of the person named in the approval.")})
+	return w.act(w.req(), d, ercms.ActMaintainApplication, ercms.ActionInput{Reason: w.text("maintain.reason")})
 }
 
 // withdraw has the requesting state withdraw the case on d.
@@ -1169,8 +1195,7 @@ func (w *walk) withdraw(d civil.Date) error {
 	}
 	in := ercms.ActionInput{ReasonCode: code}
 	if code == "other" {
-		in.Reason = oneOf(w, "The person was released from detention by court order.", "Removal by another route (direct flight to the country of destination).",
-			"The person turned out to be a citizen of another state; the case is handled with that state.")
+		in.Reason = w.text("withdraw.other")
 	}
 	return w.act(w.req(), d, ercms.ActWithdraw, in)
 }
@@ -1219,6 +1244,9 @@ func (w *walk) build(target ercms.State, T civil.Date) error {
 		return w.examine(R, T, exam{verify: w.chance(0.5), answered: -2, info: 2})
 
 	case ercms.StateUnderVerification:
+		if w.overdue {
+			return w.overdueReply(T)
+		}
 		x := exam{verify: true, answered: -2}
 		var R civil.Date
 		if !accel && w.chance(0.2) {
@@ -1281,7 +1309,7 @@ func (w *walk) build(target ercms.State, T civil.Date) error {
 	case ercms.StateTravelDocumentIssued:
 		w.preferOwn()
 		switch v := w.rng.IntN(10); {
-		case v < 2: // the mission missed the deadline: the EU standard document is accepted
+		case v < 2 && s.profile.EUTravelDocumentOnLate: // the mission missed the deadline: the EU standard document is accepted
 			Q := w.pick(T.AddDays(-25), T.AddDays(-10))
 			if due := w.due(ercms.ClockTravelDocument, Q); !due.IsZero() && !due.AddDays(1).After(T) {
 				if _, err := w.approval(maxDate(T.AddDays(-80), Q.AddDays(-40)), Q, false, true); err != nil {
@@ -1356,11 +1384,7 @@ func (w *walk) build(target ercms.State, T civil.Date) error {
 		if err := w.notify(N, F); err != nil {
 			return err
 		}
-		return w.act(s.ca, w.pick(N, minDate(N.AddDays(3), T)), ercms.ActObjectTransfer, ercms.ActionInput{Reason: oneOf(w,
-			"The flight arrives at 02:40; handovers at GYD take place between 08:00 and 20:00. Please propose another flight.",
-			"The medical escort the file calls for is not listed in the notice.",
-			"The transfer date is a public holiday in Azerbaijan; please move the transfer to a working day.",
-			"The number of escorts exceeds what the charter slot allows; please confirm the escort team.")})
+		return w.act(s.ca, w.pick(N, minDate(N.AddDays(3), T)), ercms.ActObjectTransfer, ercms.ActionInput{Reason: w.text("transfer.objection")})
 
 	case ercms.StateTransferPostponed:
 		if w.chance(0.6) {
@@ -1377,10 +1401,7 @@ func (w *walk) build(target ercms.State, T civil.Date) error {
 					return err
 				}
 			}
-			if err := w.act(w.req(), w.pick(w.last(), minDate(F, T)), ercms.ActPostponeTransfer, ercms.ActionInput{Reason: oneOf(w,
-				"The person was admitted to hospital; the transfer is postponed until fit to travel.",
-				"An interim measure of the court is pending; the transfer is postponed.",
-				"The carrier cancelled the flight; a new date will be notified.")}); err != nil {
+			if err := w.act(w.req(), w.pick(w.last(), minDate(F, T)), ercms.ActPostponeTransfer, ercms.ActionInput{Reason: w.text("transfer.postponement")}); err != nil {
 				return err
 			}
 		} else {
@@ -1395,9 +1416,7 @@ func (w *walk) build(target ercms.State, T civil.Date) error {
 			if err := w.confirm(w.pick(w.last(), s.subWork(F, 1))); err != nil {
 				return err
 			}
-			if err := w.act(s.border, F, ercms.ActRecordNoShow, ercms.ActionInput{Reason: oneOf(w,
-				"The escort team reports that the person was not on board: the captain refused carriage after resistance at boarding.",
-				"The flight was diverted to Tbilisi; nobody was handed over at GYD.")}); err != nil {
+			if err := w.act(s.border, F, ercms.ActRecordNoShow, ercms.ActionInput{Reason: w.text("transfer.no_show")}); err != nil {
 				return err
 			}
 		}
@@ -1405,7 +1424,7 @@ func (w *walk) build(target ercms.State, T civil.Date) error {
 			if d := w.c.Deadline(ercms.ClockTransferWindow); d != nil && d.DueOn != nil {
 				end := d.DueOn.AddDays(w.between(30, 60))
 				return w.act(s.sup, w.pick(w.last(), T), ercms.ActExtendTransferWindow, ercms.ActionInput{NewEnd: &end,
-					Justification: "The transfer could not take place for reasons beyond the requesting state's control; the window is extended while the obstacle lasts."})
+					Justification: w.text("transfer_window.extension")})
 			}
 		}
 		return nil
@@ -1447,7 +1466,7 @@ func (w *walk) build(target ercms.State, T civil.Date) error {
 			if err := w.notify(N, F); err != nil {
 				return err
 			}
-			if err := w.act(w.req(), w.pick(w.last(), F), ercms.ActPostponeTransfer, ercms.ActionInput{Reason: "The person absconded from the reception centre before the transfer."}); err != nil {
+			if err := w.act(w.req(), w.pick(w.last(), F), ercms.ActPostponeTransfer, ercms.ActionInput{Reason: w.text("transfer.absconded")}); err != nil {
 				return err
 			}
 		}
@@ -1497,6 +1516,9 @@ func (w *walk) build(target ercms.State, T civil.Date) error {
 			{ercms.StateTransferNotified, 1}, {ercms.StateTransferConfirmed, 1}, {ercms.StateTransferPostponed, 1},
 			{ercms.StateConsentWithdrawalRequested, 1},
 		}
+		if !s.profile.DeemedApproval {
+			prefixes = slices.DeleteFunc(prefixes, func(m mix) bool { return m.state == ercms.StateDeemedApproved })
+		}
 		ws := make([]int, len(prefixes))
 		for i, p := range prefixes {
 			ws[i] = p.weight
@@ -1538,6 +1560,31 @@ func (w *walk) build(target ercms.State, T civil.Date) error {
 	return fmt.Errorf("no way to a readmission case in state %s", target)
 }
 
+// overdueReply takes a new case to examination on T with its reply target
+// date passed (profiles without deemed approval): received long enough ago,
+// still being verified, or waiting for information, and flagged overdue by
+// the scheduler the day after the target date.
+func (w *walk) overdueReply(T civil.Date) error {
+	kind, R := ercms.ClockReply, w.pick(T.AddDays(-80), T.AddDays(-32))
+	if w.proc == ercms.ProcedureAccelerated {
+		kind, R = ercms.ClockReplyAccelerated, w.pick(T.AddDays(-30), T.AddDays(-12))
+	}
+	if due := w.due(kind, R); !due.IsZero() && !due.Before(T.AddDays(-1)) {
+		R = R.AddDays(-(T.AddDays(-2).DaysUntil(due) + w.between(1, 20))) // a longer target time: received earlier
+	}
+	x := exam{verify: w.chance(0.8), answered: -2}
+	if w.proc != ercms.ProcedureAccelerated && w.chance(0.15) {
+		x.interview = w.between(1, 2)
+	}
+	if w.chance(0.25) {
+		x.info = 2
+	}
+	if err := w.received(R, createOpts{}); err != nil {
+		return err
+	}
+	return w.examine(R, T, x)
+}
+
 // preferOwn makes most cases that need a travel document cases of own nationals.
 func (w *walk) preferOwn() {
 	if w.cat != ercms.CategoryOwnNational && w.chance(0.7) {
@@ -1566,16 +1613,16 @@ func (w *walk) buildTransit(target ercms.State, T civil.Date) error {
 	approve := func(d civil.Date) error {
 		tr := w.c.Application.Transit
 		return w.act(w.s.ca, d, ercms.ActApproveTransit, ercms.ActionInput{EntryPoint: tr.EntryPoint, Time: tr.TransitTime,
-			Assistance: oneOf(w, "Escort handover airside at the gate; no landside entry.", "Airside transit under the supervision of the State Border Service; the escort stays with the person.")})
+			Assistance: w.text("transit.assistance")})
 	}
 	grounds := func() ercms.ActionInput {
-		g := []refusalGround{
-			{[]string{"onward_admission_not_assured"}, "The country of destination has not confirmed onward admission, and the connecting flight is not confirmed."},
-			{[]string{"public_health_security_order"}, "The person is recorded as a threat to public order in Azerbaijan."},
-			{[]string{"prosecution_in_transit_state"}, "The person is wanted in Azerbaijan on a criminal charge."},
-			{[]string{"risk_of_persecution"}, "The person would face a real risk of inhuman treatment in the country of destination."},
-		}[w.weighted([]int{5, 2, 2, 1})]
-		return ercms.ActionInput{Reasons: slices.Clone(g.reasons), Text: g.text}
+		rs := w.s.cw.TransitRefusals
+		ws := make([]int, len(rs))
+		for i, r := range rs {
+			ws[i] = r.Weight
+		}
+		g := rs[w.weighted(ws)]
+		return ercms.ActionInput{Reasons: slices.Clone(g.Reasons), Text: g.Text}
 	}
 	switch target {
 	case ercms.StateDraft:
@@ -1631,147 +1678,6 @@ func (w *walk) buildTransit(target ercms.State, T civil.Date) error {
 
 // ---- People ----
 
-// pair is a name in Latin letters and as written in the original script ("" when Latin is the original).
-type pair struct{ lat, orig string }
-
-// nation holds the names, places and languages of the people of one state.
-type nation struct {
-	code, country, adjective string
-	script                   string  // ISO 15924 code of the originals
-	origShare                float64 // share of people whose original-script name is on file
-	surnames                 []pair  // men's forms
-	feminine                 bool    // women's surnames ending in -v add -a
-	patronymic               bool    // Azerbaijani oğlu / qızı
-	men, women               []pair
-	places                   []string
-	languages                []string
-	passport                 func(w *walk) string
-}
-
-func digits(w *walk, n int) string {
-	var b strings.Builder
-	for range n {
-		b.WriteByte(byte('0' + w.rng.IntN(10)))
-	}
-	return b.String()
-}
-
-var azerbaijan = nation{
-	code: "AZ", country: "Azerbaijan", adjective: "Azerbaijani", script: "Cyrl", origShare: 0.6, feminine: true, patronymic: true,
-	surnames: []pair{
-		{"Məmmədov", "Мамедов"}, {"Əliyev", "Алиев"}, {"Hüseynov", "Гусейнов"}, {"Quliyev", "Кулиев"}, {"Həsənov", "Гасанов"},
-		{"İsmayılov", "Исмаилов"}, {"Rzayev", "Рзаев"}, {"Cəfərov", "Джафаров"}, {"Abbasov", "Аббасов"}, {"Babayev", "Бабаев"},
-		{"Kərimov", "Керимов"}, {"Səfərov", "Сафаров"}, {"Orucov", "Оруджев"}, {"Əhmədov", "Ахмедов"}, {"Rəhimov", "Рагимов"},
-		{"Bağırov", "Багиров"}, {"Mustafayev", "Мустафаев"}, {"Vəliyev", "Велиев"}, {"Süleymanov", "Сулейманов"}, {"Nəbiyev", "Набиев"},
-		{"Qasımov", "Касумов"}, {"İbrahimov", "Ибрагимов"}, {"Hacıyev", "Гаджиев"}, {"Musayev", "Мусаев"}, {"Zeynalov", "Зейналов"},
-		{"Əsədov", "Асадов"}, {"Məhərrəmov", "Магеррамов"}, {"Novruzov", "Новрузов"}, {"Tağıyev", "Тагиев"}, {"Qurbanov", "Курбанов"},
-		{"Sadıqov", "Садыхов"}, {"Yusifov", "Юсифов"}, {"Heydərov", "Гейдаров"}, {"Xəlilov", "Халилов"}, {"Axundov", "Ахундов"},
-		{"Nağıyev", "Нагиев"}, {"Şükürov", "Шукюров"}, {"Cavadov", "Джавадов"},
-	},
-	men: []pair{
-		{"Əli", "Али"}, {"Elnur", "Эльнур"}, {"Rəşad", "Рашад"}, {"Tural", "Турал"}, {"Orxan", "Орхан"}, {"Elçin", "Эльчин"},
-		{"Kamran", "Камран"}, {"Vüqar", "Вугар"}, {"Fərid", "Фарид"}, {"Rauf", "Рауф"}, {"Ramil", "Рамиль"}, {"Elvin", "Эльвин"},
-		{"Anar", "Анар"}, {"Nicat", "Ниджат"}, {"Emin", "Эмин"}, {"Murad", "Мурад"}, {"Səməd", "Самед"}, {"Cavid", "Джавид"},
-		{"Ruslan", "Руслан"}, {"Zaur", "Заур"}, {"Namiq", "Намик"}, {"Elşən", "Эльшан"}, {"Rövşən", "Ровшан"}, {"Mahir", "Махир"},
-		{"Tofiq", "Тофик"}, {"Vüsal", "Вюсал"}, {"Həsən", "Гасан"}, {"Hüseyn", "Гусейн"}, {"İlqar", "Ильгар"}, {"Kənan", "Кенан"},
-		{"Rəşid", "Рашид"}, {"Fuad", "Фуад"},
-	},
-	women: []pair{
-		{"Aysel", "Айсель"}, {"Günel", "Гюнель"}, {"Nigar", "Нигяр"}, {"Leyla", "Лейла"}, {"Səbinə", "Сабина"}, {"Aynur", "Айнур"},
-		{"Ülviyyə", "Ульвия"}, {"Nərmin", "Нармин"}, {"Könül", "Кёнуль"}, {"Lalə", "Лала"}, {"Sevinc", "Севиндж"}, {"Türkan", "Туркан"},
-		{"Gülnar", "Гюльнар"}, {"Aytən", "Айтен"}, {"Xədicə", "Хадиджа"}, {"Fidan", "Фидан"}, {"Zəhra", "Захра"}, {"Nərgiz", "Наргиз"},
-		{"Samirə", "Самира"}, {"Rəna", "Рена"}, {"Şəbnəm", "Шабнам"}, {"Vüsalə", "Вюсаля"},
-	},
-	places: []string{"Bakı", "Bakı", "Bakı", "Bakı", "Gəncə", "Gəncə", "Sumqayıt", "Sumqayıt", "Lənkəran", "Şəki", "Mingəçevir",
-		"Şirvan", "Naxçıvan", "Quba", "Şamaxı", "Masallı", "Bərdə", "Zaqatala", "Xaçmaz", "Salyan", "Yevlax", "Qazax", "Tovuz",
-		"Astara", "İmişli", "Füzuli", "Ağdam", "Kəlbəcər"},
-	languages: []string{"az"},
-	passport:  func(w *walk) string { return "C" + digits(w, 8) },
-}
-
-// stateless people: mostly former Soviet citizens of Azerbaijani origin born elsewhere.
-var stateless = func() nation {
-	n := azerbaijan
-	n.code, n.adjective, n.origShare = "XX", "stateless", 0.75
-	n.places = []string{"Marneuli (Georgia)", "Dərbənd (Russia)", "Səmərqənd (Uzbekistan)", "Bakı", "Gəncə", "Qazax"}
-	n.passport = nil
-	return n
-}()
-
-var thirdCountries = []nation{
-	{code: "IR", country: "Iran", adjective: "Iranian", script: "Arab", origShare: 0.7,
-		surnames: []pair{{"Rezaei", "رضایی"}, {"Hosseini", "حسینی"}, {"Ahmadi", "احمدی"}, {"Mohammadi", "محمدی"}, {"Karimi", "کریمی"},
-			{"Jafari", "جعفری"}, {"Moradi", "مرادی"}, {"Rahimi", "رحیمی"}, {"Sadeghi", "صادقی"}, {"Ghasemi", "قاسمی"}, {"Tabrizi", "تبریزی"}},
-		men:       []pair{{"Mohammad", "محمد"}, {"Ali", "علی"}, {"Reza", "رضا"}, {"Hossein", "حسین"}, {"Mehdi", "مهدی"}, {"Amir", "امیر"}, {"Saeed", "سعید"}},
-		women:     []pair{{"Fatemeh", "فاطمه"}, {"Zahra", "زهرا"}, {"Maryam", "مریم"}, {"Narges", "نرگس"}, {"Leila", "لیلا"}, {"Sara", "سارا"}},
-		places:    []string{"Tehran", "Tabriz", "Tabriz", "Ardabil", "Urmia", "Zanjan"},
-		languages: []string{"fa", "az"},
-		passport:  func(w *walk) string { return "K" + digits(w, 8) }},
-	{code: "GE", country: "Georgia", adjective: "Georgian", script: "Geor", origShare: 0.6,
-		surnames: []pair{{"Beridze", "ბერიძე"}, {"Kapanadze", "კაპანაძე"}, {"Gelashvili", "გელაშვილი"}, {"Maisuradze", "მაისურაძე"},
-			{"Lomidze", "ლომიძე"}, {"Tsiklauri", "წიკლაური"}, {"Giorgadze", "გიორგაძე"}},
-		men:       []pair{{"Giorgi", "გიორგი"}, {"Davit", "დავით"}, {"Levan", "ლევან"}, {"Irakli", "ირაკლი"}, {"Nikoloz", "ნიკოლოზ"}},
-		women:     []pair{{"Nino", "ნინო"}, {"Tamar", "თამარ"}, {"Mariam", "მარიამ"}, {"Ana", "ანა"}, {"Eka", "ეკა"}},
-		places:    []string{"Tbilisi", "Rustavi", "Marneuli", "Kutaisi", "Batumi", "Gardabani"},
-		languages: []string{"ka", "ru"},
-		passport:  func(w *walk) string { return digits(w, 2) + "AB" + digits(w, 5) }},
-	{code: "RU", country: "Russia", adjective: "Russian", script: "Cyrl", origShare: 0.9, feminine: true,
-		surnames: []pair{{"Petrov", "Петров"}, {"Ivanov", "Иванов"}, {"Smirnov", "Смирнов"}, {"Kuznetsov", "Кузнецов"}, {"Volkov", "Волков"},
-			{"Sokolov", "Соколов"}, {"Popov", "Попов"}, {"Magomedov", "Магомедов"}, {"Gadzhiyev", "Гаджиев"}},
-		men: []pair{{"Ivan", "Иван"}, {"Sergey", "Сергей"}, {"Aleksandr", "Александр"}, {"Dmitriy", "Дмитрий"}, {"Andrey", "Андрей"},
-			{"Ruslan", "Руслан"}, {"Magomed", "Магомед"}},
-		women:     []pair{{"Olga", "Ольга"}, {"Natalya", "Наталья"}, {"Yelena", "Елена"}, {"Irina", "Ирина"}, {"Tatyana", "Татьяна"}, {"Madina", "Мадина"}},
-		places:    []string{"Moskva", "Derbent", "Makhachkala", "Sankt-Peterburg", "Astrakhan", "Rostov-na-Donu"},
-		languages: []string{"ru"},
-		passport:  func(w *walk) string { return digits(w, 2) + " " + digits(w, 7) }},
-	{code: "TR", country: "Türkiye", adjective: "Turkish",
-		surnames:  []pair{{"Yılmaz", ""}, {"Kaya", ""}, {"Demir", ""}, {"Şahin", ""}, {"Çelik", ""}, {"Yıldız", ""}, {"Aydın", ""}, {"Öztürk", ""}},
-		men:       []pair{{"Mehmet", ""}, {"Mustafa", ""}, {"Ahmet", ""}, {"Emre", ""}, {"Murat", ""}, {"Hasan", ""}},
-		women:     []pair{{"Ayşe", ""}, {"Fatma", ""}, {"Elif", ""}, {"Zeynep", ""}, {"Emine", ""}},
-		places:    []string{"İstanbul", "Iğdır", "Kars", "Ankara", "Erzurum"},
-		languages: []string{"tr"},
-		passport:  func(w *walk) string { return "U" + digits(w, 8) }},
-}
-
-// transitNations are the countries of destination of transit requests.
-var transitNations = []nation{
-	{code: "UZ", country: "Uzbekistan", adjective: "Uzbek", script: "Cyrl", origShare: 0.4, feminine: true,
-		surnames: []pair{{"Karimov", "Каримов"}, {"Tursunov", "Турсунов"}, {"Yusupov", "Юсупов"}, {"Rakhimov", "Рахимов"},
-			{"Nazarov", "Назаров"}, {"Abdullayev", "Абдуллаев"}},
-		men:       []pair{{"Jasur", "Жасур"}, {"Sardor", "Сардор"}, {"Bekzod", "Бекзод"}, {"Otabek", "Отабек"}, {"Rustam", "Рустам"}},
-		women:     []pair{{"Dilnoza", "Дилноза"}, {"Malika", "Малика"}, {"Gulnora", "Гулнора"}, {"Nodira", "Нодира"}},
-		places:    []string{"Toshkent", "Samarqand", "Buxoro", "Namangan", "Farg'ona"},
-		languages: []string{"uz", "ru"},
-		passport:  func(w *walk) string { return "FA" + digits(w, 7) }},
-	{code: "TM", country: "Turkmenistan", adjective: "Turkmen", script: "Cyrl", origShare: 0.3, feminine: true,
-		surnames:  []pair{{"Orazov", "Оразов"}, {"Annayev", "Аннаев"}, {"Berdiyev", "Бердиев"}, {"Atayev", "Атаев"}},
-		men:       []pair{{"Serdar", "Сердар"}, {"Myrat", "Мырат"}, {"Batyr", "Батыр"}, {"Merdan", "Мердан"}},
-		women:     []pair{{"Maral", "Марал"}, {"Ayna", "Айна"}, {"Jeren", "Джерен"}},
-		places:    []string{"Aşgabat", "Türkmenabat", "Mary", "Daşoguz"},
-		languages: []string{"tk", "ru"},
-		passport:  func(w *walk) string { return "A" + digits(w, 7) }},
-	{code: "KZ", country: "Kazakhstan", adjective: "Kazakh", script: "Cyrl", origShare: 0.4, feminine: true,
-		surnames:  []pair{{"Nurlanov", "Нурланов"}, {"Abenov", "Абенов"}, {"Zhaksybekov", "Жаксыбеков"}, {"Omarov", "Омаров"}},
-		men:       []pair{{"Yerlan", "Ерлан"}, {"Nurlan", "Нурлан"}, {"Daniyar", "Данияр"}, {"Askar", "Аскар"}},
-		women:     []pair{{"Aigerim", "Айгерим"}, {"Dana", "Дана"}, {"Saule", "Сауле"}},
-		places:    []string{"Almaty", "Shymkent", "Aqtau", "Astana"},
-		languages: []string{"kk", "ru"},
-		passport:  func(w *walk) string { return "N" + digits(w, 8) }},
-	{code: "TJ", country: "Tajikistan", adjective: "Tajik", script: "Cyrl", origShare: 0.4, feminine: true,
-		surnames:  []pair{{"Rahmonov", "Рахмонов"}, {"Sharipov", "Шарипов"}, {"Saidov", "Саидов"}, {"Boboev", "Бобоев"}},
-		men:       []pair{{"Firdavs", "Фирдавс"}, {"Jamshed", "Джамшед"}, {"Farrukh", "Фаррух"}, {"Umed", "Умед"}},
-		women:     []pair{{"Zarina", "Зарина"}, {"Mehrangez", "Мехрангез"}, {"Nilufar", "Нилуфар"}},
-		places:    []string{"Dushanbe", "Khujand", "Kulob", "Bokhtar"},
-		languages: []string{"tg", "ru"},
-		passport:  func(w *walk) string { return "4" + digits(w, 8) }},
-}
-
-var transitRoutes = map[string]string{"UZ": "TAS", "TM": "ASB", "KZ": "ALA", "TJ": "DYU"}
-var departureAirports = map[string][]string{"DE": {"FRA", "MUC", "BER", "DUS"}, "AT": {"VIE"}, "BE": {"BRU"}, "FR": {"CDG", "LYS"}, "NL": {"AMS"}}
-
-var streets = []string{"Nizami küç.", "Füzuli küç.", "Azadlıq pr.", "Həsən bəy Zərdabi küç.", "Səməd Vurğun küç.", "Atatürk pr.",
-	"Heydər Əliyev pr.", "Şəhriyar küç.", "Cəfər Cabbarlı küç.", "Neftçilər pr."}
-
 // personInfo is what the texts of tasks and interviews say about the person.
 type personInfo struct {
 	fullName, dob, place, docNumber, nationality, permitKind, address string
@@ -1781,15 +1687,23 @@ type personInfo struct {
 
 const cyrillicA = "\u0430" // the Cyrillic а of feminine surnames
 
-func (n *nation) surname(w *walk, female bool) pair {
-	p := oneOf(w, n.surnames...)
-	if female && n.feminine && strings.HasSuffix(p.lat, "v") {
-		p.lat += "a"
-		if p.orig != "" {
-			p.orig += cyrillicA
+func (n *Nation) surname(w *walk, female bool) Spelling {
+	p := oneOf(w, n.Surnames...)
+	if female && n.Feminine && strings.HasSuffix(p.Latin, "v") {
+		p.Latin += "a"
+		if p.Original != "" {
+			p.Original += cyrillicA
 		}
 	}
 	return p
+}
+
+// masculine returns the men's form of a surname of nation n.
+func masculine(n *Nation, s string) string {
+	if n.Feminine && strings.HasSuffix(s, "va") {
+		return strings.TrimSuffix(s, "a")
+	}
+	return s
 }
 
 // partialDate returns a date of birth known to the day, or now and then only to the month or the year.
@@ -1808,63 +1722,62 @@ func (w *walk) partialDate(on civil.Date, minAge, maxAge int, exact bool) ercms.
 }
 
 // person makes the person of an application filed on day on.
-func (w *walk) person(n *nation, on civil.Date, minor bool) (ercms.Person, bool) {
+func (w *walk) person(n *Nation, on civil.Date, minor bool) (ercms.Person, bool) {
 	female := w.chance(0.3)
 	sur := n.surname(w, female)
-	given := oneOf(w, n.men...)
+	given := oneOf(w, n.Men...)
 	if female {
-		given = oneOf(w, n.women...)
+		given = oneOf(w, n.Women...)
 	}
 	minAge, maxAge := 18, 58
 	if minor {
 		minAge, maxAge = 16, 16
 	}
-	p := ercms.Person{Surname: sur.lat, GivenNames: given.lat, Sex: "M", Nationality: n.code,
-		DateOfBirth: w.partialDate(on, minAge, maxAge, minor), PlaceOfBirth: oneOf(w, n.places...),
+	p := ercms.Person{Surname: sur.Latin, GivenNames: given.Latin, Sex: "M", Nationality: n.Code,
+		DateOfBirth: w.partialDate(on, minAge, maxAge, minor), PlaceOfBirth: oneOf(w, n.Places...),
 		HasPhoto: w.chance(0.85), HasFingerprints: w.chance(0.7)}
 	if female {
 		p.Sex = "F"
 	}
-	origGiven := given.orig
-	if n.patronymic {
-		father := oneOf(w, n.men...)
-		p.FatherName = father.lat
-		p.MotherName = oneOf(w, n.women...).lat
-		if w.chance(0.6) {
+	origGiven := given.Original
+	if n.Patronymic != nil || n.ParentNames {
+		father, mother := oneOf(w, n.Men...), oneOf(w, n.Women...)
+		p.FatherName, p.MotherName = father.Latin, mother.Latin
+		if n.ParentSurnames { // the father's surname is the person's; the mother's her own
+			p.FatherName = masculine(n, sur.Latin) + " " + father.Latin
+			p.MotherName = n.surname(w, true).Latin + " " + mother.Latin
+		}
+		if pat := n.Patronymic; pat != nil && w.chance(0.6) {
 			if female {
-				p.GivenNames += " " + father.lat + " qızı"
-				origGiven += " " + father.orig + " кызы"
+				p.GivenNames += " " + father.Latin + pat.Daughter
+				origGiven += " " + father.Original + pat.DaughterOriginal
 			} else {
-				p.GivenNames += " " + father.lat + " oğlu"
-				origGiven += " " + father.orig + " оглы"
+				p.GivenNames += " " + father.Latin + pat.Son
+				origGiven += " " + father.Original + pat.SonOriginal
 			}
 		}
 	}
-	share := n.origShare
-	if n.code == "AZ" || n.code == "XX" {
-		if p.DateOfBirth.Year <= 1992 {
-			share = 0.8
-		} else {
-			share = 0.4
-		}
+	share := n.OrigShare
+	if n.OldUntil > 0 && p.DateOfBirth.Year <= n.OldUntil {
+		share = n.OldShare
 	}
-	if sur.orig != "" && given.orig != "" && w.chance(share) {
-		p.OriginalScript = &ercms.Name{Surname: sur.orig, GivenNames: origGiven, Script: n.script}
+	if sur.Original != "" && given.Original != "" && w.chance(share) {
+		p.OriginalScript = &ercms.Name{Surname: sur.Original, GivenNames: origGiven, Script: n.Script}
 	}
-	if n.script == "Cyrl" && sur.orig != "" && w.chance(0.15) {
+	if n.Script == "Cyrl" && sur.Original != "" && w.chance(0.15) {
 		// the Russian-style romanisation found in older documents
-		p.OtherNames = append(p.OtherNames, ercms.Name{Surname: russianLatin(sur.orig), GivenNames: russianLatin(given.orig), Script: "Latn"})
+		p.OtherNames = append(p.OtherNames, ercms.Name{Surname: russianLatin(sur.Original), GivenNames: russianLatin(given.Original), Script: "Latn"})
 	}
-	p.Languages = slices.Clone(n.languages)
-	if (n.code == "AZ" || n.code == "XX") && w.chance(0.4) {
-		p.Languages = append(p.Languages, "ru")
+	p.Languages = slices.Clone(n.Languages)
+	if n.ExtraLanguage != "" && w.chance(n.ExtraShare) {
+		p.Languages = append(p.Languages, n.ExtraLanguage)
 	}
 	p.CivilStatus = oneOf(w, "single", "single", "married", "married", "divorced")
 	if minor {
 		p.CivilStatus = "single"
 	}
 	if w.chance(0.3) {
-		p.Description = fmt.Sprintf("Height about %d cm, %s eyes, %s hair.", w.between(158, 190), oneOf(w, "brown", "dark brown", "green", "hazel"), oneOf(w, "black", "dark", "dark brown", "grey"))
+		p.Description = w.text("description", w.between(158, 190), w.text("eyes"), w.text("hair"))
 	}
 	return p, female
 }
@@ -1907,14 +1820,16 @@ func (w *walk) evidence(on civil.Date, p *ercms.Person, info *personInfo, noApp 
 			out = append(out, e)
 		}
 	}
+	own := &w.s.cw.Own
+	months := cmp.Or(own.PassportMonths, 120) // validity of the national passport
 	passport := func(valid bool) ercms.Evidence {
 		i := issued(200, 3300)
 		if valid {
-			i = issued(30, 2500)
+			i = issued(30, min(2500, months*30-60))
 		}
-		info.docNumber = "C" + digits(w, 8)
-		return ercms.Evidence{Type: "national_passport", Number: info.docNumber, IssuedOn: datePtr(i), IssuedAt: "Bakı",
-			Authority: "Dövlət Miqrasiya Xidməti", ExpiresOn: datePtr(i.AddMonths(120))}
+		info.docNumber = w.pattern(own.Passport)
+		return ercms.Evidence{Type: "national_passport", Number: info.docNumber, IssuedOn: datePtr(i), IssuedAt: w.text("ev.passport.place"),
+			Authority: w.text("ev.passport.authority"), ExpiresOn: datePtr(i.AddMonths(months))}
 	}
 	switch w.cat {
 	case ercms.CategoryOwnNational:
@@ -1928,46 +1843,46 @@ func (w *walk) evidence(on civil.Date, p *ercms.Person, info *personInfo, noApp 
 			{45, func() ercms.Evidence { return passport(false) }},
 			{30, func() ercms.Evidence {
 				i := issued(100, 3000)
-				n := "AA" + digits(w, 7)
+				n := w.text("ev.id_card.number")
 				if info.docNumber == "" {
 					info.docNumber = n
 				}
-				return ercms.Evidence{Type: "national_id_card", Number: n, IssuedOn: datePtr(i), Authority: "Daxili İşlər Nazirliyi", ExpiresOn: datePtr(i.AddMonths(120))}
+				return ercms.Evidence{Type: "national_id_card", Number: n, IssuedOn: datePtr(i), Authority: w.text("ev.id_card.authority"), ExpiresOn: datePtr(i.AddMonths(120))}
 			}},
 			{20, func() ercms.Evidence {
 				i := issued(3700, 6000)
-				return ercms.Evidence{Type: "expired_document", Number: "AZE" + digits(w, 8), IssuedOn: datePtr(i), ExpiresOn: datePtr(i.AddMonths(120)),
-					Authority: "Daxili İşlər Nazirliyi", Note: "expired national passport found on the person"}
+				return ercms.Evidence{Type: "expired_document", Number: w.text("ev.expired.number"), IssuedOn: datePtr(i), ExpiresOn: datePtr(i.AddMonths(months)),
+					Authority: w.text("ev.expired.authority"), Note: w.text("ev.expired.note")}
 			}},
 			{25, func() ercms.Evidence {
-				n := "C" + digits(w, 8)
+				n := w.pattern(own.Passport)
 				if info.docNumber == "" {
 					info.docNumber = n
 				}
-				return ercms.Evidence{Type: "document_copy", Number: n, Note: "photocopy of the passport data page found in the person's luggage"}
+				return ercms.Evidence{Type: "document_copy", Number: n, Note: w.text("ev.copy.note")}
 			}},
 			{20, func() ercms.Evidence {
-				return ercms.Evidence{Type: "birth_certificate", Number: "I-" + oneOf(w, "BK", "GN", "SM", "LN") + " " + digits(w, 6),
-					IssuedAt: info.place, Authority: "Civil registry office, " + info.place}
+				return ercms.Evidence{Type: "birth_certificate", Number: w.text("ev.birth.number"),
+					IssuedAt: info.place, Authority: w.text("ev.birth.authority", info.place)}
 			}},
 			{10, func() ercms.Evidence {
 				i := issued(300, 3000)
-				return ercms.Evidence{Type: "driving_licence", Number: "AB" + digits(w, 6), IssuedOn: datePtr(i), Authority: "Dövlət Yol Polisi", ExpiresOn: datePtr(i.AddMonths(120))}
+				return ercms.Evidence{Type: "driving_licence", Number: w.text("ev.driving.number"), IssuedOn: datePtr(i), Authority: w.text("ev.driving.authority"), ExpiresOn: datePtr(i.AddMonths(120))}
 			}},
 			{5, func() ercms.Evidence {
-				return ercms.Evidence{Type: "military_id", Number: "AH" + digits(w, 7), Authority: "Səfərbərlik və Hərbi Xidmətə Çağırış üzrə Dövlət Xidməti"}
+				return ercms.Evidence{Type: "military_id", Number: w.text("ev.military.number"), Authority: w.text("ev.military.authority")}
 			}},
 			{15, func() ercms.Evidence {
-				return ercms.Evidence{Type: "own_statement", Note: fmt.Sprintf("statement at the hearing: born in %s, school and military service in Azerbaijan, parents live in %s", info.place, info.place)}
+				return ercms.Evidence{Type: "own_statement", Note: w.text("ev.statement.note", info.place, info.place)}
 			}},
 			{5, func() ercms.Evidence {
-				return ercms.Evidence{Type: "language_test", Note: "language analysis: Azerbaijani, regional features of the place of birth given"}
+				return ercms.Evidence{Type: "language_test", Note: w.text("ev.language_test.note")}
 			}},
 			{5, func() ercms.Evidence {
-				return ercms.Evidence{Type: "witness_statement", Note: "statement of a cousin residing in the requesting state"}
+				return ercms.Evidence{Type: "witness_statement", Note: w.text("ev.witness.note")}
 			}},
 			{5, func() ercms.Evidence {
-				return ercms.Evidence{Type: "fingerprint_match", Note: "fingerprints match those of an Azerbaijani passport application (information exchange)"}
+				return ercms.Evidence{Type: "fingerprint_match", Note: w.text("ev.fingerprints.note")}
 			}},
 		}
 		ws := make([]int, len(pool))
@@ -1984,12 +1899,12 @@ func (w *walk) evidence(on civil.Date, p *ercms.Person, info *personInfo, noApp 
 	default:
 		if noApp && w.cat == ercms.CategoryThirdCountryNational {
 			i := issued(30, 2000)
-			add(ercms.Evidence{Type: "national_passport", Number: cmp.Or(info.docNumber, digits(w, 9)), IssuedOn: datePtr(i), ExpiresOn: datePtr(i.AddMonths(120)),
-				Note: info.nationality + " passport"})
+			add(ercms.Evidence{Type: "national_passport", Number: cmp.Or(info.docNumber, w.pattern("#########")), IssuedOn: datePtr(i), ExpiresOn: datePtr(i.AddMonths(120)),
+				Note: w.text("ev.foreign_passport.note", info.nationality)})
 			r := issued(20, 300)
-			add(ercms.Evidence{Type: "residence_permit", Number: "DMX" + digits(w, 8), IssuedOn: datePtr(r), ExpiresOn: datePtr(r.AddMonths(24)),
-				Authority: "Dövlət Miqrasiya Xidməti", Note: "temporary residence permit"})
-			info.permitKind = "temporary residence permit"
+			info.permitKind = w.text("permit.temporary")
+			add(ercms.Evidence{Type: "residence_permit", Number: w.text("ev.permit.number"), IssuedOn: datePtr(r), ExpiresOn: datePtr(r.AddMonths(24)),
+				Authority: w.text("ev.permit.authority"), Note: info.permitKind})
 			break
 		}
 		stay := on.AddDays(-w.between(60, 500))
@@ -1998,47 +1913,47 @@ func (w *walk) evidence(on civil.Date, p *ercms.Person, info *personInfo, noApp 
 			make   func() ercms.Evidence
 		}{
 			{40, func() ercms.Evidence {
-				info.permitKind = "visa"
-				return ercms.Evidence{Type: "visa", Number: "EV" + digits(w, 9), IssuedOn: datePtr(stay.AddDays(-5)), ExpiresOn: datePtr(stay.AddDays(85)),
-					Authority: "Dövlət Miqrasiya Xidməti (ASAN Viza)", Note: "electronic visa, single entry, 30 days"}
+				info.permitKind = w.text("permit.visa")
+				return ercms.Evidence{Type: "visa", Number: w.text("ev.visa.number"), IssuedOn: datePtr(stay.AddDays(-5)), ExpiresOn: datePtr(stay.AddDays(85)),
+					Authority: w.text("ev.visa.authority"), Note: w.text("ev.visa.note")}
 			}},
 			{35, func() ercms.Evidence {
-				info.permitKind = oneOf(w, "temporary residence permit", "permanent residence permit")
+				info.permitKind = oneOf(w, w.text("permit.temporary"), w.text("permit.permanent"))
 				if w.cat == ercms.CategoryStateless {
-					info.permitKind = "permanent residence permit"
+					info.permitKind = w.text("permit.permanent")
 				}
 				i := stay.AddDays(-w.between(100, 900))
-				return ercms.Evidence{Type: "residence_permit", Number: "DMX" + digits(w, 8), IssuedOn: datePtr(i), ExpiresOn: datePtr(i.AddMonths(oneOf(w, 12, 24, 60))),
-					Authority: "Dövlət Miqrasiya Xidməti", Note: info.permitKind}
+				return ercms.Evidence{Type: "residence_permit", Number: w.text("ev.permit.number"), IssuedOn: datePtr(i), ExpiresOn: datePtr(i.AddMonths(oneOf(w, 12, 24, 60))),
+					Authority: w.text("ev.permit.authority"), Note: info.permitKind}
 			}},
 			{30, func() ercms.Evidence {
-				return ercms.Evidence{Type: "entry_exit_stamp", IssuedOn: datePtr(stay), IssuedAt: "Heydar Aliyev International Airport (GYD)", Note: "entry stamp in the passport"}
+				return ercms.Evidence{Type: "entry_exit_stamp", IssuedOn: datePtr(stay), IssuedAt: w.text("ev.stamp.place"), Note: w.text("ev.stamp.note")}
 			}},
 			{15, func() ercms.Evidence {
-				return ercms.Evidence{Type: "hotel_bill", IssuedOn: datePtr(stay.AddDays(w.between(3, 20))), IssuedAt: oneOf(w, "Bakı", "Gəncə", "Sumqayıt"),
-					Note: fmt.Sprintf("hotel bill for %d nights", w.between(3, 20))}
+				nights := w.between(3, 20)
+				return ercms.Evidence{Type: "hotel_bill", IssuedOn: datePtr(stay.AddDays(nights)), IssuedAt: w.text("ev.hotel.place"),
+					Note: w.text("ev.hotel.note", nights)}
 			}},
 			{20, func() ercms.Evidence {
-				return ercms.Evidence{Type: "travel_ticket", IssuedOn: datePtr(stay.AddDays(w.between(5, 60))), Note: "boarding pass J2 " + digits(w, 3) + " GYD–IST"}
+				return ercms.Evidence{Type: "travel_ticket", IssuedOn: datePtr(stay.AddDays(w.between(5, 60))), Note: w.text("ev.ticket.note")}
 			}},
 			{10, func() ercms.Evidence {
-				return ercms.Evidence{Type: "passenger_list", IssuedOn: datePtr(stay.AddDays(w.between(5, 60))), Note: "passenger list of the flight from Bakı"}
+				return ercms.Evidence{Type: "passenger_list", IssuedOn: datePtr(stay.AddDays(w.between(5, 60))), Note: w.text("ev.passenger_list.note")}
 			}},
 			{8, func() ercms.Evidence {
-				return ercms.Evidence{Type: "rental_contract", IssuedOn: datePtr(stay), IssuedAt: "Sumqayıt", Note: "rental contract for a flat"}
+				return ercms.Evidence{Type: "rental_contract", IssuedOn: datePtr(stay), IssuedAt: w.text("ev.rental.place"), Note: w.text("ev.rental.note")}
 			}},
 			{5, func() ercms.Evidence {
-				return ercms.Evidence{Type: "credit_card_receipt", IssuedOn: datePtr(stay.AddDays(w.between(1, 30))), IssuedAt: "Bakı", Note: "card payment in a shop"}
+				return ercms.Evidence{Type: "credit_card_receipt", IssuedOn: datePtr(stay.AddDays(w.between(1, 30))), IssuedAt: w.text("ev.card.place"), Note: w.text("ev.card.note")}
 			}},
 			{8, func() ercms.Evidence {
-				return ercms.Evidence{Type: "official_statement", Note: "statement of the employer in Bakı on the person's work and stay"}
+				return ercms.Evidence{Type: "official_statement", Note: w.text("ev.employer.note")}
 			}},
 		}
 		// a visa or residence permit of the requested state first, then now and then more
 		if w.cat == ercms.CategoryStateless {
 			i := issued(9000, 13000)
-			add(ercms.Evidence{Type: "expired_document", Number: oneOf(w, "II-", "III-", "IV-") + oneOf(w, "AZ", "ГР", "ЖТ") + " " + digits(w, 6),
-				IssuedOn: datePtr(i), Note: "Soviet internal passport of the 1974 model"})
+			add(ercms.Evidence{Type: "expired_document", Number: w.text("ev.stateless.number"), IssuedOn: datePtr(i), Note: w.text("ev.stateless.note")})
 			if w.chance(0.7) {
 				add(pool[1].make())
 			}
@@ -2061,31 +1976,25 @@ func (w *walk) evidence(on civil.Date, p *ercms.Person, info *personInfo, noApp 
 }
 
 // family adds a spouse and children now and then.
-func (w *walk) family(n *nation, on civil.Date, p *ercms.Person, female bool) []ercms.FamilyMember {
+func (w *walk) family(n *Nation, on civil.Date, p *ercms.Person, female bool) []ercms.FamilyMember {
 	if !w.chance(0.18) || on.Year-p.DateOfBirth.Year < 20 {
 		return nil
 	}
 	// feminine and masculine forms of a surname
 	fem := func(s string) string {
-		if n.feminine && strings.HasSuffix(s, "v") {
+		if n.Feminine && strings.HasSuffix(s, "v") {
 			return s + "a"
-		}
-		return s
-	}
-	masc := func(s string) string {
-		if n.feminine && strings.HasSuffix(s, "va") {
-			return strings.TrimSuffix(s, "a")
 		}
 		return s
 	}
 	var out []ercms.FamilyMember
 	year := p.DateOfBirth.Year
-	father := masc(p.Surname) // the children's surname
+	father := masculine(n, p.Surname) // the children's surname
 	if w.chance(0.8) {
-		m := ercms.FamilyMember{Relationship: "spouse", Surname: fem(p.Surname), GivenNames: oneOf(w, n.women...).lat, Sex: "F",
-			DateOfBirth: ercms.PartialDate{Year: year + w.between(-3, 6), Month: w.between(1, 12), Day: w.between(1, 28)}, Nationality: n.code}
+		m := ercms.FamilyMember{Relationship: "spouse", Surname: fem(p.Surname), GivenNames: oneOf(w, n.Women...).Latin, Sex: "F",
+			DateOfBirth: ercms.PartialDate{Year: year + w.between(-3, 6), Month: w.between(1, 12), Day: w.between(1, 28)}, Nationality: n.Code}
 		if female {
-			m.Surname, m.GivenNames, m.Sex = n.surname(w, false).lat, oneOf(w, n.men...).lat, "M"
+			m.Surname, m.GivenNames, m.Sex = n.surname(w, false).Latin, oneOf(w, n.Men...).Latin, "M"
 			father = m.Surname
 		}
 		out = append(out, m)
@@ -2098,26 +2007,14 @@ func (w *walk) family(n *nation, on civil.Date, p *ercms.Person, female bool) []
 			break
 		}
 		born := civil.New(w.between(first, last), time.Month(w.between(1, 12)), w.between(1, 28))
-		m := ercms.FamilyMember{Relationship: "child", Surname: father, GivenNames: oneOf(w, n.men...).lat, Sex: "M",
-			DateOfBirth: ercms.PartialDate{Year: born.Year, Month: int(born.Month), Day: born.Day}, Nationality: n.code}
+		m := ercms.FamilyMember{Relationship: "child", Surname: father, GivenNames: oneOf(w, n.Men...).Latin, Sex: "M",
+			DateOfBirth: ercms.PartialDate{Year: born.Year, Month: int(born.Month), Day: born.Day}, Nationality: n.Code}
 		if w.chance(0.5) {
-			m.Surname, m.GivenNames, m.Sex = fem(father), oneOf(w, n.women...).lat, "F"
+			m.Surname, m.GivenNames, m.Sex = fem(father), oneOf(w, n.Women...).Latin, "F"
 		}
 		out = append(out, m)
 	}
 	return out
-}
-
-var referenceFormats = map[string]func(w *walk, year, seq int) string{
-	"DE": func(w *walk, year, seq int) string { return fmt.Sprintf("BPOL-RÜ-%02d-%05d", year%100, 1200+seq) },
-	"AT": func(w *walk, year, seq int) string { return fmt.Sprintf("IFA %s/%d", digits(w, 10), year) },
-	"BE": func(w *walk, year, seq int) string {
-		return fmt.Sprintf("OE %d.%03d.%03d", w.between(7, 9), w.rng.IntN(1000), seq)
-	},
-	"FR": func(w *walk, year, seq int) string { return fmt.Sprintf("DGEF-%d-%05d", year, 300+seq) },
-	"NL": func(w *walk, year, seq int) string {
-		return fmt.Sprintf("V-%s / DTV-%d-%04d", digits(w, 10), year, seq)
-	},
 }
 
 func (w *walk) reference(on civil.Date) string {
@@ -2129,23 +2026,15 @@ func (w *walk) reference(on civil.Date) string {
 	return fmt.Sprintf("%s-%d-%05d", w.state, on.Year, seq)
 }
 
-var observations = []string{
-	"Apprehended during an identity check at the main railway station; no travel document.",
-	"Apprehended at the airport after arriving on a flight from Bakı with a forged passport of another state.",
-	"Rejected asylum seeker; the decision is final and enforceable.",
-	"Detained for removal; the person says he lived in Azerbaijan until the year of departure.",
-	"Overstayed a Schengen visa issued by another member state.",
-	"Found in a lorry at the border crossing; says he entered through Türkiye.",
-}
-
 // application builds a readmission application filed on day on.
 func (w *walk) application(on civil.Date, o createOpts) ercms.NewCase {
-	n := &azerbaijan
+	cw := w.s.cw
+	n := &cw.Own
 	switch w.cat {
 	case ercms.CategoryThirdCountryNational:
-		n = &thirdCountries[w.weighted([]int{35, 30, 20, 15})]
+		n = &cw.ThirdCountries[w.weighted(cw.ThirdWeights)]
 	case ercms.CategoryStateless:
-		n = &stateless
+		n = &cw.Stateless
 	}
 	var flags []string
 	sp := ercms.Special{}
@@ -2155,7 +2044,7 @@ func (w *walk) application(on civil.Date, o createOpts) ercms.NewCase {
 		minor, sp.Minor = true, true
 	case v < 6:
 		sp.NeedsCare, sp.CareConsent, sp.MedicalEscort = true, true, true
-		sp.Health = oneOf(w, "Insulin-dependent diabetes; needs medication during the journey.", "Recovering from surgery; needs a wheelchair at the airport.", "Epilepsy under treatment.")
+		sp.Health = w.text("health")
 	case v < 8:
 		flags = append(flags, ercms.FlagAsylumPending)
 	case v < 9:
@@ -2166,17 +2055,18 @@ func (w *walk) application(on civil.Date, o createOpts) ercms.NewCase {
 		sp.VictimOfTrafficking = true
 	}
 	w.info = &personInfo{fullName: p.Surname + ", " + p.GivenNames, dob: p.DateOfBirth.String(), birthYear: p.DateOfBirth.Year,
-		place: p.PlaceOfBirth, nationality: n.adjective, permitKind: "residence permit", languages: p.Languages}
-	if n.passport != nil && w.cat != ercms.CategoryOwnNational {
-		w.info.docNumber = n.passport(w)
+		place: p.PlaceOfBirth, nationality: n.Adjective, permitKind: w.text("permit.default"), languages: p.Languages}
+	if n.Passport != "" && w.cat != ercms.CategoryOwnNational {
+		w.info.docNumber = w.pattern(n.Passport)
 		p.DocumentNumbers = []string{w.info.docNumber}
 	}
 	if w.cat != ercms.CategoryThirdCountryNational && w.chance(0.5) {
-		p.LastAddress = fmt.Sprintf("%s, %s %d", oneOf(w, "Bakı", "Bakı", "Sumqayıt", "Gəncə", p.PlaceOfBirth), oneOf(w, streets...), w.between(1, 180))
+		town := oneOf(w, append(slices.Clone(cw.AddressTowns), p.PlaceOfBirth)...)
+		p.LastAddress = w.text("address", town, oneOf(w, cw.Streets...), w.between(1, 180))
 		w.info.address = p.LastAddress
 	}
 	if w.cat == ercms.CategoryStateless {
-		p.PreviousNation = "SU"
+		p.PreviousNation = n.PreviousNationality
 	}
 	app := ercms.Application{Person: p, Special: sp}
 	app.Evidence = w.evidence(on, &app.Person, w.info, o.noApp)
@@ -2195,11 +2085,9 @@ func (w *walk) application(on civil.Date, o createOpts) ercms.NewCase {
 			back = w.between(3, 4) // late: flagged on submission
 		}
 		app.ApprehendedOn = datePtr(minDate(w.s.subWork(received, back), on))
-		app.Observations = "Apprehended in the border region right after crossing irregularly: " + oneOf(w,
-			"arrived on a flight from Bakı and presented a forged passport at the border control.",
-			"found in the transit area without a travel document after a flight from Bakı.")
+		app.Observations = w.text("observation.accelerated")
 	} else if w.chance(0.4) {
-		app.Observations = oneOf(w, observations...)
+		app.Observations = w.text("observation")
 	}
 	if w.cat != ercms.CategoryOwnNational {
 		facts := received.AddDays(-w.between(7, 150))
@@ -2224,11 +2112,12 @@ func (w *walk) application(on civil.Date, o createOpts) ercms.NewCase {
 
 // transitApplication builds a transit request filed on day on.
 func (w *walk) transitApplication(on civil.Date, o createOpts) ercms.NewCase {
-	n := &transitNations[w.weighted([]int{40, 20, 20, 20})]
+	cw := w.s.cw
+	n := &cw.Transit[w.weighted(cw.TransitWeights)]
 	p, _ := w.person(n, on, false)
-	p.DocumentNumbers = []string{n.passport(w)}
+	p.DocumentNumbers = []string{w.pattern(n.Passport)}
 	w.info = &personInfo{fullName: p.Surname + ", " + p.GivenNames, dob: p.DateOfBirth.String(), birthYear: p.DateOfBirth.Year,
-		place: p.PlaceOfBirth, nationality: n.adjective, docNumber: p.DocumentNumbers[0], languages: p.Languages}
+		place: p.PlaceOfBirth, nationality: n.Adjective, docNumber: p.DocumentNumbers[0], languages: p.Languages}
 	airports := departureAirports[w.state]
 	if len(airports) == 0 {
 		airports = []string{"FRA"}
@@ -2236,14 +2125,12 @@ func (w *walk) transitApplication(on civil.Date, o createOpts) ercms.NewCase {
 	from := oneOf(w, airports...)
 	arr := fmt.Sprintf("%02d:%02d", w.between(3, 9), 5*w.rng.IntN(12))
 	dep := fmt.Sprintf("%02d:%02d", w.between(10, 15), 5*w.rng.IntN(12))
-	dest := transitRoutes[n.code]
 	tr := &ercms.Transit{
-		Itinerary: fmt.Sprintf("%s %s – GYD %s (%s); GYD %s – %s (J2 %s)", from, oneOf(w, "21:40", "22:15", "23:05"), arr,
-			oneOf(w, "J2 "+digits(w, 3), "TK 1724 / TK 338 via IST", "LH "+digits(w, 4)), dep, dest, digits(w, 3)),
-		FinalDestination: n.code, EntryPoint: w.s.border.Org.CrossingPoint, TransitOn: o.transitOn, TransitTime: arr, Escorts: w.between(1, 3),
+		Itinerary:        w.text("transit.itinerary", from, oneOf(w, "21:40", "22:15", "23:05"), arr, dep, n.Airport),
+		FinalDestination: n.Code, EntryPoint: w.s.border.Org.CrossingPoint, TransitOn: o.transitOn, TransitTime: arr, Escorts: w.between(1, 3),
 	}
 	return ercms.NewCase{Type: ercms.TypeTransit, RequestingReference: w.reference(on), Application: ercms.Application{
 		Person: p, Transit: tr,
-		Observations: fmt.Sprintf("Removal to %s via Bakı; the onward flight is booked and the person holds a valid %s passport.", n.country, n.adjective),
+		Observations: w.text("transit.observation", n.Country, n.Adjective),
 	}}
 }

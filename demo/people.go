@@ -25,86 +25,54 @@ type Account struct {
 	Role        ercms.Role
 }
 
-// Country is everything a demo deployment of one requested state needs.
+// Country is everything a demo deployment of one requested state needs:
+// the organisations and accounts of both sides, and what its cases are made
+// of. It is data: the code that seeds it names no country.
 type Country struct {
-	// Code is the requested state (ISO 3166-1 alpha-2).
+	// Code is the requested state (ISO 3166-1 alpha-2); the deployment
+	// must serve it (ercms --country).
 	Code string
-	// Language is the default user-interface language of the requested side.
+	// Language is the working language of the requested side (that of
+	// its cases' texts).
 	Language string
+	// AccountLanguage is the web application's language every demo account
+	// starts with ("" leaves it to the browser); each user may switch.
+	AccountLanguage string
+	// Orgs lists the organisations; an organisation's ParentID names the Key of another.
 	Orgs     []Org
 	Accounts []Account
+	// Casework is what SeedCases makes the country's cases of.
+	Casework Casework
 }
 
 func org(key string, kind ercms.OrgKind, state, name string) Org {
 	return Org{Key: key, Organisation: ercms.Organisation{Kind: kind, State: state, Name: name}}
 }
 
-func mission(key, name string, accredited ...string) Org {
-	o := org(key, ercms.OrgConsularMission, "AZ", name)
-	o.ParentID, o.Accredited = "mfa", accredited
+// mission is a consular mission of state under the ministry parent,
+// accredited to member states.
+func mission(state, parent, key, name string, accredited ...string) Org {
+	o := org(key, ercms.OrgConsularMission, state, name)
+	o.ParentID, o.Accredited = parent, accredited
 	return o
 }
 
-func agency(key, agencyType, name string) Org {
-	o := org(key, ercms.OrgAgency, "AZ", name)
+// agency is a verifying agency of state answering tasks of agencyType.
+func agency(state, key, agencyType, name string) Org {
+	o := org(key, ercms.OrgAgency, state, name)
 	o.AgencyType = agencyType
 	return o
 }
 
-// Azerbaijan is the demo of the EU–Azerbaijan agreement: the Azerbaijani
-// side and the requesting authorities of five member states.
-func Azerbaijan() Country {
-	border := org("sbs-gyd", ercms.OrgBorderPoint, "AZ", "State Border Service – Heydar Aliyev International Airport")
-	border.AgencyType, border.CrossingPoint = "border_service", "GYD"
-	return Country{
-		Code: "AZ", Language: "az",
-		Orgs: []Org{
-			org("sms", ercms.OrgCentralAuthority, "AZ", "State Migration Service of the Republic of Azerbaijan"),
-			org("mfa", ercms.OrgMinistry, "AZ", "Ministry of Foreign Affairs of the Republic of Azerbaijan"),
-			mission("mission-berlin", "Embassy of the Republic of Azerbaijan in Berlin – consular section", "DE"),
-			mission("mission-vienna", "Embassy of the Republic of Azerbaijan in Vienna – consular section", "AT"),
-			mission("mission-paris", "Embassy of the Republic of Azerbaijan in Paris – consular section", "FR"),
-			mission("mission-brussels", "Embassy of the Republic of Azerbaijan in Brussels – consular section", "BE"),
-			mission("mission-thehague", "Embassy of the Republic of Azerbaijan in The Hague – consular section", "NL"),
-			agency("civil-registry", "civil_registry", "Ministry of Justice – Civil Registry Service"),
-			agency("passport-registry", "passport_registry", "Ministry of Internal Affairs – Passport and Registration Department"),
-			agency("police", "police", "Ministry of Internal Affairs – Police"),
-			border,
-			org("oversight", ercms.OrgOversight, "AZ", "eRCMS administration and oversight"),
-			org("de", ercms.OrgRequestingAuthority, "DE", "Bundespolizeipräsidium – Rückführung"),
-			org("at", ercms.OrgRequestingAuthority, "AT", "Bundesamt für Fremdenwesen und Asyl"),
-			org("be", ercms.OrgRequestingAuthority, "BE", "Office des Étrangers / Dienst Vreemdelingenzaken"),
-			org("fr", ercms.OrgRequestingAuthority, "FR", "Direction générale des étrangers en France"),
-			org("nl", ercms.OrgRequestingAuthority, "NL", "Dienst Terugkeer en Vertrek"),
-		},
-		Accounts: []Account{
-			{"admin", "System Administrator", "oversight", ercms.RoleAdmin},
-			{"sms.officer", "Leyla Məmmədova", "sms", ercms.RoleCAOfficer},
-			{"sms.supervisor", "Rauf Həsənov", "sms", ercms.RoleCASupervisor},
-			{"mfa.consul.berlin", "Elçin Quliyev", "mission-berlin", ercms.RoleConsularOfficer},
-			{"mfa.consul.vienna", "Nigar Əliyeva", "mission-vienna", ercms.RoleConsularOfficer},
-			{"mfa.consul.paris", "Tural İsmayılov", "mission-paris", ercms.RoleConsularOfficer},
-			{"mfa.consul.brussels", "Aynur Babayeva", "mission-brussels", ercms.RoleConsularOfficer},
-			{"mfa.consul.thehague", "Kamran Rzayev", "mission-thehague", ercms.RoleConsularOfficer},
-			{"civil.registry.officer", "Səbinə Hüseynova", "civil-registry", ercms.RoleAgencyOfficer},
-			{"passport.registry.officer", "Orxan Cəfərov", "passport-registry", ercms.RoleAgencyOfficer},
-			{"police.officer", "Vüqar Abbasov", "police", ercms.RoleAgencyOfficer},
-			{"border.officer", "Fərid Nəsirov", "sbs-gyd", ercms.RoleBorderOfficer},
-			{"de.officer", "Anna Schneider", "de", ercms.RoleRequestingOfficer},
-			{"de.supervisor", "Thomas Becker", "de", ercms.RoleRequestingSupervisor},
-			{"at.officer", "Katharina Gruber", "at", ercms.RoleRequestingOfficer},
-			{"be.officer", "Lucas Peeters", "be", ercms.RoleRequestingOfficer},
-			{"fr.officer", "Camille Durand", "fr", ercms.RoleRequestingOfficer},
-			{"nl.officer", "Sanne de Vries", "nl", ercms.RoleRequestingOfficer},
-			{"auditor", "Internal Auditor", "oversight", ercms.RoleAuditor},
-			{"dpo", "Data Protection Officer", "oversight", ercms.RoleDPO},
-			{"analyst", "Statistics Analyst", "oversight", ercms.RoleAnalyst},
-		},
-	}
+// borderPoint is the border organisation at a crossing point of the profile.
+func borderPoint(state, key, crossingPoint, name string) Org {
+	o := org(key, ercms.OrgBorderPoint, state, name)
+	o.AgencyType, o.CrossingPoint = "border_service", crossingPoint
+	return o
 }
 
 // Countries lists the demo deployments by requested state.
-var Countries = map[string]func() Country{"AZ": Azerbaijan}
+var Countries = map[string]func() Country{"AZ": Azerbaijan, "CI": CoteDIvoire}
 
 // CountryCodes lists the codes of Countries, sorted.
 func CountryCodes() []string { return slices.Sorted(maps.Keys(Countries)) }

@@ -10,9 +10,10 @@ import (
 )
 
 // SeedPeople creates the organisations and accounts of country c, each
-// account with the password password(username). It is idempotent: when the
-// first account exists already, nothing is created. It returns the actor of
-// every account by username.
+// account with the password password(username) and the web application's
+// language c.AccountLanguage. It is idempotent: when the first account
+// exists already, nothing is created. It returns the actor of every account
+// by username.
 func SeedPeople(ctx context.Context, db *sqldb.DB, c Country, password func(username string) string) (map[string]ercms.Actor, error) {
 	if _, err := db.ActorByUsername(ctx, c.Accounts[0].Username); err == nil {
 		return Actors(ctx, db, c)
@@ -39,6 +40,15 @@ func SeedPeople(ctx context.Context, db *sqldb.DB, c Country, password func(user
 		if _, err := db.CreateUser(ctx, sys, sqldb.NewUser{Username: acc.Username, DisplayName: acc.DisplayName, OrgID: orgID,
 			Role: acc.Role, Password: password(acc.Username)}); err != nil {
 			return nil, fmt.Errorf("demo: account %s: %w", acc.Username, err)
+		}
+		if c.AccountLanguage != "" {
+			a, err := db.ActorByUsername(ctx, acc.Username)
+			if err == nil {
+				err = db.SetLanguage(ctx, a, c.AccountLanguage)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("demo: language of account %s: %w", acc.Username, err)
+			}
 		}
 	}
 	return Actors(ctx, db, c)

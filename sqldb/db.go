@@ -143,6 +143,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.checkDeploymentCountry(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -8,7 +8,10 @@
 //	ercms deadline --rule R --from YYYY-MM-DD [--profile P] [--state XX]
 //
 // Every subcommand takes --addr, --data, --database-url and --country, or
-// the ERCMS_* environment variables of the same names.
+// the ERCMS_* environment variables of the same names. The demo exists for
+// each country of demo.Countries (ercms demo --country ci). A database
+// serves one country: once set up for one, it refuses to open for another,
+// which needs a --data directory (or --database-url) of its own.
 package main
 
 import (
@@ -22,6 +25,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones of the profiles on machines without tzdata
@@ -131,12 +136,26 @@ func newLogger(c Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// open opens (and migrates) the store of c.
+// open opens (and migrates) the store of c. A database set up for another
+// country than --country is refused: one deployment serves one requested
+// state, so another country needs a data directory (or database) of its own.
 func open(ctx context.Context, c Config, log *slog.Logger) (*sqldb.DB, error) {
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create the data directory: %w", err)
 	}
-	return sqldb.Open(ctx, sqldb.Options{URL: c.DatabaseURL, Country: c.Country, Log: log})
+	db, err := sqldb.Open(ctx, sqldb.Options{URL: c.DatabaseURL, Country: c.Country, Log: log})
+	var mismatch *sqldb.CountryMismatchError
+	if errors.As(err, &mismatch) {
+		where, other := fmt.Sprintf("the data directory %s", c.DataDir), fmt.Sprintf("another --data directory (e.g. --data %s-%s)",
+			strings.TrimRight(c.DataDir, `/\`), strings.ToLower(c.Country))
+		if c.DatabaseURL != filepath.Join(c.DataDir, "ercms.db") {
+			where, other = "the database "+mismatch.Database, "another --database-url"
+		}
+		return nil, exitError{code: exitUsage, msg: fmt.Sprintf("%s holds the deployment for %s, not for %s (--country/ERCMS_COUNTRY).\n"+
+			"One database serves one country: use %s for %s, or --country %s to open this one.",
+			where, mismatch.Stored, mismatch.Requested, other, mismatch.Requested, strings.ToLower(mismatch.Stored))}
+	}
+	return db, err
 }
 
 func migrateCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

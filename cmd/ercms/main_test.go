@@ -139,14 +139,15 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startDemo runs `ercms demo` until the test ends and returns its URL and output.
-func startDemo(t *testing.T, dir string) (string, *syncBuffer, func()) {
+// startDemo runs `ercms demo` (with extra flags) until the test ends and returns its URL and output.
+func startDemo(t *testing.T, dir string, extra ...string) (string, *syncBuffer, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan int)
+	args := append([]string{"demo", "--data", dir, "--addr", "127.0.0.1:0", "--demo-password", "demo password 2026"}, extra...)
 	go func() {
-		done <- run(ctx, []string{"demo", "--data", dir, "--addr", "127.0.0.1:0", "--demo-password", "demo password 2026"}, env(nil), out, &syncBuffer{})
+		done <- run(ctx, args, env(nil), out, &syncBuffer{})
 	}()
 	stop := func() {
 		cancel()
@@ -212,6 +213,127 @@ func TestDemo(t *testing.T) {
 
 	// A restart seeds nothing more.
 	_, out, stop = startDemo(t, dir)
+	if strings.Contains(out.String(), "seeded ") {
+		t.Errorf("second start seeded again:\n%s", out)
+	}
+	stop()
+}
+
+// signIn signs in to the demo's API and returns the bearer token.
+func signIn(t *testing.T, url, username string) string {
+	t.Helper()
+	body := strings.NewReader(`{"username":"` + username + `","password":"demo password 2026"}`)
+	resp, err := http.Post(url+"/api/v1/session", "application/json", body)
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("sign in to the demo as %s: %v %v", username, err, resp)
+	}
+	defer resp.Body.Close()
+	var sess struct{ Token string }
+	if err := json.NewDecoder(resp.Body).Decode(&sess); err != nil {
+		t.Fatal(err)
+	}
+	return sess.Token
+}
+
+// getJSON GETs an API path with a bearer token into v.
+func getJSON(t *testing.T, url, token string, v any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %v %v", url, err, resp)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDemoCoteDIvoire runs the demo of a second country, configured only by
+// --country: its own accounts, French, the non-binding arrangement; and a
+// data directory set up for one country refuses the other.
+func TestDemoCoteDIvoire(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the whole demo")
+	}
+	dir := t.TempDir()
+	url, out, stop := startDemo(t, dir, "--country", "ci")
+	for _, want := range []string{"seeded ", "dgat.officer", "dgat.supervisor", "mae.consul.paris", "oneci.officer", "frontiere.abj.officer"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the banner lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out.String(), "sms.officer") {
+		t.Errorf("the Ivorian demo offers the Azerbaijani accounts:\n%s", out)
+	}
+
+	type page struct {
+		Cases []struct {
+			ID              string `json:"id"`
+			RequestingState string `json:"requesting_state"`
+		}
+	}
+	// The French officer sees France's cases only.
+	var fr page
+	getJSON(t, url+"/api/v1/cases?limit=200", signIn(t, url, "fr.officer"), &fr)
+	if len(fr.Cases) == 0 {
+		t.Error("the French officer sees no demo cases")
+	}
+	for _, c := range fr.Cases {
+		if c.RequestingState != "FR" {
+			t.Fatalf("the French officer sees a case of %s", c.RequestingState)
+		}
+	}
+	// The Ivorian central authority sees the cases of every partner state, in French.
+	token := signIn(t, url, "dgat.officer")
+	var me struct {
+		Organisation struct{ State, Name string }
+	}
+	getJSON(t, url+"/api/v1/me", token, &me)
+	if me.Organisation.State != "CI" {
+		t.Errorf("dgat.officer works for %+v", me.Organisation)
+	}
+	var all page
+	getJSON(t, url+"/api/v1/cases?limit=200", token, &all)
+	states := map[string]bool{}
+	for _, c := range all.Cases {
+		states[c.RequestingState] = true
+	}
+	if len(states) < 3 {
+		t.Errorf("the central authority sees cases of %v only", states)
+	}
+	var c struct {
+		RequestedState string `json:"requested_state"`
+		Profile        string `json:"profile"`
+		Timeline       []struct {
+			Action string `json:"action"`
+		} `json:"timeline"`
+	}
+	getJSON(t, url+"/api/v1/cases/"+all.Cases[0].ID, token, &c)
+	if c.RequestedState != "CI" || c.Profile != "ci-eu" {
+		t.Errorf("a case of the Ivorian demo: requested state %s, profile %s", c.RequestedState, c.Profile)
+	}
+	stop()
+
+	db, err := sqldb.Open(context.Background(), sqldb.Options{URL: filepath.Join(dir, "ercms.db"), Country: "CI"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := db.ActorByUsername(context.Background(), "dgat.officer"); err != nil || a.Language != "fr" {
+		t.Errorf("dgat.officer starts in %q (%v), want French", a.Language, err)
+	}
+	db.Close()
+
+	// The directory now holds Côte d'Ivoire's deployment: the default country is refused, with the way out.
+	for _, cmd := range []string{"demo", "serve"} {
+		code, _, errOut := runCmd(t, cmd, "--data", dir, "--addr", "127.0.0.1:0")
+		if code != exitUsage || !strings.Contains(errOut, "for CI, not for AZ") || !strings.Contains(errOut, "another --data directory") {
+			t.Errorf("%s for AZ in a CI data directory: exit %d\n%s", cmd, code, errOut)
+		}
+	}
+	// A restart for Côte d'Ivoire seeds nothing more.
+	_, out, stop = startDemo(t, dir, "--country", "CI")
 	if strings.Contains(out.String(), "seeded ") {
 		t.Errorf("second start seeded again:\n%s", out)
 	}
