@@ -18,6 +18,9 @@ type CaseFilter struct {
 	RequestingState string
 	Procedure       ercms.Procedure
 	Category        ercms.Category
+	// DueBy keeps cases whose next running deadline falls on or before the
+	// date (overdue ones included).
+	DueBy *civil.Date
 	// Text matches a reference, the requesting state's file number, or
 	// names in any script (every word must match a name, by prefix of its
 	// Latin key or by its phonetic skeleton).
@@ -108,6 +111,9 @@ func (s *DB) ListCases(ctx context.Context, a ercms.Actor, f CaseFilter) (*CaseP
 		if kv[1] != "" {
 			where = append(where, kv[0]+" = "+arg(kv[1]))
 		}
+	}
+	if f.DueBy != nil {
+		where = append(where, "c.next_due_on <= "+arg(f.DueBy.String()))
 	}
 	if f.After != "" {
 		where = append(where, "c.id < "+arg(f.After))

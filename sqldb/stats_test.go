@@ -81,3 +81,32 @@ func TestStatistics(t *testing.T) {
 		}
 	})
 }
+
+// TestListDueBy checks the deadline-window filter against each case's next deadline.
+func TestListDueBy(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		ctx := context.Background()
+		act := seed(t, db)
+		if _, err := demo.SeedCases(ctx, db, act, 40, 3); err != nil {
+			t.Fatal(err)
+		}
+		by := db.Today().AddDays(7)
+		all, err := db.ListCases(ctx, ercms.SystemActor(), sqldb.CaseFilter{Limit: sqldb.MaxPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for _, c := range all.Cases {
+			if c.NextDeadline != nil && c.NextDeadline.DueOn != nil && !c.NextDeadline.DueOn.After(by) {
+				want++
+			}
+		}
+		got, err := db.ListCases(ctx, ercms.SystemActor(), sqldb.CaseFilter{DueBy: &by, Limit: sqldb.MaxPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == 0 || len(got.Cases) != want {
+			t.Fatalf("due by %s: %d cases, want %d", by, len(got.Cases), want)
+		}
+	})
+}

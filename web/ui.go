@@ -261,6 +261,10 @@ func (u *ui) render(rq *request, status int, name string, p page) {
 	if p.Flash == "" {
 		p.Flash = u.takeFlash(rq)
 	}
+	// A page with errors says so first in its title, whichever form it is.
+	if prefix := rq.t("error.title_prefix"); len(p.Errors) > 0 && !strings.HasPrefix(p.Title, prefix) {
+		p.Title = prefix + " " + p.Title
+	}
 	t, err := u.pages[name].Clone()
 	if err == nil {
 		var buf bytes.Buffer

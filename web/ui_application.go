@@ -51,6 +51,9 @@ func (u *ui) applicationPage(rq *request, status int, d applicationData, errs []
 		d.Evidence = append(d.Evidence, e.Code)
 	}
 	title := rq.t("application.step."+d.Step) + " – " + rq.t("application.title")
+	if d.Case != nil {
+		title += " " + d.Case.Reference // each draft's pages have their own title
+	}
 	if len(errs) > 0 {
 		title = rq.t("error.title_prefix") + " " + title
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ercms/ercms"
@@ -18,6 +19,7 @@ type listData struct {
 	States   []ercms.State
 	Partners []string
 	Status   string
+	Due      string
 }
 
 // caseList is the list of cases with filters and keyset pagination.
@@ -28,12 +30,22 @@ func (u *ui) caseList(rq *request) {
 	if st := q.Get("status"); st != "" {
 		f.Status = []ercms.State{ercms.State(st)}
 	}
+	// The deadline window: overdue, or due within 3, 7 or 30 days.
+	switch w := q.Get("due"); w {
+	case "overdue":
+		by := u.s.db.Today().AddDays(-1)
+		f.DueBy = &by
+	case "3", "7", "30":
+		n, _ := strconv.Atoi(w)
+		by := u.s.db.Today().AddDays(n)
+		f.DueBy = &by
+	}
 	pg, err := u.s.db.ListCases(rq.r.Context(), *rq.actor, f)
 	if err != nil {
 		u.fail(rq, err)
 		return
 	}
-	d := listData{Filter: f, Query: q, Cases: pg.Cases, Status: q.Get("status"),
+	d := listData{Filter: f, Query: q, Cases: pg.Cases, Status: q.Get("status"), Due: q.Get("due"),
 		States: append(slices.Clone(ercms.ReadmissionStates), ercms.TransitStates[1:6]...)}
 	if p, err := u.s.db.ProfileFor(""); err == nil {
 		d.Partners = p.PartnerStates

@@ -79,9 +79,14 @@ func (u *ui) handle(auth bool, h func(*request)) http.Handler {
 	})
 }
 
-// errorPage renders an error as a page.
+// errorPage renders an error as a page. A page that is not found says so in
+// its title (UI.md: every page has a unique title).
 func (u *ui) errorPage(rq *request, status int, msg string) {
-	u.render(rq, status, "error", page{Title: rq.t("error.title"), Data: msg})
+	title := rq.t("error.title")
+	if status == http.StatusNotFound {
+		title, msg = rq.t("error.not_found"), rq.t("error.not_found_detail")
+	}
+	u.render(rq, status, "error", page{Title: title, Data: msg})
 }
 
 // fail renders the page for a store error.
@@ -95,6 +100,8 @@ func (u *ui) fail(rq *request, err error) {
 		u.errorPage(rq, http.StatusConflict, ercms.ErrorMessage(err))
 	case ercms.EPreconditionFailed:
 		u.errorPage(rq, http.StatusPreconditionFailed, rq.t("error.stale"))
+	case ercms.EPreconditionRequired: // a form without the version of the case it shows
+		u.errorPage(rq, http.StatusPreconditionRequired, rq.t("error.csrf"))
 	case ercms.EInvalid:
 		u.errorPage(rq, http.StatusUnprocessableEntity, ercms.ErrorMessage(err))
 	default:
@@ -287,6 +294,7 @@ func queuesFor(a *ercms.Actor) []queue {
 type homeData struct {
 	Queues  []queue
 	Current *queue
+	Sort    string
 }
 
 // home is the work queue of the user's role: one query for all its tabs.
@@ -312,7 +320,7 @@ func (u *ui) home(rq *request) {
 				qs[i].Cases = append(qs[i].Cases, c)
 			}
 		}
-		sortByDeadline(qs[i].Cases)
+		sortQueue(rq.lang, qs[i].Cases, rq.r.URL.Query().Get("sort"))
 	}
 	cur := &qs[0]
 	if k := rq.r.URL.Query().Get("queue"); k != "" {
@@ -322,7 +330,25 @@ func (u *ui) home(rq *request) {
 			}
 		}
 	}
-	u.render(rq, http.StatusOK, "home", page{Title: rq.t("nav.home") + " – " + cur.Label, Data: homeData{Queues: qs, Current: cur}})
+	u.render(rq, http.StatusOK, "home", page{Title: rq.t("nav.home") + " – " + cur.Label, Data: homeData{Queues: qs, Current: cur, Sort: rq.r.URL.Query().Get("sort")}})
+}
+
+// sortQueue orders a queue by deadline (the default), by name in the
+// collation of the user's language, or by reference.
+func sortQueue(l i18n.Lang, cs []sqldb.CaseSummary, by string) {
+	switch by {
+	case "name":
+		slices.SortStableFunc(cs, func(a, b sqldb.CaseSummary) int {
+			if c := i18n.Compare(l, a.Surname, b.Surname); c != 0 {
+				return c
+			}
+			return i18n.Compare(l, a.GivenNames, b.GivenNames)
+		})
+	case "reference":
+		slices.SortStableFunc(cs, func(a, b sqldb.CaseSummary) int { return strings.Compare(a.Reference, b.Reference) })
+	default:
+		sortByDeadline(cs)
+	}
 }
 
 // sortByDeadline orders cases by their next due date, those without one last.

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -8,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ercms/ercms"
 )
 
 // uiClient is a browser without JavaScript: cookies, forms and redirects.
@@ -142,4 +145,44 @@ func TestUIChangePassword(t *testing.T) {
 	if status, page := again.post("/signin", "/signin", url.Values{"username": {"nl.officer"}, "password": {"a brand new secret"}}); status != http.StatusOK || !strings.Contains(page, `class="who"`) {
 		t.Fatalf("sign in with the new password: %d", status)
 	}
+}
+
+func TestUIQueueSortAndDueFilter(t *testing.T) {
+	db, actors, base := journeyStore(t)
+	for _, name := range []string{"Çələbi", "Cəfərov", "Dadaşov"} {
+		s := newCase(t, db, actors)
+		n := draftOf(s.c)
+		n.Person.Surname = name
+		c, err := db.UpdateDraft(context.Background(), actors["de.officer"], s.c.ID, s.c.Version, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.c = c
+		s.act("de.officer", ercms.ActSubmit, ercms.ActionInput{})
+	}
+	u := newUIClient(t, base, "az")
+	u.signIn("sms.officer")
+	_, page := u.get("/?queue=to_register&sort=name")
+	order := regexp.MustCompile(`class="surname">([^<]+)<`).FindAllStringSubmatch(page, -1)
+	var got []string
+	for _, m := range order {
+		got = append(got, m[1])
+	}
+	// Azerbaijani collation: c < ç < d.
+	if strings.Join(got, ",") != "Cəfərov,Çələbi,Dadaşov" {
+		t.Errorf("queue sorted by name in az: %v", got)
+	}
+	_, page = u.get("/cases?due=overdue")
+	if strings.Contains(page, "Dadaşov") {
+		t.Error("a case due in 15 days is listed as overdue")
+	}
+	_, page = u.get("/cases?due=30")
+	if !strings.Contains(page, "Dadaşov") {
+		t.Error("a case due in 15 days is not listed as due within 30 days")
+	}
+}
+
+// draftOf rebuilds the creation input of a case, for editing a draft.
+func draftOf(c *ercms.Case) ercms.NewCase {
+	return ercms.NewCase{Type: c.Type, RequestingReference: c.RequestingReference, Procedure: c.Procedure, Category: c.Category, Application: c.Application}
 }
