@@ -13,17 +13,14 @@ import (
 // their authority (LIFECYCLE.md roles). The version must be the one the
 // caller saw.
 func (s *DB) Assign(ctx context.Context, a ercms.Actor, id string, version int, userID string) (*ercms.Case, error) {
-	if version <= 0 {
-		return nil, ercms.Errorf(ercms.EPreconditionRequired, "Say which version of the case you saw (If-Match).")
+	if err := requireVersion(a, version); err != nil {
+		return nil, err
 	}
 	var c *ercms.Case
 	err := s.tx(ctx, func(tx *Tx) error {
 		var err error
-		if c, err = tx.loadCase(ctx, a, id, true); err != nil {
+		if c, err = tx.loadForChange(ctx, a, id, version); err != nil {
 			return err
-		}
-		if c.Version != version {
-			return ercms.Errorf(ercms.EPreconditionFailed, "The case was changed since you saw it (version %d, now %d); reload it and try again.", version, c.Version)
 		}
 		switch {
 		case a.Role == ercms.RoleCASupervisor:

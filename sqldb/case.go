@@ -134,6 +134,28 @@ func (tx *Tx) loadCase(ctx context.Context, a ercms.Actor, id string, lock bool)
 	return &c, nil
 }
 
+// requireVersion checks that a change names the version of the case the
+// caller saw (If-Match); the system's timed actions need not.
+func requireVersion(a ercms.Actor, version int) error {
+	if version <= 0 && a.Role != ercms.RoleSystem {
+		return ercms.Errorf(ercms.EPreconditionRequired, "Say which version of the case you saw (If-Match).")
+	}
+	return nil
+}
+
+// loadForChange reads a case in a's scope for update and checks that it is
+// still at the version the caller saw (0: the system, any version).
+func (tx *Tx) loadForChange(ctx context.Context, a ercms.Actor, id string, version int) (*ercms.Case, error) {
+	c, err := tx.loadCase(ctx, a, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if version > 0 && c.Version != version {
+		return nil, ercms.Errorf(ercms.EPreconditionFailed, "The case was changed since you saw it (version %d, now %d); reload it and try again.", version, c.Version)
+	}
+	return c, nil
+}
+
 func (tx *Tx) timeline(ctx context.Context, caseID string) ([]ercms.Event, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT at, action, from_status, to_status, actor_id, actor, org_id, note, text, codes FROM case_events WHERE case_id = $1 ORDER BY at, id`, caseID)
 	if err != nil {
@@ -436,17 +458,14 @@ func (s *DB) FindCase(ctx context.Context, a ercms.Actor, id string) (*ercms.Cas
 // event, a transmission when the action crosses to the other party.
 // Errors: ENotFound, EForbidden, EConflict, EInvalid, EPreconditionRequired, EPreconditionFailed.
 func (s *DB) Act(ctx context.Context, a ercms.Actor, id, action string, version int, in ercms.ActionInput) (*ercms.Case, error) {
-	if version <= 0 && a.Role != ercms.RoleSystem {
-		return nil, ercms.Errorf(ercms.EPreconditionRequired, "Say which version of the case you saw (If-Match).")
+	if err := requireVersion(a, version); err != nil {
+		return nil, err
 	}
 	var c *ercms.Case
 	err := s.tx(ctx, func(tx *Tx) error {
 		var err error
-		if c, err = tx.loadCase(ctx, a, id, true); err != nil {
+		if c, err = tx.loadForChange(ctx, a, id, version); err != nil {
 			return err
-		}
-		if version > 0 && c.Version != version {
-			return ercms.Errorf(ercms.EPreconditionFailed, "The case was changed since you saw it (version %d, now %d); reload it and try again.", version, c.Version)
 		}
 		p, err := s.caseProfile(c)
 		if err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/i18n"
 )
 
 // Field kinds of action forms.
@@ -359,6 +359,4 @@ func (u *ui) parseAction(rq *request, action string) (ercms.ActionInput, map[str
 	return in, errs
 }
 
-func formatDate(rq *request, d civil.Date) string {
-	return fmt.Sprint(rq.u.funcs(rq.lang)["date"].(func(any) string)(d))
-}
+func formatDate(rq *request, d civil.Date) string { return i18n.FormatDate(rq.lang, d) }

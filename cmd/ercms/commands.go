@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"errors"
 	"flag"
 	"fmt"
@@ -82,18 +80,11 @@ func demoPassword(dir string) (string, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return "", err
 	}
-	p := randomPassword()
+	p := sqldb.RandomPassword()
 	if err := os.WriteFile(path, []byte(p+"\n"), 0o600); err != nil {
 		return "", fmt.Errorf("keep the demo password: %w", err)
 	}
 	return p, nil
-}
-
-// randomPassword returns 20 random base32 characters (100 bits).
-func randomPassword() string {
-	b := make([]byte, 13)
-	_, _ = rand.Read(b)
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:20]
 }
 
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -129,7 +120,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	sys.Username = "command-line"
 	generated := password == ""
 	if generated {
-		password = randomPassword()
+		password = sqldb.RandomPassword()
 	}
 	switch sub {
 	case "create":
