@@ -13,7 +13,7 @@ import (
 	"sync"
 )
 
-//go:embed messages/*.json
+//go:embed messages
 var messagesFS embed.FS
 
 // Catalog holds the messages of every language. It is read-only once built
@@ -34,25 +34,51 @@ var defaultCatalog = sync.OnceValue(func() *Catalog {
 	return c
 })
 
-// load reads messages/<lang>.json of every language from fsys. It always
-// returns a usable catalog; the error lists every file that could not be
-// read or parsed.
+// load reads the messages of every language from fsys: messages/<lang>.json
+// and, for each area of the application that keeps its own texts (the PDF
+// documents, uploads, …), messages/<area>/<lang>.json. A key may be defined
+// in one file only. It always returns a usable catalog; the error lists every
+// file that could not be read or parsed and every key defined twice.
 func load(fsys fs.FS) (*Catalog, error) {
+	dirs := []string{"messages"}
+	if entries, err := fs.ReadDir(fsys, "messages"); err == nil {
+		for _, e := range entries {
+			if e.IsDir() {
+				dirs = append(dirs, "messages/"+e.Name())
+			}
+		}
+	}
 	msgs := make(map[Lang]map[string]string, len(Languages))
 	var errs []error
 	for _, l := range Languages {
-		name := "messages/" + string(l) + ".json"
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+		all := map[string]string{}
+		for _, dir := range dirs {
+			name := dir + "/" + string(l) + ".json"
+			b, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				if dir != "messages" && errors.Is(err, fs.ErrNotExist) {
+					errs = append(errs, fmt.Errorf("%s: missing (every area needs a file per language)", name))
+				} else {
+					errs = append(errs, err)
+				}
+				continue
+			}
+			m, err := parseMessages(b)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+				continue
+			}
+			for k, v := range m {
+				if _, dup := all[k]; dup {
+					errs = append(errs, fmt.Errorf("%s: key %q is already defined in another file", name, k))
+					continue
+				}
+				all[k] = v
+			}
 		}
-		m, err := parseMessages(b)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
-			continue
+		if len(all) > 0 {
+			msgs[l] = all
 		}
-		msgs[l] = m
 	}
 	return newCatalog(msgs), errors.Join(errs...)
 }

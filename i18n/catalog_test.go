@@ -248,6 +248,28 @@ func TestLoadReportsBadFiles(t *testing.T) {
 	}
 }
 
+func TestLoadMergesAreaFiles(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, l := range Languages {
+		fsys["messages/"+string(l)+".json"] = &fstest.MapFile{Data: []byte(`{"a": "A"}`)}
+		fsys["messages/pdf/"+string(l)+".json"] = &fstest.MapFile{Data: []byte(`{"pdf.title": "T"}`)}
+	}
+	c, err := load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.T(AZ, "pdf.title") != "T" || c.T(AZ, "a") != "A" {
+		t.Errorf("area files should merge into the language's catalog: %q", c.Keys())
+	}
+
+	fsys["messages/pdf/fr.json"] = &fstest.MapFile{Data: []byte(`{"a": "again"}`)}
+	delete(fsys, "messages/pdf/ru.json")
+	_, err = load(fsys)
+	if err == nil || !strings.Contains(err.Error(), `pdf/fr.json: key "a" is already defined`) || !strings.Contains(err.Error(), "pdf/ru.json: missing") {
+		t.Errorf("load error = %v, want the key defined twice and the missing area file", err)
+	}
+}
+
 func TestDefaultCatalogSamples(t *testing.T) {
 	c := Default()
 	for _, tc := range []struct {

@@ -6,7 +6,9 @@
 // # Catalogs
 //
 // Each language has one embedded JSON file, messages/<lang>.json: a flat
-// object of key → text. Keys are dotted families ("state.registered",
+// object of key → text; an area of the application may keep its own texts
+// beside it in messages/<area>/<lang>.json (one file per language, each key
+// in one file only). Keys are dotted families ("state.registered",
 // "action.request_info", "nav.home"); the domain families are named after the
 // codes of the root package, so the web layer can write
 // T(lang, "state."+string(c.Status)).
