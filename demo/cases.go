@@ -497,6 +497,13 @@ func (w *walk) actAt(a ercms.Actor, t time.Time, action string, in ercms.ActionI
 	if err != nil {
 		return fmt.Errorf("%s: %s by %s on %s while %s: %w", w.c.Reference, action, a.Username, civil.In(t, w.s.loc), w.c.Status, err)
 	}
+	if ercms.ViewFor(a, c) != c {
+		// A mission or border post sees a minimised case: the walk goes on
+		// from the whole case, as the system reads it.
+		if c, err = w.s.db.FindCase(w.s.ctx, ercms.SystemActor(), w.c.ID); err != nil {
+			return err
+		}
+	}
 	w.c, w.at = c, t
 	return nil
 }

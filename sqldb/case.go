@@ -444,6 +444,7 @@ func (s *DB) FindCase(ctx context.Context, a ercms.Actor, id string) (*ercms.Cas
 		if c.Timeline, err = tx.timeline(ctx, id); err != nil {
 			return err
 		}
+		c = ercms.ViewFor(a, c) // data minimisation: the audit names the records actually shown
 		return tx.audit(ctx, auditEvent{actor: a, action: "case.read", objectType: "case", objectID: id, records: personRecords(c), purpose: "case handling", partyState: c.RequestingState})
 	})
 	if err != nil {
@@ -496,5 +497,5 @@ func (s *DB) Act(ctx context.Context, a ercms.Actor, id, action string, version 
 	if err != nil {
 		return nil, err
 	}
-	return c, nil
+	return ercms.ViewFor(a, c), nil
 }

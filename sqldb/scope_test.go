@@ -134,7 +134,8 @@ func TestScopeMatchesCanView(t *testing.T) {
 				switch {
 				case visible && err != nil:
 					t.Errorf("%s cannot read %s: %v", user, name, err)
-				case visible && (got.ID != c.ID || got.Version != c.Version || len(got.Timeline) == 0):
+				case visible && (got.ID != c.ID || got.Version != c.Version || (len(got.Timeline) == 0 && ercms.ViewFor(a, c) == c)):
+					// (a minimised view shows only the timeline entries of the actor's own part)
 					t.Errorf("%s reads %s as %+v", user, name, got)
 				case !visible && ercms.ErrorCode(err) != ercms.ENotFound:
 					t.Errorf("%s reads %s out of scope: %v, want not found", user, name, err)

@@ -1,0 +1,103 @@
+package ercms
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// fullCase is a case holding every kind of data, each sensitive value a
+// recognisable marker so that a test can tell whether a view leaks it.
+func fullCase() *Case {
+	return &Case{
+		ID: "case-1", Reference: "AZ-DE-2026-00001", Type: TypeReadmission, Status: StateTransferConfirmed, Version: 9,
+		RequestedState: "AZ", RequestingState: "DE", RequestingOrgID: orgDE.ID, RequestingReference: "BPOL-1",
+		Application: Application{
+			Person: Person{Surname: "Məmmədov", GivenNames: "Elvin", DateOfBirth: PartialDate{Year: 1991}, PlaceOfBirth: "Şəki",
+				FatherName: "Rauf", MotherName: "Leyla", DocumentNumbers: []string{"C01234567"}, Description: "DESCRIPTION-MARK",
+				Languages: []string{"az"}, CivilStatus: "married", HasPhoto: true},
+			Family:       []FamilyMember{{ID: "fm-1", Relationship: "spouse", Surname: "Məmmədova", GivenNames: "Aysel"}},
+			Evidence:     []Evidence{{ID: "ev-1", Type: "expired_document", Number: "C01234567", Note: "NOTE-MARK"}},
+			Special:      Special{NeedsCare: true, CareConsent: true, Health: "HEALTH-MARK", MedicalEscort: true, SecurityRisk: "RISK-MARK", Minor: false},
+			Observations: "OBSERVATION-MARK",
+		},
+		Decision:       &Decision{Outcome: "approve", Text: "DECISION-TEXT-MARK", Reasons: []string{"x"}, FamilyCovered: []string{"fm-1"}, ProposedBy: "ca-sup-1"},
+		TravelDocument: &TravelDocument{Kind: "national", Number: "RC-0042", MissionID: orgBerlin.ID},
+		Transfer:       &Transfer{CrossingPoint: "GYD", Flight: "J2 8012", Escorts: 2, SpecialNeeds: "NEEDS-MARK"},
+		Flags:          []Flag{{Code: FlagMedical, Note: "FLAG-MARK"}},
+		Warnings:       []string{WarnLateNotice},
+		Tasks: []Task{
+			{ID: "t-civreg", Kind: TaskVerification, OrgID: orgCivreg.ID, Question: "CIVREG-QUESTION", Status: TaskAnswered, Answer: "CIVREG-ANSWER"},
+			{ID: "t-police", Kind: TaskVerification, OrgID: orgPolice.ID, Question: "POLICE-QUESTION", Status: TaskOpen},
+			{ID: "t-berlin", Kind: TaskTravelDocument, OrgID: orgBerlin.ID, Status: TaskAnswered},
+		},
+		Deadlines: []Deadline{{Kind: ClockReply}, {Kind: ClockVerificationTask, TaskID: "t-civreg"}, {Kind: ClockVerificationTask, TaskID: "t-police"}},
+		Timeline: []Event{
+			{Action: ActStartVerification, OrgID: orgSMS.ID, Text: "SMS-TIMELINE-MARK"},
+			{Action: ActAnswerTask, OrgID: orgCivreg.ID, Text: "CIVREG-TIMELINE-MARK"},
+			{Action: ActAnswerTask, OrgID: orgPolice.ID, Text: "POLICE-TIMELINE-MARK"},
+			{Action: ActNotifyTransfer, OrgID: orgDE.ID, Text: "TRANSFER-TIMELINE-MARK"},
+		},
+	}
+}
+
+func TestViewForMinimisesData(t *testing.T) {
+	all := []string{"DESCRIPTION-MARK", "NOTE-MARK", "HEALTH-MARK", "RISK-MARK", "OBSERVATION-MARK", "DECISION-TEXT-MARK",
+		"NEEDS-MARK", "FLAG-MARK", "CIVREG-QUESTION", "CIVREG-ANSWER", "POLICE-QUESTION", "SMS-TIMELINE-MARK",
+		"CIVREG-TIMELINE-MARK", "POLICE-TIMELINE-MARK", "TRANSFER-TIMELINE-MARK", "RC-0042", "J2 8012", "late_transfer_notice"}
+	for _, tc := range []struct {
+		actor Actor
+		sees  []string // of all, exactly these markers are shown
+	}{
+		{deOff, all},
+		{caOff, all},
+		{civregOff, []string{"CIVREG-QUESTION", "CIVREG-ANSWER", "CIVREG-TIMELINE-MARK"}},
+		{policeOff, []string{"POLICE-QUESTION", "POLICE-TIMELINE-MARK"}},
+		{berlinOff, []string{"DESCRIPTION-MARK", "RC-0042"}},
+		{gydOff, []string{"DESCRIPTION-MARK", "RISK-MARK", "NEEDS-MARK", "TRANSFER-TIMELINE-MARK", "RC-0042", "J2 8012"}},
+	} {
+		t.Run(tc.actor.Username, func(t *testing.T) {
+			c := fullCase()
+			before, _ := json.Marshal(c)
+			b, err := json.Marshal(ViewFor(tc.actor, c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range all {
+				want := false
+				for _, s := range tc.sees {
+					want = want || s == m
+				}
+				if got := strings.Contains(string(b), m); got != want {
+					t.Errorf("%s shown = %v, want %v", m, got, want)
+				}
+			}
+			// Every view keeps what identifies the person for the work.
+			for _, m := range []string{"Məmmədov", "Şəki", "Rauf", "C01234567", "AZ-DE-2026-00001", "Məmmədova"} {
+				if !strings.Contains(string(b), m) {
+					t.Errorf("%s is missing from the view", m)
+				}
+			}
+			after, _ := json.Marshal(c)
+			if string(before) != string(after) {
+				t.Error("ViewFor changed the stored case")
+			}
+		})
+	}
+}
+
+func TestViewForKeepsOwnClocksOnly(t *testing.T) {
+	v := ViewFor(civregOff, fullCase())
+	if len(v.Deadlines) != 1 || v.Deadlines[0].TaskID != "t-civreg" {
+		t.Errorf("civil registry sees clocks %+v, want its task's only", v.Deadlines)
+	}
+	if len(v.Tasks) != 1 || v.Tasks[0].ID != "t-civreg" {
+		t.Errorf("civil registry sees tasks %+v", v.Tasks)
+	}
+	if v.Person.HasPhoto || v.Decision != nil || v.Transfer != nil || v.TravelDocument != nil || len(v.Flags) != 0 {
+		t.Errorf("civil registry sees more than its task needs: %+v", v)
+	}
+	if b := ViewFor(gydOff, fullCase()); b.Decision == nil || b.Decision.Outcome != "approve" || len(b.Decision.FamilyCovered) != 1 || b.Decision.ProposedBy != "" {
+		t.Errorf("border sees decision %+v, want the outcome and covered family only", b.Decision)
+	}
+}
