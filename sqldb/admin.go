@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"net/mail"
 	"strings"
 
 	"github.com/ercms/ercms"
@@ -39,6 +40,33 @@ func (s *DB) SetLanguage(ctx context.Context, a ercms.Actor, lang string) error 
 	return s.tx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE users SET language = $1 WHERE id = $2`, lang, a.UserID)
 		return err
+	})
+}
+
+// SetEmail sets where a user's notifications are e-mailed ("" for none):
+// users set their own, administrators anyone's. The address is not
+// personal data of a case; changing it is audited. Errors: EForbidden,
+// EInvalid (field email), ENotFound.
+func (s *DB) SetEmail(ctx context.Context, a ercms.Actor, userID, email string) error {
+	if a.UserID != userID && a.Role != ercms.RoleAdmin {
+		return ercms.Errorf(ercms.EForbidden, "Only an administrator changes another user's e-mail address.")
+	}
+	email = strings.TrimSpace(email)
+	if email != "" {
+		if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email || len(email) > 254 {
+			return &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.",
+				Fields: map[string]string{"email": "Give one e-mail address, like name@example.org."}}
+		}
+	}
+	return s.tx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET email = $1 WHERE id = $2`, email, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ercms.Errorf(ercms.ENotFound, "No such user.")
+		}
+		return tx.audit(ctx, auditEvent{actor: a, action: "user.email", objectType: "user", objectID: userID, records: []string{"user:" + userID}})
 	})
 }
 

@@ -472,7 +472,7 @@ func (s *DB) Act(ctx context.Context, a ercms.Actor, id, action string, version 
 		if err != nil {
 			return err
 		}
-		old := c.Version
+		old, tasks := c.Version, taskSet(c)
 		note, err := ercms.Apply(tx.env(ctx, p), c, a, action, in)
 		if err != nil {
 			return err
@@ -480,6 +480,9 @@ func (s *DB) Act(ctx context.Context, a ercms.Actor, id, action string, version 
 		c.Version++
 		c.UpdatedAt = tx.now
 		if err := tx.saveCase(ctx, c, false, old, 0); err != nil {
+			return err
+		}
+		if err := tx.notifyAction(ctx, c, action, tasks); err != nil {
 			return err
 		}
 		ev := auditEvent{actor: a, action: "case." + action, objectType: "case", objectID: id, records: []string{"case:" + id},

@@ -1,4 +1,7 @@
 -- +goose Up
+-- Where a user's notifications are e-mailed (a reference and a link only).
+ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+
 -- Files attached to a case: evidence scans, the photo, fingerprint files,
 -- signed forms, originals received by e-mail, answers to tasks. The bytes
 -- live in the blob store under their SHA-256; this row says whose they are.
@@ -95,3 +98,4 @@ DROP TABLE jobs;
 DROP TABLE notifications;
 DROP TABLE case_messages;
 DROP TABLE attachments;
+ALTER TABLE users DROP COLUMN email;

@@ -1,0 +1,303 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
+)
+
+// JobEmail is the kind of job that e-mails one notification.
+const JobEmail = "email"
+
+// notifyUsers records a notification of kind about case c for each user,
+// once per dedupe key, and queues an e-mail for those who gave an address.
+func (tx *Tx) notifyUsers(ctx context.Context, users []string, kind string, c *ercms.Case, dedupe string) error {
+	slices.Sort(users)
+	for _, u := range slices.Compact(users) {
+		var id string
+		err := tx.QueryRowContext(ctx, `INSERT INTO notifications (id, user_id, kind, case_id, reference, dedupe, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (user_id, dedupe) DO NOTHING RETURNING id`,
+			newID(), u, kind, c.ID, c.Reference, dedupe, formatTime(tx.now)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // told before
+		}
+		if err != nil {
+			return err
+		}
+		payload, _ := json.Marshal(map[string]string{"notification_id": id})
+		if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, kind, payload, run_at, created_at)
+			SELECT $1, $2, $3, $4, $4 FROM users WHERE id = $5 AND email <> '' AND NOT disabled`,
+			newID(), JobEmail, string(payload), formatTime(tx.now), u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// orgUsers returns the active users of the organisations matching where
+// (a condition on o, the organisation) with one of roles.
+func (tx *Tx) orgUsers(ctx context.Context, roles []ercms.Role, where string, args ...any) ([]string, error) {
+	marks := make([]string, len(roles))
+	for i, r := range roles {
+		args = append(args, string(r))
+		marks[i] = fmt.Sprintf("$%d", len(args))
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT u.id FROM users u JOIN organisations o ON o.id = u.org_id
+		WHERE NOT u.disabled AND NOT u.service AND u.role IN (`+strings.Join(marks, ",")+`) AND `+where+` ORDER BY u.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+var (
+	requestingRoles = []ercms.Role{ercms.RoleRequestingOfficer, ercms.RoleRequestingSupervisor}
+	caRoles         = []ercms.Role{ercms.RoleCAOfficer, ercms.RoleCASupervisor}
+)
+
+// partyUsers returns who is told when something needs one side of case c:
+// on the requesting side, the requesting authority's officers; on the
+// requested side, the officer in charge, or every officer of the central
+// authority while the case has none.
+func (tx *Tx) partyUsers(ctx context.Context, c *ercms.Case, side string) ([]string, error) {
+	if side == ercms.SideRequesting {
+		return tx.orgUsers(ctx, requestingRoles, `o.id = $1`, c.RequestingOrgID)
+	}
+	if c.AssignedTo != "" {
+		return []string{c.AssignedTo}, nil
+	}
+	return tx.orgUsers(ctx, caRoles, `o.kind = $1 AND o.state = $2`, string(ercms.OrgCentralAuthority), c.RequestedState)
+}
+
+// notifyParty notifies one side of case c.
+func (tx *Tx) notifyParty(ctx context.Context, c *ercms.Case, side, kind, dedupe string) error {
+	users, err := tx.partyUsers(ctx, c, side)
+	if err != nil {
+		return err
+	}
+	return tx.notifyUsers(ctx, users, kind, c, kind+":"+dedupe)
+}
+
+// notifyAction tells those who must act next after action took case c
+// from the tasks in before: the organisations of new tasks, the central
+// authority and the crossing point of a transfer notice, both parties of a
+// deemed approval.
+func (tx *Tx) notifyAction(ctx context.Context, c *ercms.Case, action string, before map[string]bool) error {
+	kind := ercms.NotificationFor(action)
+	if kind == "" {
+		return nil
+	}
+	dedupe := fmt.Sprintf("%s:%s:%d", kind, c.ID, c.Version)
+	var users []string
+	switch kind {
+	case ercms.NotifyNewTask:
+		for _, t := range c.Tasks {
+			if before[t.ID] || t.Status != ercms.TaskOpen {
+				continue
+			}
+			u, err := tx.orgUsers(ctx, []ercms.Role{ercms.RoleAgencyOfficer, ercms.RoleConsularOfficer}, `o.id = $1`, t.OrgID)
+			if err != nil {
+				return err
+			}
+			users = append(users, u...)
+		}
+	case ercms.NotifyTransferNotice:
+		u, err := tx.partyUsers(ctx, c, ercms.SideRequested)
+		if err != nil {
+			return err
+		}
+		b, err := tx.orgUsers(ctx, []ercms.Role{ercms.RoleBorderOfficer}, `o.kind = $1 AND o.state = $2 AND o.crossing_point = $3`,
+			string(ercms.OrgBorderPoint), c.RequestedState, c.CrossingPoint())
+		if err != nil {
+			return err
+		}
+		users = append(u, b...)
+	case ercms.NotifyDeemedApproval:
+		for _, side := range []string{ercms.SideRequesting, ercms.SideRequested} {
+			u, err := tx.partyUsers(ctx, c, side)
+			if err != nil {
+				return err
+			}
+			users = append(users, u...)
+		}
+	}
+	return tx.notifyUsers(ctx, users, kind, c, dedupe)
+}
+
+func taskSet(c *ercms.Case) map[string]bool {
+	m := make(map[string]bool, len(c.Tasks))
+	for _, t := range c.Tasks {
+		m[t.ID] = true
+	}
+	return m
+}
+
+// Notifications returns a's newest notifications (at most limit) and how
+// many are unread.
+func (s *DB) Notifications(ctx context.Context, a ercms.Actor, limit int) ([]ercms.Notification, int, error) {
+	var unread int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL`, a.UserID).Scan(&unread); err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, case_id, reference, created_at, read_at FROM notifications
+		WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, a.UserID, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []ercms.Notification
+	for rows.Next() {
+		var n ercms.Notification
+		var created string
+		var read sql.NullString
+		if err := rows.Scan(&n.ID, &n.Kind, &n.CaseID, &n.Reference, &created, &read); err != nil {
+			return nil, 0, err
+		}
+		if n.CreatedAt, err = parseTime(created); err != nil {
+			return nil, 0, err
+		}
+		if n.ReadAt, err = parseNullTime(read); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, n)
+	}
+	return out, unread, rows.Err()
+}
+
+// MarkNotificationsRead marks all of a's notifications read (those of one
+// case when caseID is set).
+func (s *DB) MarkNotificationsRead(ctx context.Context, a ercms.Actor, caseID string) error {
+	q := `UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL`
+	args := []any{formatTime(s.Now()), a.UserID}
+	if caseID != "" {
+		q += ` AND case_id = $3`
+		args = append(args, caseID)
+	}
+	_, err := s.db.ExecContext(ctx, q, args...)
+	return err
+}
+
+// NotifyDeadlines tells those who must act about running clocks that fall
+// due within two working days (of the clock's calendar) and about clocks
+// that have passed; each clock and due date is told once. It returns how
+// many notifications it wrote.
+func (s *DB) NotifyDeadlines(ctx context.Context) (int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT d.case_id, d.kind, d.task_id, d.due_on FROM case_deadlines d
+		WHERE d.status = $1 AND d.due_on IS NOT NULL AND d.due_on <= $2 ORDER BY d.due_on, d.case_id`,
+		string(ercms.DeadlineRunning), s.Now().UTC().AddDate(0, 0, 14).Format("2006-01-02"))
+	if err != nil {
+		return 0, err
+	}
+	type clock struct{ caseID, kind, taskID, due string }
+	var clocks []clock
+	for rows.Next() {
+		var k clock
+		if err := rows.Scan(&k.caseID, &k.kind, &k.taskID, &k.due); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		clocks = append(clocks, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, k := range clocks {
+		err := s.tx(ctx, func(tx *Tx) error {
+			c, err := tx.loadCase(ctx, ercms.SystemActor(), k.caseID, false)
+			if err != nil {
+				return err
+			}
+			p, err := s.caseProfile(c)
+			if err != nil {
+				return err
+			}
+			today := s.today(p)
+			due, err := civil.Parse(k.due)
+			if err != nil {
+				return err
+			}
+			kind := ercms.NotifyDeadlineSoon
+			if due.Before(today) {
+				kind = ercms.NotifyDeadlineMissed
+			} else if s.workingDaysBetween(c.RequestedState, today, due) > 2 {
+				return nil
+			}
+			users, err := tx.clockOwners(ctx, c, k.kind, k.taskID)
+			if err != nil {
+				return err
+			}
+			before, err := tx.countNotifications(ctx)
+			if err != nil {
+				return err
+			}
+			if err := tx.notifyUsers(ctx, users, kind, c, fmt.Sprintf("%s:%s:%s:%s:%s", kind, c.ID, k.kind, k.taskID, k.due)); err != nil {
+				return err
+			}
+			after, err := tx.countNotifications(ctx)
+			n += after - before
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func (tx *Tx) countNotifications(ctx context.Context) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications`).Scan(&n)
+	return n, err
+}
+
+// workingDaysBetween counts the working days of state's calendar after
+// from up to and including to; days outside the holiday data count as
+// working, so a warning is never held back by missing data.
+func (s *DB) workingDaysBetween(state string, from, to civil.Date) int {
+	cals := s.Rules().Calendars()
+	n := 0
+	for d := from.AddDays(1); !d.After(to); d = d.AddDays(1) {
+		if info := cals.Day(state, d); !info.Known || info.Working {
+			n++
+		}
+	}
+	return n
+}
+
+// clockOwners returns who must act before a clock of case c runs out: the
+// addressed organisation for a task's clock, the requesting authority for
+// the transfer window, and the central authority for the others.
+func (tx *Tx) clockOwners(ctx context.Context, c *ercms.Case, kind, taskID string) ([]string, error) {
+	if t := c.Task(taskID); taskID != "" && t != nil {
+		return tx.orgUsers(ctx, []ercms.Role{ercms.RoleAgencyOfficer, ercms.RoleConsularOfficer}, `o.id = $1`, t.OrgID)
+	}
+	if kind == ercms.ClockTravelDocument {
+		for _, t := range c.Tasks {
+			if t.Kind == ercms.TaskTravelDocument && t.Status == ercms.TaskOpen {
+				return tx.orgUsers(ctx, []ercms.Role{ercms.RoleConsularOfficer}, `o.id = $1`, t.OrgID)
+			}
+		}
+	}
+	if kind == ercms.ClockTransferWindow {
+		return tx.partyUsers(ctx, c, ercms.SideRequesting)
+	}
+	return tx.partyUsers(ctx, c, ercms.SideRequested)
+}
