@@ -61,9 +61,9 @@ func (s *DB) SendMessage(ctx context.Context, a ercms.Actor, caseID string, m er
 		if err := tx.notifyParty(ctx, c, otherSide(side), ercms.NotifyMessage, "message:"+out.ID); err != nil {
 			return err
 		}
-		return tx.audit(ctx, auditEvent{actor: a, action: "message.send", objectType: "message", objectID: out.ID,
+		return tx.audit(ctx, auditEvent{actor: a, action: "message.send", objectType: "case", objectID: caseID,
 			records: []string{"case:" + caseID, "message:" + out.ID}, purpose: out.Kind, recipient: recipient, partyState: c.RequestingState,
-			details: map[string]any{"case_id": caseID, "content_sha256": out.ContentSHA256}})
+			details: map[string]any{"message_id": out.ID, "content_sha256": out.ContentSHA256}})
 	})
 	if err != nil {
 		return nil, err

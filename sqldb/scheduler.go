@@ -122,7 +122,8 @@ func (s *DB) flagOverdue(ctx context.Context, id string) (bool, error) {
 	return flagged, err
 }
 
-// RunScheduler runs the timed actions every interval until ctx ends.
+// RunScheduler runs the timed actions and the deadline notifications every
+// interval until ctx ends.
 func (s *DB) RunScheduler(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -131,6 +132,11 @@ func (s *DB) RunScheduler(ctx context.Context, interval time.Duration) {
 			s.Log.Error("scheduler", "err", err)
 		} else if len(rep.Applied) > 0 || rep.Flagged > 0 {
 			s.Log.Info("scheduler", "applied", rep.Applied, "flagged_overdue", rep.Flagged)
+		}
+		if n, err := s.NotifyDeadlines(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("deadline notifications", "err", err)
+		} else if n > 0 {
+			s.Log.Info("deadline notifications", "written", n)
 		}
 		select {
 		case <-ctx.Done():

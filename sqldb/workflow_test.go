@@ -238,3 +238,90 @@ func TestCoverAbsence(t *testing.T) {
 		}
 	})
 }
+
+func TestChangeFeedAndWebhooks(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		de, deSup, fr, sms := act["de.officer"], act["de.supervisor"], act["fr.officer"], act["sms.officer"]
+		_, err := db.CreateWebhook(ctx, de, "https://bpol.example.de/ercms")
+		wantCode(t, err, ercms.EForbidden, "an officer subscribing")
+		for _, bad := range []string{"ftp://x", "https://user:pw@x.example/", "not a url", ""} {
+			_, err := db.CreateWebhook(ctx, deSup, bad)
+			wantFields(t, err, "url")
+		}
+		hook, err := db.CreateWebhook(ctx, deSup, "https://bpol.example.de/ercms")
+		if err != nil || len(hook.Secret) != 64 {
+			t.Fatalf("webhook %+v: %v", hook, err)
+		}
+
+		c := submittedCase(t, db, de, "DE-FEED-1")
+		c = mustAct(t, db, sms, c, ercms.ActRegister, ercms.ActionInput{})
+		submittedCase(t, db, fr, "FR-FEED-1")
+		if _, err := db.FindCase(ctx, de, c.ID); err != nil { // a read is not a change
+			t.Fatal(err)
+		}
+		if _, err := db.SendMessage(ctx, sms, c.ID, ercms.NewMessage{Body: "Registered."}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SequenceAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+
+		_, err = db.Feed(ctx, sms, 0, 10)
+		wantCode(t, err, ercms.EForbidden, "the central authority reading a member state's feed")
+		all, err := db.Feed(ctx, de, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, e := range all {
+			if e.CaseID != c.ID || e.Reference != c.Reference {
+				t.Errorf("Germany's feed shows %+v", e)
+			}
+			actions = append(actions, e.Action)
+		}
+		if want := []string{"case.create", "case.submit", "case.register", "message.send"}; !slices.Equal(actions, want) {
+			t.Errorf("feed actions %v, want %v", actions, want)
+		}
+		if all[2].Status != string(ercms.StateRegistered) {
+			t.Errorf("register event %+v", all[2])
+		}
+		page, err := db.Feed(ctx, de, all[1].Cursor, 1)
+		if err != nil || len(page) != 1 || page[0].Cursor != all[2].Cursor {
+			t.Errorf("page after cursor %d: %+v %v", all[1].Cursor, page, err)
+		}
+
+		// Webhook: one delivery job per subscription, for the events since it was created.
+		n, err := db.QueueWebhooks(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("queued %d: %v", n, err)
+		}
+		if n, _ := db.QueueWebhooks(ctx); n != 0 {
+			t.Errorf("queued %d more while one is pending", n)
+		}
+		jobs, err := db.ClaimJobs(ctx, "node-a", []string{sqldb.JobWebhook}, 10, time.Minute)
+		if err != nil || len(jobs) != 1 {
+			t.Fatalf("claimed %v: %v", jobs, err)
+		}
+		batch, err := db.WebhookEvents(ctx, jobs[0].Payload, 100)
+		if err != nil || batch.Webhook.URL != hook.URL || len(batch.Events) != 4 || batch.Webhook.Secret != hook.Secret {
+			t.Fatalf("batch %+v: %v", batch, err)
+		}
+		if err := db.AdvanceWebhook(ctx, hook.ID, batch.Events[3].Cursor); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FinishJob(ctx, "node-a", jobs[0].ID, nil, false, 0); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := db.QueueWebhooks(ctx); n != 0 {
+			t.Errorf("queued %d with nothing new", n)
+		}
+		mustAct(t, db, sms, c, ercms.ActRequestInfo, ercms.ActionInput{Question: "Which airport?"})
+		if _, err := db.SequenceAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := db.QueueWebhooks(ctx); n != 1 {
+			t.Errorf("queued %d after a new change, want 1", n)
+		}
+	})
+}
