@@ -34,6 +34,7 @@ func (s *Server) apiRoutes() {
 	s.add("POST", "/api/v1/users/{id}/tokens", true, s.createToken)
 	s.add("DELETE", "/api/v1/tokens/{id}", true, s.revokeToken)
 	s.add("PUT", "/api/v1/calendars/{state}/{year}", true, s.putCalendarYear)
+	s.workflowRoutes()
 }
 
 type credentials struct {

@@ -1,0 +1,172 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/sqldb"
+)
+
+// workflowRoutes are the API of the workflow's depth: messages between the
+// parties, notifications, the change feed and webhooks of member states'
+// systems, absence cover.
+func (s *Server) workflowRoutes() {
+	s.add("GET", "/api/v1/cases/{id}/messages", true, s.listMessages)
+	s.add("POST", "/api/v1/cases/{id}/messages", true, s.sendMessage)
+	s.add("GET", "/api/v1/notifications", true, s.notifications)
+	s.add("POST", "/api/v1/notifications/read", true, s.readNotifications)
+	s.add("PUT", "/api/v1/me/email", true, s.setEmail)
+	s.add("GET", "/api/v1/feed", true, s.feed)
+	s.add("GET", "/api/v1/webhooks", true, s.listWebhooks)
+	s.add("POST", "/api/v1/webhooks", true, s.createWebhook)
+	s.add("DELETE", "/api/v1/webhooks/{id}", true, s.deleteWebhook)
+	s.add("POST", "/api/v1/absence-cover", true, s.absenceCover)
+}
+
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	msgs, err := s.db.Messages(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if msgs == nil {
+		msgs = []ercms.Message{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+}
+
+func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var m ercms.NewMessage
+	if err := decode(r, &m); err != nil {
+		return err
+	}
+	out, err := s.db.SendMessage(r.Context(), a, r.PathValue("id"), m)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *Server) notifications(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	notes, unread, err := s.db.Notifications(r.Context(), a, 50)
+	if err != nil {
+		return err
+	}
+	if notes == nil {
+		notes = []ercms.Notification{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"notifications": notes, "unread": unread})
+}
+
+func (s *Server) readNotifications(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var body struct {
+		CaseID string `json:"case_id"`
+	}
+	if r.ContentLength != 0 {
+		if err := decode(r, &body); err != nil {
+			return err
+		}
+	}
+	if err := s.db.MarkNotificationsRead(r.Context(), a, body.CaseID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) setEmail(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var body struct {
+		Email string `json:"email"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	if err := s.db.SetEmail(r.Context(), a, a.UserID, body.Email); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) feed(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	q := r.URL.Query()
+	var after int64
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return &ercms.Error{Code: ercms.EInvalid, Message: "The query has errors.", Fields: map[string]string{"after": "Use the cursor of the last event you read."}}
+		}
+		after = n
+	}
+	limit := sqldb.MaxFeed
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > sqldb.MaxFeed {
+			return &ercms.Error{Code: ercms.EInvalid, Message: "The query has errors.", Fields: map[string]string{"limit": "Use a number from 1 to " + strconv.Itoa(sqldb.MaxFeed) + "."}}
+		}
+		limit = n
+	}
+	evs, err := s.db.Feed(r.Context(), a, after, limit)
+	if err != nil {
+		return err
+	}
+	if evs == nil {
+		evs = []sqldb.FeedEvent{}
+	}
+	next := after
+	if len(evs) > 0 {
+		next = evs[len(evs)-1].Cursor
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"events": evs, "cursor": next})
+}
+
+func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	hooks, err := s.db.Webhooks(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	if hooks == nil {
+		hooks = []sqldb.Webhook{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"webhooks": hooks})
+}
+
+func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var body struct {
+		URL string `json:"url"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	hook, err := s.db.CreateWebhook(r.Context(), a, body.URL)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, hook)
+}
+
+func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	if err := s.db.DeleteWebhook(r.Context(), a, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) absenceCover(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var body struct {
+		From string `json:"from_user_id"`
+		To   string `json:"to_user_id"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	moved, err := s.db.CoverAbsence(r.Context(), a, body.From, body.To)
+	if err != nil {
+		return err
+	}
+	if moved == nil {
+		moved = []string{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"moved": moved})
+}

@@ -1,0 +1,115 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/ercms/ercms/internal/testdb"
+	"github.com/ercms/ercms/sqldb"
+)
+
+// TestAPIMessagesFeedAndWebhooks walks the parties' correspondence, the
+// notifications it raises and the member state's change feed through HTTP.
+func TestAPIMessagesFeedAndWebhooks(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		base := start(t, db)
+		de, deSup := signIn(t, base, "de.officer"), signIn(t, base, "de.supervisor")
+		fr, sms, civreg := signIn(t, base, "fr.officer"), signIn(t, base, "sms.officer"), signIn(t, base, "civil.registry.officer")
+
+		var hook struct {
+			ID, Secret string
+		}
+		if r := de.do("POST", "/api/v1/webhooks", map[string]string{"url": "https://bpol.example.de/hook"}); r.status != http.StatusForbidden {
+			t.Errorf("officer creates a webhook: %d", r.status)
+		}
+		if p := deSup.do("POST", "/api/v1/webhooks", map[string]string{"url": "ftp://x"}).problem(t); p.Errors["url"] == "" {
+			t.Errorf("bad webhook URL: %+v", p)
+		}
+		r := deSup.do("POST", "/api/v1/webhooks", map[string]string{"url": "https://bpol.example.de/hook"})
+		if r.status != http.StatusCreated {
+			t.Fatalf("create webhook: %d %s", r.status, r.body)
+		}
+		r.decode(t, &hook)
+		if len(hook.Secret) != 64 {
+			t.Errorf("webhook secret %q", hook.Secret)
+		}
+
+		var cs caseJSON
+		de.do("POST", "/api/v1/cases", application).decode(t, &cs)
+		de.mustAct(&cs, "submit", nil)
+
+		if r := de.do("POST", "/api/v1/cases/"+cs.ID+"/messages", map[string]string{"kind": "answer", "body": "x"}); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("answer without reply_to: %d %s", r.status, r.body)
+		}
+		if r := fr.do("POST", "/api/v1/cases/"+cs.ID+"/messages", map[string]string{"body": "x"}); r.status != http.StatusNotFound {
+			t.Errorf("another state writes in the case: %d", r.status)
+		}
+		if r := civreg.do("GET", "/api/v1/cases/"+cs.ID+"/messages", nil); r.status != http.StatusNotFound {
+			t.Errorf("an agency reads the parties' messages: %d", r.status)
+		}
+		r = de.do("POST", "/api/v1/cases/"+cs.ID+"/messages", map[string]string{"subject": "Escort", "body": "Two escorts will travel."})
+		if r.status != http.StatusCreated {
+			t.Fatalf("send: %d %s", r.status, r.body)
+		}
+
+		var notes struct {
+			Notifications []struct{ Kind, Reference string }
+			Unread        int
+		}
+		sms.do("GET", "/api/v1/notifications", nil).decode(t, &notes)
+		if notes.Unread != 1 || len(notes.Notifications) != 1 || notes.Notifications[0].Kind != "message" {
+			t.Errorf("central authority notifications %+v", notes)
+		}
+		if r := sms.do("POST", "/api/v1/notifications/read", nil); r.status != http.StatusNoContent {
+			t.Errorf("mark read: %d", r.status)
+		}
+		sms.do("GET", "/api/v1/notifications", nil).decode(t, &notes)
+		if notes.Unread != 0 {
+			t.Errorf("%d unread after marking read", notes.Unread)
+		}
+
+		var msgs struct {
+			Messages []struct {
+				Body   string
+				ReadAt *string `json:"read_at"`
+			}
+		}
+		sms.do("GET", "/api/v1/cases/"+cs.ID+"/messages", nil).decode(t, &msgs)
+		if len(msgs.Messages) != 1 || msgs.Messages[0].ReadAt == nil || msgs.Messages[0].Body != "Two escorts will travel." {
+			t.Errorf("messages read by the central authority: %+v", msgs)
+		}
+
+		if _, err := db.SequenceAudit(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if r := sms.do("GET", "/api/v1/feed", nil); r.status != http.StatusForbidden {
+			t.Errorf("central authority reads a member state's feed: %d", r.status)
+		}
+		if p := de.do("GET", "/api/v1/feed?after=-1", nil).problem(t); p.Errors["after"] == "" {
+			t.Errorf("bad cursor: %+v", p)
+		}
+		var feed struct {
+			Events []struct {
+				Action string
+				CaseID string `json:"case_id"`
+			}
+			Cursor int64
+		}
+		de.do("GET", "/api/v1/feed", nil).decode(t, &feed)
+		if len(feed.Events) != 3 || feed.Events[0].Action != "case.create" || feed.Events[2].Action != "message.send" || feed.Cursor == 0 {
+			t.Errorf("feed %+v", feed)
+		}
+		var empty struct{ Events []any }
+		fr.do("GET", "/api/v1/feed", nil).decode(t, &empty)
+		if len(empty.Events) != 0 {
+			t.Errorf("France's feed shows Germany's case: %+v", empty)
+		}
+		var after struct{ Events []any }
+		de.do("GET", "/api/v1/feed?after="+strconv.FormatInt(feed.Cursor, 10), nil).decode(t, &after)
+		if len(after.Events) != 0 {
+			t.Errorf("events after the last cursor: %+v", after)
+		}
+	})
+}
