@@ -465,40 +465,46 @@ func (s *DB) Act(ctx context.Context, a ercms.Actor, id, action string, version 
 	var c *ercms.Case
 	err := s.tx(ctx, func(tx *Tx) error {
 		var err error
-		if c, err = tx.loadForChange(ctx, a, id, version); err != nil {
-			return err
-		}
-		p, err := s.caseProfile(c)
-		if err != nil {
-			return err
-		}
-		old, tasks := c.Version, taskSet(c)
-		note, err := ercms.Apply(tx.env(ctx, p), c, a, action, in)
-		if err != nil {
-			return err
-		}
-		c.Version++
-		c.UpdatedAt = tx.now
-		if err := tx.saveCase(ctx, c, false, old, 0); err != nil {
-			return err
-		}
-		if err := tx.notifyAction(ctx, c, action, tasks); err != nil {
-			return err
-		}
-		ev := auditEvent{actor: a, action: "case." + action, objectType: "case", objectID: id, records: []string{"case:" + id},
-			purpose: action, partyState: c.RequestingState, details: map[string]any{"status": c.Status, "version": c.Version}}
-		if r := ercms.Recipient(a, c, action); r != "" {
-			ev.recipient = r
-			ev.details["content_sha256"] = contentHash(c)
-		}
-		_ = note
-		if c.Timeline, err = tx.timeline(ctx, id); err != nil {
-			return err
-		}
-		return tx.audit(ctx, ev)
+		c, err = tx.act(ctx, a, id, action, version, in)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return ercms.ViewFor(a, c), nil
+}
+
+// act is Act inside a transaction, so that several actions (a group
+// transfer's, say) commit or fail together. It returns the whole case.
+func (tx *Tx) act(ctx context.Context, a ercms.Actor, id, action string, version int, in ercms.ActionInput) (*ercms.Case, error) {
+	c, err := tx.loadForChange(ctx, a, id, version)
+	if err != nil {
+		return nil, err
+	}
+	p, err := tx.s.caseProfile(c)
+	if err != nil {
+		return nil, err
+	}
+	old, tasks := c.Version, taskSet(c)
+	if _, err := ercms.Apply(tx.env(ctx, p), c, a, action, in); err != nil {
+		return nil, err
+	}
+	c.Version++
+	c.UpdatedAt = tx.now
+	if err := tx.saveCase(ctx, c, false, old, 0); err != nil {
+		return nil, err
+	}
+	if err := tx.notifyAction(ctx, c, action, tasks); err != nil {
+		return nil, err
+	}
+	ev := auditEvent{actor: a, action: "case." + action, objectType: "case", objectID: id, records: []string{"case:" + id},
+		purpose: action, partyState: c.RequestingState, details: map[string]any{"status": c.Status, "version": c.Version}}
+	if r := ercms.Recipient(a, c, action); r != "" {
+		ev.recipient = r
+		ev.details["content_sha256"] = contentHash(c)
+	}
+	if c.Timeline, err = tx.timeline(ctx, id); err != nil {
+		return nil, err
+	}
+	return c, tx.audit(ctx, ev)
 }
