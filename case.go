@@ -282,6 +282,9 @@ type Transfer struct {
 	LateNotice    bool        `json:"late_notice,omitempty"`
 	HandoverOn    *civil.Date `json:"handover_on,omitempty"`
 	HandoverNote  string      `json:"handover_note,omitempty"`
+	// OperationID links the transfer to a group transfer operation (one
+	// flight or vehicle for several persons); set by the store only.
+	OperationID string `json:"operation_id,omitempty"`
 }
 
 // Task is a verification task, a consular interview or a travel-document

@@ -462,6 +462,11 @@ func (s *DB) Act(ctx context.Context, a ercms.Actor, id, action string, version 
 	if err := requireVersion(a, version); err != nil {
 		return nil, err
 	}
+	if in.Transfer != nil { // a group transfer is notified through NotifyGroupTransfer
+		t := *in.Transfer
+		t.OperationID = ""
+		in.Transfer = &t
+	}
 	var c *ercms.Case
 	err := s.tx(ctx, func(tx *Tx) error {
 		var err error

@@ -22,6 +22,9 @@ func (s *Server) workflowRoutes() {
 	s.add("POST", "/api/v1/webhooks", true, s.createWebhook)
 	s.add("DELETE", "/api/v1/webhooks/{id}", true, s.deleteWebhook)
 	s.add("POST", "/api/v1/absence-cover", true, s.absenceCover)
+	s.add("POST", "/api/v1/transfer-operations", true, s.notifyGroupTransfer)
+	s.add("GET", "/api/v1/transfer-operations/{id}", true, s.transferOperation)
+	s.add("POST", "/api/v1/transfer-operations/{id}/actions/{action}", true, s.actOnOperation)
 }
 
 func (s *Server) listMessages(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
@@ -169,4 +172,47 @@ func (s *Server) absenceCover(w http.ResponseWriter, r *http.Request, a ercms.Ac
 		moved = []string{}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"moved": moved})
+}
+
+func (s *Server) notifyGroupTransfer(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var body struct {
+		Cases    []sqldb.CaseVersion `json:"cases"`
+		Transfer ercms.Transfer      `json:"transfer"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	op, err := s.db.NotifyGroupTransfer(r.Context(), a, body.Cases, body.Transfer)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/transfer-operations/"+op.ID)
+	return writeJSON(w, http.StatusCreated, op)
+}
+
+func (s *Server) transferOperation(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	op, err := s.db.TransferOperation(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, op)
+}
+
+// operationAction is the body of an action on a group transfer: the cases
+// it applies to, with the versions seen, and the action's fields.
+type operationAction struct {
+	Cases []sqldb.CaseVersion `json:"cases"`
+	ercms.ActionInput
+}
+
+func (s *Server) actOnOperation(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var body operationAction
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	op, err := s.db.ActOnOperation(r.Context(), a, r.PathValue("id"), r.PathValue("action"), body.Cases, body.ActionInput)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, op)
 }

@@ -92,7 +92,28 @@ CREATE TABLE webhooks (
 );
 CREATE INDEX webhooks_org ON webhooks(org_id);
 
+-- Group transfers: one flight or vehicle carrying several persons is one
+-- operation (one notice, one escort team, one handover list at the
+-- crossing point) linked to each person's case.
+CREATE TABLE transfer_operations (
+    id              TEXT PRIMARY KEY,
+    requesting_org  TEXT NOT NULL REFERENCES organisations(id),
+    requested_state TEXT NOT NULL,
+    crossing_point  TEXT NOT NULL,
+    transfer_date   TEXT NOT NULL,
+    created_by      TEXT NOT NULL REFERENCES users(id),
+    created_at      TEXT NOT NULL
+);
+CREATE TABLE transfer_operation_cases (
+    operation_id TEXT NOT NULL REFERENCES transfer_operations(id),
+    case_id      TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    PRIMARY KEY (operation_id, case_id)
+);
+CREATE INDEX transfer_operation_cases_case ON transfer_operation_cases(case_id);
+
 -- +goose Down
+DROP TABLE transfer_operation_cases;
+DROP TABLE transfer_operations;
 DROP TABLE webhooks;
 DROP TABLE jobs;
 DROP TABLE notifications;
