@@ -291,18 +291,22 @@ type Transfer struct {
 // request addressed to one organisation; it has its own small lifecycle
 // (open → answered, or cancelled) and does not change the case state.
 type Task struct {
-	ID         string      `json:"id"`
-	Kind       string      `json:"kind"` // verification, interview, travel_document
-	OrgID      string      `json:"organisation_id"`
-	Question   string      `json:"question,omitempty"`
-	Mode       string      `json:"mode,omitempty"`     // interviews: in_person, video
-	Language   string      `json:"language,omitempty"` // interviews: interpreter language
-	Status     string      `json:"status"`             // open, answered, cancelled
-	SentOn     civil.Date  `json:"sent_on"`
-	DueOn      *civil.Date `json:"due_on,omitempty"`
-	Finding    string      `json:"finding,omitempty"` // confirmed, not_found, contradictory; interviews: outcome
-	Answer     string      `json:"answer,omitempty"`
-	AnsweredOn *civil.Date `json:"answered_on,omitempty"`
+	ID       string      `json:"id"`
+	Kind     string      `json:"kind"` // verification, interview, travel_document
+	OrgID    string      `json:"organisation_id"`
+	Question string      `json:"question,omitempty"`
+	Mode     string      `json:"mode,omitempty"`     // interviews: in_person, video
+	Language string      `json:"language,omitempty"` // interviews: interpreter language
+	Status   string      `json:"status"`             // open, answered, cancelled
+	SentOn   civil.Date  `json:"sent_on"`
+	DueOn    *civil.Date `json:"due_on,omitempty"`
+	// ScheduledAt and Place say when and where the mission holds an
+	// interview (an address, or the link of a video interview).
+	ScheduledAt *time.Time  `json:"scheduled_at,omitempty"`
+	Place       string      `json:"place,omitempty"`
+	Finding     string      `json:"finding,omitempty"` // confirmed, not_found, contradictory; interviews: outcome
+	Answer      string      `json:"answer,omitempty"`
+	AnsweredOn  *civil.Date `json:"answered_on,omitempty"`
 }
 
 // Task kinds and statuses.

@@ -325,3 +325,31 @@ func TestChangeFeedAndWebhooks(t *testing.T) {
 		}
 	})
 }
+
+func TestScheduleInterviewIsStored(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		de, sms, berlin := act["de.officer"], act["sms.officer"], act["mfa.consul.berlin"]
+		c := submittedCase(t, db, de, "DE-IV-1")
+		c = mustAct(t, db, sms, c, ercms.ActRegister, ercms.ActionInput{})
+		c = mustAct(t, db, de, c, ercms.ActRequestInterview, ercms.ActionInput{MissionID: berlin.Org.ID, Mode: "in_person", Language: "az"})
+		task := c.Tasks[len(c.Tasks)-1].ID
+		when := clock.Now().Add(48 * time.Hour)
+		_, err := db.ScheduleInterview(ctx, berlin, c.ID, c.Version-1, task, when, "Embassy, Axel-Springer-Str. 54")
+		wantCode(t, err, ercms.EPreconditionFailed, "a stale version")
+		got, err := db.ScheduleInterview(ctx, berlin, c.ID, c.Version, task, when, "Embassy, Axel-Springer-Str. 54")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Version != c.Version+1 || len(got.Tasks) != 1 {
+			t.Errorf("the mission's view after scheduling: version %d, tasks %d", got.Version, len(got.Tasks))
+		}
+		stored := readCase(t, db, c.ID).Task(task)
+		if stored.ScheduledAt == nil || !stored.ScheduledAt.Equal(when) || stored.Place == "" {
+			t.Errorf("stored task %+v", stored)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM audit_events WHERE action = 'case.schedule_interview'`); n != 1 {
+			t.Errorf("%d audit events for the schedule", n)
+		}
+	})
+}

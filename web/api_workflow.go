@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/sqldb"
@@ -22,6 +23,7 @@ func (s *Server) workflowRoutes() {
 	s.add("POST", "/api/v1/webhooks", true, s.createWebhook)
 	s.add("DELETE", "/api/v1/webhooks/{id}", true, s.deleteWebhook)
 	s.add("POST", "/api/v1/absence-cover", true, s.absenceCover)
+	s.add("PUT", "/api/v1/cases/{id}/tasks/{task}/schedule", true, s.scheduleInterview)
 	s.add("POST", "/api/v1/transfer-operations", true, s.notifyGroupTransfer)
 	s.add("GET", "/api/v1/transfer-operations/{id}", true, s.transferOperation)
 	s.add("POST", "/api/v1/transfer-operations/{id}/actions/{action}", true, s.actOnOperation)
@@ -215,4 +217,24 @@ func (s *Server) actOnOperation(w http.ResponseWriter, r *http.Request, a ercms.
 		return err
 	}
 	return writeJSON(w, http.StatusOK, op)
+}
+
+func (s *Server) scheduleInterview(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		ScheduledAt time.Time `json:"scheduled_at"`
+		Place       string    `json:"place"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	c, err := s.db.ScheduleInterview(r.Context(), a, r.PathValue("id"), version, r.PathValue("task"), body.ScheduledAt, body.Place)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(c.Version))
+	return writeJSON(w, http.StatusOK, s.view(a, c))
 }

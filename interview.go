@@ -1,0 +1,62 @@
+package ercms
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// ActScheduleInterview is the name of the step that fixes an interview's
+// time and place; it changes a task, not the case's state, so it is not a
+// row of the lifecycle table.
+const ActScheduleInterview = "schedule_interview"
+
+// ScheduleInterview records when and where the consular mission holds an
+// interview it was asked for: at a moment from now on, at a place (in
+// person) or an https link (video). The mission may move it while the task
+// is open; each change is on the timeline. Errors: ENotFound (case out of
+// scope), EForbidden (not the mission's officer), EInvalid (fields task_id,
+// scheduled_at, place), EConflict (the interview was already held).
+func ScheduleInterview(env Env, c *Case, a Actor, taskID string, at time.Time, place string) (string, error) {
+	if !CanView(a, c, env.Today) {
+		return "", Errorf(ENotFound, "No such case.")
+	}
+	if a.Role != RoleConsularOfficer {
+		return "", Errorf(EForbidden, "The consular mission schedules its interviews.")
+	}
+	t := c.Task(taskID)
+	if t == nil || t.Kind != TaskInterview || t.OrgID != a.Org.ID {
+		return "", &Error{Code: EInvalid, Message: "The request has errors; correct the fields listed.",
+			Fields: map[string]string{"task_id": "Choose an interview addressed to your mission."}}
+	}
+	if t.Status != TaskOpen {
+		return "", Errorf(EConflict, "The interview is already %s.", t.Status)
+	}
+	var v Validation
+	if at.IsZero() {
+		v.Add("scheduled_at", "Enter the date and time of the interview.")
+	} else if at.Before(env.Now.Add(-time.Minute)) {
+		v.Add("scheduled_at", "The interview cannot be in the past.")
+	}
+	place = strings.TrimSpace(place)
+	switch {
+	case place == "":
+		v.Add("place", "Enter the address, or the link of the video interview.")
+	case t.Mode == "video":
+		if u, err := url.Parse(place); err != nil || u.Scheme != "https" || u.Host == "" {
+			v.Add("place", "Enter the https:// link of the video interview.")
+		}
+	case len(place) > 300:
+		v.Add("place", "Use at most 300 characters.")
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	at = at.UTC()
+	t.ScheduledAt, t.Place = &at, place
+	note := fmt.Sprintf("interview scheduled for %s (%s)", at.Format("2006-01-02 15:04 UTC"), t.Mode)
+	c.Timeline = append(c.Timeline, Event{At: env.Now, Action: ActScheduleInterview, From: string(c.Status), To: string(c.Status),
+		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: note, Text: place})
+	return note, nil
+}
