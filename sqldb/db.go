@@ -28,6 +28,7 @@ import (
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // SQLite driver "sqlite"
 
+	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/deadline"
 )
 
@@ -61,6 +62,8 @@ type DB struct {
 	SessionTTL time.Duration
 	// Log receives operational messages; it never receives personal data.
 	Log *slog.Logger
+	// Blobs keeps the bytes of attachments (package blob); nil refuses uploads.
+	Blobs ercms.BlobStore
 
 	rules atomic.Pointer[deadline.Set]
 	// calMu serialises calendar edits: each builds its calendars on those

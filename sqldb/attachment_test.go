@@ -1,0 +1,159 @@
+package sqldb_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/internal/testdb"
+	"github.com/ercms/ercms/sqldb"
+)
+
+// memBlobs is a blob store in memory for the store's tests (package blob
+// tests the one on disk).
+type memBlobs struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+func (b *memBlobs) Put(_ context.Context, key string, data []byte) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.m == nil {
+		b.m = map[string][]byte{}
+	}
+	b.m[key] = bytes.Clone(data)
+	return nil
+}
+
+func (b *memBlobs) Open(_ context.Context, key string) (io.ReadCloser, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	d, ok := b.m[key]
+	if !ok {
+		return nil, os.ErrNotExist
+	}
+	return io.NopCloser(bytes.NewReader(d)), nil
+}
+
+func (b *memBlobs) Delete(_ context.Context, key string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.m, key)
+	return nil
+}
+
+func TestAttachmentsScopeAndAudit(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		de, fr, sms, civreg, police := act["de.officer"], act["fr.officer"], act["sms.officer"], act["civil.registry.officer"], act["police.officer"]
+		c := submittedCase(t, db, de, "DE-ATT-1")
+		pdf := []byte("%PDF-1.4\n% a scan\n%%EOF\n")
+		_, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachEvidence, EvidenceID: c.Evidence[0].ID, Name: "passport.pdf", Kind: "pdf", MIME: "application/pdf", Data: pdf})
+		if err == nil {
+			t.Fatal("an upload without a blob store was accepted")
+		}
+		blobs := &memBlobs{}
+		db.Blobs = blobs
+
+		_, err = db.AddAttachment(ctx, fr, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachEvidence, EvidenceID: c.Evidence[0].ID, Name: "x.pdf", Kind: "pdf", Data: pdf})
+		wantCode(t, err, ercms.ENotFound, "another state attaches")
+		_, err = db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: "selfie", Name: "x.pdf", Kind: "pdf", Data: pdf})
+		wantFields(t, err, "purpose")
+		_, err = db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachEvidence, EvidenceID: "nope", Name: "x.pdf", Kind: "pdf", Data: pdf})
+		wantFields(t, err, "evidence_id")
+		_, err = db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachOriginal, Name: "x.pdf", Kind: "pdf", Data: pdf})
+		wantCode(t, err, ercms.EForbidden, "the requesting side attaches an e-mail original")
+		if len(blobs.m) != 0 {
+			t.Fatalf("refused uploads stored %d blobs", len(blobs.m))
+		}
+
+		var scanAtt *ercms.Attachment
+		audit := newAudit(t, db, func() {
+			scanAtt, err = db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachEvidence, EvidenceID: c.Evidence[0].ID,
+				Name: "passport.pdf", Kind: "pdf", MIME: "application/pdf", Data: pdf})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+		sum := sha256.Sum256(pdf)
+		if scanAtt.SHA256 != hex.EncodeToString(sum[:]) || scanAtt.Size != int64(len(pdf)) || !bytes.Equal(blobs.m[scanAtt.SHA256], pdf) {
+			t.Errorf("stored %+v", scanAtt)
+		}
+		if len(audit) != 1 || audit[0].Recipient != "AZ" || audit[0].Action != "attachment.add" {
+			t.Errorf("audit %+v", audit)
+		}
+		health := []byte("%PDF-1.4\n% medical report\n%%EOF\n")
+		if _, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachForm, Name: "medical.pdf", Kind: "pdf", MIME: "application/pdf", Data: health}); err != nil {
+			t.Fatal(err)
+		}
+
+		c = mustAct(t, db, sms, c, ercms.ActRegister, ercms.ActionInput{})
+		c = mustAct(t, db, sms, c, ercms.ActStartVerification, ercms.ActionInput{Tasks: []ercms.TaskInput{
+			{OrganisationID: civreg.Org.ID, Question: "Birth record?"}, {OrganisationID: police.Org.ID, Question: "Records?"}}})
+		var civTask string
+		for _, tk := range c.Tasks {
+			if tk.OrgID == civreg.Org.ID {
+				civTask = tk.ID
+			}
+		}
+		_, err = db.AddAttachment(ctx, civreg, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachAnswer, TaskID: "nope", Name: "r.pdf", Kind: "pdf", Data: pdf})
+		wantFields(t, err, "task_id")
+		extract := []byte("%PDF-1.4\n% birth register extract\n%%EOF\n")
+		ans, err := db.AddAttachment(ctx, civreg, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachAnswer, TaskID: civTask, Name: "extract.pdf", Kind: "pdf", MIME: "application/pdf", Data: extract})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		names := func(a ercms.Actor) []string {
+			list, err := db.Attachments(ctx, a, c.ID)
+			if err != nil {
+				t.Fatalf("%s lists: %v", a.Username, err)
+			}
+			var out []string
+			for _, x := range list {
+				out = append(out, x.Name)
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			a    ercms.Actor
+			want []string
+		}{
+			{de, []string{"passport.pdf", "medical.pdf", "extract.pdf"}},
+			{sms, []string{"passport.pdf", "medical.pdf", "extract.pdf"}},
+			{civreg, []string{"passport.pdf", "extract.pdf"}},
+			{police, []string{"passport.pdf"}},
+		} {
+			if got := names(tc.a); !slices.Equal(got, tc.want) {
+				t.Errorf("%s sees %v, want %v", tc.a.Username, got, tc.want)
+			}
+		}
+		_, _, err = db.OpenAttachment(ctx, police, c.ID, ans.ID)
+		wantCode(t, err, ercms.ENotFound, "the police opens the registry's answer")
+		_, _, err = db.OpenAttachment(ctx, fr, c.ID, scanAtt.ID)
+		wantCode(t, err, ercms.ENotFound, "another state opens a scan")
+		read := newAudit(t, db, func() {
+			_, rc, err := db.OpenAttachment(ctx, police, c.ID, scanAtt.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			if !bytes.Equal(b, pdf) {
+				t.Error("the opened file differs from the upload")
+			}
+		})
+		if len(read) != 1 || read[0].Action != "attachment.read" {
+			t.Errorf("read audit %+v", read)
+		}
+	})
+}
+
