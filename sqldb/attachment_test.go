@@ -156,4 +156,3 @@ func TestAttachmentsScopeAndAudit(t *testing.T) {
 		}
 	})
 }
-
