@@ -10,7 +10,13 @@ import (
 
 // submit sets the date of receipt, starts the reply clock and checks the submission limits.
 func (c *Case) submit(env Env) (string, error) {
-	received := env.Profile.ReceivedOn(env.Now)
+	return c.submitOn(env, env.Profile.ReceivedOn(env.Now))
+}
+
+// submitOn is submit with the date of receipt given: today's for a
+// submission in the system, the true date for an application that arrived
+// by e-mail.
+func (c *Case) submitOn(env Env, received civil.Date) (string, error) {
 	c.ReceivedOn = &received
 	c.raiseApplicationFlags(env)
 	if c.Type == TypeTransit {

@@ -156,3 +156,57 @@ func TestAttachmentsScopeAndAudit(t *testing.T) {
 		}
 	})
 }
+
+func TestImportApplicationReceivedByEmail(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		de, sms := act["de.officer"], act["sms.officer"]
+		db.Blobs = &memBlobs{}
+		today := baku(clock)
+		received := today.AddDays(-3)
+		original := &sqldb.NewAttachment{Name: "email-2026-02-27.pdf", Kind: "pdf", MIME: "application/pdf", Data: []byte("%PDF-1.4\n% the e-mail\n%%EOF\n")}
+		n := application("BPOL-EMAIL-1")
+
+		_, err := db.ImportApplication(ctx, de, de.Org.ID, received, n, original)
+		wantCode(t, err, ercms.EForbidden, "a member state imports")
+		_, err = db.ImportApplication(ctx, sms, sms.Org.ID, received, n, original)
+		wantFields(t, err, "requesting_organisation_id")
+		_, err = db.ImportApplication(ctx, sms, de.Org.ID, today.AddDays(1), n, original)
+		wantFields(t, err, "received_on")
+		incomplete := application("BPOL-EMAIL-2")
+		incomplete.Person.Surname = ""
+		_, err = db.ImportApplication(ctx, sms, de.Org.ID, received, incomplete, original)
+		wantFields(t, err, "person.surname")
+		if n := count(t, db, `SELECT COUNT(*) FROM cases`); n != 0 {
+			t.Fatalf("refused imports left %d cases", n)
+		}
+
+		c, err := db.ImportApplication(ctx, sms, de.Org.ID, received, n, original)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != ercms.StateSubmitted || c.ReceivedOn == nil || *c.ReceivedOn != received || c.RequestingState != "DE" || c.RequestingOrgID != de.Org.ID {
+			t.Fatalf("imported case %s received %v from %s", c.Status, c.ReceivedOn, c.RequestingState)
+		}
+		// The reply clock counts from the e-mail's date: 15 days from it.
+		if d := c.Deadline(ercms.ClockReply); d == nil || *d.DueOn != received.AddDays(15) {
+			t.Errorf("reply clock %+v, want due %s", d, received.AddDays(15))
+		}
+		atts, err := db.Attachments(ctx, de, c.ID)
+		if err != nil || len(atts) != 1 || atts[0].Purpose != ercms.AttachOriginal {
+			t.Errorf("the member state sees attachments %+v: %v", atts, err)
+		}
+		var tr int
+		for _, e := range auditRows(t, db) {
+			if e.Action == "case.receive_by_email" && e.Recipient == "AZ" && e.PartyState == "DE" {
+				tr++
+			}
+		}
+		if tr != 1 {
+			t.Errorf("%d receipt transmissions recorded, want 1", tr)
+		}
+		if _, err := db.Act(ctx, sms, c.ID, ercms.ActRegister, c.Version, ercms.ActionInput{}); err != nil {
+			t.Errorf("the imported case cannot be registered: %v", err)
+		}
+	})
+}

@@ -1,0 +1,71 @@
+package ercms
+
+import (
+	"github.com/ercms/ercms/civil"
+)
+
+// ActReceiveByEmail names the step by which the central authority enters an
+// application that a member state not yet on the system sent by e-mail.
+// It stands in for create and submit, so it is not a row of the lifecycle
+// table: the case then follows the table from submitted.
+const ActReceiveByEmail = "receive_by_email"
+
+// MaxEmailAge is how far back a date of receipt may lie (in days) when an
+// application received by e-mail is entered late.
+const MaxEmailAge = 366
+
+// ReceiveByEmail takes draft case c, entered by central-authority officer a
+// from an application received by e-mail, to submitted, with the true date
+// of receipt receivedOn: the reply clock counts from that date, not from
+// the day it was typed in. The application must be as complete as a
+// submission in the system. Errors: EForbidden (not the central authority
+// of the requested state), EConflict (not a draft), EInvalid (received_on
+// and the application's fields).
+func ReceiveByEmail(env Env, c *Case, a Actor, receivedOn civil.Date) (string, error) {
+	if !a.IsCA() || a.Org.State != c.RequestedState {
+		return "", Errorf(EForbidden, "The central authority enters applications received by e-mail.")
+	}
+	if c.Status != StateDraft {
+		return "", Errorf(EConflict, "The case is already %s.", c.Status)
+	}
+	var v Validation
+	switch {
+	case receivedOn.IsZero():
+		v.Add("received_on", "Enter the date the e-mail arrived.")
+	case receivedOn.After(env.Today):
+		v.Add("received_on", "The date of receipt cannot be in the future.")
+	case receivedOn.Before(env.Today.AddDays(-MaxEmailAge)):
+		v.Add("received_on", "The date of receipt is more than a year ago: check it.")
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	if err := ValidateApplication(c.Type, c.Procedure, c.Category, &c.Application, true, receivedOn); err != nil {
+		return "", err
+	}
+	note, err := c.submitOn(env, receivedOn)
+	if err != nil {
+		return "", err
+	}
+	c.Status = StateSubmitted
+	c.Timeline = append(c.Timeline, Event{At: env.Now, Action: ActReceiveByEmail, From: string(StateDraft), To: string(StateSubmitted),
+		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: "received by e-mail and entered by the central authority; " + note})
+	return note, nil
+}
+
+// ExportApplication returns the application of c in the form of a new
+// case: the JSON a member state's system or an e-mail sender fills in, and
+// the central authority imports (ReceiveByEmail).
+func ExportApplication(c *Case) NewCase {
+	n := NewCase{Type: c.Type, RequestingReference: c.RequestingReference, Procedure: c.Procedure, Category: c.Category,
+		NoApplication: c.NoApplication, Application: c.Application}
+	if c.PreviousCaseID != nil {
+		n.PreviousCaseID = *c.PreviousCaseID
+	}
+	for _, f := range c.Flags {
+		if f.ClearedAt == nil {
+			n.Flags = append(n.Flags, f.Code)
+		}
+	}
+	return n
+}

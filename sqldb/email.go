@@ -1,0 +1,76 @@
+package sqldb
+
+import (
+	"context"
+	"errors"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
+)
+
+// ImportApplication enters an application that a member state's authority
+// sent by e-mail (the e-mail channel): the central-authority officer a
+// types it in or imports our JSON export (or fillable PDF form), names the
+// requesting authority and the true date of receipt, and attaches the
+// e-mail's original. In one transaction the case is created for that
+// authority, taken to submitted with the reply clock counting from the date
+// of receipt, the original attached, and the receipt recorded as a
+// transmission from the member state with its date.
+// Errors: EForbidden, EInvalid (requesting_organisation_id, received_on,
+// the application's fields), and those of AddAttachment for the original.
+func (s *DB) ImportApplication(ctx context.Context, a ercms.Actor, requestingOrgID string, receivedOn civil.Date, n ercms.NewCase, original *NewAttachment) (*ercms.Case, error) {
+	if !a.IsCA() {
+		return nil, ercms.Errorf(ercms.EForbidden, "The central authority enters applications received by e-mail.")
+	}
+	var c *ercms.Case
+	err := s.tx(ctx, func(tx *Tx) error {
+		org, ok, err := tx.organisation(ctx, requestingOrgID)
+		if err != nil {
+			return err
+		}
+		if !ok || org.Kind != ercms.OrgRequestingAuthority {
+			return invalidField("requesting_organisation_id", "Choose the member state's authority that sent the application.")
+		}
+		p, err := s.profileFor(org.State)
+		if err != nil {
+			return invalidField("requesting_organisation_id", "No agreement profile covers this authority's state.")
+		}
+		if p.RequestedState != a.Org.State {
+			return ercms.Errorf(ercms.EForbidden, "The central authority enters applications addressed to its own state.")
+		}
+		env := tx.env(ctx, p)
+		if err := n.Prepare(newID, env.Today); err != nil {
+			return err
+		}
+		ref, err := tx.nextReference(ctx, p.RequestedState, org.State)
+		if err != nil {
+			return err
+		}
+		c = ercms.NewCaseFrom(n, ercms.Actor{Org: org}, newID(), ref, p.RequestedState, p.ID, p.Version, tx.now)
+		c.Timeline[0].ActorID, c.Timeline[0].Actor, c.Timeline[0].OrgID = a.UserID, a.Username, a.Org.ID
+		c.Timeline[0].Note = "entered by the central authority from an application received by e-mail"
+		if _, err := ercms.ReceiveByEmail(env, c, a, receivedOn); err != nil {
+			return err
+		}
+		if err := tx.saveCase(ctx, c, true, 0, 0); err != nil {
+			return err
+		}
+		if original != nil {
+			o := *original
+			o.Purpose = ercms.AttachOriginal
+			if s.Blobs == nil {
+				return errors.New("sqldb: no blob store configured")
+			}
+			if _, err := tx.addAttachment(ctx, a, c, o); err != nil {
+				return err
+			}
+		}
+		return tx.audit(ctx, auditEvent{actor: a, action: "case." + ercms.ActReceiveByEmail, objectType: "case", objectID: c.ID,
+			records: personRecords(c), purpose: "application received by e-mail", recipient: c.RequestedState, partyState: c.RequestingState,
+			details: map[string]any{"channel": "email", "received_on": receivedOn.String(), "from": org.ID, "content_sha256": contentHash(c), "status": c.Status, "version": c.Version}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindCase(ctx, a, c.ID)
+}
