@@ -35,6 +35,25 @@ func (s *DB) Users(ctx context.Context, a ercms.Actor) ([]ercms.User, error) {
 	return out, rows.Err()
 }
 
+// Colleagues lists the active accounts of a's own organisation (no
+// service accounts), for choosing an officer: assignment, absence cover.
+func (s *DB) Colleagues(ctx context.Context, a ercms.Actor) ([]ercms.User, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND NOT u.disabled AND NOT u.service ORDER BY u.username`, a.Org.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ercms.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
 // SetLanguage remembers the user's language of the web application.
 func (s *DB) SetLanguage(ctx context.Context, a ercms.Actor, lang string) error {
 	return s.tx(ctx, func(tx *Tx) error {

@@ -131,12 +131,14 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 			}
 			return ""
 		},
-		"num":     func(n int) string { return i18n.FormatNumber(l, int64(n)) },
-		"upper":   strings.ToUpper,
-		"join":    strings.Join,
-		"fieldid": fieldID,
-		"newkey":  func() string { return randomHex(16) },
-		"list":    func(xs ...string) []string { return xs },
+		"num":       func(n int) string { return i18n.FormatNumber(l, int64(n)) },
+		"bytes":     func(n int64) string { return formatBytes(l, n) },
+		"maxupload": func() int64 { return maxUpload },
+		"upper":     strings.ToUpper,
+		"join":      strings.Join,
+		"fieldid":   fieldID,
+		"newkey":    func() string { return randomHex(16) },
+		"list":      func(xs ...string) []string { return xs },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

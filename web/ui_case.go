@@ -62,7 +62,7 @@ func (u *ui) caseList(rq *request) {
 }
 
 // caseSections are the sub-pages of a case (UI.md).
-var caseSections = []string{"summary", "person", "evidence", "verification", "decision", "transfer", "history"}
+var caseSections = []string{"summary", "person", "evidence", "verification", "decision", "transfer", "files", "history"}
 
 type caseData struct {
 	Case     *ercms.Case
@@ -71,7 +71,18 @@ type caseData struct {
 	Actions  []string
 	Orgs     map[string]ercms.Organisation
 	Next     *ercms.Deadline
+	// Messages, Files and Purposes fill the messages and files sections;
+	// Form keeps what a failed form of a section held.
+	Messages []ercms.Message
+	Files    []ercms.Attachment
+	Purposes []string
+	Form     fieldValues
+	// Side is the user's party in the case (requesting, requested), if any.
+	Side string
 }
+
+// Value returns what the section's failed form held for a field.
+func (d caseData) Value(name string) string { return d.Form.Value(name) }
 
 // OrgName names an organisation by id.
 func (d caseData) OrgName(id string) string {
@@ -92,7 +103,7 @@ func (u *ui) loadCase(rq *request) (caseData, bool) {
 		u.fail(rq, err)
 		return caseData{}, false
 	}
-	d := caseData{Case: c, Sections: caseSections, Actions: ercms.AvailableActions(*rq.actor, c, u.s.db.Today()),
+	d := caseData{Case: c, Sections: caseSectionsFor(*rq.actor), Actions: ercms.AvailableActions(*rq.actor, c, u.s.db.Today()),
 		Orgs: map[string]ercms.Organisation{}, Next: c.NextDeadline()}
 	for _, o := range orgs {
 		d.Orgs[o.ID] = o
@@ -106,7 +117,7 @@ func (u *ui) casePage(rq *request) {
 	if section == "" {
 		section = "summary"
 	}
-	if !slices.Contains(caseSections, section) {
+	if !slices.Contains(caseSectionsFor(*rq.actor), section) {
 		u.notFound(rq)
 		return
 	}
@@ -115,6 +126,10 @@ func (u *ui) casePage(rq *request) {
 		return
 	}
 	d.Section = section
+	if err := u.loadSection(rq, &d); err != nil {
+		u.fail(rq, err)
+		return
+	}
 	title := rq.t("case.title", "reference", d.Case.Reference) + " – " + rq.t("section."+section)
 	u.render(rq, http.StatusOK, "case", page{Title: title, Data: d})
 }

@@ -36,6 +36,7 @@ func (s *Server) uiRoutes() {
 	page("POST /account/password", true, u.changePassword)
 	s.applicationRoutes(u)
 	s.adminRoutes(u)
+	s.workflowPages(u)
 	page("/", false, u.notFound)
 }
 

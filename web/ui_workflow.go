@@ -1,0 +1,285 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/i18n"
+)
+
+// workflowPages are the pages of the workflow's depth: messages and files
+// of a case, notifications, interview scheduling and absence cover.
+func (s *Server) workflowPages(u *ui) {
+	page := func(pattern string, h func(*request)) { s.mux.Handle(pattern, u.handle(true, h)) }
+	page("POST /cases/{id}/messages", u.sendMessage)
+	page("GET /cases/{id}/files/{file}", u.downloadFile)
+	page("GET /cases/{id}/tasks/{task}/schedule", u.schedulePage)
+	page("POST /cases/{id}/tasks/{task}/schedule", u.scheduleSubmit)
+	page("GET /notifications", u.notificationsPage)
+	page("POST /notifications/read", u.readNotifications)
+	page("GET /absence", u.absencePage)
+	page("POST /absence", u.absenceSubmit)
+}
+
+// fieldValues serves a submitted form back to its template (Value), so a
+// failed form keeps what the user typed.
+type fieldValues map[string]string
+
+// Value returns the submitted value of a field.
+func (f fieldValues) Value(name string) string { return f[name] }
+
+// caseSectionsFor lists the sections of a case the user sees: the parties
+// also read and write the messages between them.
+func caseSectionsFor(a ercms.Actor) []string {
+	s := slices.Clone(caseSections)
+	if ercms.Side(a) != "" {
+		s = append(s, "messages")
+	}
+	return s
+}
+
+// loadSection reads what a workflow section shows into d.
+func (u *ui) loadSection(rq *request, d *caseData) error {
+	var err error
+	switch d.Section {
+	case "messages":
+		d.Side = ercms.Side(*rq.actor)
+		if d.Form == nil {
+			d.Form = fieldValues{"reply_to": rq.r.URL.Query().Get("reply_to")}
+		}
+		d.Messages, err = u.s.db.Messages(rq.r.Context(), *rq.actor, d.Case.ID)
+	case "files":
+		d.Files, err = u.s.db.Attachments(rq.r.Context(), *rq.actor, d.Case.ID)
+		d.Purposes = attachPurposes(*rq.actor, d.Case)
+	}
+	return err
+}
+
+// attachPurposes lists the kinds of file the user may attach to c.
+func attachPurposes(a ercms.Actor, c *ercms.Case) []string {
+	var out []string
+	for _, p := range ercms.AttachmentPurposes {
+		if ercms.MayAttach(a, c, p) && !ercms.Terminal(c.Status) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// sectionError renders a case section again with the errors of its form.
+func (u *ui) sectionError(rq *request, section string, values fieldValues, errs map[string]string) {
+	d, ok := u.loadCase(rq)
+	if !ok {
+		return
+	}
+	d.Section, d.Form = section, values
+	if err := u.loadSection(rq, &d); err != nil {
+		u.fail(rq, err)
+		return
+	}
+	var summary []fieldError
+	for k, m := range errs {
+		summary = append(summary, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, k, m)})
+	}
+	slices.SortFunc(summary, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
+	title := rq.t("case.title", "reference", d.Case.Reference) + " – " + rq.t("section."+section)
+	u.render(rq, http.StatusUnprocessableEntity, "case", page{Title: title, Data: d, Errors: summary})
+}
+
+func (u *ui) sendMessage(rq *request) {
+	f := rq.r.PostForm
+	m := ercms.NewMessage{Kind: f.Get("kind"), Subject: f.Get("subject"), Body: f.Get("body"), ReplyTo: f.Get("reply_to")}
+	_, err := u.s.db.SendMessage(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), m)
+	if fields, ok := errorFields(err); ok {
+		u.sectionError(rq, "messages", fieldValues{"kind": m.Kind, "subject": m.Subject, "body": m.Body, "reply_to": m.ReplyTo}, fields)
+		return
+	}
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.flash(rq, rq.t("messages.sent"))
+	http.Redirect(rq.w, rq.r, "/cases/"+url.PathEscape(rq.r.PathValue("id"))+"/messages", http.StatusSeeOther)
+}
+
+func (u *ui) downloadFile(rq *request) {
+	t, rc, err := u.s.db.OpenAttachment(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), rq.r.PathValue("file"))
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	defer rc.Close()
+	h := rq.w.Header()
+	h.Set("Content-Type", t.MIME)
+	h.Set("Content-Length", strconv.FormatInt(t.Size, 10))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	// Only re-encoded images are shown in the page; everything else is a download.
+	disposition := "attachment"
+	if t.Image() {
+		disposition = "inline"
+	}
+	h.Set("Content-Disposition", disposition+"; filename*=UTF-8''"+url.PathEscape(t.Name))
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	_, _ = io.Copy(rq.w, rc)
+}
+
+func (u *ui) notificationsPage(rq *request) {
+	notes, unread, err := u.s.db.Notifications(rq.r.Context(), *rq.actor, 100)
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.render(rq, http.StatusOK, "notifications", page{Title: rq.t("notifications.title"), Data: map[string]any{"Notifications": notes, "Unread": unread}})
+}
+
+func (u *ui) readNotifications(rq *request) {
+	if err := u.s.db.MarkNotificationsRead(rq.r.Context(), *rq.actor, ""); err != nil {
+		u.fail(rq, err)
+		return
+	}
+	http.Redirect(rq.w, rq.r, "/notifications", http.StatusSeeOther)
+}
+
+// scheduleData is the form that fixes an interview's time and place.
+type scheduleData struct {
+	Case *ercms.Case
+	Task *ercms.Task
+	fieldValues
+}
+
+func (u *ui) scheduleForm(rq *request, status int, values fieldValues, errs []fieldError) {
+	d, ok := u.loadCase(rq)
+	if !ok {
+		return
+	}
+	t := d.Case.Task(rq.r.PathValue("task"))
+	if t == nil || t.Kind != ercms.TaskInterview || t.OrgID != rq.actor.Org.ID || t.Status != ercms.TaskOpen {
+		u.notFound(rq)
+		return
+	}
+	if values == nil {
+		values = fieldValues{"place": t.Place}
+		if t.ScheduledAt != nil {
+			values["scheduled_at"] = t.ScheduledAt.In(u.s.db.Location()).Format("2006-01-02T15:04")
+		}
+	}
+	values["version"] = strconv.Itoa(d.Case.Version)
+	u.render(rq, status, "schedule", page{Title: rq.t("schedule.title") + " – " + rq.t("case.title", "reference", d.Case.Reference),
+		Data: scheduleData{Case: d.Case, Task: t, fieldValues: values}, Errors: errs})
+}
+
+func (u *ui) schedulePage(rq *request) { u.scheduleForm(rq, http.StatusOK, nil, nil) }
+
+func (u *ui) scheduleSubmit(rq *request) {
+	f := rq.r.PostForm
+	values := fieldValues{"scheduled_at": f.Get("scheduled_at"), "place": f.Get("place")}
+	version, _ := strconv.Atoi(f.Get("version"))
+	var at time.Time
+	if v := strings.TrimSpace(values["scheduled_at"]); v != "" {
+		var err error
+		if at, err = time.ParseInLocation("2006-01-02T15:04", v, u.s.db.Location()); err != nil {
+			u.scheduleForm(rq, http.StatusUnprocessableEntity, values, []fieldError{{ID: fieldID("scheduled_at"), Message: rq.t("invalid.scheduled_at")}})
+			return
+		}
+	}
+	c, err := u.s.db.ScheduleInterview(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), version, rq.r.PathValue("task"), at, values["place"])
+	if fields, ok := errorFields(err); ok {
+		var errs []fieldError
+		for k, m := range fields {
+			errs = append(errs, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, k, m)})
+		}
+		slices.SortFunc(errs, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
+		u.scheduleForm(rq, http.StatusUnprocessableEntity, values, errs)
+		return
+	}
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.flash(rq, rq.t("schedule.saved", "reference", c.Reference))
+	http.Redirect(rq.w, rq.r, "/cases/"+url.PathEscape(c.ID)+"/verification", http.StatusSeeOther)
+}
+
+// absenceData is the form that moves an absent officer's cases.
+type absenceData struct {
+	Officers []ercms.User
+	fieldValues
+}
+
+func (u *ui) absenceForm(rq *request, status int, values fieldValues, errs []fieldError) {
+	if rq.actor.Role != ercms.RoleCASupervisor {
+		u.errorPage(rq, http.StatusForbidden, rq.t("error.forbidden"))
+		return
+	}
+	users, err := u.s.db.Colleagues(rq.r.Context(), *rq.actor)
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	var officers []ercms.User
+	for _, x := range users {
+		if x.Role == ercms.RoleCAOfficer || x.Role == ercms.RoleCASupervisor {
+			officers = append(officers, x)
+		}
+	}
+	if values == nil {
+		values = fieldValues{}
+	}
+	u.render(rq, status, "absence", page{Title: rq.t("absence.title"), Data: absenceData{Officers: officers, fieldValues: values}, Errors: errs})
+}
+
+func (u *ui) absencePage(rq *request) { u.absenceForm(rq, http.StatusOK, nil, nil) }
+
+func (u *ui) absenceSubmit(rq *request) {
+	f := rq.r.PostForm
+	values := fieldValues{"from_user_id": f.Get("from_user_id"), "to_user_id": f.Get("to_user_id")}
+	moved, err := u.s.db.CoverAbsence(rq.r.Context(), *rq.actor, values["from_user_id"], values["to_user_id"])
+	if fields, ok := errorFields(err); ok {
+		var errs []fieldError
+		for k, m := range fields {
+			errs = append(errs, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, k, m)})
+		}
+		slices.SortFunc(errs, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
+		u.absenceForm(rq, http.StatusUnprocessableEntity, values, errs)
+		return
+	}
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.flash(rq, rq.t("absence.moved", "n", fmt.Sprint(len(moved))))
+	http.Redirect(rq.w, rq.r, "/absence", http.StatusSeeOther)
+}
+
+// maxUpload is the largest file a user may attach (a scanned multi-page
+// document fits; a video does not).
+const maxUpload = 20 << 20
+
+// formatBytes writes a file size for people: "850 KB", "2.4 MB" (with the
+// decimal sign of the language).
+func formatBytes(l i18n.Lang, n int64) string {
+	switch {
+	case n < 1<<10:
+		return i18n.FormatNumber(l, n) + " B"
+	case n < 1<<20:
+		return i18n.FormatNumber(l, (n+1<<9)>>10) + " KB"
+	}
+	tenths := (n*10 + 1<<19) >> 20
+	whole := i18n.FormatNumber(l, tenths/10)
+	if tenths%10 == 0 {
+		return whole + " MB"
+	}
+	sep := "."
+	if l != i18n.EN {
+		sep = ","
+	}
+	return whole + sep + strconv.FormatInt(tenths%10, 10) + " MB"
+}

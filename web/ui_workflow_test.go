@@ -1,0 +1,153 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ercms/ercms"
+)
+
+// TestUIMessagesAndNotifications: a member-state officer writes to the
+// central authority in the browser; the officer there sees the
+// notification, reads the message (the read receipt shows on the sender's
+// page) and answers; a failed form keeps what was typed.
+func TestUIMessagesAndNotifications(t *testing.T) {
+	db, act, base := journeyStore(t)
+	ctx := context.Background()
+	c, _, err := db.CreateCase(ctx, act["de.officer"], sampleApplication(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = db.Act(ctx, act["de.officer"], c.ID, ercms.ActSubmit, c.Version, ercms.ActionInput{}); err != nil {
+		t.Fatal(err)
+	}
+	de := newUIClient(t, base, "en")
+	de.signIn("de.officer")
+	msgs := "/cases/" + c.ID + "/messages"
+	status, page := de.post(msgs, msgs, url.Values{"kind": {"information_request"}, "subject": {"Flight on Monday"}, "body": {""}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `class="error-summary"`) || !strings.Contains(page, "Flight on Monday") {
+		t.Fatalf("empty message: %d\n%s", status, page)
+	}
+	status, page = de.post(msgs, msgs, url.Values{"kind": {"information_request"}, "subject": {"Flight on Monday"}, "body": {"Can the person land at GYD on Monday?"}})
+	if status != 200 || !strings.Contains(page, "Message sent and delivered.") || !strings.Contains(page, "Not read yet") {
+		t.Fatalf("send: %d\n%s", status, page)
+	}
+
+	sms := newUIClient(t, base, "az")
+	sms.signIn("sms.officer")
+	if _, page := sms.get("/notifications"); !strings.Contains(page, "İşdə yeni məktub") || !strings.Contains(page, c.Reference) {
+		t.Fatalf("notifications page:\n%s", page)
+	}
+	_, page = sms.get(msgs)
+	if !strings.Contains(page, "Can the person land at GYD on Monday?") || !strings.Contains(page, "?reply_to=") {
+		t.Fatalf("central authority reads:\n%s", page)
+	}
+	reply := regexpFind(t, page, `href="(/cases/[^"]+/messages\?reply_to=[^"#]+)`)
+	if _, page = sms.get(reply); !strings.Contains(page, `name="reply_to"`) {
+		t.Fatalf("answer form:\n%s", page)
+	}
+	status, page = sms.post(reply, msgs, url.Values{"reply_to": {strings.SplitN(reply, "=", 2)[1]}, "kind": {"answer"}, "body": {"Yes, GYD is open on Monday."}})
+	if status != 200 || !strings.Contains(page, "Yes, GYD is open on Monday.") {
+		t.Fatalf("answer: %d\n%s", status, page)
+	}
+	if _, page = de.get(msgs); strings.Count(page, "Read ") < 1 {
+		t.Errorf("the sender does not see the read receipt:\n%s", page)
+	}
+	// Another member state cannot open the messages.
+	fr := newUIClient(t, base, "fr")
+	fr.signIn("fr.officer")
+	if status, _ := fr.get(msgs); status != http.StatusNotFound {
+		t.Errorf("a French officer opens a German case's messages: %d", status)
+	}
+}
+
+func TestUIAbsenceCoverAndInterview(t *testing.T) {
+	db, act, base := journeyStore(t)
+	ctx := context.Background()
+	sms, sup, de, berlin := act["sms.officer"], act["sms.supervisor"], act["de.officer"], act["mfa.consul.berlin"]
+	c, _, err := db.CreateCase(ctx, de, sampleApplication(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		a      ercms.Actor
+		action string
+		in     ercms.ActionInput
+	}{
+		{de, ercms.ActSubmit, ercms.ActionInput{}},
+		{sms, ercms.ActRegister, ercms.ActionInput{}},
+		{de, ercms.ActRequestInterview, ercms.ActionInput{MissionID: berlin.Org.ID, Mode: "video", Language: "az"}},
+	} {
+		if c, err = db.Act(ctx, step.a, c.ID, step.action, c.Version, step.in); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The supervisor moves the officer's cases.
+	s := newUIClient(t, base, "en")
+	s.signIn("sms.supervisor")
+	status, page := s.post("/absence", "/absence", url.Values{"from_user_id": {sms.UserID}, "to_user_id": {sms.UserID}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "error-summary") {
+		t.Fatalf("same officer: %d\n%s", status, page)
+	}
+	status, page = s.post("/absence", "/absence", url.Values{"from_user_id": {sms.UserID}, "to_user_id": {sup.UserID}})
+	if status != 200 || !strings.Contains(page, "1 case(s) moved.") {
+		t.Fatalf("absence cover: %d\n%s", status, page)
+	}
+	o := newUIClient(t, base, "en")
+	o.signIn("sms.officer")
+	if status, _ := o.get("/absence"); status != http.StatusForbidden {
+		t.Errorf("an officer opens absence cover: %d", status)
+	}
+
+	// The mission schedules the video interview.
+	task := c.Tasks[len(c.Tasks)-1].ID
+	m := newUIClient(t, base, "ru")
+	m.signIn("mfa.consul.berlin")
+	form := "/cases/" + c.ID + "/tasks/" + task + "/schedule"
+	when := time.Now().Add(72 * time.Hour).In(db.Location()).Format("2006-01-02T15:04")
+	status, page = m.post(form, form, url.Values{"version": {regexpFind(t, getPage(t, m, form), `name="version" value="(\d+)"`)}, "scheduled_at": {when}, "place": {"Room 4"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-place-error"`) || !strings.Contains(page, "Room 4") {
+		t.Fatalf("video without a link: %d\n%s", status, page)
+	}
+	status, page = m.post(form, form, url.Values{"version": {regexpFind(t, getPage(t, m, form), `name="version" value="(\d+)"`)}, "scheduled_at": {when}, "place": {"https://meet.example/az-1"}})
+	if status != 200 {
+		t.Fatalf("schedule: %d\n%s", status, page)
+	}
+	got, err := db.FindCase(ctx, ercms.SystemActor(), c.ID)
+	if err != nil || got.Task(task).ScheduledAt == nil || got.Task(task).Place != "https://meet.example/az-1" {
+		t.Fatalf("stored interview %+v: %v", got.Task(task), err)
+	}
+}
+
+func getPage(t *testing.T, u *uiClient, path string) string {
+	t.Helper()
+	_, p := u.get(path)
+	return p
+}
+
+// sampleApplication is the API tests' complete application.
+func sampleApplication(t *testing.T) ercms.NewCase {
+	t.Helper()
+	var n ercms.NewCase
+	if err := json.Unmarshal([]byte(application), &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// regexpFind returns the first group of pattern in page.
+func regexpFind(t *testing.T, page, pattern string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("%s not found in:\n%s", pattern, page)
+	}
+	return strings.ReplaceAll(m[1], "&amp;", "&")
+}
