@@ -180,6 +180,13 @@ func (s *DB) Notifications(ctx context.Context, a ercms.Actor, limit int) ([]erc
 	return out, unread, rows.Err()
 }
 
+// UnreadNotifications counts a's unread notifications (for the menu).
+func (s *DB) UnreadNotifications(ctx context.Context, a ercms.Actor) (int, error) {
+	var n int
+	err := s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL`, a.UserID).Scan(&n)
+	return n, err
+}
+
 // MarkNotificationsRead marks all of a's notifications read (those of one
 // case when caseID is set).
 func (s *DB) MarkNotificationsRead(ctx context.Context, a ercms.Actor, caseID string) error {

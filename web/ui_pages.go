@@ -147,6 +147,16 @@ func (u *ui) nav(rq *request) []navItem {
 	if rq.actor.IsRequesting() {
 		items = append(items, navItem{Href: "/applications/new", Label: rq.t("nav.new_application"), Current: strings.HasPrefix(p, "/applications")})
 	}
+	if caseRole(rq.actor.Role) {
+		label := rq.t("nav.notifications")
+		if n, err := u.s.db.UnreadNotifications(rq.r.Context(), *rq.actor); err == nil && n > 0 {
+			label += " (" + i18n.FormatNumber(rq.lang, int64(n)) + ")"
+		}
+		items = append(items, navItem{Href: "/notifications", Label: label, Current: p == "/notifications"})
+	}
+	if rq.actor.Role == ercms.RoleCASupervisor {
+		items = append(items, navItem{Href: "/absence", Label: rq.t("nav.absence"), Current: p == "/absence"})
+	}
 	items = append(items, navItem{Href: "/deadlines", Label: rq.t("nav.calculator"), Current: p == "/deadlines"})
 	if rq.actor.Role == ercms.RoleAdmin {
 		items = append(items, navItem{Href: "/admin", Label: rq.t("nav.admin"), Current: strings.HasPrefix(p, "/admin")})
