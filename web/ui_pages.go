@@ -146,6 +146,7 @@ func (u *ui) nav(rq *request) []navItem {
 	}
 	if rq.actor.IsRequesting() {
 		items = append(items, navItem{Href: "/applications/new", Label: rq.t("nav.new_application"), Current: strings.HasPrefix(p, "/applications")})
+		items = append(items, navItem{Href: "/transfers/new", Label: rq.t("nav.group_transfer"), Current: strings.HasPrefix(p, "/transfers")})
 	}
 	if caseRole(rq.actor.Role) {
 		label := rq.t("nav.notifications")

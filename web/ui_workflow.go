@@ -26,6 +26,7 @@ func (s *Server) workflowPages(u *ui) {
 	page("POST /notifications/read", u.readNotifications)
 	page("GET /absence", u.absencePage)
 	page("POST /absence", u.absenceSubmit)
+	s.transferPages(u)
 }
 
 // fieldValues serves a submitted form back to its template (Value), so a

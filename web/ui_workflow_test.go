@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -150,4 +151,75 @@ func regexpFind(t *testing.T, page, pattern string) string {
 		t.Fatalf("%s not found in:\n%s", pattern, page)
 	}
 	return strings.ReplaceAll(m[1], "&amp;", "&")
+}
+
+// TestUIGroupTransfer notifies one flight for two persons in the browser,
+// the central authority confirms it in one step, and the border officer
+// records the handover from the list.
+func TestUIGroupTransfer(t *testing.T) {
+	db, act, base := journeyStore(t)
+	ctx := context.Background()
+	today := db.Today()
+	var values []string
+	for _, ref := range []string{"BPOL-G-1", "BPOL-G-2"} {
+		n := sampleApplication(t)
+		n.RequestingReference, n.NoApplication = ref, true
+		exp := today.AddDays(300)
+		n.Evidence[0].ExpiresOn, n.Evidence[0].Type = &exp, "national_passport"
+		c, _, err := db.CreateCase(ctx, act["de.officer"], n, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		values = append(values, c.ID+":"+strconv.Itoa(c.Version))
+	}
+	de := newUIClient(t, base, "en")
+	de.signIn("de.officer")
+	form := url.Values{"case": values[:1], "transfer.date": {today.AddDays(10).String()}, "transfer.time": {"07:30"},
+		"transfer.crossing_point": {"GYD"}, "transfer.flight_or_vehicle": {"charter 7"}, "transfer.escorts": {"4"}}
+	status, page := de.post("/transfers/new", "/transfers/new", form)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-cases-error"`) || !strings.Contains(page, "charter 7") {
+		t.Fatalf("one person: %d\n%s", status, page)
+	}
+	form["case"] = values
+	status, page = de.post("/transfers/new", "/transfers/new", form)
+	if status != 200 || !strings.Contains(page, "Transfer notified for 2 person(s).") || !strings.Contains(page, "BPOL") && !strings.Contains(page, "Hüseynov") {
+		t.Fatalf("notify: %d\n%s", status, page)
+	}
+	opURL := regexpFind(t, page, `action="(/transfers/[^/"]+)/act/`)
+
+	sms := newUIClient(t, base, "en")
+	sms.signIn("sms.officer")
+	_, page = sms.get(opURL)
+	status, page = sms.post(opURL, opURL+"/act/confirm_transfer", url.Values{"case": regexpAll(page, `id="f-case-confirm_transfer-\d+" name="case" value="([^"]+)"`)})
+	if status != 200 || !strings.Contains(page, "done for 2 case(s)") {
+		t.Fatalf("confirm: %d\n%s", status, page)
+	}
+
+	gyd := newUIClient(t, base, "az")
+	gyd.signIn("border.officer")
+	_, page = gyd.get(opURL)
+	cases := regexpAll(page, `id="f-case-record_handover-\d+" name="case" value="([^"]+)"`)
+	if len(cases) < 2 {
+		t.Fatalf("border list:\n%s", page)
+	}
+	at := time.Now().In(db.Location()).Format("2006-01-02T15:04")
+	status, page = gyd.post(opURL, opURL+"/act/record_handover", url.Values{"case": cases[:2], "handover.at": {at}, "handover.officer": {"F. Nəsirov"}, "handover.persons": {"1"}})
+	if status != 200 {
+		t.Fatalf("handover: %d\n%s", status, page)
+	}
+	for _, v := range values {
+		c, err := db.FindCase(ctx, ercms.SystemActor(), strings.Split(v, ":")[0])
+		if err != nil || c.Status != ercms.StateTransferred {
+			t.Errorf("case after the group handover: %v %v", c.Status, err)
+		}
+	}
+}
+
+// regexpAll returns the first group of every match of pattern in page.
+func regexpAll(page, pattern string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(pattern).FindAllStringSubmatch(page, -1) {
+		out = append(out, m[1])
+	}
+	return out
 }
