@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/sqldb"
 )
 
@@ -24,6 +25,8 @@ func (s *Server) workflowRoutes() {
 	s.add("DELETE", "/api/v1/webhooks/{id}", true, s.deleteWebhook)
 	s.add("POST", "/api/v1/absence-cover", true, s.absenceCover)
 	s.add("PUT", "/api/v1/cases/{id}/tasks/{task}/schedule", true, s.scheduleInterview)
+	s.add("GET", "/api/v1/cases/{id}/export", true, s.exportApplication)
+	s.add("POST", "/api/v1/imports", true, s.importApplication)
 	s.add("POST", "/api/v1/transfer-operations", true, s.notifyGroupTransfer)
 	s.add("GET", "/api/v1/transfer-operations/{id}", true, s.transferOperation)
 	s.add("POST", "/api/v1/transfer-operations/{id}/actions/{action}", true, s.actOnOperation)
@@ -237,4 +240,37 @@ func (s *Server) scheduleInterview(w http.ResponseWriter, r *http.Request, a erc
 	}
 	w.Header().Set("ETag", etag(c.Version))
 	return writeJSON(w, http.StatusOK, s.view(a, c))
+}
+
+func (s *Server) exportApplication(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	if ercms.Side(a) == "" {
+		return ercms.Errorf(ercms.EForbidden, "Only the parties export an application.")
+	}
+	c, err := s.db.FindCase(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+c.Reference+`.json"`)
+	return writeJSON(w, http.StatusOK, ercms.ExportApplication(c))
+}
+
+// importBody is an application received by e-mail, entered through the API.
+type importBody struct {
+	RequestingOrganisationID string        `json:"requesting_organisation_id"`
+	ReceivedOn               civil.Date    `json:"received_on"`
+	Application              ercms.NewCase `json:"application"`
+}
+
+func (s *Server) importApplication(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var body importBody
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	c, err := s.db.ImportApplication(r.Context(), a, body.RequestingOrganisationID, body.ReceivedOn, body.Application, nil)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
+	w.Header().Set("ETag", etag(c.Version))
+	return writeJSON(w, http.StatusCreated, s.view(a, c))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ercms/ercms/internal/testdb"
@@ -110,6 +111,50 @@ func TestAPIMessagesFeedAndWebhooks(t *testing.T) {
 		de.do("GET", "/api/v1/feed?after="+strconv.FormatInt(feed.Cursor, 10), nil).decode(t, &after)
 		if len(after.Events) != 0 {
 			t.Errorf("events after the last cursor: %+v", after)
+		}
+	})
+}
+
+// TestAPIExportAndImport: a member state's application exported as JSON
+// (what a state without the system e-mails) is entered by the central
+// authority with the true date of receipt.
+func TestAPIExportAndImport(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		base := start(t, db)
+		de, sms := signIn(t, base, "de.officer"), signIn(t, base, "sms.officer")
+		var cs caseJSON
+		de.do("POST", "/api/v1/cases", application).decode(t, &cs)
+		r := de.do("GET", "/api/v1/cases/"+cs.ID+"/export", nil)
+		if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Disposition"), ".json") {
+			t.Fatalf("export: %d %s", r.status, r.body)
+		}
+		var exported map[string]any
+		r.decode(t, &exported)
+		var me struct {
+			Organisation struct{ ID string } `json:"organisation"`
+		}
+		de.do("GET", "/api/v1/me", nil).decode(t, &me)
+
+		received := db.Today().AddDays(-2).String()
+		body := map[string]any{"requesting_organisation_id": me.Organisation.ID, "received_on": received, "application": exported}
+		if r := de.do("POST", "/api/v1/imports", body); r.status != http.StatusForbidden {
+			t.Errorf("a member state imports: %d", r.status)
+		}
+		bad := map[string]any{"requesting_organisation_id": me.Organisation.ID, "received_on": db.Today().AddDays(3).String(), "application": exported}
+		if p := sms.do("POST", "/api/v1/imports", bad).problem(t); p.Errors["received_on"] == "" {
+			t.Errorf("a date of receipt in the future: %+v", p)
+		}
+		r = sms.do("POST", "/api/v1/imports", body)
+		if r.status != http.StatusCreated {
+			t.Fatalf("import: %d %s", r.status, r.body)
+		}
+		var imported struct {
+			Status     string `json:"status"`
+			ReceivedOn string `json:"received_on"`
+		}
+		r.decode(t, &imported)
+		if imported.Status != "submitted" || imported.ReceivedOn != received {
+			t.Errorf("imported %+v, want submitted on %s", imported, received)
 		}
 	})
 }
