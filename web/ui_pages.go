@@ -155,6 +155,9 @@ func (u *ui) nav(rq *request) []navItem {
 		}
 		items = append(items, navItem{Href: "/notifications", Label: label, Current: p == "/notifications"})
 	}
+	if rq.actor.IsCA() {
+		items = append(items, navItem{Href: "/imports/new", Label: rq.t("nav.import"), Current: strings.HasPrefix(p, "/imports")})
+	}
 	if rq.actor.Role == ercms.RoleCASupervisor {
 		items = append(items, navItem{Href: "/absence", Label: rq.t("nav.absence"), Current: p == "/absence"})
 	}

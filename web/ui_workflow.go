@@ -1,8 +1,11 @@
 package web
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/i18n"
 )
 
@@ -26,6 +30,8 @@ func (s *Server) workflowPages(u *ui) {
 	page("POST /notifications/read", u.readNotifications)
 	page("GET /absence", u.absencePage)
 	page("POST /absence", u.absenceSubmit)
+	page("GET /imports/new", u.importPage)
+	page("POST /imports/new", u.importSubmit)
 	s.transferPages(u)
 }
 
@@ -283,4 +289,105 @@ func formatBytes(l i18n.Lang, n int64) string {
 		sep = ","
 	}
 	return whole + sep + strconv.FormatInt(tenths%10, 10) + " MB"
+}
+
+// importData is the form for an application received by e-mail.
+type importData struct {
+	Authorities []ercms.Organisation
+	fieldValues
+}
+
+func (u *ui) importForm(rq *request, status int, values fieldValues, errs []fieldError) {
+	if !rq.actor.IsCA() {
+		u.errorPage(rq, http.StatusForbidden, rq.t("error.forbidden"))
+		return
+	}
+	orgs, err := u.s.db.Organisations(rq.r.Context())
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	var auth []ercms.Organisation
+	for _, o := range orgs {
+		if o.Kind == ercms.OrgRequestingAuthority && !o.Disabled {
+			auth = append(auth, o)
+		}
+	}
+	slices.SortFunc(auth, func(a, b ercms.Organisation) int { return strings.Compare(a.State+a.Name, b.State+b.Name) })
+	if values == nil {
+		values = fieldValues{"received_on": u.s.db.Today().String()}
+	}
+	u.render(rq, status, "import", page{Title: rq.t("import.title"), Data: importData{Authorities: auth, fieldValues: values}, Errors: errs})
+}
+
+func (u *ui) importPage(rq *request) { u.importForm(rq, http.StatusOK, nil, nil) }
+
+// importSubmit enters an application received by e-mail from our JSON
+// export, pasted or uploaded, with the true date of receipt.
+func (u *ui) importSubmit(rq *request) {
+	f := rq.r.PostForm
+	values := fieldValues{"requesting_organisation_id": f.Get("requesting_organisation_id"), "received_on": f.Get("received_on"), "application": f.Get("application")}
+	errs := map[string]string{}
+	raw := strings.TrimSpace(values["application"])
+	if file, _, err := rq.r.FormFile("application_file"); err == nil {
+		b, err := io.ReadAll(io.LimitReader(file, maxUpload))
+		file.Close()
+		if err == nil && len(b) > 0 {
+			raw = string(b)
+		}
+	}
+	var n ercms.NewCase
+	if raw == "" {
+		errs["application"] = rq.t("import.missing")
+	} else if err := decodeStrict(raw, &n); err != nil {
+		errs["application"] = rq.t("import.bad_json")
+	}
+	received, err := civil.Parse(strings.TrimSpace(values["received_on"]))
+	if err != nil {
+		errs["received_on"] = rq.t("invalid.received_on")
+	}
+	if len(errs) == 0 {
+		c, err := u.s.db.ImportApplication(rq.r.Context(), *rq.actor, values["requesting_organisation_id"], received, n, nil)
+		if err == nil {
+			u.flash(rq, rq.t("import.done", "reference", c.Reference))
+			http.Redirect(rq.w, rq.r, "/cases/"+url.PathEscape(c.ID), http.StatusSeeOther)
+			return
+		}
+		fields, ok := errorFields(err)
+		if !ok {
+			u.fail(rq, err)
+			return
+		}
+		var detail []string
+		for _, k := range slices.Sorted(maps.Keys(fields)) {
+			switch k {
+			case "requesting_organisation_id", "received_on":
+				errs[k] = fields[k]
+			default:
+				detail = append(detail, k+": "+fields[k])
+			}
+		}
+		if len(detail) > 0 {
+			errs["application"] = rq.t("import.incomplete", "detail", strings.Join(detail, "; "))
+		}
+	}
+	var summary []fieldError
+	for k, m := range errs {
+		summary = append(summary, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, k, m)})
+	}
+	slices.SortFunc(summary, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
+	u.importForm(rq, http.StatusUnprocessableEntity, values, summary)
+}
+
+// decodeStrict reads one JSON object into v, refusing unknown fields.
+func decodeStrict(s string, v any) error {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("text after the JSON object")
+	}
+	return nil
 }

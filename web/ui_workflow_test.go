@@ -223,3 +223,29 @@ func regexpAll(page, pattern string) []string {
 	}
 	return out
 }
+
+// TestUIImportReceivedByEmail: the central authority pastes an application
+// received by e-mail and gives the date it arrived.
+func TestUIImportReceivedByEmail(t *testing.T) {
+	db, act, base := journeyStore(t)
+	b, err := json.Marshal(sampleApplication(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sms := newUIClient(t, base, "fr")
+	sms.signIn("sms.officer")
+	received := db.Today().AddDays(-1).String()
+	status, page := sms.post("/imports/new", "/imports/new", url.Values{"requesting_organisation_id": {act["de.officer"].Org.ID}, "received_on": {received}, "application": {`{"nope": 1}`}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-application-error"`) {
+		t.Fatalf("not our JSON: %d\n%s", status, page)
+	}
+	status, page = sms.post("/imports/new", "/imports/new", url.Values{"requesting_organisation_id": {act["de.officer"].Org.ID}, "received_on": {received}, "application": {string(b)}})
+	if status != 200 || !strings.Contains(page, "Demande saisie sous la référence AZ-DE-") {
+		t.Fatalf("import: %d\n%s", status, page)
+	}
+	de := newUIClient(t, base, "en")
+	de.signIn("de.officer")
+	if status, _ := de.get("/imports/new"); status != http.StatusForbidden {
+		t.Errorf("a member state opens the import: %d", status)
+	}
+}
