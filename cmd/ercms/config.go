@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ercms/ercms/jobs"
 )
 
 // Config is the configuration of every subcommand, read from ERCMS_*
@@ -18,6 +20,12 @@ type Config struct {
 	DatabaseURL string // ERCMS_DATABASE_URL, --database-url; default: SQLite file in DataDir
 	Country     string // ERCMS_COUNTRY, --country: the requested state the deployment serves
 	LogFormat   string // ERCMS_LOG_FORMAT, --log-format: text or json
+	// SMTPURL is where notifications are e-mailed from (ERCMS_SMTP_URL,
+	// smtp://user:password@host:587?from=ercms@example.org); empty: in-app only.
+	SMTPURL string
+	// BaseURL is the web application's public address, for links in
+	// e-mails (ERCMS_BASE_URL); default: the address served.
+	BaseURL string
 }
 
 // defaults of the configuration.
@@ -32,7 +40,7 @@ func configFromEnv(getenv func(string) string) Config {
 	c := Config{Addr: defaultAddr, DataDir: defaultDataDir, Country: defaultCountry, LogFormat: "text"}
 	for name, dst := range map[string]*string{
 		"ERCMS_ADDR": &c.Addr, "ERCMS_DATA_DIR": &c.DataDir, "ERCMS_DATABASE_URL": &c.DatabaseURL,
-		"ERCMS_COUNTRY": &c.Country, "ERCMS_LOG_FORMAT": &c.LogFormat,
+		"ERCMS_COUNTRY": &c.Country, "ERCMS_LOG_FORMAT": &c.LogFormat, "ERCMS_SMTP_URL": &c.SMTPURL, "ERCMS_BASE_URL": &c.BaseURL,
 	} {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			*dst = v
@@ -63,6 +71,11 @@ func (c *Config) validate() error {
 	c.Country = strings.ToUpper(c.Country)
 	if len(c.Country) != 2 || strings.Trim(c.Country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		errs = append(errs, fmt.Errorf("--country/ERCMS_COUNTRY %q: use a two-letter ISO 3166-1 code, e.g. AZ", c.Country))
+	}
+	if c.SMTPURL != "" {
+		if _, err := jobs.ParseSMTPURL(c.SMTPURL); err != nil {
+			errs = append(errs, fmt.Errorf("ERCMS_SMTP_URL: %w", err))
+		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format/ERCMS_LOG_FORMAT %q: use text or json", c.LogFormat))

@@ -15,6 +15,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -32,6 +33,7 @@ import (
 	_ "time/tzdata" // time zones of the profiles on machines without tzdata
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/jobs"
 	"github.com/ercms/ercms/sqldb"
 	"github.com/ercms/ercms/web"
 )
@@ -208,6 +210,15 @@ func serve(ctx context.Context, c Config, db *sqldb.DB, log *slog.Logger, stdout
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
+	runner := &jobs.Runner{DB: db, Hooks: &jobs.HTTPDeliverer{}, BaseURL: cmp.Or(c.BaseURL, url), Worker: workerName(), Log: log}
+	if c.SMTPURL != "" {
+		m, err := jobs.ParseSMTPURL(c.SMTPURL)
+		if err != nil {
+			return err
+		}
+		runner.Mail = m
+	}
+	go runner.Run(ctx, 15*time.Second)
 	fmt.Fprintf(stdout, "eRCMS is running at %s (database: %s)\n", url, db.Engine())
 	if banner != nil {
 		banner(url)
@@ -227,4 +238,10 @@ func serve(ctx context.Context, c Config, db *sqldb.DB, log *slog.Logger, stdout
 		log.Error("audit sequencer at shutdown", "err", err)
 	}
 	return nil
+}
+
+// workerName names this node in job leases: host and process.
+func workerName() string {
+	h, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d", h, os.Getpid())
 }
