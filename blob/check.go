@@ -151,7 +151,9 @@ func Check(name string, data []byte, p Policy) (*File, error) {
 // checkName refuses names that are empty, too long, or carry a path or
 // control characters.
 func checkName(name string) error {
-	bad := func() error { return refuse(ReasonBadName, "Give the file a plain name, without folders or special characters.") }
+	bad := func() error {
+		return refuse(ReasonBadName, "Give the file a plain name, without folders or special characters.")
+	}
 	switch {
 	case name == "", name == ".", name == "..", len(name) > 200, !utf8.ValidString(name),
 		strings.ContainsAny(name, "/\\\x00"), len(name) >= 2 && name[1] == ':':
