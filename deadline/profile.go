@@ -18,6 +18,9 @@ import (
 	"github.com/ercms/ercms/civil"
 )
 
+// FingerprintFormats are the fingerprint file formats a profile may allow.
+var FingerprintFormats = []string{"wsq", "iso19794_2", "iso19794_4", "ansi_nist"}
+
 // CrossingPoint is a border crossing point (usually an airport) where persons
 // are handed over.
 type CrossingPoint struct {
@@ -62,10 +65,13 @@ type Profile struct {
 	TravelDocumentValiditySource string // where TravelDocumentValidityDays comes from
 	TravelDocumentValidityVerify bool   // TravelDocumentValidityDays still has to be checked
 
-	CrossingPoints []CrossingPoint     // the requested state's crossing points
-	Rules          map[string]Setting  // time limits by kind ("reply", "transfer_notice", …)
-	Overrides      map[string]Override // implementing protocols, by member state
-	loc            *time.Location      // loaded by validation
+	CrossingPoints []CrossingPoint // the requested state's crossing points
+	// FingerprintFormats lists the fingerprint file formats the parties
+	// exchange (wsq, iso19794_2, iso19794_4, ansi_nist); none: no fingerprint files.
+	FingerprintFormats []string
+	Rules              map[string]Setting  // time limits by kind ("reply", "transfer_notice", …)
+	Overrides          map[string]Override // implementing protocols, by member state
+	loc                *time.Location      // loaded by validation
 }
 
 // profileJSON is the file form of a Profile.
@@ -84,6 +90,7 @@ type profileJSON struct {
 	ExtensionMax             *figureJSON             `json:"extension_max"`
 	TravelDocumentValidity   *figureJSON             `json:"travel_document_validity"`
 	CrossingPoints           []CrossingPoint         `json:"crossing_points"`
+	FingerprintFormats       []string                `json:"fingerprint_formats,omitempty"`
 	Rules                    map[string]settingJSON  `json:"rules"`
 	Overrides                map[string]overrideJSON `json:"overrides,omitempty"`
 }
@@ -170,6 +177,7 @@ func ParseProfile(b []byte) (*Profile, error) {
 		TravelDocumentValiditySource: val.Source,
 		TravelDocumentValidityVerify: val.Verify,
 		CrossingPoints:               j.CrossingPoints,
+		FingerprintFormats:           j.FingerprintFormats,
 		Rules:                        settings("rules", j.Rules),
 	}
 	if j.Overrides != nil {
@@ -218,6 +226,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 		ExtensionMax:             &figureJSON{Days: p.ExtensionMaxDays, Source: p.ExtensionMaxSource, Verify: p.ExtensionMaxVerify},
 		TravelDocumentValidity:   &figureJSON{Days: p.TravelDocumentValidityDays, Source: p.TravelDocumentValiditySource, Verify: p.TravelDocumentValidityVerify},
 		CrossingPoints:           p.CrossingPoints,
+		FingerprintFormats:       p.FingerprintFormats,
 		Rules:                    settings(p.Rules),
 	}
 	if p.Overrides != nil {
@@ -320,6 +329,11 @@ func (p *Profile) validate(ps *problems) {
 		ps.add("crossing_points", "is empty: list at least one border crossing point")
 	}
 	validateCrossingPoints("crossing_points", p.CrossingPoints, ps)
+	for i, f := range p.FingerprintFormats {
+		if !slices.Contains(FingerprintFormats, f) {
+			ps.add(fmt.Sprintf("fingerprint_formats[%d]", i), "is %q: use one of %v", f, FingerprintFormats)
+		}
+	}
 
 	// A rule's calendar is the requested state's, a partner state's, or the
 	// requesting state's (resolved per case).

@@ -57,6 +57,8 @@ func TestParseProfileErrors(t *testing.T) {
 			[]string{"rules.reply.binding: is missing (true or false)"}},
 		{"missing deemed approval", func(m map[string]any) { delete(m, "deemed_approval") },
 			[]string{"deemed_approval: is missing (true or false)"}},
+		{"unknown fingerprint format", func(m map[string]any) { m["fingerprint_formats"] = []any{"wsq", "bmp"} },
+			[]string{`fingerprint_formats[1]: is "bmp"`}},
 		{"unknown time zone", func(m map[string]any) { m["time_zone"] = "Asia/Atlantis" },
 			[]string{`time_zone: unknown time zone "Asia/Atlantis"`}},
 		{"working days without calendar", func(m map[string]any) { delete(rules(m, "interview"), "calendar") },
