@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/blob"
 	"github.com/ercms/ercms/demo"
 	"github.com/ercms/ercms/internal/testdb"
 	"github.com/ercms/ercms/sqldb"
@@ -105,6 +106,11 @@ func signIn(t *testing.T, base, username string) *client {
 
 func start(t *testing.T, db *sqldb.DB) string {
 	t.Helper()
+	blobs, err := blob.NewDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Blobs = blobs
 	if _, err := demo.SeedPeople(context.Background(), db, demo.Azerbaijan(), func(string) string { return password }); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -155,6 +158,72 @@ func TestAPIExportAndImport(t *testing.T) {
 		r.decode(t, &imported)
 		if imported.Status != "submitted" || imported.ReceivedOn != received {
 			t.Errorf("imported %+v, want submitted on %s", imported, received)
+		}
+	})
+}
+
+// upload sends one file as multipart/form-data.
+func (c *client) upload(path string, fields map[string]string, name string, data []byte) reply {
+	c.t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k, v := range fields {
+		_ = w.WriteField(k, v)
+	}
+	fw, _ := w.CreateFormFile("file", name)
+	_, _ = fw.Write(data)
+	_ = w.Close()
+	req, _ := http.NewRequest("POST", c.base+path, &b)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return reply{status: resp.StatusCode, header: resp.Header, body: body}
+}
+
+func TestAPIAttachments(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		base := start(t, db)
+		de, fr := signIn(t, base, "de.officer"), signIn(t, base, "fr.officer")
+		var cs caseJSON
+		de.do("POST", "/api/v1/cases", application).decode(t, &cs)
+		path := "/api/v1/cases/" + cs.ID + "/attachments"
+		for _, bad := range []struct{ name, data, field string }{
+			{"x.pdf", "MZ\x90\x00 an executable", "file"},
+			{"../x.pdf", "%PDF-1.4\n%%EOF\n", "file"},
+		} {
+			r := de.upload(path, map[string]string{"purpose": "form"}, bad.name, []byte(bad.data))
+			if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Errors[bad.field] == "" {
+				t.Errorf("%s: %d %+v", bad.name, r.status, p)
+			}
+		}
+		if r := de.upload(path, map[string]string{"purpose": "selfie"}, "x.pdf", []byte("%PDF-1.4\n%%EOF\n")); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("unknown purpose: %d", r.status)
+		}
+		var list struct{ Attachments []map[string]any }
+		de.do("GET", path, nil).decode(t, &list)
+		if len(list.Attachments) != 0 {
+			t.Fatalf("refused uploads were stored: %+v", list)
+		}
+		r := de.upload(path, map[string]string{"purpose": "form"}, "Anlage 1 – Вид на жительство.pdf", []byte("%PDF-1.4\n%%EOF\n"))
+		if r.status != http.StatusCreated {
+			t.Fatalf("upload: %d %s", r.status, r.body)
+		}
+		var att struct{ ID, SHA256, Name string }
+		r.decode(t, &att)
+		if len(att.SHA256) != 64 || att.Name != "Anlage 1 – Вид на жительство.pdf" {
+			t.Errorf("attachment %+v", att)
+		}
+		got := de.do("GET", path+"/"+att.ID, nil)
+		if got.status != 200 || !strings.HasPrefix(got.header.Get("Content-Disposition"), "attachment") || string(got.body) != "%PDF-1.4\n%%EOF\n" {
+			t.Errorf("download: %d %v", got.status, got.header)
+		}
+		if r := fr.do("GET", path+"/"+att.ID, nil); r.status != http.StatusNotFound {
+			t.Errorf("another state downloads: %d", r.status)
 		}
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/blob"
 	"github.com/ercms/ercms/demo"
 	"github.com/ercms/ercms/internal/testdb"
 	"github.com/ercms/ercms/sqldb"
@@ -176,6 +177,11 @@ func (b *browser) expect(sel, re string) {
 // journeyStore opens a store with the demo people and serves it.
 func journeyStore(t *testing.T) (*sqldb.DB, map[string]ercms.Actor, string) {
 	db, _ := testdb.Open(t, sqldb.SQLite)
+	blobs, err := blob.NewDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Blobs = blobs
 	actors, err := demo.SeedPeople(context.Background(), db, demo.Azerbaijan(), func(string) string { return password })
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -69,6 +70,25 @@ func (u *ui) handle(auth bool, h func(*request)) http.Handler {
 		if auth && rq.actor == nil {
 			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
+		}
+		if r.Method == http.MethodPost {
+			// Forms are small; a file upload may carry one file of maxUpload.
+			limit := int64(1 << 20)
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				limit = maxUpload + 1<<20
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			var err error
+			if limit > 1<<20 {
+				err = r.ParseMultipartForm(8 << 20)
+			} else {
+				err = r.ParseForm()
+			}
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				u.errorPage(rq, http.StatusRequestEntityTooLarge, rq.t("upload.error.too_large", "max", formatBytes(rq.lang, maxUpload)))
+				return
+			}
 		}
 		if r.Method == http.MethodPost && rq.token != "" {
 			if !sameToken(r.PostFormValue("csrf"), csrfFor(rq.token)) {

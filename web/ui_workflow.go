@@ -23,6 +23,7 @@ import (
 func (s *Server) workflowPages(u *ui) {
 	page := func(pattern string, h func(*request)) { s.mux.Handle(pattern, u.handle(true, h)) }
 	page("POST /cases/{id}/messages", u.sendMessage)
+	page("POST /cases/{id}/files", u.uploadFile)
 	page("GET /cases/{id}/files/{file}", u.downloadFile)
 	page("GET /cases/{id}/tasks/{task}/schedule", u.schedulePage)
 	page("POST /cases/{id}/tasks/{task}/schedule", u.scheduleSubmit)
@@ -123,19 +124,7 @@ func (u *ui) downloadFile(rq *request) {
 		return
 	}
 	defer rc.Close()
-	h := rq.w.Header()
-	h.Set("Content-Type", t.MIME)
-	h.Set("Content-Length", strconv.FormatInt(t.Size, 10))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-store")
-	// Only re-encoded images are shown in the page; everything else is a download.
-	disposition := "attachment"
-	if t.Image() {
-		disposition = "inline"
-	}
-	h.Set("Content-Disposition", disposition+"; filename*=UTF-8''"+url.PathEscape(t.Name))
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	_, _ = io.Copy(rq.w, rc)
+	serveAttachment(rq.w, t, rc)
 }
 
 func (u *ui) notificationsPage(rq *request) {

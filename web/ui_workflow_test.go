@@ -1,8 +1,13 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/jpeg"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -247,5 +252,92 @@ func TestUIImportReceivedByEmail(t *testing.T) {
 	de.signIn("de.officer")
 	if status, _ := de.get("/imports/new"); status != http.StatusForbidden {
 		t.Errorf("a member state opens the import: %d", status)
+	}
+}
+
+// postFile submits the case page's upload form with one file.
+func (u *uiClient) postFile(from, action string, fields map[string]string, name string, data []byte) (int, string) {
+	u.t.Helper()
+	_, page := u.get(from)
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		u.t.Fatalf("no CSRF token on %s", from)
+	}
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	_ = w.WriteField("csrf", m[1])
+	for k, v := range fields {
+		_ = w.WriteField(k, v)
+	}
+	fw, _ := w.CreateFormFile("file", name)
+	_, _ = fw.Write(data)
+	_ = w.Close()
+	req, _ := http.NewRequest("POST", u.base+action, &b)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return u.do(req)
+}
+
+// TestUIUploads: a member-state officer attaches a scan and a photo whose
+// metadata is removed; a script named .pdf, a path in the name and an
+// oversized file are refused with a message and nothing stored.
+func TestUIUploads(t *testing.T) {
+	db, act, base := journeyStore(t)
+	ctx := context.Background()
+	c, _, err := db.CreateCase(ctx, act["de.officer"], sampleApplication(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	de := newUIClient(t, base, "en")
+	de.signIn("de.officer")
+	files := "/cases/" + c.ID + "/files"
+	stored := func() int {
+		list, err := db.Attachments(ctx, act["de.officer"], c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(list)
+	}
+	for _, bad := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"evil.pdf", []byte("#!/bin/sh\nrm -rf /\n"), "This type of file is not accepted here"},
+		{"../../passport.pdf", []byte("%PDF-1.4\n%%EOF\n"), "Give the file a plain name"},
+		{"big.pdf", append([]byte("%PDF-1.4\n"), make([]byte, 20<<20)...), "larger than"},
+	} {
+		status, page := de.postFile(files, files, map[string]string{"purpose": "form"}, bad.name, bad.data)
+		if (status != http.StatusUnprocessableEntity && status != http.StatusRequestEntityTooLarge) || !strings.Contains(page, bad.want) {
+			t.Errorf("%s: %d, want a refusal saying %q", bad.name, status, bad.want)
+		}
+	}
+	if n := stored(); n != 0 {
+		t.Fatalf("refused uploads stored %d files", n)
+	}
+
+	var img bytes.Buffer
+	if err := jpeg.Encode(&img, image.NewGray(image.Rect(0, 0, 20, 20)), nil); err != nil {
+		t.Fatal(err)
+	}
+	withExif := append([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x16}, append([]byte("Exif\x00\x00GPS-40.40N-49"), img.Bytes()[2:]...)...)
+	status, page := de.postFile(files, files, map[string]string{"purpose": "photo"}, "photo.jpg", withExif)
+	if status != 200 || !strings.Contains(page, "File attached: photo.jpg") || !strings.Contains(page, "<img") {
+		t.Fatalf("photo: %d\n%s", status, page)
+	}
+	href := regexpFind(t, page, `<a href="(/cases/[^"]+/files/[^"]+)"`)
+	req, _ := http.NewRequest("GET", base+href, nil)
+	resp, err := de.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Header.Get("Content-Type") != "image/jpeg" || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "inline") || bytes.Contains(body, []byte("GPS-40")) {
+		t.Errorf("served photo: %v, metadata kept: %v", resp.Header, bytes.Contains(body, []byte("GPS-40")))
+	}
+	fr := newUIClient(t, base, "en")
+	fr.signIn("fr.officer")
+	if status, _ := fr.get(href); status != http.StatusNotFound {
+		t.Errorf("a French officer downloads a German case's photo: %d", status)
 	}
 }

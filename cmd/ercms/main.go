@@ -33,6 +33,7 @@ import (
 	_ "time/tzdata" // time zones of the profiles on machines without tzdata
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/blob"
 	"github.com/ercms/ercms/jobs"
 	"github.com/ercms/ercms/sqldb"
 	"github.com/ercms/ercms/web"
@@ -157,7 +158,15 @@ func open(ctx context.Context, c Config, log *slog.Logger) (*sqldb.DB, error) {
 			"One database serves one country: use %s for %s, or --country %s to open this one.",
 			where, mismatch.Stored, mismatch.Requested, other, mismatch.Requested, strings.ToLower(mismatch.Stored))}
 	}
-	return db, err
+	if err != nil {
+		return nil, err
+	}
+	// Attachments live under the data directory, outside the database.
+	if db.Blobs, err = blob.NewDir(filepath.Join(c.DataDir, "blobs")); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 func migrateCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
