@@ -33,10 +33,10 @@ import (
 // Options say how a document is written.
 type Options struct {
 	Lang i18n.Lang
-	Cat  *i18n.Catalog                  // nil: i18n.Default()
-	Org  func(id string) string         // an organisation's name by id; nil: the id
-	Now  time.Time                      // the document's date
-	Loc  *time.Location                 // time zone of times printed; nil: UTC
+	Cat  *i18n.Catalog                   // nil: i18n.Default()
+	Org  func(id string) string          // an organisation's name by id; nil: the id
+	Now  time.Time                       // the document's date
+	Loc  *time.Location                  // time zone of times printed; nil: UTC
 	More func(b *Builder, c *ercms.Case) // optional extra content
 }
 
