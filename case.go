@@ -265,6 +265,9 @@ type TravelDocument struct {
 	IssuedOn   *civil.Date `json:"issued_on,omitempty"`
 	ValidUntil *civil.Date `json:"valid_until,omitempty"`
 	MissionID  string      `json:"mission_id,omitempty"`
+	// Signature is the signed token of the document's key fields (package
+	// seal) that its QR code carries; set by the store when it is issued.
+	Signature string `json:"signature,omitempty"`
 }
 
 // Transfer holds the notified transfer and its outcome.

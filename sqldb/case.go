@@ -490,8 +490,11 @@ func (tx *Tx) act(ctx context.Context, a ercms.Actor, id, action string, version
 	if err != nil {
 		return nil, err
 	}
-	old, tasks := c.Version, taskSet(c)
+	old, tasks, td := c.Version, taskSet(c), tdFields(c.TravelDocument)
 	if _, err := ercms.Apply(tx.env(ctx, p), c, a, action, in); err != nil {
+		return nil, err
+	}
+	if err := tx.signTravelDocument(ctx, c, td); err != nil {
 		return nil, err
 	}
 	c.Version++

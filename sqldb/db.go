@@ -64,6 +64,8 @@ type DB struct {
 	Log *slog.Logger
 	// Blobs keeps the bytes of attachments (package blob); nil refuses uploads.
 	Blobs ercms.BlobStore
+	// Signer signs travel documents (a seal.Keyring); nil leaves them unsigned.
+	Signer Signer
 
 	rules atomic.Pointer[deadline.Set]
 	// calMu serialises calendar edits: each builds its calendars on those

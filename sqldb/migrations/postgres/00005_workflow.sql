@@ -111,7 +111,24 @@ CREATE TABLE transfer_operation_cases (
 );
 CREATE INDEX transfer_operation_cases_case ON transfer_operation_cases(case_id);
 
+-- Travel documents issued, with the SHA-256 of their signed token, so
+-- that the verification page can tell a current document from one that
+-- was replaced (renewal) or revoked (the case ended before the transfer).
+CREATE TABLE travel_documents (
+    id           TEXT PRIMARY KEY,
+    case_id      TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    number       TEXT NOT NULL,
+    token_sha256 TEXT NOT NULL UNIQUE,
+    key_id       TEXT NOT NULL,
+    issued_on    TEXT NOT NULL,
+    valid_until  TEXT,
+    replaced_by  TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL
+);
+CREATE INDEX travel_documents_case ON travel_documents(case_id, created_at);
+
 -- +goose Down
+DROP TABLE travel_documents;
 DROP TABLE transfer_operation_cases;
 DROP TABLE transfer_operations;
 DROP TABLE webhooks;

@@ -1,0 +1,113 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/seal"
+)
+
+// Signer signs the key fields of a travel document (a seal.Keyring).
+type Signer interface {
+	Sign(seal.Claims) (string, error)
+}
+
+// tdFields says what of a travel document its signature covers.
+func tdFields(td *ercms.TravelDocument) string {
+	if td == nil {
+		return ""
+	}
+	return td.Kind + "|" + td.Number + "|" + td.IssuedOn.String() + "|" + td.ValidUntil.String() + "|" + td.MissionID
+}
+
+// signTravelDocument signs c's travel document when an action issued,
+// renewed or accepted one (its signed fields changed), records it, and
+// marks the one it replaces.
+func (tx *Tx) signTravelDocument(ctx context.Context, c *ercms.Case, before string) error {
+	td := c.TravelDocument
+	if td == nil || tdFields(td) == before {
+		return nil
+	}
+	td.Signature = ""
+	if tx.s.Signer == nil {
+		return nil
+	}
+	var photo string
+	err := tx.QueryRowContext(ctx, `SELECT sha256 FROM attachments WHERE case_id = $1 AND purpose = $2 AND removed_at IS NULL ORDER BY uploaded_at DESC, id DESC LIMIT 1`,
+		c.ID, ercms.AttachPhoto).Scan(&photo)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	claims := seal.Claims{Number: td.Number, Kind: td.Kind, IssuedOn: td.IssuedOn.String(), IssuingState: c.RequestedState, Mission: td.MissionID,
+		Surname: c.Person.Surname, GivenNames: c.Person.GivenNames, DateOfBirth: c.Person.DateOfBirth.String(), Nationality: c.Person.Nationality,
+		CaseReference: c.Reference, PhotoSHA256: photo}
+	if td.ValidUntil != nil {
+		claims.ValidUntil = td.ValidUntil.String()
+	}
+	token, err := tx.s.Signer.Sign(claims)
+	if err != nil {
+		return err
+	}
+	td.Signature = token
+	sum := sha256.Sum256([]byte(token))
+	id := newID()
+	signed, err := seal.Peek(token)
+	if err != nil {
+		return err
+	}
+	kid := signed.KeyID
+	if _, err := tx.ExecContext(ctx, `UPDATE travel_documents SET replaced_by = $1 WHERE case_id = $2 AND replaced_by = ''`, id, c.ID); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO travel_documents (id, case_id, number, token_sha256, key_id, issued_on, valid_until, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+		id, c.ID, td.Number, hex.EncodeToString(sum[:]), kid, td.IssuedOn.String(), dateOrNil(td.ValidUntil), formatTime(tx.now))
+	return err
+}
+
+// TravelDocumentStatus is what the verification page says of a document
+// beyond its signature.
+type TravelDocumentStatus struct {
+	Known      bool        // issued by this deployment
+	Replaced   bool        // a renewal replaced it
+	CaseStatus ercms.State // the case's state now
+	Reference  string
+}
+
+// TravelDocumentStatus looks up a signed travel document by its token:
+// whether this deployment issued it, whether it was replaced, and the
+// state of its case (a withdrawn or expired case revokes it). The lookup
+// is audited: it names the document, not the person.
+func (s *DB) TravelDocumentStatus(ctx context.Context, token string) (TravelDocumentStatus, error) {
+	var st TravelDocumentStatus
+	sum := sha256.Sum256([]byte(token))
+	err := s.tx(ctx, func(tx *Tx) error {
+		var id, caseID, replaced, status, ref, state string
+		err := tx.QueryRowContext(ctx, `SELECT t.id, t.case_id, t.replaced_by, c.status, c.reference, c.requesting_state FROM travel_documents t JOIN cases c ON c.id = t.case_id WHERE t.token_sha256 = $1`,
+			hex.EncodeToString(sum[:])).Scan(&id, &caseID, &replaced, &status, &ref, &state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		st = TravelDocumentStatus{Known: true, Replaced: replaced != "", CaseStatus: ercms.State(status), Reference: ref}
+		return tx.audit(ctx, auditEvent{actor: ercms.Actor{Username: "public verification"}, action: "travel_document.verify", objectType: "travel_document",
+			objectID: id, records: []string{"case:" + caseID}, purpose: "document verification", partyState: state})
+	})
+	return st, err
+}
+
+// Revoked reports whether the case's state ends the document's use: the
+// application was withdrawn, refused, or its approval expired or was taken
+// back.
+func (st TravelDocumentStatus) Revoked() bool {
+	switch st.CaseStatus {
+	case ercms.StateWithdrawn, ercms.StateExpired, ercms.StateRefused, ercms.StateConsentWithdrawalRequested:
+		return true
+	}
+	return false
+}
