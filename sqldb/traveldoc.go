@@ -8,6 +8,7 @@ import (
 	"errors"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/seal"
 )
 
@@ -21,7 +22,15 @@ func tdFields(td *ercms.TravelDocument) string {
 	if td == nil {
 		return ""
 	}
-	return td.Kind + "|" + td.Number + "|" + td.IssuedOn.String() + "|" + td.ValidUntil.String() + "|" + td.MissionID
+	return td.Kind + "|" + td.Number + "|" + dateText(td.IssuedOn) + "|" + dateText(td.ValidUntil) + "|" + td.MissionID
+}
+
+// dateText writes an optional date ("" when absent).
+func dateText(d *civil.Date) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
 }
 
 // signTravelDocument signs c's travel document when an action issued,
@@ -42,12 +51,10 @@ func (tx *Tx) signTravelDocument(ctx context.Context, c *ercms.Case, before stri
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	claims := seal.Claims{Number: td.Number, Kind: td.Kind, IssuedOn: td.IssuedOn.String(), IssuingState: c.RequestedState, Mission: td.MissionID,
+	claims := seal.Claims{Number: td.Number, Kind: td.Kind, IssuedOn: dateText(td.IssuedOn), IssuingState: c.RequestedState, Mission: td.MissionID,
 		Surname: c.Person.Surname, GivenNames: c.Person.GivenNames, DateOfBirth: c.Person.DateOfBirth.String(), Nationality: c.Person.Nationality,
 		CaseReference: c.Reference, PhotoSHA256: photo}
-	if td.ValidUntil != nil {
-		claims.ValidUntil = td.ValidUntil.String()
-	}
+	claims.ValidUntil = dateText(td.ValidUntil)
 	token, err := tx.s.Signer.Sign(claims)
 	if err != nil {
 		return err
@@ -64,7 +71,7 @@ func (tx *Tx) signTravelDocument(ctx context.Context, c *ercms.Case, before stri
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO travel_documents (id, case_id, number, token_sha256, key_id, issued_on, valid_until, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-		id, c.ID, td.Number, hex.EncodeToString(sum[:]), kid, td.IssuedOn.String(), dateOrNil(td.ValidUntil), formatTime(tx.now))
+		id, c.ID, td.Number, hex.EncodeToString(sum[:]), kid, dateText(td.IssuedOn), dateOrNil(td.ValidUntil), formatTime(tx.now))
 	return err
 }
 
