@@ -118,3 +118,32 @@ func (st TravelDocumentStatus) Revoked() bool {
 	}
 	return false
 }
+
+// outgoing lists, by side, the forms a party sends to the other side: a
+// download of one is the form leaving by e-mail.
+var outgoing = map[string][]string{
+	ercms.SideRequesting: {"application", "transfer_notice"},
+	ercms.SideRequested:  {"reply", "transit_reply", "travel_document"},
+}
+
+// RecordDocument audits the download of a document of case c: the records
+// it shows and its SHA-256; when a party downloads a form it sends to the
+// other side (to e-mail it), the download is recorded as a transmission to
+// that side's state.
+func (s *DB) RecordDocument(ctx context.Context, a ercms.Actor, c *ercms.Case, kind string, data []byte) error {
+	sum := sha256.Sum256(data)
+	ev := auditEvent{actor: a, action: "document.download", objectType: "case", objectID: c.ID, records: personRecords(c),
+		purpose: kind, partyState: c.RequestingState, details: map[string]any{"document": kind, "content_sha256": hex.EncodeToString(sum[:])}}
+	side := ercms.Side(a)
+	for _, k := range outgoing[side] {
+		if k != kind {
+			continue
+		}
+		ev.recipient = c.RequestedState
+		if side == ercms.SideRequested {
+			ev.recipient = c.RequestingState
+		}
+		ev.details["channel"] = "email"
+	}
+	return s.tx(ctx, func(tx *Tx) error { return tx.audit(ctx, ev) })
+}

@@ -35,6 +35,7 @@ func (s *Server) apiRoutes() {
 	s.add("DELETE", "/api/v1/tokens/{id}", true, s.revokeToken)
 	s.add("PUT", "/api/v1/calendars/{state}/{year}", true, s.putCalendarYear)
 	s.workflowRoutes()
+	s.documentRoutes()
 }
 
 type credentials struct {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/deadline"
 	"github.com/ercms/ercms/i18n"
 )
 
@@ -131,14 +132,29 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 			}
 			return ""
 		},
-		"num":       func(n int) string { return i18n.FormatNumber(l, int64(n)) },
-		"bytes":     func(n int64) string { return formatBytes(l, n) },
-		"maxupload": func() int64 { return maxUpload },
-		"upper":     strings.ToUpper,
-		"join":      strings.Join,
-		"fieldid":   fieldID,
-		"newkey":    func() string { return randomHex(16) },
-		"list":      func(xs ...string) []string { return xs },
+		"rule": func(r deadline.Rule) string { return u.ruleWords(l, r, civil.Date{}) },
+		"basis": func(d any) string {
+			switch v := d.(type) {
+			case ercms.Deadline:
+				return u.basisWords(l, v)
+			case *ercms.Deadline:
+				if v != nil {
+					return u.basisWords(l, *v)
+				}
+			}
+			return ""
+		},
+		"unit":       func(unit deadline.Unit) string { return u.cat.T(l, "web3.unit_name."+string(unit)) },
+		"taskdetail": func(t ercms.Task) string { return u.taskDetail(l, t) },
+		"num":        func(n int) string { return i18n.FormatNumber(l, int64(n)) },
+		"bytes":      func(n int64) string { return formatBytes(l, n) },
+		"maxupload":  func() int64 { return maxUpload },
+		"documents":  documentsOf,
+		"upper":      strings.ToUpper,
+		"join":       strings.Join,
+		"fieldid":    fieldID,
+		"newkey":     func() string { return randomHex(16) },
+		"list":       func(xs ...string) []string { return xs },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -173,6 +189,8 @@ type page struct {
 	Languages []i18n.Lang
 	Path      string
 	Data      any
+	// Session is what the session-expiry warning needs (signed-in pages only).
+	Session *sessionNotice
 }
 
 // LangURL returns the link that switches to language l and comes back here.
@@ -259,6 +277,7 @@ func (u *ui) render(rq *request, status int, name string, p page) {
 	}
 	if p.User != nil {
 		p.Nav = u.nav(rq)
+		p.Session = u.sessionNotice(rq)
 	}
 	if p.Flash == "" {
 		p.Flash = u.takeFlash(rq)

@@ -31,6 +31,8 @@ func (s *Server) workflowPages(u *ui) {
 	page("POST /notifications/read", u.readNotifications)
 	page("GET /absence", u.absencePage)
 	page("POST /absence", u.absenceSubmit)
+	page("GET /cases/{id}/documents/{kind}", u.caseDocument)
+	s.mux.Handle("GET /verify", u.handle(false, u.verifyPage))
 	page("GET /imports/new", u.importPage)
 	page("POST /imports/new", u.importSubmit)
 	s.transferPages(u)

@@ -3,6 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"image"
 	"image/jpeg"
@@ -17,6 +19,8 @@ import (
 	"time"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/pdf"
+	"github.com/ercms/ercms/seal"
 )
 
 // TestUIMessagesAndNotifications: a member-state officer writes to the
@@ -339,5 +343,87 @@ func TestUIUploads(t *testing.T) {
 	fr.signIn("fr.officer")
 	if status, _ := fr.get(href); status != http.StatusNotFound {
 		t.Errorf("a French officer downloads a German case's photo: %d", status)
+	}
+}
+
+// TestUITravelDocumentAndVerification: the consul issues a travel document;
+// its PDF carries the signed QR code; the public verification page says
+// valid, and a tampered code fails; the case's forms download as PDFs.
+func TestUITravelDocumentAndVerification(t *testing.T) {
+	db, act, base := journeyStore(t)
+	keys, err := seal.OpenKeyring(t.TempDir(), db.Now, crand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Signer = keys
+	ctx := context.Background()
+	de, sms, sup, berlin := act["de.officer"], act["sms.officer"], act["sms.supervisor"], act["mfa.consul.berlin"]
+	c, _, err := db.CreateCase(ctx, de, sampleApplication(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := db.Today().AddDays(25)
+	for _, s := range []struct {
+		a      ercms.Actor
+		action string
+		in     ercms.ActionInput
+	}{
+		{de, ercms.ActSubmit, ercms.ActionInput{}}, {sms, ercms.ActRegister, ercms.ActionInput{}},
+		{sms, ercms.ActApprove, ercms.ActionInput{FamilyCovered: &[]string{}}}, {sup, ercms.ActSignOff, ercms.ActionInput{}},
+		{de, ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin.Org.ID}},
+		{berlin, ercms.ActIssueTravelDocument, ercms.ActionInput{Number: "RC-0077", ValidUntil: &valid}},
+	} {
+		if c, err = db.Act(ctx, s.a, c.ID, s.action, c.Version, s.in); err != nil {
+			t.Fatalf("%s: %v", s.action, err)
+		}
+	}
+	m := newUIClient(t, base, "az")
+	m.signIn("mfa.consul.berlin")
+	_, page := m.get("/cases/" + c.ID)
+	if !strings.Contains(page, "/documents/travel_document") {
+		t.Fatalf("no travel document link:\n%s", page)
+	}
+	status, doc := m.get("/cases/" + c.ID + "/documents/travel_document")
+	if status != 200 || !strings.HasPrefix(doc, "%PDF-") {
+		t.Fatalf("travel document: %d", status)
+	}
+	text, err := pdf.Text([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	squeezed := strings.Join(strings.Fields(text), "")
+	if !strings.Contains(squeezed, "RC-0077") || !strings.Contains(squeezed, "Hüseynov") || !strings.Contains(squeezed, "/verify?t=") {
+		t.Fatalf("travel document text:\n%s", text)
+	}
+	token := c.TravelDocument.Signature
+	if token == "" {
+		t.Fatal("the travel document is not signed")
+	}
+
+	// Anyone at the border, signed in or not, checks it.
+	anon := newUIClient(t, base, "en")
+	_, page = anon.get("/verify?t=" + url.QueryEscape(token))
+	if !strings.Contains(page, "Valid: the signature matches") || !strings.Contains(page, "RC-0077") {
+		t.Fatalf("verification page:\n%s", page)
+	}
+	payload, sig, _ := strings.Cut(token, ".")
+	raw, _ := base64.RawURLEncoding.DecodeString(payload)
+	forged := base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(raw), "RC-0077", "RC-0078", 1))) + "." + sig
+	_, page = anon.get("/verify?t=" + url.QueryEscape(forged))
+	if !strings.Contains(page, "The signature does not match") || strings.Contains(page, "Valid: the signature matches") {
+		t.Fatalf("forged code:\n%s", page)
+	}
+
+	// The forms of the case, for the e-mail channel; in the reader's language.
+	for _, kind := range []string{"application", "reply", "dossier"} {
+		status, doc := m.get("/cases/" + c.ID + "/documents/" + kind)
+		if status != 200 || !strings.HasPrefix(doc, "%PDF-") {
+			t.Errorf("%s: %d", kind, status)
+		}
+	}
+	fr := newUIClient(t, base, "fr")
+	fr.signIn("fr.officer")
+	if status, _ := fr.get("/cases/" + c.ID + "/documents/application"); status != http.StatusNotFound {
+		t.Errorf("a French officer prints a German case: %d", status)
 	}
 }

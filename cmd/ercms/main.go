@@ -62,6 +62,8 @@ commands:
   user             create | disable | reset-password a user
   audit verify     recompute the audit hash chain (exit 3 when broken)
   deadline         compute a due date: --rule R --from YYYY-MM-DD [--profile P] [--state XX]
+  keys             list | rotate | retire KID | export the travel-document signing keys
+  verify-document  check a travel document's QR code offline: --keys public-keys.json TOKEN
 
 Run "ercms <command> -h" for the flags of a command.
 `
@@ -87,6 +89,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = auditCmd(ctx, rest, getenv, stdout, stderr)
 	case "deadline":
 		err = deadlineCmd(ctx, rest, getenv, stdout, stderr)
+	case "keys":
+		err = keysCmd(ctx, rest, getenv, stdout, stderr)
+	case "verify-document":
+		err = verifyDocumentCmd(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -161,11 +167,17 @@ func open(ctx context.Context, c Config, log *slog.Logger) (*sqldb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Attachments live under the data directory, outside the database.
+	// Attachments and signing keys live under the data directory, outside the database.
 	if db.Blobs, err = blob.NewDir(filepath.Join(c.DataDir, "blobs")); err != nil {
 		db.Close()
 		return nil, err
 	}
+	keys, err := keyring(c)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.Signer = keys
 	return db, nil
 }
 
