@@ -3,11 +3,14 @@ package web
 import (
 	"html/template"
 	"maps"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/i18n"
 )
 
 // dashboardRow is a row of a chart's data table.
@@ -28,6 +31,8 @@ type dashboardChart struct {
 type dashboardData struct {
 	Charts     []dashboardChart
 	MedianDays float64
+	// Median is MedianDays written in the user's language (decimal comma in az, fr and ru).
+	Median string
 }
 
 // dashboard shows the statistics with a data table beside each chart.
@@ -37,7 +42,7 @@ func (u *ui) dashboard(rq *request) {
 		u.fail(rq, err)
 		return
 	}
-	d := dashboardData{MedianDays: st.MedianDays}
+	d := dashboardData{MedianDays: st.MedianDays, Median: formatDecimal(rq.lang, st.MedianDays, 1)}
 
 	open := dashboardChart{Key: "by_status", Columns: []string{rq.t("dashboard.cases")}}
 	var bars []bar
@@ -104,4 +109,28 @@ func percent(n, total int) string {
 		return "–"
 	}
 	return strconv.Itoa(n*100/total) + " %"
+}
+
+// formatDecimal writes f with at most digits decimals (trailing zeros
+// dropped) and the separators of l: en "1,234.5", az "1.234,5",
+// fr "1 234,5", ru "1 234,5".
+func formatDecimal(l i18n.Lang, f float64, digits int) string {
+	s := strconv.FormatFloat(math.Abs(f), 'f', digits, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil { // beyond int64: not a number of days
+		return s
+	}
+	out := i18n.FormatNumber(l, n)
+	if frac = strings.TrimRight(frac, "0"); frac != "" {
+		sep := ","
+		if l == i18n.EN {
+			sep = "."
+		}
+		out += sep + frac
+	}
+	if f < 0 && (n != 0 || frac != "") {
+		out = "-" + out
+	}
+	return out
 }

@@ -1,14 +1,19 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/deadline"
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/sqldb"
 )
@@ -209,7 +214,9 @@ type signInData struct {
 }
 
 func (u *ui) signInPage(rq *request) {
-	if rq.actor != nil {
+	// "again": the session-expiry warning's link shows the form to a user
+	// still signed in.
+	if rq.actor != nil && rq.r.URL.Query().Get("again") == "" {
 		http.Redirect(rq.w, rq.r, "/", http.StatusSeeOther)
 		return
 	}
@@ -218,6 +225,11 @@ func (u *ui) signInPage(rq *request) {
 
 func (u *ui) renderSignIn(rq *request, status int, username string, errs []fieldError) {
 	pre := randomHex(16)
+	if rq.token != "" {
+		// Signed in already (signing in again): the form's token must also
+		// pass the session's CSRF check of every POST.
+		pre = csrfFor(rq.token)
+	}
 	u.setCookie(rq, preCSRFCookie, pre, 3600, true)
 	u.render(rq, status, "signin", page{Title: rq.t("signin.title"), Errors: errs,
 		Data: signInData{Username: username, Next: safeNext(rq.r.FormValue("next")), PreCSRF: pre}})
@@ -252,9 +264,17 @@ func (u *ui) signIn(rq *request) {
 		return
 	}
 	u.setCookie(rq, preCSRFCookie, "", -1, true)
+	if rq.token != "" {
+		// Signed in again before the old session ended: it ends now.
+		if err := u.s.db.SignOut(rq.r.Context(), rq.token); err != nil {
+			u.s.log.Warn("end the replaced session", "err", err)
+		}
+	}
 	// MaxAge, not Expires: the browser's clock need not agree with the server's.
-	http.SetCookie(rq.w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", MaxAge: int(sess.ExpiresAt.Sub(u.s.db.Now()).Seconds()),
+	maxAge := int(sess.ExpiresAt.Sub(u.s.db.Now()).Seconds())
+	http.SetCookie(rq.w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: secure(rq.r), SameSite: http.SameSiteLaxMode})
+	u.setCookie(rq, sessionEndCookie, sessionEndValue(sess.Token, sess.ExpiresAt), maxAge, true)
 	http.Redirect(rq.w, rq.r, safeNext(rq.r.PostFormValue("next")), http.StatusSeeOther)
 }
 
@@ -264,6 +284,7 @@ func (u *ui) signOut(rq *request) {
 		return
 	}
 	u.setCookie(rq, sessionCookie, "", -1, true)
+	u.setCookie(rq, sessionEndCookie, "", -1, true)
 	http.Redirect(rq.w, rq.r, "/signin", http.StatusSeeOther)
 }
 
@@ -409,6 +430,10 @@ type calcData struct {
 	From     string
 	State    string
 	Result   *Calculation
+	// Due is the due date of Result; Deadline its rule applied to the date
+	// of the event, for wording the basis in the user's language.
+	Due      civil.Date
+	Deadline *ercms.Deadline
 }
 
 // calculatorPage is the deadline calculator for planning.
@@ -427,6 +452,14 @@ func (u *ui) calculatorPage(rq *request) {
 		switch {
 		case err == nil:
 			d.Result = res
+			if res.DueOn != nil {
+				d.Due, _ = civil.Parse(*res.DueOn)
+			}
+			if pr, err := u.s.db.Rules().Profile(res.Profile, res.From); err == nil {
+				if st, err := pr.Setting(res.Rule, res.State); err == nil {
+					d.Deadline = &ercms.Deadline{Kind: res.Rule, Rule: st.Rule, From: res.From, BeyondData: res.BeyondData, Binding: st.Binding}
+				}
+			}
 		case asError(err, &e) && e.Code == ercms.EInvalid:
 			for k, m := range e.Fields {
 				errs = append(errs, fieldError{ID: fieldID(k), Message: m})
@@ -455,6 +488,7 @@ func (u *ui) changePassword(rq *request) {
 		err := u.s.db.ChangePassword(rq.r.Context(), *rq.actor, f.Get("current"), f.Get("new"))
 		if err == nil {
 			u.setCookie(rq, sessionCookie, "", -1, true)
+			u.setCookie(rq, sessionEndCookie, "", -1, true)
 			http.Redirect(rq.w, rq.r, "/signin", http.StatusSeeOther)
 			return
 		}
@@ -472,4 +506,127 @@ func (u *ui) changePassword(rq *request) {
 		slices.SortFunc(errs, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
 	}
 	u.render(rq, http.StatusUnprocessableEntity, "password", page{Title: rq.t("error.title_prefix") + " " + rq.t("account.password"), Errors: errs})
+}
+
+// period words a count of units in l with its plural form: "15 calendar
+// days", "15 təqvim günü", "15 календарных дней".
+func (u *ui) period(l i18n.Lang, n int, unit deadline.Unit) string {
+	switch unit {
+	case deadline.CalendarDays, deadline.WorkingDays, deadline.Months:
+		return u.cat.Plural(l, "web3.unit."+string(unit), n)
+	}
+	return i18n.FormatNumber(l, int64(n)) + " " + string(unit)
+}
+
+// eventWords words the event a period counts from (or back from).
+func (u *ui) eventWords(l i18n.Lang, event string, before bool) string {
+	dir := "from"
+	if before {
+		dir = "before"
+	}
+	if key := "web3." + dir + "." + event; u.cat.Has(i18n.EN, key) {
+		return u.cat.T(l, key)
+	}
+	return u.cat.T(l, "web3."+dir+"_event", "event", event)
+}
+
+// calendarWords names a rule's calendar: a state's, or the requesting state's.
+func (u *ui) calendarWords(l i18n.Lang, cal string) string {
+	if cal == deadline.RequestingCalendar {
+		return u.cat.T(l, "web3.rule.calendar_requesting")
+	}
+	return u.cat.T(l, "web3.rule.calendar", "state", cal)
+}
+
+// ruleWords words a rule in l from its parts (LIFECYCLE.md: the web
+// application words the basis from the rule in the user's language); with
+// on set, the date of the event follows it. The calendar is named where it
+// counts: for working days, and for a last day that runs on.
+func (u *ui) ruleWords(l i18n.Lang, r deadline.Rule, on civil.Date) string {
+	var b strings.Builder
+	b.WriteString(u.period(l, r.Count, r.Unit))
+	if r.Unit == deadline.WorkingDays && r.Calendar != "" {
+		b.WriteString(" (" + u.calendarWords(l, r.Calendar) + ")")
+	}
+	b.WriteString(" " + u.eventWords(l, r.From, r.Before))
+	if !on.IsZero() {
+		b.WriteString(" " + u.cat.T(l, "web3.basis.on", "date", i18n.FormatDate(l, on)))
+	}
+	if r.RollForward && r.Unit != deadline.WorkingDays {
+		b.WriteString("; " + u.cat.T(l, "web3.rule.roll_forward", "calendar", u.calendarWords(l, r.Calendar)))
+	}
+	return b.String()
+}
+
+// basisWords words how a case's deadline is counted, with its extension or
+// the note that it lies beyond the holiday data: the user's-language form of
+// Deadline.Basis.
+func (u *ui) basisWords(l i18n.Lang, d ercms.Deadline) string {
+	s := u.ruleWords(l, d.Rule, d.From)
+	switch {
+	case d.ExtendedTo != nil:
+		s += "; " + u.cat.T(l, "web3.basis.extended_to", "date", i18n.FormatDate(l, *d.ExtendedTo))
+	case d.BeyondData:
+		s += "; " + u.cat.T(l, "web3.basis.beyond_data")
+	case d.ExtendedDays > 0:
+		s += "; " + u.cat.Plural(l, "web3.basis.extended_by", d.ExtendedDays)
+	}
+	return s
+}
+
+// taskDetail is the line under a task's kind: the catalog's text for tasks
+// the system creates (a travel document to issue), else what the officer
+// wrote (the question of a verification, the place of an interview).
+func (u *ui) taskDetail(l i18n.Lang, t ercms.Task) string {
+	if key := "web3.task_detail." + t.Kind; u.cat.Has(i18n.EN, key) {
+		return u.cat.T(l, key)
+	}
+	return t.Question
+}
+
+// sessionEndCookie tells the pages when the browser's session ends, for the
+// expiry warning: the end as Unix seconds, bound to the session token (an
+// end copied from another session is ignored).
+const sessionEndCookie = "ercms_session_end"
+
+// sessionWarnBefore is how long before the session ends the warning shows.
+const sessionWarnBefore = 5 * time.Minute
+
+// sessionEndValue is the value of the sessionEndCookie for a session.
+func sessionEndValue(token string, end time.Time) string {
+	unix := strconv.FormatInt(end.Unix(), 10)
+	sum := sha256.Sum256([]byte("ercms-session-end\x00" + token + "\x00" + unix))
+	return unix + "." + hex.EncodeToString(sum[:16])
+}
+
+// sessionNotice is the session-expiry warning of a page: app.js shows it
+// WarnBefore seconds before the session ends, Remaining seconds after the
+// page was served (the browser's clock need not agree with the server's).
+type sessionNotice struct {
+	Remaining  int64
+	WarnBefore int64
+	Href       string // signs in again and comes back to this page
+}
+
+// sessionNotice reads the end of the request's session; nil when unknown.
+func (u *ui) sessionNotice(rq *request) *sessionNotice {
+	c, err := rq.r.Cookie(sessionEndCookie)
+	if err != nil || rq.token == "" {
+		return nil
+	}
+	unix, _, _ := strings.Cut(c.Value, ".")
+	n, err := strconv.ParseInt(unix, 10, 64)
+	if err != nil || !sameToken(c.Value, sessionEndValue(rq.token, time.Unix(n, 0))) {
+		return nil
+	}
+	left := int64(time.Unix(n, 0).Sub(u.s.db.Now()).Seconds())
+	if left <= 0 {
+		return nil
+	}
+	back := rq.r.URL.RequestURI()
+	if rq.r.Method != http.MethodGet {
+		back = "/"
+	}
+	return &sessionNotice{Remaining: left, WarnBefore: int64(sessionWarnBefore.Seconds()),
+		Href: "/signin?again=1&next=" + url.QueryEscape(back)}
 }
