@@ -108,7 +108,19 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 			}
 			return ""
 		},
-		"datetime": func(t time.Time) string {
+		"datetime": func(v any) string {
+			var t time.Time
+			switch x := v.(type) {
+			case time.Time:
+				t = x
+			case *time.Time:
+				if x == nil {
+					return ""
+				}
+				t = *x
+			default:
+				return ""
+			}
 			loc := u.s.db.Location()
 			lt := t.In(loc)
 			return i18n.FormatDate(l, civil.In(t, loc)) + " " + lt.Format("15:04") + " " + loc.String()

@@ -121,6 +121,9 @@ func TestUIAbsenceCoverAndInterview(t *testing.T) {
 	m := newUIClient(t, base, "ru")
 	m.signIn("mfa.consul.berlin")
 	form := "/cases/" + c.ID + "/tasks/" + task + "/schedule"
+	if _, page := m.get("/cases/" + c.ID + "/verification"); !strings.Contains(page, `href="`+form+`"`) {
+		t.Fatalf("the mission's verification section has no link to schedule:\n%s", page)
+	}
 	when := time.Now().Add(72 * time.Hour).In(db.Location()).Format("2006-01-02T15:04")
 	status, page = m.post(form, form, url.Values{"version": {regexpFind(t, getPage(t, m, form), `name="version" value="(\d+)"`)}, "scheduled_at": {when}, "place": {"Room 4"}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-place-error"`) || !strings.Contains(page, "Room 4") {
@@ -129,6 +132,9 @@ func TestUIAbsenceCoverAndInterview(t *testing.T) {
 	status, page = m.post(form, form, url.Values{"version": {regexpFind(t, getPage(t, m, form), `name="version" value="(\d+)"`)}, "scheduled_at": {when}, "place": {"https://meet.example/az-1"}})
 	if status != 200 {
 		t.Fatalf("schedule: %d\n%s", status, page)
+	}
+	if _, page := m.get("/cases/" + c.ID + "/verification"); !strings.Contains(page, "https://meet.example/az-1") {
+		t.Errorf("the appointment is not shown:\n%s", page)
 	}
 	got, err := db.FindCase(ctx, ercms.SystemActor(), c.ID)
 	if err != nil || got.Task(task).ScheduledAt == nil || got.Task(task).Place != "https://meet.example/az-1" {
