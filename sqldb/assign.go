@@ -104,21 +104,8 @@ func (s *DB) CoverAbsence(ctx context.Context, a ercms.Actor, fromUser, toUser s
 			return err
 		}
 		args := []any{fromUser}
-		rows, err := tx.QueryContext(ctx, `SELECT c.id FROM cases c WHERE c.assigned_to = $1 AND `+scope(a, tx.s.actorToday(), &args)+` ORDER BY c.id`, args...)
+		ids, err := tx.column(ctx, `SELECT c.id FROM cases c WHERE c.assigned_to = $1 AND `+scope(a, tx.s.actorToday(), &args)+` ORDER BY c.id`, args...)
 		if err != nil {
-			return err
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, id := range ids {

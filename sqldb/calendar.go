@@ -99,21 +99,8 @@ func (s *DB) SetCalendarYear(ctx context.Context, a ercms.Actor, y deadline.Year
 		if err := tx.audit(ctx, auditEvent{actor: a, action: "calendar.update", objectType: "calendar", objectID: fmt.Sprintf("%s-%d", y.State, y.Year)}); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT case_id FROM case_deadlines WHERE status = 'running'`)
+		ids, err := tx.column(ctx, `SELECT DISTINCT case_id FROM case_deadlines WHERE status = 'running'`)
 		if err != nil {
-			return err
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, id := range ids {

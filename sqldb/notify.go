@@ -49,19 +49,24 @@ func (tx *Tx) orgUsers(ctx context.Context, roles []ercms.Role, where string, ar
 		args = append(args, string(r))
 		marks[i] = fmt.Sprintf("$%d", len(args))
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT u.id FROM users u JOIN organisations o ON o.id = u.org_id
+	return tx.column(ctx, `SELECT u.id FROM users u JOIN organisations o ON o.id = u.org_id
 		WHERE NOT u.disabled AND NOT u.service AND u.role IN (`+strings.Join(marks, ",")+`) AND `+where+` ORDER BY u.id`, args...)
+}
+
+// column reads the one text column a query returns, row by row.
+func (tx *Tx) column(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var v string
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		out = append(out, id)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }

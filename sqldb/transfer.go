@@ -182,21 +182,8 @@ func (s *DB) ActOnOperation(ctx context.Context, a ercms.Actor, opID, action str
 			Fields: map[string]string{"transfer": "Notify a new group transfer instead of changing this one's details."}}
 	}
 	err := s.tx(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT case_id FROM transfer_operation_cases WHERE operation_id = $1`, opID)
+		members, err := tx.column(ctx, `SELECT case_id FROM transfer_operation_cases WHERE operation_id = $1`, opID)
 		if err != nil {
-			return err
-		}
-		var members []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			members = append(members, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for i, cv := range versions {

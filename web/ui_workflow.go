@@ -94,11 +94,7 @@ func (u *ui) sectionError(rq *request, section string, values fieldValues, errs 
 		u.fail(rq, err)
 		return
 	}
-	var summary []fieldError
-	for k, m := range errs {
-		summary = append(summary, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, k, m)})
-	}
-	slices.SortFunc(summary, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
+	summary := u.fieldErrors(rq, errs)
 	title := rq.t("case.title", "reference", d.Case.Reference) + " – " + rq.t("section."+section)
 	u.render(rq, http.StatusUnprocessableEntity, "case", page{Title: title, Data: d, Errors: summary})
 }
@@ -190,12 +186,7 @@ func (u *ui) scheduleSubmit(rq *request) {
 	}
 	c, err := u.s.db.ScheduleInterview(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), version, rq.r.PathValue("task"), at, values["place"])
 	if fields, ok := errorFields(err); ok {
-		var errs []fieldError
-		for k, m := range fields {
-			errs = append(errs, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, k, m)})
-		}
-		slices.SortFunc(errs, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
-		u.scheduleForm(rq, http.StatusUnprocessableEntity, values, errs)
+		u.scheduleForm(rq, http.StatusUnprocessableEntity, values, u.fieldErrors(rq, fields))
 		return
 	}
 	if err != nil {
@@ -241,12 +232,7 @@ func (u *ui) absenceSubmit(rq *request) {
 	values := fieldValues{"from_user_id": f.Get("from_user_id"), "to_user_id": f.Get("to_user_id")}
 	moved, err := u.s.db.CoverAbsence(rq.r.Context(), *rq.actor, values["from_user_id"], values["to_user_id"])
 	if fields, ok := errorFields(err); ok {
-		var errs []fieldError
-		for k, m := range fields {
-			errs = append(errs, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, k, m)})
-		}
-		slices.SortFunc(errs, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
-		u.absenceForm(rq, http.StatusUnprocessableEntity, values, errs)
+		u.absenceForm(rq, http.StatusUnprocessableEntity, values, u.fieldErrors(rq, fields))
 		return
 	}
 	if err != nil {
@@ -362,12 +348,7 @@ func (u *ui) importSubmit(rq *request) {
 			errs["application"] = rq.t("import.incomplete", "detail", strings.Join(detail, "; "))
 		}
 	}
-	var summary []fieldError
-	for k, m := range errs {
-		summary = append(summary, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, k, m)})
-	}
-	slices.SortFunc(summary, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
-	u.importForm(rq, http.StatusUnprocessableEntity, values, summary)
+	u.importForm(rq, http.StatusUnprocessableEntity, values, u.fieldErrors(rq, errs))
 }
 
 // decodeStrict reads one JSON object into v, refusing unknown fields.
@@ -381,4 +362,15 @@ func decodeStrict(s string, v any) error {
 		return errors.New("text after the JSON object")
 	}
 	return nil
+}
+
+// fieldErrors turns field messages (keyed by field name) into the error
+// summary of a form, in the order of the fields' ids.
+func (u *ui) fieldErrors(rq *request, fields map[string]string) []fieldError {
+	var out []fieldError
+	for k, m := range fields {
+		out = append(out, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, k, m)})
+	}
+	slices.SortFunc(out, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }
