@@ -1,11 +1,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/blob"
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/sqldb"
 )
@@ -262,6 +264,11 @@ type importBody struct {
 	RequestingOrganisationID string        `json:"requesting_organisation_id"`
 	ReceivedOn               civil.Date    `json:"received_on"`
 	Application              ercms.NewCase `json:"application"`
+	// Original is the e-mail as received (PDF or image), base64 in JSON.
+	Original *struct {
+		Name    string `json:"name"`
+		Content []byte `json:"content"`
+	} `json:"original,omitempty"`
 }
 
 func (s *Server) importApplication(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
@@ -269,7 +276,19 @@ func (s *Server) importApplication(w http.ResponseWriter, r *http.Request, a erc
 	if err := decode(r, &body); err != nil {
 		return err
 	}
-	c, err := s.db.ImportApplication(r.Context(), a, body.RequestingOrganisationID, body.ReceivedOn, body.Application, nil)
+	var original *sqldb.NewAttachment
+	if o := body.Original; o != nil {
+		f, err := blob.Check(o.Name, o.Content, blob.Policy{MaxBytes: maxUpload, Kinds: blob.Documents})
+		if err != nil {
+			var e *ercms.Error
+			if errors.As(err, &e) {
+				return &ercms.Error{Code: e.Code, Message: e.Message, Fields: map[string]string{"original": e.Fields["file"]}}
+			}
+			return err
+		}
+		original = &sqldb.NewAttachment{Name: f.Name, Kind: string(f.Kind), MIME: f.MIME, Data: f.Data}
+	}
+	c, err := s.db.ImportApplication(r.Context(), a, body.RequestingOrganisationID, body.ReceivedOn, body.Application, original)
 	if err != nil {
 		return err
 	}

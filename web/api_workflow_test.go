@@ -147,6 +147,11 @@ func TestAPIExportAndImport(t *testing.T) {
 		if p := sms.do("POST", "/api/v1/imports", bad).problem(t); p.Errors["received_on"] == "" {
 			t.Errorf("a date of receipt in the future: %+v", p)
 		}
+		body["original"] = map[string]any{"name": "../mail.pdf", "content": []byte("%PDF-1.4\n%%EOF\n")}
+		if p := sms.do("POST", "/api/v1/imports", body).problem(t); p.Errors["original"] == "" {
+			t.Errorf("an original with a path in its name: %+v", p)
+		}
+		body["original"] = map[string]any{"name": "email-from-bpol.pdf", "content": []byte("%PDF-1.4\n%%EOF\n")}
 		r = sms.do("POST", "/api/v1/imports", body)
 		if r.status != http.StatusCreated {
 			t.Fatalf("import: %d %s", r.status, r.body)
@@ -158,6 +163,13 @@ func TestAPIExportAndImport(t *testing.T) {
 		r.decode(t, &imported)
 		if imported.Status != "submitted" || imported.ReceivedOn != received {
 			t.Errorf("imported %+v, want submitted on %s", imported, received)
+		}
+		var files struct {
+			Attachments []struct{ Purpose, Name string }
+		}
+		sms.do("GET", r.header.Get("Location")+"/attachments", nil).decode(t, &files)
+		if len(files.Attachments) != 1 || files.Attachments[0].Purpose != "original" {
+			t.Errorf("the original is not attached: %+v", files)
 		}
 	})
 }

@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/blob"
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/i18n"
+	"github.com/ercms/ercms/sqldb"
 )
 
 // workflowPages are the pages of the workflow's depth: messages and files
@@ -323,8 +325,21 @@ func (u *ui) importSubmit(rq *request) {
 	if err != nil {
 		errs["received_on"] = rq.t("invalid.received_on")
 	}
+	var original *sqldb.NewAttachment
+	if file, hdr, err := rq.r.FormFile("original"); err == nil {
+		b, err := io.ReadAll(io.LimitReader(file, maxUpload+1))
+		file.Close()
+		if err == nil {
+			f, err := blob.Check(rawFilename(hdr), b, blob.Policy{MaxBytes: maxUpload, Kinds: blob.Documents})
+			if reason := blob.Reason(err); reason != "" {
+				errs["original"] = rq.t("upload.error."+reason, "max", formatBytes(rq.lang, maxUpload))
+			} else if err == nil {
+				original = &sqldb.NewAttachment{Name: f.Name, Kind: string(f.Kind), MIME: f.MIME, Data: f.Data}
+			}
+		}
+	}
 	if len(errs) == 0 {
-		c, err := u.s.db.ImportApplication(rq.r.Context(), *rq.actor, values["requesting_organisation_id"], received, n, nil)
+		c, err := u.s.db.ImportApplication(rq.r.Context(), *rq.actor, values["requesting_organisation_id"], received, n, original)
 		if err == nil {
 			u.flash(rq, rq.t("import.done", "reference", c.Reference))
 			http.Redirect(rq.w, rq.r, "/cases/"+url.PathEscape(c.ID), http.StatusSeeOther)
