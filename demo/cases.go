@@ -578,7 +578,7 @@ func (w *walk) create(d civil.Date, o createOpts) error {
 		return fmt.Errorf("create (%s, %s, %s) on %s: %w", w.state, w.proc, w.cat, on, err)
 	}
 	w.c, w.at = c, t
-	return nil
+	return w.attachPortrait()
 }
 
 // received creates the application and submits it so that it is received on day R.
