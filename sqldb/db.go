@@ -90,7 +90,7 @@ type Options struct {
 }
 
 // Open connects to the database named by opts.URL, migrates it, and loads
-// the holiday calendars kept in it.
+// the holiday calendars and agreement profiles kept in it.
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
@@ -141,6 +141,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		}
 	}
 	if err := s.loadCalendars(ctx, rules); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.loadProfiles(ctx, rules); err != nil {
 		s.Close()
 		return nil, err
 	}

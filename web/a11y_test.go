@@ -210,6 +210,14 @@ func crawlAs(t *testing.T, f *findings, base, user string) int {
 							break
 						}
 					}
+					// The form of a new profile version, and the same sent empty.
+					for _, l2 := range a.Links {
+						if strings.HasPrefix(l2, "/admin/profiles/") && strings.HasSuffix(l2, "/new") {
+							form := c.page("GET", l2, nil, 200)
+							c.page("POST", l2, url.Values{"csrf": {form.csrf()}}, http.StatusUnprocessableEntity)
+							break
+						}
+					}
 				}
 			}
 		} else {

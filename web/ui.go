@@ -163,6 +163,7 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 		"maxupload":  func() int64 { return maxUpload },
 		"documents":  documentsOf,
 		"upper":      strings.ToUpper,
+		"lower":      strings.ToLower,
 		"join":       strings.Join,
 		"fieldid":    fieldID,
 		"newkey":     func() string { return randomHex(16) },

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,6 +12,7 @@ import (
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/deadline"
+	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/sqldb"
 )
 
@@ -36,6 +39,8 @@ func (s *Server) adminRoutes(u *ui) {
 	page("GET /admin/calendars/{state}/{year}", u.adminCalendarYear)
 	page("POST /admin/calendars/{state}/{year}", u.adminSaveCalendarYear)
 	page("GET /admin/profiles", u.adminProfiles)
+	page("GET /admin/profiles/{id}/new", u.adminProfileForm)
+	page("POST /admin/profiles/{id}/new", u.adminSaveProfile)
 	page("GET /admin/reference", u.adminReference)
 }
 
@@ -51,6 +56,11 @@ type adminData struct {
 	Years    []deadline.Year
 	Year     *deadline.Year
 	Profiles []*deadline.Profile
+	// Status is each version's status ("in_force", "scheduled",
+	// "superseded") by "id vN"; Latest the latest version by id.
+	Status   map[string]string
+	Latest   map[string]int
+	Profile  *profileForm
 	Evidence []ercms.EvidenceType
 	Lists    map[string][]string
 }
@@ -273,9 +283,22 @@ func (u *ui) adminSaveCalendarYear(rq *request) {
 
 func (u *ui) adminProfiles(rq *request) {
 	rules := u.s.db.Rules()
-	var d adminData
+	d := adminData{Status: map[string]string{}, Latest: map[string]int{}}
 	for _, id := range rules.ProfileIDs() {
-		d.Profiles = append(d.Profiles, rules.Versions(id)...)
+		vs := rules.Versions(id)
+		d.Profiles = append(d.Profiles, vs...)
+		now := u.s.db.ProfileVersionToday(id)
+		for _, p := range vs {
+			status := "superseded"
+			switch {
+			case now == nil || p.Version > now.Version:
+				status = "scheduled"
+			case p.Version == now.Version:
+				status = "in_force"
+			}
+			d.Status[fmt.Sprintf("%s v%d", id, p.Version)] = status
+			d.Latest[id] = p.Version
+		}
 	}
 	u.adminPage(rq, http.StatusOK, "profiles", d, nil)
 }
@@ -285,4 +308,403 @@ func (u *ui) adminReference(rq *request) {
 		"refusal": ercms.DefaultRefusals, "withdraw": ercms.WithdrawReasons, "transit_ground": ercms.TransitGrounds,
 		"finding": ercms.TaskFindings, "flag": ercms.SafeguardFlags}}
 	u.adminPage(rq, http.StatusOK, "reference", d, nil)
+}
+
+// profileForm is the form of a new version of an agreement profile. Its
+// field names are the profile's JSON paths, with member states in lower case
+// ("overrides.de.rules.transfer_notice.count"), so that the store's field
+// errors land on their fields.
+type profileForm struct {
+	Base     *deadline.Profile // the version the form starts from (the latest)
+	Next     int               // the number the new version gets
+	Today    civil.Date        // the requested state's date: the new version starts after it
+	Kinds    []string          // the profile's rule kinds
+	Units    []deadline.Unit
+	Formats  []string
+	Partners []string            // member states a protocol may be added for
+	States   []string            // member states with a protocol in the form, sorted
+	Changes  map[string][]string // state → kinds its protocol changes, sorted
+	Values   map[string]string   // by field name; a ticked checkbox holds "yes"
+}
+
+// Value returns the value of a field of the form.
+func (f *profileForm) Value(name string) string { return f.Values[name] }
+
+// ProtocolRules lists the protocols' changed rules for the form's hidden field: "AT:transfer_notice,…".
+func (f *profileForm) ProtocolRules() string {
+	var out []string
+	for _, st := range f.States {
+		for _, k := range f.Changes[st] {
+			out = append(out, st+":"+k)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// settingFields are the fields of one rule in the form.
+var settingFields = []string{"count", "unit", "from", "calendar", "before", "roll_forward", "binding", "source", "verify"}
+
+func yes(b bool) string {
+	if b {
+		return "yes"
+	}
+	return ""
+}
+
+// crossingLines writes crossing points one a line: "GYD Heydar Aliyev International Airport".
+func crossingLines(cps []deadline.CrossingPoint) string {
+	lines := make([]string, len(cps))
+	for i, cp := range cps {
+		lines[i] = cp.Code + " " + cp.Name
+	}
+	return strings.Join(lines, "\n")
+}
+
+// newProfileForm starts the form of a new version from the latest one.
+func (u *ui) newProfileForm(base *deadline.Profile) *profileForm {
+	f := &profileForm{Base: base, Next: base.Version + 1, Today: base.ReceivedOn(u.s.db.Now()), Kinds: base.Kinds(),
+		Units: []deadline.Unit{deadline.CalendarDays, deadline.WorkingDays, deadline.Months}, Formats: deadline.FingerprintFormats,
+		Partners: slices.Sorted(slices.Values(base.PartnerStates)), Changes: map[string][]string{}, Values: map[string]string{}}
+	v := f.Values
+	v["effective_from"] = ""
+	v["name"], v["source"] = base.Name, base.Source
+	v["partner_states"] = strings.Join(base.PartnerStates, ", ")
+	v["deemed_approval"], v["reply_pauses_on_info_request"], v["eu_travel_document_on_late"] =
+		yes(base.DeemedApproval), yes(base.ReplyPausesOnInfoRequest), yes(base.EUTravelDocumentOnLate)
+	v["extension_max.days"], v["extension_max.source"], v["extension_max.verify"] =
+		strconv.Itoa(base.ExtensionMaxDays), base.ExtensionMaxSource, yes(base.ExtensionMaxVerify)
+	v["travel_document_validity.days"], v["travel_document_validity.source"], v["travel_document_validity.verify"] =
+		strconv.Itoa(base.TravelDocumentValidityDays), base.TravelDocumentValiditySource, yes(base.TravelDocumentValidityVerify)
+	v["crossing_points"] = crossingLines(base.CrossingPoints)
+	for _, ff := range f.Formats {
+		v["fingerprint_formats."+ff] = yes(slices.Contains(base.FingerprintFormats, ff))
+	}
+	for _, k := range f.Kinds {
+		setSettingValues(v, "rules."+k, base.Rules[k])
+	}
+	for _, st := range slices.Sorted(maps.Keys(base.Overrides)) {
+		o := base.Overrides[st]
+		f.addProtocol(st)
+		p := "overrides." + strings.ToLower(st)
+		v[p+".note"], v[p+".languages"], v[p+".crossing_points"] = o.Note, strings.Join(o.Languages, ", "), crossingLines(o.CrossingPoints)
+		for _, k := range slices.Sorted(maps.Keys(o.Rules)) {
+			f.Changes[st] = append(f.Changes[st], k)
+			setSettingValues(v, p+".rules."+k, o.Rules[k])
+		}
+	}
+	return f
+}
+
+func setSettingValues(v map[string]string, prefix string, s deadline.Setting) {
+	v[prefix+".count"], v[prefix+".unit"], v[prefix+".from"], v[prefix+".calendar"] = strconv.Itoa(s.Count), string(s.Unit), s.From, s.Calendar
+	v[prefix+".before"], v[prefix+".roll_forward"], v[prefix+".binding"] = yes(s.Before), yes(s.RollForward), yes(s.Binding)
+	v[prefix+".source"], v[prefix+".verify"] = s.Source, yes(s.Verify)
+}
+
+// addProtocol adds a member state's protocol to the form (once).
+func (f *profileForm) addProtocol(st string) {
+	if !slices.Contains(f.States, st) {
+		f.States = append(f.States, st)
+		slices.Sort(f.States)
+	}
+}
+
+// names lists every field name of the form.
+func (f *profileForm) names() []string {
+	names := []string{"effective_from", "name", "source", "partner_states", "deemed_approval", "reply_pauses_on_info_request",
+		"eu_travel_document_on_late", "extension_max.days", "extension_max.source", "extension_max.verify",
+		"travel_document_validity.days", "travel_document_validity.source", "travel_document_validity.verify", "crossing_points"}
+	for _, ff := range f.Formats {
+		names = append(names, "fingerprint_formats."+ff)
+	}
+	rule := func(prefix string) {
+		for _, s := range settingFields {
+			names = append(names, prefix+"."+s)
+		}
+	}
+	for _, k := range f.Kinds {
+		rule("rules." + k)
+	}
+	for _, st := range f.States {
+		p := "overrides." + strings.ToLower(st)
+		names = append(names, p+".note", p+".languages", p+".crossing_points")
+		for _, k := range f.Changes[st] {
+			rule(p + ".rules." + k)
+			names = append(names, p+".rules."+k+".remove")
+		}
+	}
+	return names
+}
+
+// readProfileForm takes the submitted form: the protocols and changed rules
+// it lists (states that are partners or already have a protocol, kinds the
+// profile has), then every field's value.
+func (u *ui) readProfileForm(rq *request, base *deadline.Profile) *profileForm {
+	f := u.newProfileForm(base)
+	form := rq.r.PostForm
+	f.States, f.Changes = nil, map[string][]string{}
+	allowed := func(st string) bool {
+		_, ok := base.Overrides[st]
+		return ok || slices.Contains(base.PartnerStates, st)
+	}
+	for _, st := range splitList(form.Get("protocols")) {
+		if st = strings.ToUpper(st); allowed(st) {
+			f.addProtocol(st)
+		}
+	}
+	for _, sk := range splitList(form.Get("protocol_rules")) {
+		st, k, _ := strings.Cut(sk, ":")
+		st = strings.ToUpper(st)
+		if slices.Contains(f.States, st) && slices.Contains(f.Kinds, k) && !slices.Contains(f.Changes[st], k) {
+			f.Changes[st] = append(f.Changes[st], k)
+			slices.Sort(f.Changes[st])
+		}
+	}
+	f.Values = map[string]string{}
+	for _, n := range f.names() {
+		f.Values[n] = strings.TrimSpace(form.Get(n))
+	}
+	for _, ff := range f.Formats {
+		f.Values["fingerprint_formats."+ff] = yes(slices.Contains(form["fingerprint_formats"], ff))
+	}
+	return f
+}
+
+// addToForm adds the protocol (and the changed rule, copied from the
+// agreement's rule) chosen in the form's "add" fields.
+func (f *profileForm) addToForm(st, kind string) bool {
+	st = strings.ToUpper(st)
+	if !slices.Contains(f.Partners, st) {
+		return false
+	}
+	f.addProtocol(st)
+	p := "overrides." + strings.ToLower(st)
+	for _, n := range []string{".note", ".languages", ".crossing_points"} {
+		if _, ok := f.Values[p+n]; !ok {
+			f.Values[p+n] = ""
+		}
+	}
+	if slices.Contains(f.Kinds, kind) && !slices.Contains(f.Changes[st], kind) {
+		f.Changes[st] = append(f.Changes[st], kind)
+		slices.Sort(f.Changes[st])
+		setSettingValues(f.Values, p+".rules."+kind, f.Base.Rules[kind])
+	}
+	return true
+}
+
+// profile builds the new version from the form; errs are the fields the
+// web layer itself could not read (numbers, dates), in the user's language.
+func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldError) {
+	v := f.Values
+	var errs []fieldError
+	num := func(name string) int {
+		n, err := strconv.Atoi(v[name])
+		if err != nil {
+			errs = append(errs, fieldError{ID: fieldID(name), Message: rq.t("web3.invalid.field", "field", u.profileLabel(rq, name), "problem", rq.t("web3.invalid.number"))})
+		}
+		return n
+	}
+	on := func(name string) bool { return v[name] != "" }
+	points := func(name string) []deadline.CrossingPoint {
+		var out []deadline.CrossingPoint
+		for line := range strings.Lines(v[name]) {
+			if line = strings.TrimSpace(line); line == "" {
+				continue
+			}
+			code, rest, _ := strings.Cut(line, " ")
+			out = append(out, deadline.CrossingPoint{Code: strings.ToUpper(code), Name: strings.TrimSpace(rest)})
+		}
+		return out
+	}
+	setting := func(prefix string) deadline.Setting {
+		cal := v[prefix+".calendar"]
+		if !strings.EqualFold(cal, deadline.RequestingCalendar) {
+			cal = strings.ToUpper(cal)
+		} else {
+			cal = deadline.RequestingCalendar
+		}
+		return deadline.Setting{Rule: deadline.Rule{Count: num(prefix + ".count"), Unit: deadline.Unit(v[prefix+".unit"]), From: v[prefix+".from"],
+			Calendar: cal, Before: on(prefix + ".before"), RollForward: on(prefix + ".roll_forward")},
+			Binding: on(prefix + ".binding"), Source: v[prefix+".source"], Verify: on(prefix + ".verify")}
+	}
+	base := f.Base
+	p := deadline.Profile{ID: base.ID, Name: v["name"], Source: v["source"], RequestedState: base.RequestedState, TimeZone: base.TimeZone,
+		PartnerStates: splitList(strings.ToUpper(v["partner_states"])), DeemedApproval: on("deemed_approval"),
+		ReplyPausesOnInfoRequest: on("reply_pauses_on_info_request"), EUTravelDocumentOnLate: on("eu_travel_document_on_late"),
+		ExtensionMaxDays: num("extension_max.days"), ExtensionMaxSource: v["extension_max.source"], ExtensionMaxVerify: on("extension_max.verify"),
+		TravelDocumentValidityDays: num("travel_document_validity.days"), TravelDocumentValiditySource: v["travel_document_validity.source"],
+		TravelDocumentValidityVerify: on("travel_document_validity.verify"), CrossingPoints: points("crossing_points"), Rules: map[string]deadline.Setting{}}
+	switch day, err := civil.Parse(v["effective_from"]); {
+	case err != nil:
+		errs = append(errs, fieldError{ID: fieldID("effective_from"), Message: rq.t("web3.invalid.field", "field", u.profileLabel(rq, "effective_from"), "problem", rq.t("web3.invalid.date"))})
+	case !day.After(f.Today):
+		errs = append(errs, fieldError{ID: fieldID("effective_from"), Message: rq.t("web3.invalid.field", "field", u.profileLabel(rq, "effective_from"),
+			"problem", rq.t("web3.invalid.after_today", "today", i18n.FormatDate(rq.lang, f.Today)))})
+	default:
+		p.EffectiveFrom = day
+	}
+	for _, ff := range f.Formats {
+		if on("fingerprint_formats." + ff) {
+			p.FingerprintFormats = append(p.FingerprintFormats, ff)
+		}
+	}
+	for _, k := range f.Kinds {
+		p.Rules[k] = setting("rules." + k)
+	}
+	for _, st := range f.States {
+		pre := "overrides." + strings.ToLower(st)
+		o := deadline.Override{Note: v[pre+".note"], Languages: splitList(strings.ToLower(v[pre+".languages"])), CrossingPoints: points(pre + ".crossing_points")}
+		for _, k := range f.Changes[st] {
+			if on(pre + ".rules." + k + ".remove") {
+				continue
+			}
+			if o.Rules == nil {
+				o.Rules = map[string]deadline.Setting{}
+			}
+			o.Rules[k] = setting(pre + ".rules." + k)
+		}
+		if p.Overrides == nil {
+			p.Overrides = map[string]deadline.Override{}
+		}
+		p.Overrides[st] = o
+	}
+	return p, errs
+}
+
+// profileLabel names a field of the profile form in the user's language.
+func (u *ui) profileLabel(rq *request, name string) string {
+	parts := strings.Split(name, ".")
+	clock := func(k string) string {
+		if u.cat.Has(i18n.EN, "clock."+k) {
+			return rq.t("clock." + k)
+		}
+		return k
+	}
+	switch {
+	case parts[0] == "rules" && len(parts) == 3:
+		return clock(parts[1]) + " – " + rq.t("web3.col."+parts[2])
+	case parts[0] == "rules" && len(parts) == 2:
+		return clock(parts[1])
+	case parts[0] == "overrides" && len(parts) >= 2:
+		label := rq.t("web3.profile.override", "state", strings.ToUpper(parts[1]))
+		switch {
+		case len(parts) == 5 && parts[2] == "rules":
+			label += " – " + clock(parts[3]) + " – " + rq.t("web3.col."+parts[4])
+		case len(parts) == 4 && parts[2] == "rules":
+			label += " – " + clock(parts[3])
+		case len(parts) == 3:
+			label += " – " + rq.t("web3.field.override."+parts[2])
+		}
+		return label
+	}
+	if key := "web3.field." + name; u.cat.Has(i18n.EN, key) {
+		return rq.t(key)
+	}
+	return name
+}
+
+// profileErrors places the store's field errors (keyed by JSON path:
+// "crossing_points[1].code", "overrides.DE.rules.reply.unit") on the form's
+// fields, one message per field.
+func (u *ui) profileErrors(rq *request, f *profileForm, err error) ([]fieldError, bool) {
+	fields, ok := errorFields(err)
+	if !ok {
+		return nil, false
+	}
+	known := map[string]bool{"fingerprint_formats": true}
+	for _, n := range f.names() {
+		known[n] = true
+	}
+	for _, st := range f.States {
+		known["overrides."+strings.ToLower(st)] = true
+	}
+	byID := map[string]string{}
+	for _, path := range slices.Sorted(maps.Keys(fields)) {
+		name := path
+		if i := strings.IndexByte(name, '['); i >= 0 {
+			name = name[:i]
+		}
+		if parts := strings.Split(name, "."); parts[0] == "overrides" && len(parts) > 1 {
+			parts[1] = strings.ToLower(parts[1])
+			name = strings.Join(parts, ".")
+		}
+		id := "profile-form"
+		if known[name] {
+			id = fieldID(name)
+		}
+		msg := rq.t("web3.invalid.field", "field", u.profileLabel(rq, name), "problem", fields[path])
+		if prev, ok := byID[id]; ok {
+			msg = prev + "; " + fields[path]
+		}
+		byID[id] = msg
+	}
+	var out []fieldError
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
+		out = append(out, fieldError{ID: id, Message: byID[id]})
+	}
+	return out, true
+}
+
+// latestProfile finds the profile of the URL.
+func (u *ui) latestProfile(rq *request) (*deadline.Profile, bool) {
+	p, err := u.s.db.Rules().Latest(rq.r.PathValue("id"))
+	if err != nil {
+		u.notFound(rq)
+		return nil, false
+	}
+	return p, true
+}
+
+// adminProfileForm shows the form of a new version, started from the latest.
+func (u *ui) adminProfileForm(rq *request) {
+	base, ok := u.latestProfile(rq)
+	if ok {
+		u.renderProfileForm(rq, http.StatusOK, u.newProfileForm(base), nil)
+	}
+}
+
+func (u *ui) renderProfileForm(rq *request, status int, f *profileForm, errs []fieldError) {
+	title := rq.t("web3.profile.title", "name", f.Base.ID)
+	if len(errs) > 0 {
+		title = rq.t("error.title_prefix") + " " + title
+	}
+	u.render(rq, status, "admin", page{Title: title + " – " + rq.t("nav.admin"), Data: adminData{Section: "profile", Profile: f}, Errors: errs})
+}
+
+// adminSaveProfile adds the protocol chosen in the form's "add" fields, or
+// saves the form as the profile's next version (validated by the deadline
+// package in the store, and audited there).
+func (u *ui) adminSaveProfile(rq *request) {
+	base, ok := u.latestProfile(rq)
+	if !ok {
+		return
+	}
+	f := u.readProfileForm(rq, base)
+	if rq.r.PostForm.Get("add") != "" {
+		if !f.addToForm(rq.r.PostForm.Get("add_state"), rq.r.PostForm.Get("add_kind")) {
+			u.renderProfileForm(rq, http.StatusUnprocessableEntity, f, []fieldError{{ID: "f-add_state", Message: rq.t("web3.invalid.add_state")}})
+			return
+		}
+		u.render(rq, http.StatusOK, "admin", page{Title: rq.t("web3.profile.title", "name", base.ID) + " – " + rq.t("nav.admin"),
+			Flash: rq.t("web3.profile.added"), Data: adminData{Section: "profile", Profile: f}})
+		return
+	}
+	p, errs := u.profile(rq, f)
+	if len(errs) > 0 {
+		slices.SortFunc(errs, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
+		u.renderProfileForm(rq, http.StatusUnprocessableEntity, f, errs)
+		return
+	}
+	added, err := u.s.db.AddProfileVersion(rq.r.Context(), *rq.actor, p)
+	if err != nil {
+		errs, ok := u.profileErrors(rq, f, err)
+		if !ok {
+			u.fail(rq, err)
+			return
+		}
+		u.renderProfileForm(rq, http.StatusUnprocessableEntity, f, errs)
+		return
+	}
+	u.flash(rq, rq.t("web3.profile.saved", "version", strconv.Itoa(added.Version), "id", added.ID, "date", i18n.FormatDate(rq.lang, added.EffectiveFrom)))
+	http.Redirect(rq.w, rq.r, "/admin/profiles#profile-"+url.PathEscape(added.ID), http.StatusSeeOther)
 }

@@ -50,4 +50,42 @@
       });
     });
   });
+
+  // Warn a few minutes before the session ends (#session-notice, a live
+  // region that is empty until then), with a link to sign in again. The
+  // server says how many seconds were left when it sent the page, so that a
+  // wrong clock on this computer does not matter.
+  var notice = document.getElementById("session-notice");
+  var remaining = notice ? parseInt(notice.getAttribute("data-remaining"), 10) : 0;
+  if (remaining > 0) {
+    var ends = Date.now() + remaining * 1000;
+    var warnBefore = (parseInt(notice.getAttribute("data-warn-before"), 10) || 300) * 1000;
+    var shown = "";
+    var show = function (state) {
+      if (state === shown) { return; }
+      shown = state;
+      var time = new Date(ends).toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
+      var p = document.createElement("p");
+      p.textContent = notice.getAttribute(state === "expired" ? "data-expired" : "data-warning").replace("{time}", time) + " ";
+      var a = document.createElement("a");
+      a.href = notice.getAttribute("data-href");
+      a.textContent = notice.getAttribute("data-link");
+      p.appendChild(a);
+      while (notice.firstChild) { notice.removeChild(notice.firstChild); }
+      notice.appendChild(p);
+    };
+    var timer = 0;
+    var check = function () {
+      var left = ends - Date.now();
+      if (left <= 0) {
+        show("expired");
+        window.clearInterval(timer);
+      } else if (left <= warnBefore) {
+        show("warning");
+      }
+    };
+    // A timer of the whole wait would be late after the computer slept.
+    timer = window.setInterval(check, 10000);
+    check();
+  }
 })();
