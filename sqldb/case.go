@@ -20,14 +20,17 @@ import (
 // today returns the requested state's civil date now under profile p.
 func (s *DB) today(p *deadline.Profile) civil.Date { return p.ReceivedOn(s.Now()) }
 
-// profileFor returns the latest profile of the deployment's requested state
+// profileFor returns the profile version in force today of the deployment's requested state
 // that covers the member state.
 func (s *DB) profileFor(memberState string) (*deadline.Profile, error) {
 	rules := s.Rules()
 	for _, id := range rules.ProfileIDs() {
-		p, err := rules.Latest(id)
-		if err != nil {
-			return nil, err
+		p := s.ProfileVersionToday(id)
+		if p == nil {
+			var err error
+			if p, err = rules.Latest(id); err != nil {
+				return nil, err
+			}
 		}
 		if p.RequestedState == s.country && slices.Contains(p.PartnerStates, memberState) {
 			return p, nil

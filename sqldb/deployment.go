@@ -20,7 +20,7 @@ func (s *DB) ProfileFor(memberState string) (*deadline.Profile, error) {
 	}
 	rules := s.Rules()
 	for _, id := range rules.ProfileIDs() {
-		if p, err := rules.Latest(id); err == nil && p.RequestedState == s.country {
+		if p := s.ProfileVersionToday(id); p != nil && p.RequestedState == s.country {
 			return p, nil
 		}
 	}

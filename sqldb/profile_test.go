@@ -141,6 +141,10 @@ func TestProfileVersions(t *testing.T) {
 			if got := db.ProfileVersionToday("eu-az"); got == nil || got.Version != 1 {
 				t.Fatalf("in force today: %+v", got)
 			}
+			// The forms (crossing points, partner states) follow the version in force, not the scheduled one.
+			if got, err := db.ProfileFor("DE"); err != nil || got.Version != 1 {
+				t.Fatalf("ProfileFor before version 2 starts: %+v %v", got, err)
+			}
 			// A third version must start after the second, not only after today.
 			p3 := editable(t, db, "eu-az")
 			p3.EffectiveFrom = tomorrow
@@ -157,6 +161,9 @@ func TestProfileVersions(t *testing.T) {
 				t.Errorf("a case received the day before version 2 is due %s, want %s", got, tomorrow.AddDays(15))
 			}
 			clock.Advance(day)
+			if got, err := db.ProfileFor("DE"); err != nil || got.Version != 2 {
+				t.Errorf("ProfileFor once version 2 is in force: %+v %v", got, err)
+			}
 			later := submittedCase(t, db, de, "DE-v2")
 			if got := dueOn(t, later.Deadline(ercms.ClockReply)); got != next.AddDays(20).String() {
 				t.Errorf("a case received under version 2 is due %s, want %s", got, next.AddDays(20))
