@@ -53,7 +53,7 @@ func (s *DB) caseProfile(c *ercms.Case) (*deadline.Profile, error) {
 func (tx *Tx) env(ctx context.Context, p *deadline.Profile) ercms.Env {
 	return ercms.Env{
 		Now: tx.now, Today: p.ReceivedOn(tx.now), Profile: p, Calendars: tx.s.Rules().Calendars(),
-		FourEyes: tx.s.FourEyes, NewID: newID, RefusalReasons: ercms.DefaultRefusals,
+		FourEyes: tx.s.FourEyes, NewID: newID, RefusalReasons: tx.s.RefusalCodes(),
 		Org: func(id string) (ercms.Organisation, bool) {
 			o, ok, err := tx.organisation(ctx, id)
 			return o, ok && err == nil

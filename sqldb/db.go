@@ -67,7 +67,8 @@ type DB struct {
 	// Signer signs travel documents (a seal.Keyring); nil leaves them unsigned.
 	Signer Signer
 
-	rules atomic.Pointer[deadline.Set]
+	rules    atomic.Pointer[deadline.Set]
+	refusals atomic.Pointer[[]ReferenceEntry] // the refusal reasons (loadReference)
 	// calMu serialises calendar edits: each builds its calendars on those
 	// the edit before it stored (SetCalendarYear).
 	calMu   sync.Mutex
@@ -145,6 +146,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, err
 	}
 	if err := s.loadProfiles(ctx, rules); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.loadReference(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
