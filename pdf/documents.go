@@ -150,6 +150,8 @@ func Reply(c *ercms.Case, o Options) ([]byte, error) {
 		for _, r := range d.Reasons {
 			if c.Type == ercms.TypeTransit {
 				reasons = append(reasons, b.word("transit_ground.", r))
+			} else if b.o.Refusal != nil {
+				reasons = append(reasons, b.o.Refusal(r))
 			} else {
 				reasons = append(reasons, b.word("refusal.", r))
 			}

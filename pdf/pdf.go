@@ -38,6 +38,9 @@ type Options struct {
 	Now  time.Time                       // the document's date
 	Loc  *time.Location                  // time zone of times printed; nil: UTC
 	More func(b *Builder, c *ercms.Case) // optional extra content
+	// Refusal words a refusal reason (an administrator may have added
+	// reasons the catalog does not know); nil: the catalog.
+	Refusal func(code string) string
 }
 
 var faces = sync.OnceValues(func() ([2]font.Face, error) {

@@ -64,7 +64,8 @@ func (s *Server) renderDocument(ctx context.Context, a ercms.Actor, c *ercms.Cas
 	for _, o := range orgs {
 		names[o.ID] = o.Name
 	}
-	o := pdf.Options{Lang: lang, Org: func(id string) string { return names[id] }, Now: s.db.Now(), Loc: s.db.Location()}
+	o := pdf.Options{Lang: lang, Org: func(id string) string { return names[id] }, Now: s.db.Now(), Loc: s.db.Location(),
+		Refusal: func(code string) string { return s.ui.refusalLabel(lang, code) }}
 	switch kind {
 	case "application":
 		return pdf.Application(c, o)

@@ -162,6 +162,7 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 		"bytes":      func(n int64) string { return formatBytes(l, n) },
 		"maxupload":  func() int64 { return maxUpload },
 		"documents":  documentsOf,
+		"refusal":    func(code string) string { return u.refusalLabel(l, code) },
 		"upper":      strings.ToUpper,
 		"lower":      strings.ToLower,
 		"join":       strings.Join,

@@ -116,7 +116,7 @@ var actionForms = map[string][]formField{
 		{Name: "language", Kind: kText}, {Name: "place", Kind: kText, Optional: true}},
 	ercms.ActExtendReply:           {{Name: "days", Kind: kNumber}, {Name: "justification", Kind: kTextarea}},
 	ercms.ActApprove:               {{Name: "family_covered", Kind: kChecks, Optional: true, options: familyOptions}},
-	ercms.ActRefuse:                {{Name: "reasons", Kind: kChecks, options: codes("refusal.", ercms.DefaultRefusals)}, {Name: "text", Kind: kTextarea}},
+	ercms.ActRefuse:                {{Name: "reasons", Kind: kChecks, options: refusalOptions}, {Name: "text", Kind: kTextarea}},
 	ercms.ActReturnProposal:        {{Name: "comment", Kind: kTextarea}},
 	ercms.ActCorrectDeemedApproval: {reasonField},
 	ercms.ActRequestTravelDocument: {{Name: "mission_id", Kind: kSelect, options: orgsOf(ercms.OrgConsularMission)}},

@@ -42,6 +42,8 @@ func (s *Server) adminRoutes(u *ui) {
 	page("GET /admin/profiles/{id}/new", u.adminProfileForm)
 	page("POST /admin/profiles/{id}/new", u.adminSaveProfile)
 	page("GET /admin/reference", u.adminReference)
+	page("POST /admin/reference/refusal", u.adminAddRefusal)
+	page("POST /admin/reference/refusal/{code}", u.adminToggleRefusal)
 }
 
 type adminData struct {
@@ -63,6 +65,8 @@ type adminData struct {
 	Profile  *profileForm
 	Evidence []ercms.EvidenceType
 	Lists    map[string][]string
+	// Refusals is the editable list of refusal reasons.
+	Refusals []sqldb.ReferenceEntry
 }
 
 // Value returns a submitted form value.
@@ -303,11 +307,45 @@ func (u *ui) adminProfiles(rq *request) {
 	u.adminPage(rq, http.StatusOK, "profiles", d, nil)
 }
 
-func (u *ui) adminReference(rq *request) {
-	d := adminData{Evidence: ercms.EvidenceCatalogue, Lists: map[string][]string{
-		"refusal": ercms.DefaultRefusals, "withdraw": ercms.WithdrawReasons, "transit_ground": ercms.TransitGrounds,
+func (u *ui) adminReference(rq *request) { u.referencePage(rq, http.StatusOK, nil, nil) }
+
+func (u *ui) referencePage(rq *request, status int, values map[string]string, errs []fieldError) {
+	d := adminData{Evidence: ercms.EvidenceCatalogue, Refusals: u.s.db.RefusalReasons(), Values: values, Lists: map[string][]string{
+		"withdraw": ercms.WithdrawReasons, "transit_ground": ercms.TransitGrounds,
 		"finding": ercms.TaskFindings, "flag": ercms.SafeguardFlags}}
-	u.adminPage(rq, http.StatusOK, "reference", d, nil)
+	u.adminPage(rq, status, "reference", d, errs)
+}
+
+// adminAddRefusal adds a refusal reason worded in every language.
+func (u *ui) adminAddRefusal(rq *request) {
+	f := rq.r.PostForm
+	values := map[string]string{"code": f.Get("code")}
+	labels := map[string]string{}
+	for _, l := range i18n.Languages {
+		labels[string(l)] = f.Get("labels." + string(l))
+		values["labels."+string(l)] = labels[string(l)]
+	}
+	err := u.s.db.AddRefusalReason(rq.r.Context(), *rq.actor, values["code"], labels)
+	if fields, ok := errorFields(err); ok {
+		u.referencePage(rq, http.StatusUnprocessableEntity, values, u.fieldErrors(rq, fields))
+		return
+	}
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.flash(rq, rq.t("admin.reference_saved"))
+	http.Redirect(rq.w, rq.r, "/admin/reference", http.StatusSeeOther)
+}
+
+// adminToggleRefusal withdraws a refusal reason from use or brings it back.
+func (u *ui) adminToggleRefusal(rq *request) {
+	if err := u.s.db.SetRefusalReasonDisabled(rq.r.Context(), *rq.actor, rq.r.PathValue("code"), rq.r.PostFormValue("disable") == "yes"); err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.flash(rq, rq.t("admin.reference_saved"))
+	http.Redirect(rq.w, rq.r, "/admin/reference", http.StatusSeeOther)
 }
 
 // profileForm is the form of a new version of an agreement profile. Its

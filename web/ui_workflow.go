@@ -389,3 +389,25 @@ func (u *ui) fieldErrors(rq *request, fields map[string]string) []fieldError {
 	slices.SortFunc(out, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
 	return out
 }
+
+// refusalLabel words a refusal reason: a default one by the catalog, one an
+// administrator added by its own wording.
+func (u *ui) refusalLabel(l i18n.Lang, code string) string {
+	for _, e := range u.s.db.RefusalReasons() {
+		if e.Code == code {
+			return e.Label(u.cat, l, "refusal.")
+		}
+	}
+	return u.cat.T(l, "refusal."+code)
+}
+
+// refusalOptions are the refusal reasons in use, for the refuse form.
+func refusalOptions(u *ui, rq *request, _ caseData) []option {
+	var out []option
+	for _, e := range u.s.db.RefusalReasons() {
+		if !e.Disabled {
+			out = append(out, option{Value: e.Code, Label: e.Label(u.cat, rq.lang, "refusal.")})
+		}
+	}
+	return out
+}

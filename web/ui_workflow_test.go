@@ -433,3 +433,47 @@ func TestUITravelDocumentAndVerification(t *testing.T) {
 		t.Errorf("a French officer prints a German case: %d", status)
 	}
 }
+
+// TestUIRefusalReasonsEditable: the administrator adds a refusal reason in
+// four languages and withdraws one; the refuse form offers the new one in
+// the officer's language and no longer the withdrawn one.
+func TestUIRefusalReasonsEditable(t *testing.T) {
+	db, act, base := journeyStore(t)
+	admin := newUIClient(t, base, "en")
+	admin.signIn("admin")
+	status, page := admin.post("/admin/reference", "/admin/reference/refusal", url.Values{"code": {"x"}, "labels.en": {"Only English"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-code-error"`) || !strings.Contains(page, `id="f-labels-ru-error"`) || !strings.Contains(page, "Only English") {
+		t.Fatalf("incomplete reason: %d\n%s", status, page)
+	}
+	status, page = admin.post("/admin/reference", "/admin/reference/refusal", url.Values{"code": {"third_country_stay"},
+		"labels.en": {"Long stay in a third country"}, "labels.az": {"Üçüncü ölkədə uzun müddət qalma"},
+		"labels.fr": {"Long séjour dans un pays tiers"}, "labels.ru": {"Длительное пребывание в третьей стране"}})
+	if status != 200 || !strings.Contains(page, "Long stay in a third country") {
+		t.Fatalf("add: %d\n%s", status, page)
+	}
+	if status, _ := admin.post("/admin/reference", "/admin/reference/refusal/other", url.Values{"disable": {"yes"}}); status != 200 {
+		t.Fatalf("withdraw: %d", status)
+	}
+	ctx := context.Background()
+	c, _, err := db.CreateCase(ctx, act["de.officer"], sampleApplication(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []struct {
+		a      ercms.Actor
+		action string
+	}{{act["de.officer"], ercms.ActSubmit}, {act["sms.officer"], ercms.ActRegister}} {
+		if c, err = db.Act(ctx, s.a, c.ID, s.action, c.Version, ercms.ActionInput{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sms := newUIClient(t, base, "fr")
+	sms.signIn("sms.officer")
+	_, page = sms.get("/cases/" + c.ID + "/act/refuse")
+	if !strings.Contains(page, "Long séjour dans un pays tiers") || strings.Contains(page, `value="other"`) {
+		t.Fatalf("refuse form:\n%s", page)
+	}
+	if status, _ := sms.get("/admin/reference"); status != http.StatusForbidden {
+		t.Errorf("an officer opens the reference lists: %d", status)
+	}
+}
