@@ -128,7 +128,7 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 	today := env.Today
 	switch action {
 	case ActSubmit:
-		if err := ValidateApplication(c.Type, c.Procedure, c.Category, &c.Application, true, env.Today); err != nil {
+		if err := ValidateApplicationWith(c.Type, c.Procedure, c.Category, &c.Application, true, env.Today, env.Evidence); err != nil {
 			return "", err
 		}
 		return c.submit(env)

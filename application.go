@@ -65,18 +65,34 @@ var EvidenceCatalogue = []EvidenceType{
 	{"official_statement", StrengthPrimaFacie, "third_country"},
 }
 
-// LookupEvidenceType returns the catalogue entry for code.
-func LookupEvidenceType(code string) (EvidenceType, bool) {
-	i := slices.IndexFunc(EvidenceCatalogue, func(e EvidenceType) bool { return e.Code == code })
+// Catalogue is an evidence catalogue in use: the agreement's annexes, with
+// what an administrator added or withdrew. A nil Catalogue is the annexes'
+// (EvidenceCatalogue).
+type Catalogue []EvidenceType
+
+// Lookup returns the entry for code.
+func (c Catalogue) Lookup(code string) (EvidenceType, bool) {
+	if c == nil {
+		c = EvidenceCatalogue
+	}
+	i := slices.IndexFunc(c, func(e EvidenceType) bool { return e.Code == code })
 	if i < 0 {
 		return EvidenceType{}, false
 	}
-	return EvidenceCatalogue[i], true
+	return c[i], true
 }
 
+// LookupEvidenceType returns the entry for code in the annexes' catalogue.
+func LookupEvidenceType(code string) (EvidenceType, bool) { return Catalogue(nil).Lookup(code) }
+
 // Prepare validates a new case for creation, assigns ids to family members
-// and evidence, and sets evidence strength from the catalogue.
+// and evidence, and sets evidence strength from the annexes' catalogue.
 func (n *NewCase) Prepare(newID func() string, today civil.Date) error {
+	return n.PrepareWith(newID, today, nil)
+}
+
+// PrepareWith is Prepare with the evidence catalogue in use.
+func (n *NewCase) PrepareWith(newID func() string, today civil.Date, cat Catalogue) error {
 	var v Validation
 	switch n.Type {
 	case TypeReadmission:
@@ -105,7 +121,7 @@ func (n *NewCase) Prepare(newID func() string, today civil.Date) error {
 			v.Add(fmt.Sprintf("flags[%d]", i), fmt.Sprintf("Choose one of: %s.", strings.Join(SafeguardFlags, ", ")))
 		}
 	}
-	validateApplication(&v, n.Type, n.Procedure, n.Category, &n.Application, false, today)
+	validateApplication(&v, n.Type, n.Procedure, n.Category, &n.Application, false, today, cat)
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -114,7 +130,7 @@ func (n *NewCase) Prepare(newID func() string, today civil.Date) error {
 	}
 	for i := range n.Evidence {
 		n.Evidence[i].ID = newID()
-		et, _ := LookupEvidenceType(n.Evidence[i].Type)
+		et, _ := cat.Lookup(n.Evidence[i].Type)
 		n.Evidence[i].Strength = et.Strength
 	}
 	return nil
@@ -123,12 +139,17 @@ func (n *NewCase) Prepare(newID func() string, today civil.Date) error {
 // ValidateApplication checks an application; complete requires everything a
 // submission needs (DOMAIN.md §3), otherwise only what a draft needs.
 func ValidateApplication(t CaseType, p Procedure, c Category, app *Application, complete bool, today civil.Date) error {
+	return ValidateApplicationWith(t, p, c, app, complete, today, nil)
+}
+
+// ValidateApplicationWith is ValidateApplication with the evidence catalogue in use.
+func ValidateApplicationWith(t CaseType, p Procedure, c Category, app *Application, complete bool, today civil.Date, cat Catalogue) error {
 	var v Validation
-	validateApplication(&v, t, p, c, app, complete, today)
+	validateApplication(&v, t, p, c, app, complete, today, cat)
 	return v.Err()
 }
 
-func validateApplication(v *Validation, t CaseType, p Procedure, c Category, app *Application, complete bool, today civil.Date) {
+func validateApplication(v *Validation, t CaseType, p Procedure, c Category, app *Application, complete bool, today civil.Date, cat Catalogue) {
 	per := app.Person
 	v.Require("person.surname", per.Surname, "Enter the surname as written in Latin letters.")
 	if complete {
@@ -155,7 +176,7 @@ func validateApplication(v *Validation, t CaseType, p Procedure, c Category, app
 	}
 	for i, e := range app.Evidence {
 		key := fmt.Sprintf("evidence[%d]", i)
-		if _, ok := LookupEvidenceType(e.Type); !ok {
+		if _, ok := cat.Lookup(e.Type); !ok {
 			v.Add(key+".type", "Choose a type from the evidence catalogue.")
 		}
 		if e.IssuedOn != nil && e.IssuedOn.After(today) {

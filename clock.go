@@ -25,6 +25,8 @@ type Env struct {
 	User func(id string) (User, bool)
 	// RefusalReasons lists the codes of the refusal-reason reference list.
 	RefusalReasons []string
+	// Evidence is the evidence catalogue in use (nil: the annexes').
+	Evidence Catalogue
 }
 
 // startClock adds a running clock of the profile rule `kind`, counted from `from`.

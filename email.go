@@ -40,7 +40,7 @@ func ReceiveByEmail(env Env, c *Case, a Actor, receivedOn civil.Date) (string, e
 	if err := v.Err(); err != nil {
 		return "", err
 	}
-	if err := ValidateApplication(c.Type, c.Procedure, c.Category, &c.Application, true, receivedOn); err != nil {
+	if err := ValidateApplicationWith(c.Type, c.Procedure, c.Category, &c.Application, true, receivedOn, env.Evidence); err != nil {
 		return "", err
 	}
 	note, err := c.submitOn(env, receivedOn)

@@ -483,7 +483,7 @@ func (c *Case) clearFlag(env Env, a Actor, in ActionInput) (string, error) {
 // running. It checks the evidence that makes the application unnecessary.
 func (c *Case) StartWithoutApplication(env Env) error {
 	var v Validation
-	validateApplication(&v, c.Type, c.Procedure, c.Category, &c.Application, true, env.Today)
+	validateApplication(&v, c.Type, c.Procedure, c.Category, &c.Application, true, env.Today, env.Evidence)
 	if c.Type != TypeReadmission {
 		v.Add("no_application", "Only readmission cases can go without an application.")
 	}

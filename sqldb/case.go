@@ -53,7 +53,7 @@ func (s *DB) caseProfile(c *ercms.Case) (*deadline.Profile, error) {
 func (tx *Tx) env(ctx context.Context, p *deadline.Profile) ercms.Env {
 	return ercms.Env{
 		Now: tx.now, Today: p.ReceivedOn(tx.now), Profile: p, Calendars: tx.s.Rules().Calendars(),
-		FourEyes: tx.s.FourEyes, NewID: newID, RefusalReasons: tx.s.RefusalCodes(),
+		FourEyes: tx.s.FourEyes, NewID: newID, RefusalReasons: tx.s.RefusalCodes(), Evidence: tx.s.EvidenceCatalogue(),
 		Org: func(id string) (ercms.Organisation, bool) {
 			o, ok, err := tx.organisation(ctx, id)
 			return o, ok && err == nil
@@ -369,7 +369,7 @@ func (s *DB) CreateCase(ctx context.Context, a ercms.Actor, n ercms.NewCase, ide
 			}
 		}
 		env := tx.env(ctx, p)
-		if err := n.Prepare(newID, env.Today); err != nil {
+		if err := n.PrepareWith(newID, env.Today, env.Evidence); err != nil {
 			return err
 		}
 		if n.PreviousCaseID != "" {

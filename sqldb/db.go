@@ -69,6 +69,7 @@ type DB struct {
 
 	rules    atomic.Pointer[deadline.Set]
 	refusals atomic.Pointer[[]ReferenceEntry] // the refusal reasons (loadReference)
+	evidence atomic.Pointer[[]ReferenceEntry] // the evidence types (loadReference)
 	// calMu serialises calendar edits: each builds its calendars on those
 	// the edit before it stored (SetCalendarYear).
 	calMu   sync.Mutex

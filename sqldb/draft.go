@@ -34,7 +34,7 @@ func (s *DB) UpdateDraft(ctx context.Context, a ercms.Actor, id string, version 
 		if err != nil {
 			return err
 		}
-		if err := n.Prepare(newID, tx.env(ctx, p).Today); err != nil {
+		if err := n.PrepareWith(newID, tx.env(ctx, p).Today, tx.s.EvidenceCatalogue()); err != nil {
 			return err
 		}
 		old := c.Version

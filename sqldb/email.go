@@ -39,7 +39,7 @@ func (s *DB) ImportApplication(ctx context.Context, a ercms.Actor, requestingOrg
 			return ercms.Errorf(ercms.EForbidden, "The central authority enters applications addressed to its own state.")
 		}
 		env := tx.env(ctx, p)
-		if err := n.Prepare(newID, env.Today); err != nil {
+		if err := n.PrepareWith(newID, env.Today, env.Evidence); err != nil {
 			return err
 		}
 		ref, err := tx.nextReference(ctx, p.RequestedState, org.State)

@@ -44,3 +44,34 @@ func TestRefusalReasonsEditable(t *testing.T) {
 		}
 	})
 }
+
+func TestEvidenceTypesEditable(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		admin, de := act["admin"], act["de.officer"]
+		labels := map[string]string{"en": "Consular registration card", "az": "Konsulluq qeydiyyat kartı",
+			"fr": "Carte d’immatriculation consulaire", "ru": "Карточка консульского учёта"}
+		wantFields(t, db.AddEvidenceType(ctx, admin, "consular_card", "strong", "nowhere", labels), "strength", "for")
+		wantFields(t, db.AddEvidenceType(ctx, admin, "visa", ercms.StrengthProof, "third_country", labels), "code")
+		if err := db.AddEvidenceType(ctx, admin, "consular_card", ercms.StrengthPrimaFacie, "nationality", labels); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetReferenceDisabled(ctx, admin, sqldb.ListEvidence, "driving_licence", true); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, db.SetReferenceDisabled(ctx, admin, sqldb.ListEvidence, "no_such_type", true), ercms.ENotFound, "an unknown type")
+
+		n := application("DE-EV-1")
+		n.Evidence = []ercms.Evidence{{Type: "consular_card", Number: "CC-1"}}
+		c := createCase(t, db, de, n)
+		if c.Evidence[0].Strength != ercms.StrengthPrimaFacie {
+			t.Errorf("an added type's strength %q", c.Evidence[0].Strength)
+		}
+		mustAct(t, db, de, c, ercms.ActSubmit, ercms.ActionInput{})
+
+		n = application("DE-EV-2")
+		n.Evidence = []ercms.Evidence{{Type: "driving_licence", Number: "B-1"}}
+		_, _, err := db.CreateCase(ctx, de, n, "")
+		wantFields(t, err, "evidence[0].type")
+	})
+}
