@@ -99,7 +99,11 @@ func Application(c *ercms.Case, o Options) ([]byte, error) {
 	b.Heading(b.T("section.evidence"))
 	var rows [][]string
 	for _, e := range c.Evidence {
-		rows = append(rows, []string{b.word("evidence.", e.Type), b.word("strength.", string(e.Strength)), e.Number, b.date(e.IssuedOn), e.Authority, b.date(e.ExpiresOn)})
+		typ := b.word("evidence.", e.Type)
+		if b.o.Evidence != nil {
+			typ = b.o.Evidence(e.Type)
+		}
+		rows = append(rows, []string{typ, b.word("strength.", string(e.Strength)), e.Number, b.date(e.IssuedOn), e.Authority, b.date(e.ExpiresOn)})
 	}
 	b.Table([]string{b.T("field.evidence.type"), b.T("field.evidence.strength"), b.T("field.evidence.document_number"), b.T("field.evidence.issued_on"), b.T("field.evidence.authority"), b.T("pdf.expires_on")}, rows)
 	s := c.Special

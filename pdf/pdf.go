@@ -41,6 +41,8 @@ type Options struct {
 	// Refusal words a refusal reason (an administrator may have added
 	// reasons the catalog does not know); nil: the catalog.
 	Refusal func(code string) string
+	// Evidence words an evidence type likewise; nil: the catalog.
+	Evidence func(code string) string
 }
 
 var faces = sync.OnceValues(func() ([2]font.Face, error) {

@@ -65,7 +65,8 @@ func (s *Server) renderDocument(ctx context.Context, a ercms.Actor, c *ercms.Cas
 		names[o.ID] = o.Name
 	}
 	o := pdf.Options{Lang: lang, Org: func(id string) string { return names[id] }, Now: s.db.Now(), Loc: s.db.Location(),
-		Refusal: func(code string) string { return s.ui.refusalLabel(lang, code) }}
+		Refusal:  func(code string) string { return s.ui.refusalLabel(lang, code) },
+		Evidence: func(code string) string { return s.ui.evidenceLabel(lang, code) }}
 	switch kind {
 	case "application":
 		return pdf.Application(c, o)

@@ -163,6 +163,7 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 		"maxupload":  func() int64 { return maxUpload },
 		"documents":  documentsOf,
 		"refusal":    func(code string) string { return u.refusalLabel(l, code) },
+		"evidence":   func(code string) string { return u.evidenceLabel(l, code) },
 		"upper":      strings.ToUpper,
 		"lower":      strings.ToLower,
 		"join":       strings.Join,

@@ -43,7 +43,8 @@ func (s *Server) adminRoutes(u *ui) {
 	page("POST /admin/profiles/{id}/new", u.adminSaveProfile)
 	page("GET /admin/reference", u.adminReference)
 	page("POST /admin/reference/refusal", u.adminAddRefusal)
-	page("POST /admin/reference/refusal/{code}", u.adminToggleRefusal)
+	page("POST /admin/reference/evidence", u.adminAddEvidence)
+	page("POST /admin/reference/{list}/{code}", u.adminToggleReference)
 }
 
 type adminData struct {
@@ -60,13 +61,13 @@ type adminData struct {
 	Profiles []*deadline.Profile
 	// Status is each version's status ("in_force", "scheduled",
 	// "superseded") by "id vN"; Latest the latest version by id.
-	Status   map[string]string
-	Latest   map[string]int
-	Profile  *profileForm
-	Evidence []ercms.EvidenceType
-	Lists    map[string][]string
-	// Refusals is the editable list of refusal reasons.
-	Refusals []sqldb.ReferenceEntry
+	Status  map[string]string
+	Latest  map[string]int
+	Profile *profileForm
+	Lists   map[string][]string
+	// Refusals and EvidenceTypes are the editable reference lists.
+	Refusals      []sqldb.ReferenceEntry
+	EvidenceTypes []sqldb.ReferenceEntry
 }
 
 // Value returns a submitted form value.
@@ -310,7 +311,7 @@ func (u *ui) adminProfiles(rq *request) {
 func (u *ui) adminReference(rq *request) { u.referencePage(rq, http.StatusOK, nil, nil) }
 
 func (u *ui) referencePage(rq *request, status int, values map[string]string, errs []fieldError) {
-	d := adminData{Evidence: ercms.EvidenceCatalogue, Refusals: u.s.db.RefusalReasons(), Values: values, Lists: map[string][]string{
+	d := adminData{EvidenceTypes: u.s.db.EvidenceTypes(), Refusals: u.s.db.RefusalReasons(), Values: values, Lists: map[string][]string{
 		"withdraw": ercms.WithdrawReasons, "transit_ground": ercms.TransitGrounds,
 		"finding": ercms.TaskFindings, "flag": ercms.SafeguardFlags}}
 	u.adminPage(rq, status, "reference", d, errs)
@@ -338,9 +339,40 @@ func (u *ui) adminAddRefusal(rq *request) {
 	http.Redirect(rq.w, rq.r, "/admin/reference", http.StatusSeeOther)
 }
 
-// adminToggleRefusal withdraws a refusal reason from use or brings it back.
-func (u *ui) adminToggleRefusal(rq *request) {
-	if err := u.s.db.SetRefusalReasonDisabled(rq.r.Context(), *rq.actor, rq.r.PathValue("code"), rq.r.PostFormValue("disable") == "yes"); err != nil {
+// adminAddEvidence adds an evidence type worded in every language.
+func (u *ui) adminAddEvidence(rq *request) {
+	// The form's fields carry the prefix "ev." (the page has a second form).
+	f := rq.r.PostForm
+	values := map[string]string{}
+	for _, k := range []string{"code", "strength", "for"} {
+		values["ev."+k] = f.Get("ev." + k)
+	}
+	labels := map[string]string{}
+	for _, l := range i18n.Languages {
+		labels[string(l)] = f.Get("ev.labels." + string(l))
+		values["ev.labels."+string(l)] = labels[string(l)]
+	}
+	err := u.s.db.AddEvidenceType(rq.r.Context(), *rq.actor, values["ev.code"], ercms.Strength(values["ev.strength"]), values["ev.for"], labels)
+	if fields, ok := errorFields(err); ok {
+		prefixed := map[string]string{}
+		for k, m := range fields {
+			prefixed["ev."+k] = m
+		}
+		u.referencePage(rq, http.StatusUnprocessableEntity, values, u.fieldErrors(rq, prefixed))
+		return
+	}
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.flash(rq, rq.t("admin.reference_saved"))
+	http.Redirect(rq.w, rq.r, "/admin/reference", http.StatusSeeOther)
+}
+
+// adminToggleReference withdraws an entry of a reference list from use or brings it back.
+func (u *ui) adminToggleReference(rq *request) {
+	err := u.s.db.SetReferenceDisabled(rq.r.Context(), *rq.actor, rq.r.PathValue("list"), rq.r.PathValue("code"), rq.r.PostFormValue("disable") == "yes")
+	if err != nil {
 		u.fail(rq, err)
 		return
 	}

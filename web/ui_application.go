@@ -47,7 +47,7 @@ func (d applicationData) StepURL(step string) string {
 
 func (u *ui) applicationPage(rq *request, status int, d applicationData, errs []fieldError) {
 	d.Steps, d.Index = applicationSteps, slices.Index(applicationSteps, d.Step)+1
-	for _, e := range ercms.EvidenceCatalogue {
+	for _, e := range u.s.db.EvidenceCatalogue() {
 		d.Evidence = append(d.Evidence, e.Code)
 	}
 	title := rq.t("application.step."+d.Step) + " – " + rq.t("application.title")

@@ -411,3 +411,13 @@ func refusalOptions(u *ui, rq *request, _ caseData) []option {
 	}
 	return out
 }
+
+// evidenceLabel words an evidence type, as refusalLabel a refusal reason.
+func (u *ui) evidenceLabel(l i18n.Lang, code string) string {
+	for _, e := range u.s.db.EvidenceTypes() {
+		if e.Code == code {
+			return e.Label(u.cat, l, "evidence.")
+		}
+	}
+	return u.cat.T(l, "evidence."+code)
+}

@@ -454,6 +454,24 @@ func TestUIRefusalReasonsEditable(t *testing.T) {
 	if status, _ := admin.post("/admin/reference", "/admin/reference/refusal/other", url.Values{"disable": {"yes"}}); status != 200 {
 		t.Fatalf("withdraw: %d", status)
 	}
+	status, page = admin.post("/admin/reference", "/admin/reference/evidence", url.Values{"ev.code": {"consular_card"}, "ev.strength": {"strong"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-ev-strength-error"`) || !strings.Contains(page, `value="consular_card"`) {
+		t.Fatalf("incomplete evidence type: %d\n%s", status, page)
+	}
+	status, _ = admin.post("/admin/reference", "/admin/reference/evidence", url.Values{"ev.code": {"consular_card"}, "ev.strength": {"prima_facie"}, "ev.for": {"nationality"},
+		"ev.labels.en": {"Consular registration card"}, "ev.labels.az": {"Konsulluq qeydiyyat kartı"}, "ev.labels.fr": {"Carte d’immatriculation consulaire"}, "ev.labels.ru": {"Карточка консульского учёта"}})
+	if status != 200 {
+		t.Fatalf("add evidence type: %d", status)
+	}
+	de := newUIClient(t, base, "ru")
+	de.signIn("de.officer")
+	draft, _, err := db.CreateCase(context.Background(), act["de.officer"], sampleApplication(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, page := de.get("/cases/" + draft.ID + "/application/evidence"); !strings.Contains(page, "Карточка консульского учёта") {
+		t.Errorf("the application form does not offer the added evidence type:\n%s", page)
+	}
 	ctx := context.Background()
 	c, _, err := db.CreateCase(ctx, act["de.officer"], sampleApplication(t), "")
 	if err != nil {
