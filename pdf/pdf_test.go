@@ -175,3 +175,46 @@ func TestTravelDocumentAndDossier(t *testing.T) {
 	}
 	has(t, "dossier", text(t, d), "Readmission application", "RC-0042")
 }
+
+// TestApplicationFormRoundTrip fills our blank form as a member state's
+// officer would in a PDF reader, then reads it back.
+func TestApplicationFormRoundTrip(t *testing.T) {
+	blank, err := pdf.ApplicationForm(nil, options(i18n.RU))
+	if err != nil {
+		t.Fatal(err)
+	}
+	has(t, "blank form", text(t, blank), "Заявление о реадмиссии")
+	if n, err := pdf.ReadApplicationForm(blank); err != nil || n.Person.Surname != "" {
+		t.Fatalf("blank form read as %+v: %v", n, err)
+	}
+	// A form as a member state's officer fills it in a PDF reader.
+	filled, err := pdf.ApplicationForm(map[string]string{
+		"requesting_reference": "BPOL-2026-1234", "procedure": "normal", "category": "own_national",
+		"person.surname": "Məmmədov", "person.given_names": "Əli", "person.original_script.surname": "Мамедов",
+		"person.sex": "m", "person.date_of_birth": "1990-04", "person.nationality": "az",
+		"evidence.0.type": "national_passport", "evidence.0.document_number": "C01234567", "observations": "Говорит по-азербайджански.",
+	}, options(i18n.AZ))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := pdf.ReadApplicationForm(filled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.RequestingReference != "BPOL-2026-1234" || n.Person.Surname != "Məmmədov" || n.Person.OriginalScript == nil || n.Person.OriginalScript.Surname != "Мамедов" ||
+		n.Person.Sex != "M" || n.Person.DateOfBirth.String() != "1990-04" || n.Person.Nationality != "AZ" || len(n.Evidence) != 1 ||
+		n.Evidence[0].Type != "national_passport" || n.Observations != "Говорит по-азербайджански." || n.Category != ercms.CategoryOwnNational {
+		t.Errorf("read back %+v", n)
+	}
+	bad, _ := pdf.ApplicationForm(map[string]string{"person.surname": "X", "person.date_of_birth": "1990-13-45"}, options(i18n.EN))
+	if _, err := pdf.ReadApplicationForm(bad); err == nil || !strings.Contains(err.Error(), "person.date_of_birth") {
+		t.Errorf("a bad date of birth: %v", err)
+	}
+	if _, err := pdf.ReadApplicationForm([]byte("%PDF-1.4\n%%EOF\n")); err == nil {
+		t.Error("a PDF that is not our form was read")
+	}
+	app, _ := pdf.Application(sampleCase(), options(i18n.EN))
+	if _, err := pdf.ReadApplicationForm(app); err == nil {
+		t.Error("a printed application (no form fields) was read as a form")
+	}
+}

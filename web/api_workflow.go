@@ -9,6 +9,8 @@ import (
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/blob"
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/i18n"
+	"github.com/ercms/ercms/pdf"
 	"github.com/ercms/ercms/sqldb"
 )
 
@@ -32,6 +34,7 @@ func (s *Server) workflowRoutes() {
 	s.add("POST", "/api/v1/cases/{id}/attachments", true, s.apiUpload)
 	s.add("GET", "/api/v1/cases/{id}/attachments/{file}", true, s.apiDownload)
 	s.add("POST", "/api/v1/imports", true, s.importApplication)
+	s.add("GET", "/api/v1/forms/application", true, s.apiBlankForm)
 	s.add("POST", "/api/v1/transfer-operations", true, s.notifyGroupTransfer)
 	s.add("GET", "/api/v1/transfer-operations/{id}", true, s.transferOperation)
 	s.add("POST", "/api/v1/transfer-operations/{id}/actions/{action}", true, s.actOnOperation)
@@ -264,6 +267,9 @@ type importBody struct {
 	RequestingOrganisationID string        `json:"requesting_organisation_id"`
 	ReceivedOn               civil.Date    `json:"received_on"`
 	Application              ercms.NewCase `json:"application"`
+	// Form is our fillable application form as filled in (PDF, base64),
+	// instead of application.
+	Form []byte `json:"form,omitempty"`
 	// Original is the e-mail as received (PDF or image), base64 in JSON.
 	Original *struct {
 		Name    string `json:"name"`
@@ -275,6 +281,17 @@ func (s *Server) importApplication(w http.ResponseWriter, r *http.Request, a erc
 	var body importBody
 	if err := decode(r, &body); err != nil {
 		return err
+	}
+	if len(body.Form) > 0 {
+		n, err := pdf.ReadApplicationForm(body.Form)
+		if err != nil {
+			var e *ercms.Error
+			if errors.As(err, &e) && e.Fields["file"] != "" {
+				return &ercms.Error{Code: e.Code, Message: e.Message, Fields: map[string]string{"form": e.Fields["file"]}}
+			}
+			return err
+		}
+		body.Application = n
 	}
 	var original *sqldb.NewAttachment
 	if o := body.Original; o != nil {
@@ -295,4 +312,17 @@ func (s *Server) importApplication(w http.ResponseWriter, r *http.Request, a erc
 	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
 	w.Header().Set("ETag", etag(c.Version))
 	return writeJSON(w, http.StatusCreated, s.view(a, c))
+}
+
+func (s *Server) apiBlankForm(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
+	lang, ok := i18n.Parse(r.URL.Query().Get("lang"))
+	if !ok {
+		lang = i18n.Negotiate(r.Header.Get("Accept-Language"))
+	}
+	b, err := pdf.ApplicationForm(nil, pdf.Options{Lang: lang})
+	if err != nil {
+		return err
+	}
+	writePDF(w, "readmission-application-form.pdf", b)
+	return nil
 }

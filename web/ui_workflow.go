@@ -17,6 +17,7 @@ import (
 	"github.com/ercms/ercms/blob"
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/i18n"
+	"github.com/ercms/ercms/pdf"
 	"github.com/ercms/ercms/sqldb"
 )
 
@@ -36,6 +37,7 @@ func (s *Server) workflowPages(u *ui) {
 	page("GET /cases/{id}/documents/{kind}", u.caseDocument)
 	s.mux.Handle("GET /verify", u.handle(false, u.verifyPage))
 	page("GET /imports/new", u.importPage)
+	page("GET /forms/application", u.blankForm)
 	page("POST /imports/new", u.importSubmit)
 	s.transferPages(u)
 }
@@ -316,10 +318,18 @@ func (u *ui) importSubmit(rq *request) {
 		}
 	}
 	var n ercms.NewCase
-	if raw == "" {
+	switch {
+	case raw == "":
 		errs["application"] = rq.t("import.missing")
-	} else if err := decodeStrict(raw, &n); err != nil {
-		errs["application"] = rq.t("import.bad_json")
+	case pdf.IsPDF([]byte(raw)):
+		var err error
+		if n, err = pdf.ReadApplicationForm([]byte(raw)); err != nil {
+			errs["application"] = rq.t("import.bad_form")
+		}
+	default:
+		if err := decodeStrict(raw, &n); err != nil {
+			errs["application"] = rq.t("import.bad_json")
+		}
 	}
 	received, err := civil.Parse(strings.TrimSpace(values["received_on"]))
 	if err != nil {
@@ -420,4 +430,15 @@ func (u *ui) evidenceLabel(l i18n.Lang, code string) string {
 		}
 	}
 	return u.cat.T(l, "evidence."+code)
+}
+
+// blankForm serves the fillable application form for member states that
+// send their applications by e-mail.
+func (u *ui) blankForm(rq *request) {
+	b, err := pdf.ApplicationForm(nil, pdf.Options{Lang: rq.lang})
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	writePDF(rq.w, "readmission-application-form.pdf", b)
 }

@@ -263,6 +263,34 @@ func TestUIImportReceivedByEmail(t *testing.T) {
 	if status, _ := de.get("/imports/new"); status != http.StatusForbidden {
 		t.Errorf("a member state opens the import: %d", status)
 	}
+	// The blank form goes out; it comes back filled in, as a PDF file.
+	if status, blank := de.get("/forms/application"); status != 200 || !strings.HasPrefix(blank, "%PDF-") {
+		t.Fatalf("blank form: %d", status)
+	}
+	filled, err := pdf.ApplicationForm(map[string]string{"requesting_reference": "BPOL-FORM-9", "procedure": "normal", "category": "own_national",
+		"person.surname": "Hüseynova", "person.given_names": "Lalə", "person.date_of_birth": "1995", "person.nationality": "AZ",
+		"evidence.0.type": "national_passport", "evidence.0.document_number": "C5550001"}, pdf.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, form := sms.get("/imports/new")
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("csrf", csrfField.FindStringSubmatch(form)[1])
+	_ = w.WriteField("requesting_organisation_id", act["de.officer"].Org.ID)
+	_ = w.WriteField("received_on", received)
+	fw, _ := w.CreateFormFile("application_file", "antrag.pdf")
+	_, _ = fw.Write(filled)
+	_ = w.Close()
+	req, _ := http.NewRequest("POST", base+"/imports/new", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	status, page = sms.do(req)
+	if status != 200 || !strings.Contains(page, "Demande saisie sous la référence") {
+		t.Fatalf("import of the filled form: %d\n%s", status, page)
+	}
+	if _, page = sms.get("/cases?q=Hüseynova"); !strings.Contains(page, "BPOL-FORM-9") && !strings.Contains(page, "Hüseynova") {
+		t.Errorf("the case entered from the form is not found by name")
+	}
 }
 
 // postFile submits the case page's upload form with one file.
