@@ -319,44 +319,41 @@ func (u *ui) referencePage(rq *request, status int, values map[string]string, er
 
 // adminAddRefusal adds a refusal reason worded in every language.
 func (u *ui) adminAddRefusal(rq *request) {
-	f := rq.r.PostForm
-	values := map[string]string{"code": f.Get("code")}
-	labels := map[string]string{}
-	for _, l := range i18n.Languages {
-		labels[string(l)] = f.Get("labels." + string(l))
-		values["labels."+string(l)] = labels[string(l)]
-	}
+	values, labels := referenceForm(rq, "", "code")
 	err := u.s.db.AddRefusalReason(rq.r.Context(), *rq.actor, values["code"], labels)
-	if fields, ok := errorFields(err); ok {
-		u.referencePage(rq, http.StatusUnprocessableEntity, values, u.fieldErrors(rq, fields))
-		return
-	}
-	if err != nil {
-		u.fail(rq, err)
-		return
-	}
-	u.flash(rq, rq.t("admin.reference_saved"))
-	http.Redirect(rq.w, rq.r, "/admin/reference", http.StatusSeeOther)
+	u.referenceSaved(rq, "", values, err)
 }
 
-// adminAddEvidence adds an evidence type worded in every language.
+// adminAddEvidence adds an evidence type worded in every language. Its
+// form's fields carry the prefix "ev." (the page has a second form).
 func (u *ui) adminAddEvidence(rq *request) {
-	// The form's fields carry the prefix "ev." (the page has a second form).
-	f := rq.r.PostForm
-	values := map[string]string{}
-	for _, k := range []string{"code", "strength", "for"} {
-		values["ev."+k] = f.Get("ev." + k)
-	}
-	labels := map[string]string{}
-	for _, l := range i18n.Languages {
-		labels[string(l)] = f.Get("ev.labels." + string(l))
-		values["ev.labels."+string(l)] = labels[string(l)]
-	}
+	values, labels := referenceForm(rq, "ev.", "code", "strength", "for")
 	err := u.s.db.AddEvidenceType(rq.r.Context(), *rq.actor, values["ev.code"], ercms.Strength(values["ev.strength"]), values["ev.for"], labels)
+	u.referenceSaved(rq, "ev.", values, err)
+}
+
+// referenceForm reads a reference-list form: the fields named, and the
+// wording in every language (labels.<lang>), all under prefix.
+func referenceForm(rq *request, prefix string, fields ...string) (values, labels map[string]string) {
+	f := rq.r.PostForm
+	values, labels = map[string]string{}, map[string]string{}
+	for _, k := range fields {
+		values[prefix+k] = f.Get(prefix + k)
+	}
+	for _, l := range i18n.Languages {
+		labels[string(l)] = f.Get(prefix + "labels." + string(l))
+		values[prefix+"labels."+string(l)] = labels[string(l)]
+	}
+	return values, labels
+}
+
+// referenceSaved answers a reference-list form: its errors on the page
+// (field names under prefix), or back to the lists.
+func (u *ui) referenceSaved(rq *request, prefix string, values map[string]string, err error) {
 	if fields, ok := errorFields(err); ok {
 		prefixed := map[string]string{}
 		for k, m := range fields {
-			prefixed["ev."+k] = m
+			prefixed[prefix+k] = m
 		}
 		u.referencePage(rq, http.StatusUnprocessableEntity, values, u.fieldErrors(rq, prefixed))
 		return
@@ -372,12 +369,7 @@ func (u *ui) adminAddEvidence(rq *request) {
 // adminToggleReference withdraws an entry of a reference list from use or brings it back.
 func (u *ui) adminToggleReference(rq *request) {
 	err := u.s.db.SetReferenceDisabled(rq.r.Context(), *rq.actor, rq.r.PathValue("list"), rq.r.PathValue("code"), rq.r.PostFormValue("disable") == "yes")
-	if err != nil {
-		u.fail(rq, err)
-		return
-	}
-	u.flash(rq, rq.t("admin.reference_saved"))
-	http.Redirect(rq.w, rq.r, "/admin/reference", http.StatusSeeOther)
+	u.referenceSaved(rq, "", nil, err)
 }
 
 // profileForm is the form of a new version of an agreement profile. Its
