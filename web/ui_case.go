@@ -79,6 +79,22 @@ type caseData struct {
 	Form     fieldValues
 	// Side is the user's party in the case (requesting, requested), if any.
 	Side string
+	// Officers are the central authority's officers (for the officer in
+	// charge), for its own users only.
+	Officers []ercms.User
+}
+
+// Open reports whether the case still needs an officer (not in an end state).
+func (d caseData) Open() bool { return !ercms.Terminal(d.Case.Status) }
+
+// OfficerName names the officer in charge.
+func (d caseData) OfficerName(id string) string {
+	for _, o := range d.Officers {
+		if o.ID == id {
+			return o.DisplayName
+		}
+	}
+	return id
 }
 
 // Value returns what the section's failed form held for a field.

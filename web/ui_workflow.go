@@ -26,6 +26,7 @@ import (
 func (s *Server) workflowPages(u *ui) {
 	page := func(pattern string, h func(*request)) { s.mux.Handle(pattern, u.handle(true, h)) }
 	page("POST /cases/{id}/messages", u.sendMessage)
+	page("POST /cases/{id}/assign", u.assignCase)
 	page("POST /cases/{id}/files", u.uploadFile)
 	page("GET /cases/{id}/files/{file}", u.downloadFile)
 	page("GET /cases/{id}/tasks/{task}/schedule", u.schedulePage)
@@ -63,6 +64,18 @@ func caseSectionsFor(a ercms.Actor) []string {
 func (u *ui) loadSection(rq *request, d *caseData) error {
 	var err error
 	switch d.Section {
+	case "summary":
+		if rq.actor.IsCA() {
+			users, err := u.s.db.Colleagues(rq.r.Context(), *rq.actor)
+			if err != nil {
+				return err
+			}
+			for _, x := range users {
+				if x.Role == ercms.RoleCAOfficer || x.Role == ercms.RoleCASupervisor {
+					d.Officers = append(d.Officers, x)
+				}
+			}
+		}
 	case "messages":
 		d.Side = ercms.Side(*rq.actor)
 		if d.Form == nil {
@@ -441,4 +454,22 @@ func (u *ui) blankForm(rq *request) {
 		return
 	}
 	writePDF(rq.w, "readmission-application-form.pdf", b)
+}
+
+// assignCase puts an officer in charge of a case: a supervisor chooses any
+// officer of the central authority; an officer takes an unassigned case.
+func (u *ui) assignCase(rq *request) {
+	f := rq.r.PostForm
+	version, _ := strconv.Atoi(f.Get("version"))
+	c, err := u.s.db.Assign(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), version, f.Get("user_id"))
+	if fields, ok := errorFields(err); ok {
+		u.sectionError(rq, "summary", fieldValues{"user_id": f.Get("user_id")}, fields)
+		return
+	}
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.flash(rq, rq.t("assign.done", "reference", c.Reference))
+	http.Redirect(rq.w, rq.r, "/cases/"+url.PathEscape(c.ID), http.StatusSeeOther)
 }

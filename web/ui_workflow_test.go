@@ -523,3 +523,39 @@ func TestUIRefusalReasonsEditable(t *testing.T) {
 		t.Errorf("an officer opens the reference lists: %d", status)
 	}
 }
+
+// TestUIAssignment: an officer takes an unassigned case; the supervisor
+// gives it to another officer; the page names the officer in charge.
+func TestUIAssignment(t *testing.T) {
+	db, act, base := journeyStore(t)
+	ctx := context.Background()
+	c, _, err := db.CreateCase(ctx, act["de.officer"], sampleApplication(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = db.Act(ctx, act["de.officer"], c.ID, ercms.ActSubmit, c.Version, ercms.ActionInput{}); err != nil {
+		t.Fatal(err)
+	}
+	o := newUIClient(t, base, "en")
+	o.signIn("sms.officer")
+	page := getPage(t, o, "/cases/"+c.ID)
+	if !strings.Contains(page, "Take this case") {
+		t.Fatalf("no way to take the case:\n%s", page)
+	}
+	status, page := o.post("/cases/"+c.ID, "/cases/"+c.ID+"/assign", url.Values{"version": {strconv.Itoa(c.Version)}, "user_id": {act["sms.officer"].UserID}})
+	if status != 200 || !strings.Contains(page, "Officer in charge of") || strings.Contains(page, "Take this case") {
+		t.Fatalf("take: %d\n%s", status, page)
+	}
+	s := newUIClient(t, base, "en")
+	s.signIn("sms.supervisor")
+	page = getPage(t, s, "/cases/"+c.ID)
+	version := regexpFind(t, page, `action="/cases/[^"]+/assign"[^>]*>\s*<input type="hidden" name="csrf" value="[^"]+"><input type="hidden" name="version" value="(\d+)"`)
+	status, _ = s.post("/cases/"+c.ID, "/cases/"+c.ID+"/assign", url.Values{"version": {version}, "user_id": {act["sms.supervisor"].UserID}})
+	if status != 200 {
+		t.Fatalf("reassign: %d", status)
+	}
+	got, err := db.FindCase(ctx, ercms.SystemActor(), c.ID)
+	if err != nil || got.AssignedTo != act["sms.supervisor"].UserID {
+		t.Errorf("officer in charge %q: %v", got.AssignedTo, err)
+	}
+}
