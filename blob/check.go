@@ -1,9 +1,9 @@
-// Package blob checks uploaded files and keeps their bytes. Check decides
-// a file's type by its content (never by its name), enforces the size
-// limit, refuses names that carry a path, and re-encodes images so that
-// EXIF, XMP, ICC and text chunks (a phone's GPS position, say) and any
-// trailing bytes are gone. Dir stores the bytes on local disk under their
-// SHA-256, behind the ercms.BlobStore interface, so that an S3-compatible
+// Package blob checks uploaded files and keeps their bytes. Check decides a
+// file's type by its content (never by its name), enforces the size limit,
+// refuses names that carry a path, and re-encodes images so that EXIF, XMP,
+// ICC and text chunks (a phone's GPS position, say) and any trailing bytes
+// are gone. Dir keeps the bytes on local disk under their SHA-256, behind the
+// Store interface (the domain's ercms.BlobStore), so that an S3-compatible
 // store can take its place.
 package blob
 
@@ -26,7 +26,8 @@ import (
 	"github.com/ercms/ercms"
 )
 
-// Kind is a file type the system accepts.
+// Kind is a file type the system accepts; its value is the lowercase code
+// used in agreement profiles, attachment records and message keys.
 type Kind string
 
 // The accepted kinds: documents, images, and fingerprint formats.
@@ -37,12 +38,31 @@ const (
 	WSQ        Kind = "wsq"        // FBI Wavelet Scalar Quantization fingerprint image
 	ISO19794_2 Kind = "iso19794_2" // ISO/IEC 19794-2 finger minutiae record ("FMR")
 	ISO19794_4 Kind = "iso19794_4" // ISO/IEC 19794-4 finger image record ("FIR")
-	ANSINIST   Kind = "ansi_nist"  // ANSI/NIST-ITL transaction file (type-1 record first)
+	ANSINIST   Kind = "ansi_nist"  // ANSI/NIST-ITL transaction, traditional encoding
 )
 
-// Image reports whether files of kind k are re-encoded images that may be
-// shown inline; everything else is served as a download.
-func (k Kind) Image() bool { return k == JPEG || k == PNG }
+// Kinds lists every kind Check can recognise.
+var Kinds = []Kind{PDF, JPEG, PNG, WSQ, ISO19794_2, ISO19794_4, ANSINIST}
+
+// Documents are the kinds accepted for ordinary uploads (scans, photos,
+// signed forms).
+var Documents = []Kind{PDF, JPEG, PNG}
+
+// Fingerprints lists the fingerprint formats an agreement profile may allow.
+var Fingerprints = []Kind{WSQ, ISO19794_2, ISO19794_4, ANSINIST}
+
+// Inline reports whether files of kind k may be shown inline in the browser:
+// only images, which Check has re-encoded; everything else is a download.
+func (k Kind) Inline() bool { return k == JPEG || k == PNG }
+
+// Disposition returns the Content-Disposition type to serve files of kind k
+// with: "inline" for re-encoded images, "attachment" for everything else.
+func (k Kind) Disposition() string {
+	if k.Inline() {
+		return "inline"
+	}
+	return "attachment"
+}
 
 // MIME returns the media type files of kind k are served with.
 func (k Kind) MIME() string {
@@ -57,24 +77,28 @@ func (k Kind) MIME() string {
 	return "application/octet-stream"
 }
 
-// Documents are the kinds of every upload; fingerprint kinds are added by
-// the agreement profile (Policy.Kinds).
-var Documents = []Kind{PDF, JPEG, PNG}
+// MessageKey returns the i18n key of the kind's name ("upload.kind.<kind>").
+func (k Kind) MessageKey() string { return "upload.kind." + string(k) }
 
-// Fingerprints lists the fingerprint formats a profile may allow.
-var Fingerprints = []Kind{WSQ, ISO19794_2, ISO19794_4, ANSINIST}
-
-// Policy says what Check accepts.
+// Policy says what Check accepts: at most MaxBytes bytes (DefaultMaxBytes
+// when zero or negative) of one of Kinds.
 type Policy struct {
 	MaxBytes int64
 	Kinds    []Kind
 }
 
-// MaxPixels bounds a decoded image (a decompression bomb declares a huge
-// size in a few bytes): 40 megapixels.
+// DefaultMaxBytes is the size limit of a Policy that sets none: 20 MiB.
+const DefaultMaxBytes = 20 << 20
+
+// MaxPixels bounds an image's declared size (a decompression bomb declares
+// a huge size in a few bytes): 40 megapixels.
 const MaxPixels = 40_000_000
 
-// Reasons a file is refused; Reason returns one of them for an error of Check.
+// MaxNameBytes is the longest file name accepted, in bytes.
+const MaxNameBytes = 200
+
+// Reasons a file is refused; Reason returns one of them for an error of Check,
+// and "upload.error.<reason>" is its message key.
 const (
 	ReasonEmpty          = "empty"
 	ReasonTooLarge       = "too_large"
@@ -84,23 +108,26 @@ const (
 	ReasonImageTooLarge  = "image_too_large"
 )
 
-// refusal is the error of a refused file.
+// refusal is the error of a refused file: an EInvalid *ercms.Error on the
+// field "file", with the reason for the web layer's translation.
 type refusal struct {
 	reason string
 	err    *ercms.Error
 }
 
 func refuse(reason, msg string) error {
-	return &refusal{reason: reason, err: &ercms.Error{Code: ercms.EInvalid, Message: "The file was refused.", Fields: map[string]string{"file": msg}}}
+	return &refusal{reason: reason, err: &ercms.Error{Code: ercms.EInvalid,
+		Message: "The file was refused.", Fields: map[string]string{"file": msg}}}
 }
 
 // Error implements the error interface.
 func (r *refusal) Error() string { return r.err.Error() }
 
-// Unwrap gives the *ercms.Error, so the web layer maps it like any other.
+// Unwrap gives the *ercms.Error, so that errors.As and ercms.ErrorCode see it.
 func (r *refusal) Unwrap() error { return r.err }
 
-// Reason returns why Check refused a file ("" for other errors).
+// Reason returns why Check refused a file, one of the Reason constants, or
+// "" when err is nil or not a refusal of Check.
 func Reason(err error) string {
 	var r *refusal
 	if errors.As(err, &r) {
@@ -109,20 +136,25 @@ func Reason(err error) string {
 	return ""
 }
 
-// File is a checked upload, ready to store.
+// File is a checked upload, ready to store under SHA256.
 type File struct {
-	Name          string
+	Name          string // as given (Check refuses names it would have to change)
 	Kind          Kind
 	MIME          string
-	Data          []byte // re-encoded for images
-	Size          int64
-	SHA256        string // of Data
-	Width, Height int    // images only
+	Data          []byte // the bytes to store: re-encoded for images
+	Size          int64  // len(Data)
+	SHA256        string // lowercase hex SHA-256 of Data, the Store key
+	Image         bool   // a re-encoded image that may be shown inline
+	Width, Height int    // images only, as displayed (after EXIF orientation)
 }
 
-// Check checks an upload named name: its name, size and type by content,
-// re-encoding images. Errors: a *ercms.Error of code EInvalid on the field
-// "file", whose Reason says why.
+// Check checks an upload: its name, its size against p.MaxBytes, and its
+// type, by content, against p.Kinds. JPEG and PNG images are decoded
+// (after checking their declared size against MaxPixels) and encoded again,
+// JPEGs turned upright by their EXIF orientation. A refused file returns an
+// EInvalid *ercms.Error on the field "file", whose Reason says why; a
+// refused file is never half processed, so a caller that stores only what
+// Check returns stores nothing on refusal.
 func Check(name string, data []byte, p Policy) (*File, error) {
 	if err := checkName(name); err != nil {
 		return nil, err
@@ -130,15 +162,19 @@ func Check(name string, data []byte, p Policy) (*File, error) {
 	if len(data) == 0 {
 		return nil, refuse(ReasonEmpty, "The file is empty.")
 	}
-	if p.MaxBytes > 0 && int64(len(data)) > p.MaxBytes {
-		return nil, refuse(ReasonTooLarge, fmt.Sprintf("The file is larger than %d MB.", p.MaxBytes>>20))
+	limit := p.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	if int64(len(data)) > limit {
+		return nil, refuse(ReasonTooLarge, "The file is larger than "+FormatSize(limit)+".")
 	}
 	k := Sniff(data)
 	if k == "" || !slices.Contains(p.Kinds, k) {
-		return nil, refuse(ReasonTypeNotAllowed, "This type of file is not accepted: send a PDF, JPEG or PNG file (or a fingerprint format of the agreement).")
+		return nil, refuse(ReasonTypeNotAllowed, "This type of file is not accepted here: send "+kindList(p.Kinds)+".")
 	}
 	f := &File{Name: name, Kind: k, MIME: k.MIME(), Data: data}
-	if k.Image() {
+	if k.Inline() {
 		if err := reencode(f); err != nil {
 			return nil, err
 		}
@@ -148,50 +184,125 @@ func Check(name string, data []byte, p Policy) (*File, error) {
 	return f, nil
 }
 
-// checkName refuses names that are empty, too long, or carry a path or
-// control characters.
-func checkName(name string) error {
-	bad := func() error {
-		return refuse(ReasonBadName, "Give the file a plain name, without folders or special characters.")
+// kindList names kinds for an English message, for example "a PDF, JPEG or
+// PNG file".
+func kindList(kinds []Kind) string {
+	var names []string
+	for _, k := range Kinds {
+		if slices.Contains(kinds, k) {
+			names = append(names, kindName[k])
+		}
+	}
+	switch len(names) {
+	case 0:
+		return "no file (none is accepted)"
+	case 1:
+		return "a " + names[0] + " file"
+	}
+	return "a " + strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1] + " file"
+}
+
+// kindName is the English name of each kind in messages.
+var kindName = map[Kind]string{PDF: "PDF", JPEG: "JPEG", PNG: "PNG", WSQ: "WSQ",
+	ISO19794_2: "ISO/IEC 19794-2", ISO19794_4: "ISO/IEC 19794-4", ANSINIST: "ANSI/NIST-ITL"}
+
+// FormatSize writes a byte count in English for messages: "20 MB", "512 KB",
+// "1.5 MB" or "300 bytes" (binary multiples, as upload limits are set).
+func FormatSize(n int64) string {
+	unit := func(v int64, shift uint, name string) string {
+		if v%(1<<shift) == 0 {
+			return fmt.Sprintf("%d %s", v>>shift, name)
+		}
+		return fmt.Sprintf("%.1f %s", float64(v)/float64(int64(1)<<shift), name)
 	}
 	switch {
-	case name == "", name == ".", name == "..", len(name) > 200, !utf8.ValidString(name),
-		strings.ContainsAny(name, "/\\\x00"), len(name) >= 2 && name[1] == ':':
-		return bad()
+	case n >= 1<<20:
+		return unit(n, 20, "MB")
+	case n >= 1<<10:
+		return unit(n, 10, "KB")
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// checkName refuses names that are empty, too long, not UTF-8, or carry a
+// path, a drive, control characters or direction overrides (which can make
+// "gpj.exe" look like "exe.jpg").
+func checkName(name string) error {
+	bad := refuse(ReasonBadName, "Give the file a plain name, without folders or special characters.")
+	switch {
+	case name == "", name == ".", name == "..", len(name) > MaxNameBytes, !utf8.ValidString(name),
+		strings.ContainsAny(name, "/\\\x00"), len(name) >= 2 && name[1] == ':' && isASCIILetter(name[0]):
+		return bad
 	}
 	for _, r := range name {
-		if unicode.IsControl(r) {
-			return bad()
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\uFEFF' {
+			return bad
 		}
 	}
 	return nil
 }
 
-// Sniff returns the kind of data by its content, or "".
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// Sniff returns the kind of data judged by its content alone, or "" when it
+// is none of Kinds.
 func Sniff(data []byte) Kind {
 	switch {
-	case len(data) >= 4 && data[0] == 0xFF && data[1] == 0xA0 && data[2] == 0xFF && data[3] == 0xA8:
+	case isWSQ(data):
 		return WSQ
 	case bytes.HasPrefix(data, []byte("FMR\x00")):
 		return ISO19794_2
 	case bytes.HasPrefix(data, []byte("FIR\x00")):
 		return ISO19794_4
-	case bytes.HasPrefix(data, []byte("1.001:")):
+	case isANSINIST(data):
 		return ANSINIST
 	}
-	switch mimetype.Detect(data).String() {
-	case "application/pdf":
-		return PDF
-	case "image/jpeg":
-		return JPEG
-	case "image/png":
-		return PNG
+	for m := mimetype.Detect(data); m != nil; m = m.Parent() {
+		switch m.String() {
+		case "application/pdf":
+			return PDF
+		case "image/jpeg":
+			return JPEG
+		case "image/png": // also an animated PNG, of which the first frame is kept
+			return PNG
+		}
 	}
 	return ""
 }
 
-// reencode decodes an image (after checking its declared size) and
-// encodes it again: only the pixels survive.
+// isWSQ matches the start of a WSQ file: the SOI marker FF A0 followed by
+// one of the markers that may come next (a comment FF A8, usually, or a
+// table or frame header: FF A2, FF A4–FF A7).
+func isWSQ(b []byte) bool {
+	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xA0 || b[2] != 0xFF {
+		return false
+	}
+	return b[3] == 0xA2 || 0xA4 <= b[3] && b[3] <= 0xA8
+}
+
+// isANSINIST matches the traditional (tagged-field) encoding of an
+// ANSI/NIST-ITL transaction: it opens with the Type-1 record's length field,
+// "1.001:" (or "1.01:" as some older writers put it), decimal digits, and
+// the group separator 0x1D. The XML encoding is not accepted.
+func isANSINIST(b []byte) bool {
+	var rest []byte
+	switch {
+	case bytes.HasPrefix(b, []byte("1.001:")):
+		rest = b[6:]
+	case bytes.HasPrefix(b, []byte("1.01:")):
+		rest = b[5:]
+	default:
+		return false
+	}
+	i := 0
+	for i < len(rest) && i < 12 && '0' <= rest[i] && rest[i] <= '9' {
+		i++
+	}
+	return i > 0 && i < len(rest) && rest[i] == 0x1D
+}
+
+// reencode decodes an image (after checking its declared size) and encodes
+// it again: only the pixels survive, turned upright for a JPEG.
 func reencode(f *File) error {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(f.Data))
 	if err != nil {
@@ -200,19 +311,26 @@ func reencode(f *File) error {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return refuse(ReasonImageTooLarge, "The image has too many pixels (at most 40 megapixels).")
 	}
-	img, _, err := image.Decode(bytes.NewReader(f.Data))
+	var img image.Image
+	if f.Kind == JPEG {
+		img, err = jpeg.Decode(bytes.NewReader(f.Data))
+	} else {
+		img, err = png.Decode(bytes.NewReader(f.Data))
+	}
 	if err != nil {
 		return refuse(ReasonCorruptImage, "The image cannot be read.")
 	}
 	var b bytes.Buffer
 	if f.Kind == JPEG {
+		img = orient(img, jpegOrientation(f.Data))
 		err = jpeg.Encode(&b, img, &jpeg.Options{Quality: 90})
 	} else {
 		err = png.Encode(&b, img)
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("blob: re-encoding the image: %w", err)
 	}
-	f.Data, f.Width, f.Height = b.Bytes(), cfg.Width, cfg.Height
+	bounds := img.Bounds()
+	f.Data, f.Image, f.Width, f.Height = b.Bytes(), true, bounds.Dx(), bounds.Dy()
 	return nil
 }
