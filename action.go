@@ -33,13 +33,18 @@ type ActionInput struct {
 	ValidUntil    *civil.Date `json:"valid_until,omitempty"`
 	NewEnd        *civil.Date `json:"new_end,omitempty"`
 	Date          *civil.Date `json:"date,omitempty"`
-	Transfer      *Transfer   `json:"transfer,omitempty"`
-	Handover      *Handover   `json:"handover,omitempty"`
-	EntryPoint    string      `json:"entry_point,omitempty"`
-	Time          string      `json:"time,omitempty"`
-	Assistance    string      `json:"assistance,omitempty"`
-	Flag          string      `json:"flag,omitempty"`
-	UserID        string      `json:"user_id,omitempty"`
+	// AcknowledgedOn is the date the acknowledgement of receipt was sent (record_acknowledgement).
+	AcknowledgedOn *civil.Date `json:"acknowledged_on,omitempty"`
+	// RequestedOn is the date of the requesting state's request for a longer
+	// transfer window that a central-authority supervisor records (extend_transfer_window).
+	RequestedOn *civil.Date `json:"requested_on,omitempty"`
+	Transfer    *Transfer   `json:"transfer,omitempty"`
+	Handover    *Handover   `json:"handover,omitempty"`
+	EntryPoint  string      `json:"entry_point,omitempty"`
+	Time        string      `json:"time,omitempty"`
+	Assistance  string      `json:"assistance,omitempty"`
+	Flag        string      `json:"flag,omitempty"`
+	UserID      string      `json:"user_id,omitempty"`
 }
 
 // TaskInput is one verification task to send.
@@ -137,6 +142,8 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 			c.AssignedTo = a.UserID
 		}
 		return "registered; acknowledgment of receipt sent to the requesting state", nil
+	case ActRecordAcknowledgement:
+		return c.recordAcknowledgement(env, in)
 	case ActRequestInfo:
 		v.Require("question", in.Question, "Enter the information you need from the requesting state.")
 		return "information requested from the requesting state; the reply clock keeps running", v.Err()
@@ -259,6 +266,17 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		} else if d != nil && d.DueOn != nil && !in.NewEnd.After(*d.DueOn) {
 			v.Add("new_end", "The new end must be after the current end "+d.DueOn.String()+".")
 		}
+		requestedOn := today
+		switch {
+		case a.Role != RoleCASupervisor && in.RequestedOn != nil:
+			v.Add("requested_on", "Only the central authority records a request sent by e-mail; your request is dated today.")
+		case a.Role == RoleCASupervisor && in.RequestedOn == nil:
+			// recorded the day the request came in
+		case a.Role == RoleCASupervisor && in.RequestedOn.After(today):
+			v.Add("requested_on", "The date of the request cannot be in the future.")
+		case a.Role == RoleCASupervisor:
+			requestedOn = *in.RequestedOn
+		}
 		if err := v.Err(); err != nil {
 			return "", err
 		}
@@ -269,7 +287,10 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		if err := d.compute(env.Calendars); err != nil {
 			return "", err
 		}
-		return "transfer window extended to " + in.NewEnd.String() + "; the requesting state is told", nil
+		if a.Role == RoleCASupervisor {
+			return "transfer window extended to " + in.NewEnd.String() + " at the requesting state's request of " + requestedOn.String() + "; the requesting state is told", nil
+		}
+		return "transfer window extended to " + in.NewEnd.String() + " at the requesting state's request", nil
 	case ActExpire:
 		d := c.running(ClockTransferWindow)
 		if d == nil || d.DueOn == nil || !today.After(*d.DueOn) {

@@ -1231,6 +1231,58 @@ func TestApplySafeguardFlags(t *testing.T) {
 
 func sortedStrings(in []string) []string { return slices.Sorted(slices.Values(in)) }
 
+// The requesting state asks for a longer transfer window itself; a
+// central-authority supervisor records a request that came by e-mail, with
+// its date (LIFECYCLE.md extend_transfer_window).
+func TestApplyTransferWindowExtendedByRequestingState(t *testing.T) {
+	w := newWorld(t, "eu-az", true)
+	s, _ := w.reach(StateApproved) // window until 20 July
+	s.reject("2026-07-10 10:00", deOff, ActExtendTransferWindow, ActionInput{Justification: "x", NewEnd: dayp("2026-08-31"), RequestedOn: dayp("2026-07-09")}, EInvalid, "requested_on")
+	note := s.do("2026-07-10 10:00", deOff, ActExtendTransferWindow, ActionInput{Justification: "No flights until August.", NewEnd: dayp("2026-08-31")})
+	s.checkClock(ClockTransferWindow, "", DeadlineRunning, "2026-08-31")
+	if !strings.Contains(note, "2026-08-31") {
+		t.Errorf("note %q does not name the new end", note)
+	}
+	s.reject("2026-07-11 10:00", caSup1, ActExtendTransferWindow, ActionInput{Justification: "x", NewEnd: dayp("2026-09-30"), RequestedOn: dayp("2026-07-12")}, EInvalid, "requested_on")
+	note = s.do("2026-07-11 10:00", caSup1, ActExtendTransferWindow, ActionInput{Justification: "Court order.", NewEnd: dayp("2026-09-30"), RequestedOn: dayp("2026-07-09")})
+	s.checkClock(ClockTransferWindow, "", DeadlineRunning, "2026-09-30")
+	if !strings.Contains(note, "2026-07-09") {
+		t.Errorf("note %q does not name the date of the request", note)
+	}
+}
+
+// An electronic submission is acknowledged by its delivery receipt; for an
+// application on paper or by e-mail the central authority records the date
+// the acknowledgement was sent, and where the profile counts the reply time
+// from the acknowledgement, the reply clock counts from that date.
+func TestApplyRecordAcknowledgement(t *testing.T) {
+	w := newWorld(t, "eu-az", true)
+	s, _ := w.reach(StateRegistered) // received 13 April
+	if s.c.AcknowledgedOn == nil || *s.c.AcknowledgedOn != day("2026-04-13") {
+		t.Fatalf("acknowledged on %v after an electronic submission, want 2026-04-13", s.c.AcknowledgedOn)
+	}
+	due := *s.clock(ClockReply, "").DueOn
+	s.reject("2026-04-14 12:00", caOff, ActRecordAcknowledgement, ActionInput{}, EInvalid, "acknowledged_on")
+	s.reject("2026-04-14 12:00", caOff, ActRecordAcknowledgement, ActionInput{AcknowledgedOn: dayp("2026-04-12")}, EInvalid, "acknowledged_on")
+	s.reject("2026-04-14 12:00", caOff, ActRecordAcknowledgement, ActionInput{AcknowledgedOn: dayp("2026-04-15")}, EInvalid, "acknowledged_on")
+	s.reject("2026-04-14 12:00", deOff, ActRecordAcknowledgement, ActionInput{AcknowledgedOn: dayp("2026-04-14")}, EForbidden)
+	// A profile counting from receipt: the date is recorded, the clock stays.
+	s.do("2026-04-14 12:00", caOff, ActRecordAcknowledgement, ActionInput{AcknowledgedOn: dayp("2026-04-14")})
+	s.wantStatus(StateRegistered)
+	if got := *s.clock(ClockReply, "").DueOn; got != due {
+		t.Errorf("reply due %s after the acknowledgement under a profile counting from receipt, want %s", got, due)
+	}
+	// A profile counting from the acknowledgement: the clock moves with it.
+	s.clock(ClockReply, "").Rule.From = AcknowledgementEvent
+	s.do("2026-04-14 13:00", caOff, ActRecordAcknowledgement, ActionInput{AcknowledgedOn: dayp("2026-04-14")})
+	if got := *s.clock(ClockReply, ""); got.From != day("2026-04-14") || *got.DueOn != due.AddDays(1) {
+		t.Errorf("reply clock from %s due %s, want from 2026-04-14 due %s", got.From, got.DueOn, due.AddDays(1))
+	}
+	if *s.c.AcknowledgedOn != day("2026-04-14") {
+		t.Errorf("acknowledged on %s, want 2026-04-14", s.c.AcknowledgedOn)
+	}
+}
+
 func TestApplyTransferWindowExpiryAndExtension(t *testing.T) {
 	w := newWorld(t, "eu-az", true)
 	s, _ := w.reach(StateApproved) // signed off 20 April: window until 20 July
@@ -1412,6 +1464,7 @@ func TestApplyTransit(t *testing.T) {
 // input is empty; it is the spec's "required" column put into the API's
 // field names.
 var emptyInputFields = map[string][]string{
+	ActRecordAcknowledgement:    {"acknowledged_on"},                                     // date the acknowledgement was sent
 	ActRequestInfo:              {"question"},                                            // question
 	ActProvideInfo:              {"answer"},                                              // answer
 	ActStartVerification:        {"tasks"},                                               // at least one task

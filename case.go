@@ -386,8 +386,12 @@ type Case struct {
 	Category            Category    `json:"category,omitempty"`
 	NoApplication       bool        `json:"no_application,omitempty"`
 	ReceivedOn          *civil.Date `json:"received_on"`
-	PreviousCaseID      *string     `json:"previous_case_id"`
-	AssignedTo          string      `json:"assigned_to,omitempty"`
+	// AcknowledgedOn is the date the acknowledgement of receipt was sent:
+	// the date of receipt for an electronic submission, the recorded date
+	// for an application that came by e-mail or on paper.
+	AcknowledgedOn *civil.Date `json:"acknowledged_on,omitempty"`
+	PreviousCaseID *string     `json:"previous_case_id"`
+	AssignedTo     string      `json:"assigned_to,omitempty"`
 	// Application is embedded: its fields (person, family, evidence, …) stand at the top level of the JSON.
 	Application
 	// PriorStatus is the state a returning action goes back to (provide_info,

@@ -45,6 +45,7 @@ const (
 	ActCreate                   = "create"
 	ActSubmit                   = "submit"
 	ActRegister                 = "register"
+	ActRecordAcknowledgement    = "record_acknowledgement"
 	ActRequestInfo              = "request_info"
 	ActProvideInfo              = "provide_info"
 	ActStartVerification        = "start_verification"
@@ -132,6 +133,7 @@ var Lifecycle = []Transition{
 	// Readmission.
 	{Type: TypeReadmission, Action: ActSubmit, From: []State{StateDraft}, To: StateSubmitted, By: requesting},
 	{Type: TypeReadmission, Action: ActRegister, From: []State{StateSubmitted}, To: StateRegistered, By: ca},
+	{Type: TypeReadmission, Action: ActRecordAcknowledgement, From: []State{StateSubmitted, StateRegistered, StateInfoRequested, StateUnderVerification}, Target: ToSame, By: ca, Required: []string{"acknowledged_on"}},
 	{Type: TypeReadmission, Action: ActRequestInfo, From: []State{StateSubmitted, StateRegistered, StateUnderVerification}, To: StateInfoRequested, By: ca, SetsPrior: true, Required: []string{"question"}},
 	{Type: TypeReadmission, Action: ActProvideInfo, From: []State{StateInfoRequested}, Target: ToPrior, By: requesting, Required: []string{"answer"}},
 	{Type: TypeReadmission, Action: ActStartVerification, From: []State{StateRegistered}, To: StateUnderVerification, By: ca, Required: []string{"tasks"}},
@@ -154,7 +156,7 @@ var Lifecycle = []Transition{
 	{Type: TypeReadmission, Action: ActPostponeTransfer, From: []State{StateTransferNotified, StateTransferConfirmed}, To: StateTransferPostponed, By: requesting, Required: []string{"reason"}},
 	{Type: TypeReadmission, Action: ActRecordNoShow, From: []State{StateTransferConfirmed}, To: StateTransferPostponed, By: []Role{RoleBorderOfficer}, Required: []string{"reason"}},
 	{Type: TypeReadmission, Action: ActRecordHandover, From: []State{StateTransferConfirmed}, To: StateTransferred, By: []Role{RoleBorderOfficer}, Required: []string{"handover.at", "handover.officer", "handover.persons"}},
-	{Type: TypeReadmission, Action: ActExtendTransferWindow, From: windowStates, Target: ToSame, By: caSup, Required: []string{"justification", "new_end"}},
+	{Type: TypeReadmission, Action: ActExtendTransferWindow, From: windowStates, Target: ToSame, By: append(slices.Clone(requesting), RoleCASupervisor), Required: []string{"justification", "new_end"}},
 	{Type: TypeReadmission, Action: ActExpire, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued, StateTransferObjected, StateTransferPostponed}, To: StateExpired, By: system},
 	{Type: TypeReadmission, Action: ActRequestConsentWithdrawal, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued, StateTransferNotified, StateTransferConfirmed, StateTransferPostponed}, To: StateConsentWithdrawalRequested, By: ca, SetsPrior: true, Required: []string{"reason"}},
 	{Type: TypeReadmission, Action: ActMaintainApplication, From: []State{StateConsentWithdrawalRequested}, Target: ToPrior, By: requesting, Required: []string{"reason"}},

@@ -10,7 +10,51 @@ import (
 
 // submit sets the date of receipt, starts the reply clock and checks the submission limits.
 func (c *Case) submit(env Env) (string, error) {
-	return c.submitOn(env, env.Profile.ReceivedOn(env.Now))
+	received := env.Profile.ReceivedOn(env.Now)
+	note, err := c.submitOn(env, received)
+	if err == nil && c.Type == TypeReadmission {
+		// The system's delivery receipt is the acknowledgement of an
+		// electronic submission (LIFECYCLE.md submit).
+		c.AcknowledgedOn = &received
+	}
+	return note, err
+}
+
+// AcknowledgementEvent is the name of the event a reply rule counts from
+// when the agreement runs the time limit from the acknowledgement of
+// receipt rather than from receipt (Rule.From).
+const AcknowledgementEvent = "acknowledged_on"
+
+// recordAcknowledgement records the date the central authority sent the
+// acknowledgement of receipt of an application that came by e-mail or on
+// paper. Where the profile counts the reply time from the acknowledgement,
+// the running reply clock starts again from that date.
+func (c *Case) recordAcknowledgement(env Env, in ActionInput) (string, error) {
+	var v Validation
+	switch {
+	case in.AcknowledgedOn == nil:
+		v.Add("acknowledged_on", "Enter the date the acknowledgement of receipt was sent.")
+	case in.AcknowledgedOn.After(env.Today):
+		v.Add("acknowledged_on", "The date of the acknowledgement cannot be in the future.")
+	case c.ReceivedOn != nil && in.AcknowledgedOn.Before(*c.ReceivedOn):
+		v.Add("acknowledged_on", "The acknowledgement cannot be sent before the application was received ("+c.ReceivedOn.String()+").")
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	on := *in.AcknowledgedOn
+	c.AcknowledgedOn = &on
+	note := "acknowledgement of receipt sent on " + on.String()
+	if d := c.ReplyClock(); d != nil && d.Rule.From == AcknowledgementEvent {
+		d.From = on
+		if err := d.compute(env.Calendars); err != nil {
+			return "", err
+		}
+		if d.DueOn != nil {
+			note += "; the reply time counts from it: reply due " + d.DueOn.String()
+		}
+	}
+	return note, nil
 }
 
 // submitOn is submit with the date of receipt given: today's for a

@@ -32,6 +32,8 @@ type formField struct {
 	Name     string
 	Kind     string
 	Optional bool
+	// Only, when set, shows the field to these roles alone.
+	Only []ercms.Role
 	// options builds the choices of select, radios and checks fields.
 	options func(u *ui, rq *request, d caseData) []option
 }
@@ -108,10 +110,11 @@ var reasonField = formField{Name: "reason", Kind: kTextarea}
 // actionForms lists the fields of each action's form (LIFECYCLE.md
 // "required", plus the optional details officers record).
 var actionForms = map[string][]formField{
-	ercms.ActRequestInfo:       {{Name: "question", Kind: kTextarea}},
-	ercms.ActProvideInfo:       {{Name: "answer", Kind: kTextarea}},
-	ercms.ActStartVerification: {{Name: "tasks", Kind: kChecks, options: orgsOf(ercms.OrgAgency, ercms.OrgConsularMission)}, {Name: "question", Kind: kTextarea}},
-	ercms.ActAnswerTask:        {{Name: "task_id", Kind: kRadios, options: openTaskOptions}, {Name: "finding", Kind: kRadios, options: codes("finding.", ercms.TaskFindings)}, {Name: "answer", Kind: kTextarea, Optional: true}},
+	ercms.ActRecordAcknowledgement: {{Name: "acknowledged_on", Kind: kDate}},
+	ercms.ActRequestInfo:           {{Name: "question", Kind: kTextarea}},
+	ercms.ActProvideInfo:           {{Name: "answer", Kind: kTextarea}},
+	ercms.ActStartVerification:     {{Name: "tasks", Kind: kChecks, options: orgsOf(ercms.OrgAgency, ercms.OrgConsularMission)}, {Name: "question", Kind: kTextarea}},
+	ercms.ActAnswerTask:            {{Name: "task_id", Kind: kRadios, options: openTaskOptions}, {Name: "finding", Kind: kRadios, options: codes("finding.", ercms.TaskFindings)}, {Name: "answer", Kind: kTextarea, Optional: true}},
 	ercms.ActRequestInterview: {{Name: "mission_id", Kind: kSelect, options: orgsOf(ercms.OrgConsularMission)}, {Name: "mode", Kind: kRadios, options: codes("mode.", ercms.InterviewModes)},
 		{Name: "language", Kind: kText}, {Name: "place", Kind: kText, Optional: true}},
 	ercms.ActExtendReply:           {{Name: "days", Kind: kNumber}, {Name: "justification", Kind: kTextarea}},
@@ -127,11 +130,12 @@ var actionForms = map[string][]formField{
 		{Name: "transfer.escorts", Kind: kNumber}, {Name: "transfer.escort_names", Kind: kTextarea, Optional: true},
 		{Name: "transfer.medical_escort", Kind: kCheckbox, Optional: true}, {Name: "transfer.security_measures", Kind: kText, Optional: true},
 		{Name: "transfer.special_needs", Kind: kText, Optional: true}},
-	ercms.ActObjectTransfer:           {reasonField},
-	ercms.ActPostponeTransfer:         {reasonField},
-	ercms.ActRecordNoShow:             {reasonField},
-	ercms.ActRecordHandover:           {{Name: "handover.at", Kind: kDateTime}, {Name: "handover.officer", Kind: kText}, {Name: "handover.persons", Kind: kNumber}, {Name: "handover.documents", Kind: kText, Optional: true}},
-	ercms.ActExtendTransferWindow:     {{Name: "new_end", Kind: kDate}, {Name: "justification", Kind: kTextarea}},
+	ercms.ActObjectTransfer:   {reasonField},
+	ercms.ActPostponeTransfer: {reasonField},
+	ercms.ActRecordNoShow:     {reasonField},
+	ercms.ActRecordHandover:   {{Name: "handover.at", Kind: kDateTime}, {Name: "handover.officer", Kind: kText}, {Name: "handover.persons", Kind: kNumber}, {Name: "handover.documents", Kind: kText, Optional: true}},
+	ercms.ActExtendTransferWindow: {{Name: "new_end", Kind: kDate}, {Name: "justification", Kind: kTextarea},
+		{Name: "requested_on", Kind: kDate, Optional: true, Only: []ercms.Role{ercms.RoleCASupervisor}}},
 	ercms.ActRequestConsentWithdrawal: {reasonField},
 	ercms.ActMaintainApplication:      {reasonField},
 	ercms.ActWithdraw:                 {{Name: "reason_code", Kind: kRadios, options: codes("withdraw.", ercms.WithdrawReasons)}, {Name: "reason", Kind: kTextarea, Optional: true}},
@@ -180,6 +184,9 @@ func (u *ui) actionForm(rq *request, d caseData, action string, errs map[string]
 	var summary []fieldError
 	used := map[string]bool{}
 	for _, f := range actionForms[action] {
+		if f.Only != nil && !slices.Contains(f.Only, rq.actor.Role) {
+			continue
+		}
 		rf := renderedField{formField: f, ID: fieldID(f.Name), Label: rq.t("field." + f.Name)}
 		if u.cat.Has(rq.lang, "hint."+f.Name) {
 			rf.Hint = rq.t("hint." + f.Name)
@@ -323,6 +330,7 @@ func (u *ui) parseAction(rq *request, action string) (ercms.ActionInput, map[str
 	in.Reasons = f["reasons"]
 	in.Days = number("days")
 	in.ValidUntil, in.NewEnd, in.Date = date("valid_until"), date("new_end"), date("date")
+	in.AcknowledgedOn, in.RequestedOn = date("acknowledged_on"), date("requested_on")
 	switch action {
 	case ercms.ActStartVerification:
 		for _, org := range f["tasks"] {
