@@ -1,6 +1,8 @@
 package ercms
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -89,4 +91,11 @@ func (m *NewMessage) Validate() error {
 		v.Add("reply_to", "Say which request this answers.")
 	}
 	return v.Err()
+}
+
+// ContentSHA256 returns the hex SHA-256 of the message's kind, subject and
+// body: what the audit records of a message sent to the other party.
+func (m NewMessage) ContentSHA256() string {
+	sum := sha256.Sum256([]byte(m.Kind + "\x00" + m.Subject + "\x00" + m.Body))
+	return hex.EncodeToString(sum[:])
 }

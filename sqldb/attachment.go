@@ -7,45 +7,31 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"slices"
 
 	"github.com/ercms/ercms"
 )
 
 // NewAttachment is a checked upload (package blob has checked its type by
 // content, its size and name, and re-encoded images) to attach to a case.
-type NewAttachment struct {
-	Purpose    string
-	EvidenceID string
-	TaskID     string
-	Name       string
-	Kind       string
-	MIME       string
-	Data       []byte
-}
+type NewAttachment = ercms.NewAttachment
 
 func invalidField(field, msg string) error {
 	return &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.", Fields: map[string]string{field: msg}}
 }
 
-// AddAttachment stores a file and attaches it to a case a may see, in one
-// transaction with its audit event (a transmission to the other party when
-// a party attaches it). The bytes go to the blob store first, under their
-// SHA-256: storing the same bytes twice keeps one copy, and bytes of a
-// refused attachment are never referenced. Errors: ENotFound, EForbidden,
-// EInvalid (fields purpose, evidence_id, task_id, file), EInternal when no
-// blob store is configured.
+// AddAttachment stores a file and attaches it to a case a may see, through
+// the door (ercms.Attach): the case's version moves, so that a decision
+// prepared before the file came is refused until the decider has seen it,
+// and the audit event is a transmission to the other party when a party
+// attaches it. The bytes go to the blob store once the file is accepted,
+// under their SHA-256: storing the same bytes twice keeps one copy.
+// Errors: ENotFound, EForbidden, EConflict, EInvalid (fields purpose,
+// evidence_id, task_id, file), EInternal when no blob store is configured.
 func (s *DB) AddAttachment(ctx context.Context, a ercms.Actor, caseID string, n NewAttachment) (*ercms.Attachment, error) {
-	if s.Blobs == nil {
-		return nil, errors.New("sqldb: no blob store configured")
-	}
 	var out *ercms.Attachment
 	err := s.tx(ctx, func(tx *Tx) error {
-		c, err := tx.loadCase(ctx, a, caseID, false)
-		if err != nil {
-			return err
-		}
-		out, err = tx.addAttachment(ctx, a, c, n)
+		var err error
+		out, err = tx.addAttachment(ctx, a, caseID, n)
 		return err
 	})
 	if err != nil {
@@ -54,59 +40,24 @@ func (s *DB) AddAttachment(ctx context.Context, a ercms.Actor, caseID string, n 
 	return out, nil
 }
 
-// addAttachment is AddAttachment inside a transaction, for case c already
-// read in a's scope.
-func (tx *Tx) addAttachment(ctx context.Context, a ercms.Actor, c *ercms.Case, n NewAttachment) (*ercms.Attachment, error) {
-	caseID := c.ID
-	if !slices.Contains(ercms.AttachmentPurposes, n.Purpose) {
-		return nil, invalidField("purpose", "Choose what the file is: evidence, photo, fingerprints, form, original or answer.")
-	}
-	if !ercms.MayAttach(a, c, n.Purpose) {
-		return nil, ercms.Errorf(ercms.EForbidden, "Your role does not attach files of this kind to the case.")
-	}
-	if ercms.Terminal(c.Status) {
-		return nil, ercms.Errorf(ercms.EConflict, "The case is %s: it takes no more files.", c.Status)
-	}
-	if n.EvidenceID != "" && !slices.ContainsFunc(c.Evidence, func(e ercms.Evidence) bool { return e.ID == n.EvidenceID }) {
-		return nil, invalidField("evidence_id", "Choose an evidence item of this case.")
-	}
-	if n.Purpose == ercms.AttachEvidence && n.EvidenceID == "" {
-		return nil, invalidField("evidence_id", "Say which evidence item the scan shows.")
-	}
-	if n.Purpose == ercms.AttachAnswer {
-		if t := c.Task(n.TaskID); t == nil || t.OrgID != a.Org.ID {
-			return nil, invalidField("task_id", "Choose a task addressed to your organisation.")
-		}
-	} else if n.TaskID != "" {
-		return nil, invalidField("task_id", "Only an answer to a task names a task.")
-	}
-	if len(n.Data) == 0 || n.Name == "" || n.Kind == "" {
-		return nil, invalidField("file", "Choose a file.")
+// addAttachment is AddAttachment inside a transaction.
+func (tx *Tx) addAttachment(ctx context.Context, a ercms.Actor, caseID string, n NewAttachment) (*ercms.Attachment, error) {
+	if tx.s.Blobs == nil {
+		return nil, errors.New("sqldb: no blob store configured")
 	}
 	sum := sha256.Sum256(n.Data)
 	key := hex.EncodeToString(sum[:])
-	if err := tx.s.Blobs.Put(ctx, key, n.Data); err != nil {
-		return nil, err
-	}
-	out := &ercms.Attachment{ID: newID(), CaseID: caseID, Purpose: n.Purpose, EvidenceID: n.EvidenceID, TaskID: n.TaskID, Name: n.Name,
-		Kind: n.Kind, MIME: n.MIME, Size: int64(len(n.Data)), SHA256: key, OrgID: a.Org.ID, UploadedBy: a.UserID, UploadedAt: tx.now}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO attachments (id, case_id, purpose, evidence_id, task_id, name, kind, mime, size, sha256, org_id, uploaded_by, uploaded_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`, out.ID, caseID, out.Purpose, out.EvidenceID, out.TaskID, out.Name, out.Kind, out.MIME,
-		out.Size, out.SHA256, a.Org.ID, a.UserID, formatTime(tx.now)); err != nil {
-		return nil, err
-	}
-	ev := auditEvent{actor: a, action: "attachment.add", objectType: "case", objectID: caseID,
-		records: []string{"case:" + caseID, "attachment:" + out.ID}, purpose: out.Purpose, partyState: c.RequestingState,
-		details: map[string]any{"attachment_id": out.ID, "sha256": out.SHA256, "size": out.Size, "kind": out.Kind}}
-	switch ercms.Side(a) {
-	case ercms.SideRequesting:
-		ev.recipient = c.RequestedState
-	case ercms.SideRequested:
-		if out.Purpose != ercms.AttachOriginal { // an original came from the other side; it is not sent back
-			ev.recipient = c.RequestingState
+	_, ch, err := tx.change(ctx, a, caseID, 0, func(env ercms.Env, c *ercms.Case) (ercms.Change, error) {
+		ch, err := ercms.Attach(env, c, a, n, key)
+		if err != nil {
+			return ch, err
 		}
+		return ch, tx.s.Blobs.Put(ctx, key, n.Data)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, tx.audit(ctx, ev)
+	return ch.Attachment, nil
 }
 
 const attachmentColumns = `id, case_id, purpose, evidence_id, task_id, name, kind, mime, size, sha256, org_id, uploaded_by, uploaded_at`

@@ -94,6 +94,11 @@ func TestAttachmentsScopeAndAudit(t *testing.T) {
 		if _, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachForm, Name: "medical.pdf", Kind: "pdf", MIME: "application/pdf", Data: health}); err != nil {
 			t.Fatal(err)
 		}
+		if c2 := readCase(t, db, c.ID); c2.Version != c.Version+2 {
+			t.Errorf("version %d after two files, want %d: a file moves the version", c2.Version, c.Version+2)
+		} else {
+			c = c2
+		}
 
 		c = mustAct(t, db, sms, c, ercms.ActRegister, ercms.ActionInput{})
 		c = mustAct(t, db, sms, c, ercms.ActStartVerification, ercms.ActionInput{Tasks: []ercms.TaskInput{

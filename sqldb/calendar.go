@@ -104,30 +104,14 @@ func (s *DB) SetCalendarYear(ctx context.Context, a ercms.Actor, y deadline.Year
 			return err
 		}
 		for _, id := range ids {
-			c, err := tx.loadCase(ctx, ercms.SystemActor(), id, true)
+			_, ch, err := tx.change(ctx, ercms.SystemActor(), id, 0, func(env ercms.Env, c *ercms.Case) (ercms.Change, error) {
+				return ercms.RecomputeDeadlines(env, c, ercms.SystemActor(), newRules.Calendars())
+			})
 			if err != nil {
 				return err
 			}
-			changes, err := c.Recompute(newRules.Calendars())
-			if err != nil {
-				return err
-			}
-			if len(changes) == 0 {
-				continue
-			}
-			moved++
-			old := c.Version
-			c.Version++
-			c.UpdatedAt = tx.now
-			for _, ch := range changes {
-				c.Timeline = append(c.Timeline, ercms.Event{At: tx.now, Action: "deadline_recomputed", Actor: "system", Note: ch})
-			}
-			if err := tx.saveCase(ctx, c, false, old, 0); err != nil {
-				return err
-			}
-			if err := tx.audit(ctx, auditEvent{actor: ercms.SystemActor(), action: "case.deadline_recomputed", objectType: "case", objectID: id,
-				records: []string{"case:" + id}, partyState: c.RequestingState, details: map[string]any{"changes": len(changes)}}); err != nil {
-				return err
+			if !ch.Unchanged {
+				moved++
 			}
 		}
 		return nil

@@ -228,71 +228,6 @@ func eventArgs(caseID string, e ercms.Event) []any {
 	return []any{newID(), caseID, formatTime(e.At), e.Action, e.From, e.To, e.ActorID, e.Actor, e.OrgID, e.Note, e.Text, strings.Join(e.Codes, ",")}
 }
 
-// saveCase writes c (insert when new) with its index rows and the timeline
-// events from index newEvents on. For updates the version must still be
-// oldVersion: the caller's optimistic lock.
-func (tx *Tx) saveCase(ctx context.Context, c *ercms.Case, insert bool, oldVersion int, newEvents int) error {
-	data, err := caseData(c)
-	if err != nil {
-		return err
-	}
-	if insert {
-		if _, err = tx.ExecContext(ctx, caseInsertSQL, caseInsertArgs(c, data)...); err != nil {
-			return err
-		}
-		if err := tx.writeNames(ctx, c); err != nil {
-			return err
-		}
-	} else {
-		res, err := tx.ExecContext(ctx, `UPDATE cases SET status = $1, version = $2, received_on = $3, assigned_to = $4, crossing_point = $5,
-			handover_on = $6, next_due_on = $7, data = $8, updated_at = $9 WHERE id = $10 AND version = $11`,
-			c.Status, c.Version, dateOrNil(c.ReceivedOn), nullString(c.AssignedTo), c.CrossingPoint(), dateOrNil(c.HandoverOn()),
-			nextDue(c), data, formatTime(c.UpdatedAt), c.ID, oldVersion)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ercms.Errorf(ercms.EPreconditionFailed, "The case was changed by someone else; reload it and try again.")
-		}
-		for _, q := range []string{`DELETE FROM case_tasks WHERE case_id = $1`, `DELETE FROM case_deadlines WHERE case_id = $1`} {
-			if _, err := tx.ExecContext(ctx, q, c.ID); err != nil {
-				return err
-			}
-		}
-	}
-	for _, t := range c.Tasks {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_tasks (id, case_id, org_id, kind, status) VALUES ($1,$2,$3,$4,$5)`, t.ID, c.ID, t.OrgID, t.Kind, t.Status); err != nil {
-			return err
-		}
-	}
-	for _, d := range c.Deadlines {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_deadlines (case_id, kind, task_id, due_on, status) VALUES ($1,$2,$3,$4,$5)
-			ON CONFLICT (case_id, kind, task_id) DO UPDATE SET due_on = excluded.due_on, status = excluded.status`,
-			c.ID, d.Kind, d.TaskID, dateOrNil(d.DueOn), d.Status); err != nil {
-			return err
-		}
-	}
-	for _, e := range c.Timeline[newEvents:] {
-		if _, err := tx.ExecContext(ctx, eventInsertSQL, eventArgs(c.ID, e)...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writeNames indexes every name of the person and the family for search across scripts.
-func (tx *Tx) writeNames(ctx context.Context, c *ercms.Case) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM case_names WHERE case_id = $1`, c.ID); err != nil {
-		return err
-	}
-	for _, tok := range nameTokens(c) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_names (case_id, token, skeleton) VALUES ($1,$2,$3)`, c.ID, tok, names.Skeleton(tok)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // nameTokens returns the distinct search tokens of every name of the person
 // and the family, in order.
 func nameTokens(c *ercms.Case) []string {
@@ -393,7 +328,7 @@ func (s *DB) CreateCase(ctx context.Context, a ercms.Actor, n ercms.NewCase, ide
 			c.Timeline = append(c.Timeline, ercms.Event{At: tx.now, Action: "no_application", From: string(ercms.StateDraft), To: string(c.Status),
 				ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: "no application needed: the person holds a valid travel document"})
 		}
-		if err := tx.saveCase(ctx, c, true, 0, 0); err != nil {
+		if err := tx.create(ctx, a, c, createChange(c)); err != nil {
 			return err
 		}
 		if idempotencyKey != "" {
@@ -402,7 +337,7 @@ func (s *DB) CreateCase(ctx context.Context, a ercms.Actor, n ercms.NewCase, ide
 				return err
 			}
 		}
-		return tx.audit(ctx, createAudit(a, c))
+		return nil
 	})
 	if err != nil {
 		return nil, false, err
@@ -410,15 +345,18 @@ func (s *DB) CreateCase(ctx context.Context, a ercms.Actor, n ercms.NewCase, ide
 	return c, replayed, nil
 }
 
-// createAudit is the audit event of a new case: a transmission to the
+// createChange is the change of a new case: a transmission to the
 // requested state when the case starts approved without an application.
-func createAudit(a ercms.Actor, c *ercms.Case) auditEvent {
-	ev := auditEvent{actor: a, action: "case.create", objectType: "case", objectID: c.ID, records: personRecords(c), partyState: c.RequestingState}
+func createChange(c *ercms.Case) ercms.Change {
+	ch := ercms.Change{Action: ercms.ActCreate, Person: true}
 	if c.NoApplication {
-		ev.recipient, ev.details = c.RequestedState, map[string]any{"content_sha256": contentHash(c)}
+		ch.Recipient = c.RequestedState
 	}
-	return ev
+	return ch
 }
+
+// createAudit is the audit event of a new case.
+func createAudit(a ercms.Actor, c *ercms.Case) auditEvent { return changeAudit(a, c, createChange(c)) }
 
 // nextReference numbers cases per requested and requesting state and year
 // (AZ-DE-2026-00042), so that no member state learns the others' volumes.
@@ -485,37 +423,7 @@ func (s *DB) Act(ctx context.Context, a ercms.Actor, id, action string, version 
 // act is Act inside a transaction, so that several actions (a group
 // transfer's, say) commit or fail together. It returns the whole case.
 func (tx *Tx) act(ctx context.Context, a ercms.Actor, id, action string, version int, in ercms.ActionInput) (*ercms.Case, error) {
-	c, err := tx.loadForChange(ctx, a, id, version)
-	if err != nil {
-		return nil, err
-	}
-	p, err := tx.s.caseProfile(c)
-	if err != nil {
-		return nil, err
-	}
-	old, tasks, td := c.Version, taskSet(c), tdFields(c.TravelDocument)
-	if _, err := ercms.Apply(tx.env(ctx, p), c, a, action, in); err != nil {
-		return nil, err
-	}
-	if err := tx.signTravelDocument(ctx, c, td); err != nil {
-		return nil, err
-	}
-	c.Version++
-	c.UpdatedAt = tx.now
-	if err := tx.saveCase(ctx, c, false, old, 0); err != nil {
-		return nil, err
-	}
-	if err := tx.notifyAction(ctx, c, action, tasks); err != nil {
-		return nil, err
-	}
-	ev := auditEvent{actor: a, action: "case." + action, objectType: "case", objectID: id, records: []string{"case:" + id},
-		purpose: action, partyState: c.RequestingState, details: map[string]any{"status": c.Status, "version": c.Version}}
-	if r := ercms.Recipient(a, c, action); r != "" {
-		ev.recipient = r
-		ev.details["content_sha256"] = contentHash(c)
-	}
-	if c.Timeline, err = tx.timeline(ctx, id); err != nil {
-		return nil, err
-	}
-	return c, tx.audit(ctx, ev)
+	return tx.changeCase(ctx, a, id, version, func(env ercms.Env, c *ercms.Case) (ercms.Change, error) {
+		return ercms.Act(env, c, a, action, in)
+	})
 }

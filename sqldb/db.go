@@ -76,7 +76,8 @@ type DB struct {
 	country string
 	loc     *time.Location // the requested state's time zone
 
-	statements atomic.Int64 // see Statements
+	statements  atomic.Int64                // see Statements
+	caseWriters atomic.Pointer[CaseWriters] // set by tests: who writes the case tables
 }
 
 // Options configure Open.
@@ -101,7 +102,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	var err error
 	if strings.HasPrefix(opts.URL, "postgres://") || strings.HasPrefix(opts.URL, "postgresql://") {
 		s.engine = Postgres
-		if s.db, err = openCounted("pgx", opts.URL, &s.statements); err != nil {
+		if s.db, err = openCounted("pgx", opts.URL, &s.statements, &s.caseWriters); err != nil {
 			return nil, err
 		}
 		s.db.SetMaxOpenConns(16)
@@ -118,11 +119,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 			}
 		}
 		base := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)"
-		if s.db, err = openCounted("sqlite", base+"&_txlock=immediate", &s.statements); err != nil {
+		if s.db, err = openCounted("sqlite", base+"&_txlock=immediate", &s.statements, &s.caseWriters); err != nil {
 			return nil, err
 		}
 		s.db.SetMaxOpenConns(1)
-		if s.rdb, err = openCounted("sqlite", base+"&_pragma=query_only(1)", &s.statements); err != nil {
+		if s.rdb, err = openCounted("sqlite", base+"&_pragma=query_only(1)", &s.statements, &s.caseWriters); err != nil {
 			return nil, err
 		}
 		s.rdb.SetMaxOpenConns(4)

@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"errors"
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
@@ -52,22 +51,18 @@ func (s *DB) ImportApplication(ctx context.Context, a ercms.Actor, requestingOrg
 		if _, err := ercms.ReceiveByEmail(env, c, a, receivedOn); err != nil {
 			return err
 		}
-		if err := tx.saveCase(ctx, c, true, 0, 0); err != nil {
+		if err := tx.create(ctx, a, c, ercms.Change{Action: ercms.ActReceiveByEmail, Person: true, Purpose: "application received by e-mail",
+			Recipient: c.RequestedState, Details: map[string]any{"channel": "email", "received_on": receivedOn.String(), "from": org.ID, "status": c.Status}}); err != nil {
 			return err
 		}
 		if original != nil {
 			o := *original
 			o.Purpose = ercms.AttachOriginal
-			if s.Blobs == nil {
-				return errors.New("sqldb: no blob store configured")
-			}
-			if _, err := tx.addAttachment(ctx, a, c, o); err != nil {
+			if _, err := tx.addAttachment(ctx, a, c.ID, o); err != nil {
 				return err
 			}
 		}
-		return tx.audit(ctx, auditEvent{actor: a, action: "case." + ercms.ActReceiveByEmail, objectType: "case", objectID: c.ID,
-			records: personRecords(c), purpose: "application received by e-mail", recipient: c.RequestedState, partyState: c.RequestingState,
-			details: map[string]any{"channel": "email", "received_on": receivedOn.String(), "from": org.ID, "content_sha256": contentHash(c), "status": c.Status, "version": c.Version}})
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -256,3 +256,10 @@ func copyValues(r []any) []any {
 	}
 	return out
 }
+
+// TraceCaseWrites switches on the log of who writes the case tables.
+func (s *DB) TraceCaseWrites() *CaseWriters {
+	w := &CaseWriters{}
+	s.caseWriters.Store(w)
+	return w
+}

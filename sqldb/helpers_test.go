@@ -13,6 +13,7 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/internal/testdb"
 	"github.com/ercms/ercms/sqldb"
 )
 
@@ -212,4 +213,19 @@ func records(e sqldb.AuditEvent) []string {
 		panic(fmt.Sprintf("audit event %s: records %s: %v", e.ID, e.Records, err))
 	}
 	return out
+}
+
+// openCountry opens a fresh store on engine e for a deployment serving
+// country, with a settable clock at testdb.Start.
+func openCountry(t *testing.T, e sqldb.Engine, country string) (*sqldb.DB, *testdb.Clock) {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), sqldb.Options{URL: testdb.URL(t, e), Country: country})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	clock := &testdb.Clock{}
+	clock.Set(testdb.Start)
+	db.Now, db.Argon = clock.Now, testdb.FastArgon
+	return db, clock
 }

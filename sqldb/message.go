@@ -2,9 +2,7 @@ package sqldb
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -18,52 +16,20 @@ import (
 // Errors: ENotFound (case out of scope), EForbidden (not a party to the
 // case), EConflict (the case is still a draft), EInvalid.
 func (s *DB) SendMessage(ctx context.Context, a ercms.Actor, caseID string, m ercms.NewMessage) (*ercms.Message, error) {
-	side := ercms.Side(a)
 	var out *ercms.Message
 	err := s.tx(ctx, func(tx *Tx) error {
-		c, err := tx.loadCase(ctx, a, caseID, false)
-		if err != nil {
-			return err
-		}
-		if side == "" {
-			return ercms.Errorf(ercms.EForbidden, "Only the requesting authority and the central authority write messages in a case.")
-		}
-		if c.Status == ercms.StateDraft {
-			return ercms.Errorf(ercms.EConflict, "Submit the application before writing to the central authority.")
-		}
-		if err := m.Validate(); err != nil {
-			return err
-		}
+		var replyToSide string
 		if m.ReplyTo != "" {
-			var from string
-			err := tx.QueryRowContext(ctx, `SELECT from_side FROM case_messages WHERE id = $1 AND case_id = $2`, m.ReplyTo, caseID).Scan(&from)
-			if errors.Is(err, sql.ErrNoRows) || (err == nil && from == side) {
-				return &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.",
-					Fields: map[string]string{"reply_to": "Answer a message of the other party in this case."}}
-			}
-			if err != nil {
+			err := tx.QueryRowContext(ctx, `SELECT from_side FROM case_messages WHERE id = $1 AND case_id = $2`, m.ReplyTo, caseID).Scan(&replyToSide)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 		}
-		sum := sha256.Sum256([]byte(m.Kind + "\x00" + m.Subject + "\x00" + m.Body))
-		now := tx.now
-		out = &ercms.Message{ID: newID(), CaseID: caseID, Kind: m.Kind, FromSide: side, FromOrgID: a.Org.ID, FromUserID: a.UserID,
-			Subject: m.Subject, Body: m.Body, ReplyTo: m.ReplyTo, ContentSHA256: hex.EncodeToString(sum[:]), SentAt: now, DeliveredAt: &now}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_messages (id, case_id, kind, from_side, from_org, from_user, subject, body, reply_to, content_sha256, sent_at, delivered_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, out.ID, caseID, out.Kind, side, a.Org.ID, a.UserID, out.Subject, out.Body, out.ReplyTo,
-			out.ContentSHA256, formatTime(now), formatTime(now)); err != nil {
-			return err
-		}
-		recipient := c.RequestedState
-		if side == ercms.SideRequested {
-			recipient = c.RequestingState
-		}
-		if err := tx.notifyParty(ctx, c, otherSide(side), ercms.NotifyMessage, "message:"+out.ID); err != nil {
-			return err
-		}
-		return tx.audit(ctx, auditEvent{actor: a, action: "message.send", objectType: "case", objectID: caseID,
-			records: []string{"case:" + caseID, "message:" + out.ID}, purpose: out.Kind, recipient: recipient, partyState: c.RequestingState,
-			details: map[string]any{"message_id": out.ID, "content_sha256": out.ContentSHA256}})
+		_, ch, err := tx.change(ctx, a, caseID, 0, func(env ercms.Env, c *ercms.Case) (ercms.Change, error) {
+			return ercms.SendMessage(env, c, a, m, replyToSide)
+		})
+		out = ch.Message
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -83,45 +49,19 @@ func otherSide(side string) string {
 // are marked read by a, and each receipt is recorded on the audit trail as a
 // transmission back to the sender's state. Errors: ENotFound, EForbidden.
 func (s *DB) Messages(ctx context.Context, a ercms.Actor, caseID string) ([]ercms.Message, error) {
-	side := ercms.Side(a)
 	var out []ercms.Message
 	err := s.tx(ctx, func(tx *Tx) error {
-		c, err := tx.loadCase(ctx, a, caseID, false)
-		if err != nil {
-			return err
-		}
-		if side == "" {
-			return ercms.Errorf(ercms.EForbidden, "Only the parties to the case read its messages.")
-		}
+		var err error
 		if out, err = tx.messages(ctx, caseID); err != nil {
 			return err
 		}
-		var read []string
-		for i := range out {
-			m := &out[i]
-			if m.FromSide == side || m.ReadAt != nil {
-				continue
-			}
-			now := tx.now
-			m.ReadAt, m.ReadBy = &now, a.UserID
-			if _, err := tx.ExecContext(ctx, `UPDATE case_messages SET read_at = $1, read_by = $2 WHERE id = $3 AND read_at IS NULL`,
-				formatTime(now), a.UserID, m.ID); err != nil {
-				return err
-			}
-			read = append(read, "message:"+m.ID)
-		}
-		if len(read) > 0 {
-			recipient := c.RequestingState
-			if side == ercms.SideRequesting {
-				recipient = c.RequestedState
-			}
-			if err := tx.audit(ctx, auditEvent{actor: a, action: "message.read", objectType: "case", objectID: caseID,
-				records: read, purpose: "read receipt", recipient: recipient, partyState: c.RequestingState}); err != nil {
-				return err
-			}
-		}
-		if len(out) == 0 {
-			return nil
+		// The door checks the scope (ENotFound) and the party (EForbidden)
+		// before anything is returned, and records the read receipts.
+		c, _, err := tx.change(ctx, a, caseID, 0, func(env ercms.Env, c *ercms.Case) (ercms.Change, error) {
+			return ercms.ReadMessages(env, c, a, out)
+		})
+		if err != nil || len(out) == 0 {
+			return err
 		}
 		return tx.audit(ctx, auditEvent{actor: a, action: "message.list", objectType: "case", objectID: caseID,
 			records: []string{"case:" + caseID}, purpose: "case handling", partyState: c.RequestingState})

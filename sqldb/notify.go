@@ -103,7 +103,7 @@ func (tx *Tx) notifyParty(ctx context.Context, c *ercms.Case, side, kind, dedupe
 // from the tasks in before: the organisations of new tasks, the central
 // authority and the crossing point of a transfer notice, both parties of a
 // deemed approval.
-func (tx *Tx) notifyAction(ctx context.Context, c *ercms.Case, action string, before map[string]bool) error {
+func (tx *Tx) notifyAction(ctx context.Context, c *ercms.Case, action string, before map[string]taskRow) error {
 	kind := ercms.NotificationFor(action)
 	if kind == "" {
 		return nil
@@ -113,7 +113,7 @@ func (tx *Tx) notifyAction(ctx context.Context, c *ercms.Case, action string, be
 	switch kind {
 	case ercms.NotifyNewTask:
 		for _, t := range c.Tasks {
-			if before[t.ID] || t.Status != ercms.TaskOpen {
+			if _, had := before[t.ID]; had || t.Status != ercms.TaskOpen {
 				continue
 			}
 			u, err := tx.orgUsers(ctx, []ercms.Role{ercms.RoleAgencyOfficer, ercms.RoleConsularOfficer}, `o.id = $1`, t.OrgID)
@@ -143,14 +143,6 @@ func (tx *Tx) notifyAction(ctx context.Context, c *ercms.Case, action string, be
 		}
 	}
 	return tx.notifyUsers(ctx, users, kind, c, dedupe)
-}
-
-func taskSet(c *ercms.Case) map[string]bool {
-	m := make(map[string]bool, len(c.Tasks))
-	for _, t := range c.Tasks {
-		m[t.ID] = true
-	}
-	return m
 }
 
 // Notifications returns a's newest notifications (at most limit) and how

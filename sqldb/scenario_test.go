@@ -89,6 +89,7 @@ func TestScenarioOwnNational(t *testing.T) {
 		if _, err := db.AddAttachment(ctx, de, w.c.ID, sqldb.NewAttachment{Purpose: ercms.AttachForm, Name: "marriage.pdf", Kind: "pdf", MIME: "application/pdf", Data: []byte("%PDF-1.4\n%marriage\n%%EOF\n")}); err != nil {
 			t.Fatal(err)
 		}
+		w.c = readCase(t, db, w.c.ID) // the file moved the version
 		w.want(ercms.StateRegistered)
 
 		// Parallel verification; each agency sees only its task and no health data.
@@ -105,6 +106,7 @@ func TestScenarioOwnNational(t *testing.T) {
 		if _, err := db.AddAttachment(ctx, civreg, w.c.ID, sqldb.NewAttachment{Purpose: ercms.AttachAnswer, TaskID: task, Name: "extract.pdf", Kind: "pdf", MIME: "application/pdf", Data: []byte("%PDF-1.4\n%extract\n%%EOF\n")}); err != nil {
 			t.Fatal(err)
 		}
+		w.c = readCase(t, db, w.c.ID)
 		w.do(civreg, ercms.ActAnswerTask, ercms.ActionInput{TaskID: task, Finding: "confirmed", Answer: "Records found."})
 		w.do(passport, ercms.ActAnswerTask, ercms.ActionInput{TaskID: w.taskOf(passport.Org.ID, ercms.TaskVerification), Finding: "contradictory", Answer: "Passport reported lost in 2019."})
 		w.do(police, ercms.ActAnswerTask, ercms.ActionInput{TaskID: w.taskOf(police.Org.ID, ercms.TaskVerification), Finding: "not_found"})

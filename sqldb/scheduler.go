@@ -90,34 +90,16 @@ func (s *DB) dueCases(ctx context.Context, kinds []string, cutoff string) ([]str
 }
 
 // flagOverdue marks a case whose reply deadline passed under a profile
-// without deemed approval; it reports whether the flag was new.
+// without deemed approval, through the door (ercms.FlagOverdue); it
+// reports whether the flag was new.
 func (s *DB) flagOverdue(ctx context.Context, id string) (bool, error) {
 	flagged := false
 	err := s.tx(ctx, func(tx *Tx) error {
-		c, err := tx.loadCase(ctx, ercms.SystemActor(), id, true)
-		if err != nil {
-			return err
-		}
-		p, err := s.caseProfile(c)
-		if err != nil {
-			return err
-		}
-		rc := c.ReplyClock()
-		today := p.ReceivedOn(tx.now)
-		if p.DeemedApproval || c.HasWarning(ercms.WarnOverdue) || rc == nil || rc.DueOn == nil || !today.After(*rc.DueOn) {
-			return nil
-		}
-		flagged = true
-		c.Warnings = append(c.Warnings, ercms.WarnOverdue)
-		old := c.Version
-		c.Version++
-		c.UpdatedAt = tx.now
-		c.Timeline = append(c.Timeline, ercms.Event{At: tx.now, Action: "reply_overdue", Actor: "system",
-			Note: "the reply target date " + rc.DueOn.String() + " passed; the profile has no deemed approval, so the case is flagged overdue"})
-		if err := tx.saveCase(ctx, c, false, old, 0); err != nil {
-			return err
-		}
-		return tx.audit(ctx, auditEvent{actor: ercms.SystemActor(), action: "case.reply_overdue", objectType: "case", objectID: id, records: []string{"case:" + id}, partyState: c.RequestingState})
+		_, ch, err := tx.change(ctx, ercms.SystemActor(), id, 0, func(env ercms.Env, c *ercms.Case) (ercms.Change, error) {
+			return ercms.FlagOverdue(env, c, ercms.SystemActor())
+		})
+		flagged = err == nil && !ch.Unchanged
+		return err
 	})
 	return flagged, err
 }

@@ -1,7 +1,6 @@
 package sqldb_test
 
 import (
-	"context"
 	"maps"
 	"strings"
 	"testing"
@@ -144,14 +143,7 @@ func TestDeemedApproval(t *testing.T) {
 func TestOverdueWithoutDeemedApproval(t *testing.T) {
 	for _, e := range testdb.Engines() {
 		t.Run(string(e), func(t *testing.T) {
-			db, err := sqldb.Open(context.Background(), sqldb.Options{URL: testdb.URL(t, e), Country: "CI"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			clock := &testdb.Clock{}
-			clock.Set(testdb.Start)
-			db.Now, db.Argon = clock.Now, testdb.FastArgon
+			db, clock := openCountry(t, e, "CI")
 			act := seed(t, db)
 			c := submittedCase(t, db, act["fr.officer"], "FR-1")
 			if c.RequestedState != "CI" {

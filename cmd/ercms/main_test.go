@@ -156,7 +156,12 @@ func startDemo(t *testing.T, dir string, extra ...string) (string, *syncBuffer, 
 		}
 	}
 	re := regexp.MustCompile(`running at (http://[0-9.:]+)`)
-	deadline := time.Now().Add(3 * time.Minute)
+	// Seeding takes long under the race detector on a busy machine: wait
+	// until shortly before the test binary's own deadline.
+	deadline := time.Now().Add(10 * time.Minute)
+	if d, ok := t.Deadline(); ok {
+		deadline = d.Add(-30 * time.Second)
+	}
 	for time.Now().Before(deadline) {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
 			return m[1], out, stop
