@@ -46,10 +46,8 @@ func (w *walk) attachPortrait() error {
 	if w.s.db.Blobs == nil || w.typ != ercms.TypeReadmission {
 		return nil
 	}
-	if _, err := w.s.db.AddAttachment(w.s.ctx, w.officer, w.c.ID, sqldb.NewAttachment{Purpose: ercms.AttachPhoto,
-		Name: "photo.png", Kind: "png", MIME: "image/png", Data: portrait(w.c.ID)}); err != nil {
-		return err
-	}
-	w.c.Version++ // a file moves the case's version
-	return nil
+	_, version, err := w.s.db.AddAttachment(w.s.ctx, w.officer, w.c.ID, sqldb.NewAttachment{Purpose: ercms.AttachPhoto,
+		Name: "photo.png", Kind: "png", MIME: "image/png", Data: portrait(w.c.ID)})
+	w.c.Version = version // a file moves the case's version
+	return err
 }

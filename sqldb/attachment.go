@@ -27,27 +27,29 @@ func invalidField(field, msg string) error {
 // under their SHA-256: storing the same bytes twice keeps one copy.
 // Errors: ENotFound, EForbidden, EConflict, EInvalid (fields purpose,
 // evidence_id, task_id, file), EInternal when no blob store is configured.
-func (s *DB) AddAttachment(ctx context.Context, a ercms.Actor, caseID string, n NewAttachment) (*ercms.Attachment, error) {
+// It returns the attachment and the case's new version (its ETag).
+func (s *DB) AddAttachment(ctx context.Context, a ercms.Actor, caseID string, n NewAttachment) (*ercms.Attachment, int, error) {
 	var out *ercms.Attachment
+	var version int
 	err := s.tx(ctx, func(tx *Tx) error {
 		var err error
-		out, err = tx.addAttachment(ctx, a, caseID, n)
+		out, version, err = tx.addAttachment(ctx, a, caseID, n)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return out, nil
+	return out, version, nil
 }
 
 // addAttachment is AddAttachment inside a transaction.
-func (tx *Tx) addAttachment(ctx context.Context, a ercms.Actor, caseID string, n NewAttachment) (*ercms.Attachment, error) {
+func (tx *Tx) addAttachment(ctx context.Context, a ercms.Actor, caseID string, n NewAttachment) (*ercms.Attachment, int, error) {
 	if tx.s.Blobs == nil {
-		return nil, errors.New("sqldb: no blob store configured")
+		return nil, 0, errors.New("sqldb: no blob store configured")
 	}
 	sum := sha256.Sum256(n.Data)
 	key := hex.EncodeToString(sum[:])
-	_, ch, err := tx.change(ctx, a, caseID, 0, func(env ercms.Env, c *ercms.Case) (ercms.Change, error) {
+	c, ch, err := tx.change(ctx, a, caseID, 0, func(env ercms.Env, c *ercms.Case) (ercms.Change, error) {
 		ch, err := ercms.Attach(env, c, a, n, key)
 		if err != nil {
 			return ch, err
@@ -55,9 +57,9 @@ func (tx *Tx) addAttachment(ctx context.Context, a ercms.Actor, caseID string, n
 		return ch, tx.s.Blobs.Put(ctx, key, n.Data)
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return ch.Attachment, nil
+	return ch.Attachment, c.Version, nil
 }
 
 const attachmentColumns = `id, case_id, purpose, evidence_id, task_id, name, kind, mime, size, sha256, org_id, uploaded_by, uploaded_at`

@@ -56,20 +56,20 @@ func TestAttachmentsScopeAndAudit(t *testing.T) {
 		de, fr, sms, civreg, police := act["de.officer"], act["fr.officer"], act["sms.officer"], act["civil.registry.officer"], act["police.officer"]
 		c := submittedCase(t, db, de, "DE-ATT-1")
 		pdf := []byte("%PDF-1.4\n% a scan\n%%EOF\n")
-		_, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachEvidence, EvidenceID: c.Evidence[0].ID, Name: "passport.pdf", Kind: "pdf", MIME: "application/pdf", Data: pdf})
+		_, _, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachEvidence, EvidenceID: c.Evidence[0].ID, Name: "passport.pdf", Kind: "pdf", MIME: "application/pdf", Data: pdf})
 		if err == nil {
 			t.Fatal("an upload without a blob store was accepted")
 		}
 		blobs := &memBlobs{}
 		db.Blobs = blobs
 
-		_, err = db.AddAttachment(ctx, fr, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachEvidence, EvidenceID: c.Evidence[0].ID, Name: "x.pdf", Kind: "pdf", Data: pdf})
+		_, _, err = db.AddAttachment(ctx, fr, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachEvidence, EvidenceID: c.Evidence[0].ID, Name: "x.pdf", Kind: "pdf", Data: pdf})
 		wantCode(t, err, ercms.ENotFound, "another state attaches")
-		_, err = db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: "selfie", Name: "x.pdf", Kind: "pdf", Data: pdf})
+		_, _, err = db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: "selfie", Name: "x.pdf", Kind: "pdf", Data: pdf})
 		wantFields(t, err, "purpose")
-		_, err = db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachEvidence, EvidenceID: "nope", Name: "x.pdf", Kind: "pdf", Data: pdf})
+		_, _, err = db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachEvidence, EvidenceID: "nope", Name: "x.pdf", Kind: "pdf", Data: pdf})
 		wantFields(t, err, "evidence_id")
-		_, err = db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachOriginal, Name: "x.pdf", Kind: "pdf", Data: pdf})
+		_, _, err = db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachOriginal, Name: "x.pdf", Kind: "pdf", Data: pdf})
 		wantCode(t, err, ercms.EForbidden, "the requesting side attaches an e-mail original")
 		if len(blobs.m) != 0 {
 			t.Fatalf("refused uploads stored %d blobs", len(blobs.m))
@@ -77,7 +77,7 @@ func TestAttachmentsScopeAndAudit(t *testing.T) {
 
 		var scanAtt *ercms.Attachment
 		audit := newAudit(t, db, func() {
-			scanAtt, err = db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachEvidence, EvidenceID: c.Evidence[0].ID,
+			scanAtt, _, err = db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachEvidence, EvidenceID: c.Evidence[0].ID,
 				Name: "passport.pdf", Kind: "pdf", MIME: "application/pdf", Data: pdf})
 			if err != nil {
 				t.Fatal(err)
@@ -91,7 +91,7 @@ func TestAttachmentsScopeAndAudit(t *testing.T) {
 			t.Errorf("audit %+v", audit)
 		}
 		health := []byte("%PDF-1.4\n% medical report\n%%EOF\n")
-		if _, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachForm, Name: "medical.pdf", Kind: "pdf", MIME: "application/pdf", Data: health}); err != nil {
+		if _, _, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachForm, Name: "medical.pdf", Kind: "pdf", MIME: "application/pdf", Data: health}); err != nil {
 			t.Fatal(err)
 		}
 		if c2 := readCase(t, db, c.ID); c2.Version != c.Version+2 {
@@ -109,10 +109,10 @@ func TestAttachmentsScopeAndAudit(t *testing.T) {
 				civTask = tk.ID
 			}
 		}
-		_, err = db.AddAttachment(ctx, civreg, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachAnswer, TaskID: "nope", Name: "r.pdf", Kind: "pdf", Data: pdf})
+		_, _, err = db.AddAttachment(ctx, civreg, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachAnswer, TaskID: "nope", Name: "r.pdf", Kind: "pdf", Data: pdf})
 		wantFields(t, err, "task_id")
 		extract := []byte("%PDF-1.4\n% birth register extract\n%%EOF\n")
-		ans, err := db.AddAttachment(ctx, civreg, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachAnswer, TaskID: civTask, Name: "extract.pdf", Kind: "pdf", MIME: "application/pdf", Data: extract})
+		ans, _, err := db.AddAttachment(ctx, civreg, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachAnswer, TaskID: civTask, Name: "extract.pdf", Kind: "pdf", MIME: "application/pdf", Data: extract})
 		if err != nil {
 			t.Fatal(err)
 		}

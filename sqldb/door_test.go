@@ -44,7 +44,7 @@ func TestOneDoor(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachForm, Name: "form.pdf", Kind: "pdf", MIME: "application/pdf",
+		if _, _, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachForm, Name: "form.pdf", Kind: "pdf", MIME: "application/pdf",
 			Data: []byte("%PDF-1.4\n%form\n%%EOF\n")}); err != nil {
 			t.Fatal(err)
 		}

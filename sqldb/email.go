@@ -58,7 +58,7 @@ func (s *DB) ImportApplication(ctx context.Context, a ercms.Actor, requestingOrg
 		if original != nil {
 			o := *original
 			o.Purpose = ercms.AttachOriginal
-			if _, err := tx.addAttachment(ctx, a, c.ID, o); err != nil {
+			if _, _, err := tx.addAttachment(ctx, a, c.ID, o); err != nil {
 				return err
 			}
 		}

@@ -86,7 +86,7 @@ func TestScenarioOwnNational(t *testing.T) {
 		}
 		w.do(sms, ercms.ActRequestInfo, ercms.ActionInput{Question: "Send the marriage certificate."})
 		w.do(de, ercms.ActProvideInfo, ercms.ActionInput{Answer: "Attached as a scan."})
-		if _, err := db.AddAttachment(ctx, de, w.c.ID, sqldb.NewAttachment{Purpose: ercms.AttachForm, Name: "marriage.pdf", Kind: "pdf", MIME: "application/pdf", Data: []byte("%PDF-1.4\n%marriage\n%%EOF\n")}); err != nil {
+		if _, _, err := db.AddAttachment(ctx, de, w.c.ID, sqldb.NewAttachment{Purpose: ercms.AttachForm, Name: "marriage.pdf", Kind: "pdf", MIME: "application/pdf", Data: []byte("%PDF-1.4\n%marriage\n%%EOF\n")}); err != nil {
 			t.Fatal(err)
 		}
 		w.c = readCase(t, db, w.c.ID) // the file moved the version
@@ -103,7 +103,7 @@ func TestScenarioOwnNational(t *testing.T) {
 			t.Fatalf("the civil registry's view: %+v %v", seen, err)
 		}
 		task := w.taskOf(civreg.Org.ID, ercms.TaskVerification)
-		if _, err := db.AddAttachment(ctx, civreg, w.c.ID, sqldb.NewAttachment{Purpose: ercms.AttachAnswer, TaskID: task, Name: "extract.pdf", Kind: "pdf", MIME: "application/pdf", Data: []byte("%PDF-1.4\n%extract\n%%EOF\n")}); err != nil {
+		if _, _, err := db.AddAttachment(ctx, civreg, w.c.ID, sqldb.NewAttachment{Purpose: ercms.AttachAnswer, TaskID: task, Name: "extract.pdf", Kind: "pdf", MIME: "application/pdf", Data: []byte("%PDF-1.4\n%extract\n%%EOF\n")}); err != nil {
 			t.Fatal(err)
 		}
 		w.c = readCase(t, db, w.c.ID)

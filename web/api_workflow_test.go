@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -224,6 +225,14 @@ func TestAPIAttachments(t *testing.T) {
 		r := de.upload(path, map[string]string{"purpose": "form"}, "Anlage 1 – Вид на жительство.pdf", []byte("%PDF-1.4\n%%EOF\n"))
 		if r.status != http.StatusCreated {
 			t.Fatalf("upload: %d %s", r.status, r.body)
+		}
+		// The file moves the case's version: an action prepared on the case
+		// as it was before the file is refused until the file has been seen.
+		if r.header.Get("ETag") != fmt.Sprintf(`"%d"`, cs.Version+1) {
+			t.Errorf("upload ETag %q, want the case's new version %d", r.header.Get("ETag"), cs.Version+1)
+		}
+		if stale := de.act(&cs, "submit", nil); stale.status != http.StatusPreconditionFailed {
+			t.Errorf("submit on the version before the file: %d %s", stale.status, stale.body)
 		}
 		var att struct{ ID, SHA256, Name string }
 		r.decode(t, &att)

@@ -37,14 +37,14 @@ func (s *Server) uploadPolicy(ctx context.Context, c *ercms.Case, purpose string
 
 // attach checks an upload and attaches it to case c. A refused file stores
 // nothing: Check runs before the store is touched.
-func (s *Server) attach(ctx context.Context, a ercms.Actor, c *ercms.Case, purpose, evidenceID, taskID, name string, data []byte) (*ercms.Attachment, error) {
+func (s *Server) attach(ctx context.Context, a ercms.Actor, c *ercms.Case, purpose, evidenceID, taskID, name string, data []byte) (*ercms.Attachment, int, error) {
 	if !slices.Contains(ercms.AttachmentPurposes, purpose) {
-		return nil, &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.",
+		return nil, 0, &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.",
 			Fields: map[string]string{"purpose": "Choose what the file is: evidence, photo, fingerprints, form, original or answer."}}
 	}
 	f, err := blob.Check(name, data, s.uploadPolicy(ctx, c, purpose))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	return s.db.AddAttachment(ctx, a, c.ID, sqldb.NewAttachment{Purpose: purpose, EvidenceID: evidenceID, TaskID: taskID,
 		Name: f.Name, Kind: string(f.Kind), MIME: f.MIME, Data: f.Data})
@@ -69,7 +69,7 @@ func (u *ui) uploadFile(rq *request) {
 		u.fail(rq, err)
 		return
 	}
-	att, err := u.s.attach(rq.r.Context(), *rq.actor, d.Case, values["purpose"], values["evidence_id"], values["task_id"], rawFilename(hdr), data)
+	att, _, err := u.s.attach(rq.r.Context(), *rq.actor, d.Case, values["purpose"], values["evidence_id"], values["task_id"], rawFilename(hdr), data)
 	if reason := blob.Reason(err); reason != "" {
 		u.sectionError(rq, "files", values, map[string]string{"file": rq.t("upload.error."+reason, "max", formatBytes(rq.lang, maxUpload))})
 		return
@@ -106,11 +106,12 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, a ercms.Actor
 	if err != nil {
 		return err
 	}
-	att, err := s.attach(r.Context(), a, c, r.FormValue("purpose"), r.FormValue("evidence_id"), r.FormValue("task_id"), rawFilename(hdr), data)
+	att, version, err := s.attach(r.Context(), a, c, r.FormValue("purpose"), r.FormValue("evidence_id"), r.FormValue("task_id"), rawFilename(hdr), data)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+c.ID+"/attachments/"+att.ID)
+	w.Header().Set("ETag", etag(version)) // the file moved the case's version
 	return writeJSON(w, http.StatusCreated, att)
 }
 
