@@ -84,7 +84,7 @@ func Assign(env Env, c *Case, a Actor, to User) (Change, error) {
 	}
 	switch {
 	case a.Role == RoleCASupervisor:
-	case a.Role == RoleCAOfficer && c.AssignedTo == "" && to.ID == a.UserID:
+	case a.Role == RoleCAOfficer && (c.AssignedTo == "" || c.AssignedTo == a.UserID) && to.ID == a.UserID:
 	default:
 		return Change{}, Errorf(EForbidden, "Only a central-authority supervisor reassigns cases.")
 	}
