@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -170,11 +171,13 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a ercms.Actor) erro
 	if err != nil {
 		return err
 	}
-	var in ercms.ActionInput
+	var body io.Reader
 	if r.ContentLength != 0 {
-		if err := decode(r, &in); err != nil {
-			return err
-		}
+		body = http.MaxBytesReader(nil, r.Body, maxBody)
+	}
+	in, err := decodeAction(body, r.PathValue("action"))
+	if err != nil {
+		return err
 	}
 	c, err := s.db.Act(r.Context(), a, r.PathValue("id"), r.PathValue("action"), version, in)
 	if err != nil {
@@ -182,6 +185,24 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a ercms.Actor) erro
 	}
 	w.Header().Set("ETag", etag(c.Version))
 	return writeJSON(w, http.StatusOK, s.view(a, c))
+}
+
+// decodeAction reads the body of an action (nil: none) into the action's
+// own input type (ercms.Description), which refuses a field of another
+// action (422 naming it), and returns it as the store's ActionInput. An
+// action with no description answers not-found.
+func decodeAction(body io.Reader, action string) (ercms.ActionInput, error) {
+	d := ercms.Describe(action)
+	if d == nil {
+		return ercms.ActionInput{}, ercms.Errorf(ercms.ENotFound, "There is no action %q.", action)
+	}
+	x := d.New()
+	if body != nil {
+		if err := decodeFrom(body, x); err != nil {
+			return ercms.ActionInput{}, err
+		}
+	}
+	return ercms.Union(x), nil
 }
 
 func (s *Server) updateDraft(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -211,19 +214,35 @@ func (s *Server) transferOperation(w http.ResponseWriter, r *http.Request, a erc
 	return writeJSON(w, http.StatusOK, op)
 }
 
-// operationAction is the body of an action on a group transfer: the cases
-// it applies to, with the versions seen, and the action's fields.
-type operationAction struct {
-	Cases []sqldb.CaseVersion `json:"cases"`
-	ercms.ActionInput
-}
-
+// actOnOperation takes an action on cases of a group transfer. The body
+// holds the cases it applies to, with the versions seen ("cases"), and
+// beside them the fields of the action's own input, decoded as the case
+// action's are: a field of another action is refused.
 func (s *Server) actOnOperation(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
-	var body operationAction
-	if err := decode(r, &body); err != nil {
+	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	if err != nil {
+		return badJSON(err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return badJSON(err)
+	}
+	var body struct {
+		Cases []sqldb.CaseVersion `json:"cases"`
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return badJSON(err)
+	}
+	delete(fields, "cases")
+	rest, err := json.Marshal(fields)
+	if err != nil {
 		return err
 	}
-	op, err := s.db.ActOnOperation(r.Context(), a, r.PathValue("id"), r.PathValue("action"), body.Cases, body.ActionInput)
+	in, err := decodeAction(bytes.NewReader(rest), r.PathValue("action"))
+	if err != nil {
+		return err
+	}
+	op, err := s.db.ActOnOperation(r.Context(), a, r.PathValue("id"), r.PathValue("action"), body.Cases, in)
 	if err != nil {
 		return err
 	}
