@@ -94,6 +94,23 @@ func TestAPIRefusesFieldsOfOtherActions(t *testing.T) {
 	if checked < len(ercms.Descriptions)*10 {
 		t.Errorf("only %d bodies checked", checked)
 	}
+	// A field of a nested object is named by its path: the system's fields
+	// of a transfer are not the requesting state's to send.
+	for _, tc := range []struct {
+		action string
+		body   map[string]any
+		field  string
+	}{
+		{"notify_transfer", map[string]any{"transfer": map[string]any{"date": "2026-05-04", "crossing_point": "GYD", "escorts": 1, "late_notice": true}}, "transfer.late_notice"},
+		{"notify_transfer", map[string]any{"transfer": map[string]any{"date": "2026-05-04", "crossing_point": "GYD", "escorts": 1, "operation_id": "x"}}, "transfer.operation_id"},
+		{"record_handover", map[string]any{"handover": map[string]any{"officer": "o", "persons": 1, "signature": "x"}}, "handover.signature"},
+		{"start_verification", map[string]any{"tasks": []map[string]string{{"organisation_id": "o", "question": "q", "due_on": "2026-05-04"}}}, "tasks[0].due_on"},
+	} {
+		r := de.do("POST", "/api/v1/cases/"+cs.ID+"/actions/"+tc.action, tc.body, "If-Match", `"1"`)
+		if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Errors[tc.field] == "" {
+			t.Errorf("%s with %s: %d %s, want 422 naming %s", tc.action, tc.field, r.status, r.body, tc.field)
+		}
+	}
 	// The case did not change.
 	r = de.do("GET", "/api/v1/cases/"+cs.ID, nil)
 	if r.header.Get("ETag") != `"1"` {
