@@ -191,14 +191,16 @@ func (s *Server) absenceCover(w http.ResponseWriter, r *http.Request, a ercms.Ac
 }
 
 func (s *Server) notifyGroupTransfer(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	// The transfer is notify_transfer's: its system fields (notified_on,
+	// late_notice, handover) are refused, as on a single case.
 	var body struct {
-		Cases    []sqldb.CaseVersion `json:"cases"`
-		Transfer ercms.Transfer      `json:"transfer"`
+		Cases    []sqldb.CaseVersion  `json:"cases"`
+		Transfer ercms.TransferNotice `json:"transfer"`
 	}
 	if err := decode(r, &body); err != nil {
 		return err
 	}
-	op, err := s.db.NotifyGroupTransfer(r.Context(), a, body.Cases, body.Transfer)
+	op, err := s.db.NotifyGroupTransfer(r.Context(), a, body.Cases, *ercms.Union(ercms.NotifyTransfer{Transfer: &body.Transfer}).Transfer)
 	if err != nil {
 		return err
 	}
