@@ -9,8 +9,11 @@ import (
 	"github.com/ercms/ercms/civil"
 )
 
-// ActionInput carries the fields of every action; each action reads the
-// ones it needs and Apply validates them (LIFECYCLE.md "required").
+// ActionInput is the union of the fields of every action: the Go-level
+// input of Apply and of the store. Apply converts it into the action's own
+// type (ActionInput.For), which refuses a set field that is not the
+// action's, and reads that type only; the API decodes into the action's type
+// and converts it back (Union).
 type ActionInput struct {
 	Question      string      `json:"question,omitempty"`
 	Answer        string      `json:"answer,omitempty"`
@@ -44,7 +47,6 @@ type ActionInput struct {
 	Time        string      `json:"time,omitempty"`
 	Assistance  string      `json:"assistance,omitempty"`
 	Flag        string      `json:"flag,omitempty"`
-	UserID      string      `json:"user_id,omitempty"`
 }
 
 // TaskInput is one verification task to send.
@@ -84,7 +86,11 @@ func Apply(env Env, c *Case, a Actor, action string, in ActionInput) (string, er
 	if err != nil {
 		return "", err
 	}
-	note, err := effects(env, c, a, action, in, from, next)
+	x, err := in.For(action)
+	if err != nil {
+		return "", err
+	}
+	note, err := effects(env, c, a, action, x, from, next)
 	if err != nil {
 		return "", err
 	}
@@ -128,49 +134,53 @@ func (in ActionInput) codes() []string {
 	return out
 }
 
-func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, next State) (string, error) {
+// effects validates the input of an action and applies it to c: its clock
+// effects (LIFECYCLE.md) and what it records.
+func effects(env Env, c *Case, a Actor, action string, x Input, from, next State) (string, error) {
 	var v Validation
 	today := env.Today
-	switch action {
-	case ActSubmit:
+	switch in := x.(type) {
+	case Submit:
 		if err := ValidateApplicationWith(c.Type, c.Procedure, c.Category, &c.Application, true, env.Today, env.Evidence); err != nil {
 			return "", err
 		}
 		return c.submit(env)
-	case ActRegister:
+	case Register:
 		if c.AssignedTo == "" {
 			c.AssignedTo = a.UserID
 		}
 		return "registered; acknowledgment of receipt sent to the requesting state", nil
-	case ActRecordAcknowledgement:
+	case RecordAcknowledgement:
 		return c.recordAcknowledgement(env, in)
-	case ActRequestInfo:
+	case RequestInfo:
 		v.Require("question", in.Question, "Enter the information you need from the requesting state.")
 		return "information requested from the requesting state; the reply clock keeps running", v.Err()
-	case ActProvideInfo:
+	case ProvideInfo:
 		v.Require("answer", in.Answer, "Enter the information requested.")
 		return "information provided by the requesting state", v.Err()
-	case ActStartVerification:
+	case StartVerification:
 		return c.startVerification(env, in)
-	case ActAnswerTask:
+	case AnswerTask:
 		return c.answerTask(env, a, in)
-	case ActRequestInterview:
+	case RequestInterview:
 		return c.requestInterview(env, in)
-	case ActExtendReply:
+	case ExtendReply:
 		return c.extendReply(env, in)
-	case ActApprove, ActRefuse:
-		return c.decide(env, a, action, in, next)
-	case ActSignOff:
+	case Approve:
+		return c.decide(env, a, &in, nil, next)
+	case Refuse:
+		return c.decide(env, a, nil, &in, next)
+	case SignOff:
 		c.Decision.SignedOffBy = a.UserID
 		return c.finaliseDecision(env)
-	case ActReturnProposal:
+	case ReturnProposal:
 		v.Require("comment", in.Comment, "Say why the proposal goes back.")
 		if err := v.Err(); err != nil {
 			return "", err
 		}
 		c.Decision = nil
 		return "proposal returned to the officer", nil
-	case ActDeemApproved:
+	case DeemApproved:
 		if !env.Profile.DeemedApproval {
 			return "", Errorf(EConflict, "The agreement profile has no deemed approval.")
 		}
@@ -189,13 +199,13 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 			return "", err
 		}
 		return fmt.Sprintf("no reply by the reply due date %s: the transfer is deemed approved under the agreement profile", due), nil
-	case ActCorrectDeemedApproval:
+	case CorrectDeemedApproval:
 		v.Require("reason", in.Reason, "Say why the deemed approval is corrected.")
 		if err := v.Err(); err != nil {
 			return "", err
 		}
 		return c.correctDeemedApproval(env)
-	case ActRequestTravelDocument:
+	case RequestTravelDocument:
 		m, _ := c.mission(env, &v, "mission_id", in.MissionID, true)
 		if err := v.Err(); err != nil {
 			return "", err
@@ -207,9 +217,9 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		}
 		t.DueOn = d.DueOn
 		return "travel document requested from the consular mission", nil
-	case ActIssueTravelDocument:
+	case IssueTravelDocument:
 		return c.issueTravelDocument(env, a, in)
-	case ActAcceptEUTravelDocument:
+	case AcceptEUTravelDocument:
 		d := c.running(ClockTravelDocument)
 		if !env.Profile.EUTravelDocumentOnLate {
 			return "", Errorf(EConflict, "The agreement profile does not accept the EU standard travel document.")
@@ -221,7 +231,7 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		c.closeTasks(TaskTravelDocument, TaskCancelled, today)
 		c.TravelDocument = &TravelDocument{Kind: "eu_standard", IssuedOn: &today}
 		return "the mission missed the travel-document deadline: the EU standard travel document is accepted", nil
-	case ActRenewTravelDocument:
+	case RenewTravelDocument:
 		if in.ValidUntil == nil {
 			v.Add("valid_until", "Enter the new date of validity.")
 		} else if c.TravelDocument != nil && c.TravelDocument.ValidUntil != nil && !in.ValidUntil.After(*c.TravelDocument.ValidUntil) {
@@ -240,25 +250,32 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 			c.TravelDocument.Number = in.Number
 		}
 		return "travel document renewed until " + in.ValidUntil.String(), nil
-	case ActNotifyTransfer:
+	case NotifyTransfer:
 		return c.notifyTransfer(env, in)
-	case ActConfirmTransfer:
+	case ConfirmTransfer:
 		return "transfer confirmed to the requesting state", nil
-	case ActObjectTransfer, ActPostponeTransfer, ActRecordNoShow, ActRequestConsentWithdrawal, ActMaintainApplication, ActRequestTakeBack:
-		v.Require("reason", in.Reason, "Give the reason.")
-		if err := v.Err(); err != nil {
+	case ObjectTransfer:
+		return reasoned(action, in.Reason)
+	case PostponeTransfer:
+		return reasoned(action, in.Reason)
+	case RecordNoShow:
+		return reasoned(action, in.Reason)
+	case RequestConsentWithdrawal:
+		return reasoned(action, in.Reason)
+	case MaintainApplication:
+		return reasoned(action, in.Reason)
+	case RequestTakeBack:
+		if _, err := reasoned(action, in.Reason); err != nil {
 			return "", err
 		}
-		if action == ActRequestTakeBack {
-			d := c.running(ClockTakeBack)
-			if d == nil || (d.DueOn != nil && today.After(*d.DueOn)) {
-				return "", Errorf(EConflict, "The take-back window has ended.")
-			}
+		d := c.running(ClockTakeBack)
+		if d == nil || (d.DueOn != nil && today.After(*d.DueOn)) {
+			return "", Errorf(EConflict, "The take-back window has ended.")
 		}
 		return strings.ReplaceAll(action, "_", " "), nil
-	case ActRecordHandover:
+	case RecordHandover:
 		return c.recordHandover(env, in)
-	case ActExtendTransferWindow:
+	case ExtendTransferWindow:
 		d := c.running(ClockTransferWindow)
 		v.Require("justification", in.Justification, "Say which obstacle prevents the transfer.")
 		if in.NewEnd == nil {
@@ -291,7 +308,7 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 			return "transfer window extended to " + in.NewEnd.String() + " at the requesting state's request of " + requestedOn.String() + "; the requesting state is told", nil
 		}
 		return "transfer window extended to " + in.NewEnd.String() + " at the requesting state's request", nil
-	case ActExpire:
+	case Expire:
 		d := c.running(ClockTransferWindow)
 		if d == nil || d.DueOn == nil || !today.After(*d.DueOn) {
 			return "", Errorf(EConflict, "The transfer window has not passed.")
@@ -299,7 +316,7 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		c.stopClock(ClockTransferWindow, "", today, DeadlineMissed)
 		c.stopAllClocks(today)
 		return fmt.Sprintf("the transfer window ended on %s without a transfer: the approval expired", d.DueOn), nil
-	case ActWithdraw:
+	case Withdraw:
 		if !slices.Contains(WithdrawReasons, in.ReasonCode) {
 			v.Add("reason_code", "Choose why the application is withdrawn.")
 		}
@@ -312,7 +329,7 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		c.stopAllClocks(today)
 		c.closeAllTasks(today)
 		return "withdrawn by the requesting state: " + in.ReasonCode, nil
-	case ActClose:
+	case Close:
 		if a.Role == RoleSystem {
 			d := c.running(ClockCloseAfterHandover)
 			if d == nil || d.DueOn == nil || !today.After(*d.DueOn) {
@@ -327,7 +344,7 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		}
 		c.stopClock(ClockCloseAfterHandover, "", today, status)
 		return "case closed; the take-back window keeps running", nil
-	case ActRecordTakeBack:
+	case RecordTakeBack:
 		if in.Date == nil {
 			v.Add("date", "Enter the date the person was taken back.")
 		}
@@ -336,9 +353,9 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		}
 		c.stopAllClocks(today)
 		return "person taken back on " + in.Date.String(), nil
-	case ActClearFlag:
+	case ClearFlag:
 		return c.clearFlag(env, a, in)
-	case ActApproveTransit:
+	case ApproveTransit:
 		v.Require("entry_point", in.EntryPoint, "Enter the entry point.")
 		v.Require("time", in.Time, "Enter the time of transit.")
 		if err := v.Err(); err != nil {
@@ -347,27 +364,14 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		c.stopClock(ClockTransitReply, "", today, DeadlineMet)
 		c.Application.Transit.EntryPoint = strings.TrimSpace(in.EntryPoint)
 		c.Application.Transit.TransitTime = strings.TrimSpace(in.Time)
-		c.Decision = &Decision{Outcome: "approve", ProposedBy: a.UserID, ProposedAt: env.Now, DecidedOn: &today}
+		c.Decision = &Decision{Outcome: "approve", ProposedBy: a.UserID, ProposedAt: env.Now, DecidedOn: &today,
+			Assistance: strings.TrimSpace(in.Assistance)}
 		return "transit approved at " + c.Application.Transit.EntryPoint + ", " + c.Application.Transit.TransitTime, nil
-	case ActRefuseTransit, ActRevokeTransit:
-		if len(in.Reasons) == 0 {
-			v.Add("reasons", "Choose at least one ground.")
-		}
-		for _, r := range in.Reasons {
-			if !slices.Contains(TransitGrounds, r) {
-				v.Add("reasons", fmt.Sprintf("%q is not a listed ground.", r))
-			}
-		}
-		if err := v.Err(); err != nil {
-			return "", err
-		}
-		c.stopClock(ClockTransitReply, "", today, DeadlineMet)
-		c.Decision = &Decision{Outcome: "refuse", Reasons: slices.Clone(in.Reasons), Text: in.Text, ProposedBy: a.UserID, ProposedAt: env.Now, DecidedOn: &today}
-		if action == ActRevokeTransit {
-			return "transit revoked: the requesting state must take the person back", nil
-		}
-		return "transit refused", nil
-	case ActRecordTransit:
+	case RefuseTransit:
+		return c.refuseTransit(env, a, in.Reasons, in.Text, "transit refused")
+	case RevokeTransit:
+		return c.refuseTransit(env, a, in.Reasons, in.Text, "transit revoked: the requesting state must take the person back")
+	case RecordTransit:
 		v.Require("time", in.Time, "Enter the time of transit.")
 		if err := v.Err(); err != nil {
 			return "", err
@@ -377,4 +381,34 @@ func effects(env Env, c *Case, a Actor, action string, in ActionInput, from, nex
 		return "transit executed on " + today.String(), nil
 	}
 	return "", Errorf(EInternal, "action %q has no effects defined", action)
+}
+
+// reasoned checks the reason of an action that needs nothing else.
+func reasoned(action, reason string) (string, error) {
+	var v Validation
+	v.Require("reason", reason, "Give the reason.")
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	return strings.ReplaceAll(action, "_", " "), nil
+}
+
+// refuseTransit refuses (or revokes) a transit on grounds of the list.
+func (c *Case) refuseTransit(env Env, a Actor, reasons []string, text, note string) (string, error) {
+	var v Validation
+	today := env.Today
+	if len(reasons) == 0 {
+		v.Add("reasons", "Choose at least one ground.")
+	}
+	for _, r := range reasons {
+		if !slices.Contains(TransitGrounds, r) {
+			v.Add("reasons", fmt.Sprintf("%q is not a listed ground.", r))
+		}
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	c.stopClock(ClockTransitReply, "", today, DeadlineMet)
+	c.Decision = &Decision{Outcome: "refuse", Reasons: slices.Clone(reasons), Text: text, ProposedBy: a.UserID, ProposedAt: env.Now, DecidedOn: &today}
+	return note, nil
 }

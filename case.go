@@ -253,6 +253,9 @@ type Decision struct {
 	ProposedAt    time.Time   `json:"proposed_at"`
 	SignedOffBy   string      `json:"signed_off_by,omitempty"`
 	DecidedOn     *civil.Date `json:"decided_on,omitempty"`
+	// Assistance is the assistance the requested state grants with an
+	// approved transit (approve_transit), for the border crossing point.
+	Assistance string `json:"assistance,omitempty"`
 	// Overtaken is the proposal that was waiting for sign-off when the reply
 	// time ran out (deemed approval); correct_deemed_approval restores it.
 	Overtaken *Decision `json:"overtaken_proposal,omitempty"`

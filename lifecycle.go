@@ -105,8 +105,6 @@ type Transition struct {
 	// SetsPrior says the transition remembers the current state so that a
 	// later ToPrior transition can return to it.
 	SetsPrior bool
-	// Required names the input fields the action needs (documentation and the HTML forms).
-	Required []string
 }
 
 var (
@@ -133,45 +131,45 @@ var Lifecycle = []Transition{
 	// Readmission.
 	{Type: TypeReadmission, Action: ActSubmit, From: []State{StateDraft}, To: StateSubmitted, By: requesting},
 	{Type: TypeReadmission, Action: ActRegister, From: []State{StateSubmitted}, To: StateRegistered, By: ca},
-	{Type: TypeReadmission, Action: ActRecordAcknowledgement, From: []State{StateSubmitted, StateRegistered, StateInfoRequested, StateUnderVerification}, Target: ToSame, By: ca, Required: []string{"acknowledged_on"}},
-	{Type: TypeReadmission, Action: ActRequestInfo, From: []State{StateSubmitted, StateRegistered, StateUnderVerification}, To: StateInfoRequested, By: ca, SetsPrior: true, Required: []string{"question"}},
-	{Type: TypeReadmission, Action: ActProvideInfo, From: []State{StateInfoRequested}, Target: ToPrior, By: requesting, Required: []string{"answer"}},
-	{Type: TypeReadmission, Action: ActStartVerification, From: []State{StateRegistered}, To: StateUnderVerification, By: ca, Required: []string{"tasks"}},
-	{Type: TypeReadmission, Action: ActAnswerTask, From: []State{StateRegistered, StateInfoRequested, StateUnderVerification, StatePendingSignOff, StateApproved, StateDeemedApproved, StateTravelDocumentRequested}, Target: ToSame, By: []Role{RoleAgencyOfficer, RoleConsularOfficer}, Required: []string{"task_id", "finding"}},
-	{Type: TypeReadmission, Action: ActRequestInterview, From: []State{StateRegistered, StateUnderVerification}, Target: ToSame, By: append(slices.Clone(requesting), ca...), Required: []string{"mission_id", "mode", "language"}},
-	{Type: TypeReadmission, Action: ActExtendReply, From: replyStates, Target: ToSame, By: caSup, Required: []string{"justification", "days"}},
-	{Type: TypeReadmission, Action: ActApprove, From: []State{StateRegistered, StateUnderVerification}, To: StateApproved, By: ca, SetsPrior: true, Required: []string{"family_covered"}},
-	{Type: TypeReadmission, Action: ActRefuse, From: []State{StateRegistered, StateUnderVerification}, To: StateRefused, By: ca, SetsPrior: true, Required: []string{"reasons", "text"}},
+	{Type: TypeReadmission, Action: ActRecordAcknowledgement, From: []State{StateSubmitted, StateRegistered, StateInfoRequested, StateUnderVerification}, Target: ToSame, By: ca},
+	{Type: TypeReadmission, Action: ActRequestInfo, From: []State{StateSubmitted, StateRegistered, StateUnderVerification}, To: StateInfoRequested, By: ca, SetsPrior: true},
+	{Type: TypeReadmission, Action: ActProvideInfo, From: []State{StateInfoRequested}, Target: ToPrior, By: requesting},
+	{Type: TypeReadmission, Action: ActStartVerification, From: []State{StateRegistered}, To: StateUnderVerification, By: ca},
+	{Type: TypeReadmission, Action: ActAnswerTask, From: []State{StateRegistered, StateInfoRequested, StateUnderVerification, StatePendingSignOff, StateApproved, StateDeemedApproved, StateTravelDocumentRequested}, Target: ToSame, By: []Role{RoleAgencyOfficer, RoleConsularOfficer}},
+	{Type: TypeReadmission, Action: ActRequestInterview, From: []State{StateRegistered, StateUnderVerification}, Target: ToSame, By: append(slices.Clone(requesting), ca...)},
+	{Type: TypeReadmission, Action: ActExtendReply, From: replyStates, Target: ToSame, By: caSup},
+	{Type: TypeReadmission, Action: ActApprove, From: []State{StateRegistered, StateUnderVerification}, To: StateApproved, By: ca, SetsPrior: true},
+	{Type: TypeReadmission, Action: ActRefuse, From: []State{StateRegistered, StateUnderVerification}, To: StateRefused, By: ca, SetsPrior: true},
 	{Type: TypeReadmission, Action: ActSignOff, From: []State{StatePendingSignOff}, Target: ToProposal, By: caSup},
-	{Type: TypeReadmission, Action: ActReturnProposal, From: []State{StatePendingSignOff}, Target: ToPrior, By: caSup, Required: []string{"comment"}},
+	{Type: TypeReadmission, Action: ActReturnProposal, From: []State{StatePendingSignOff}, Target: ToPrior, By: caSup},
 	{Type: TypeReadmission, Action: ActDeemApproved, From: replyStates, To: StateDeemedApproved, By: system, SetsPrior: true},
-	{Type: TypeReadmission, Action: ActCorrectDeemedApproval, From: []State{StateDeemedApproved}, Target: ToPrior, By: caSup, Required: []string{"reason"}},
-	{Type: TypeReadmission, Action: ActRequestTravelDocument, From: []State{StateApproved, StateDeemedApproved}, To: StateTravelDocumentRequested, By: requesting, Required: []string{"mission_id"}},
-	{Type: TypeReadmission, Action: ActIssueTravelDocument, From: []State{StateTravelDocumentRequested}, To: StateTravelDocumentIssued, By: []Role{RoleConsularOfficer}, Required: []string{"number", "valid_until"}},
+	{Type: TypeReadmission, Action: ActCorrectDeemedApproval, From: []State{StateDeemedApproved}, Target: ToPrior, By: caSup},
+	{Type: TypeReadmission, Action: ActRequestTravelDocument, From: []State{StateApproved, StateDeemedApproved}, To: StateTravelDocumentRequested, By: requesting},
+	{Type: TypeReadmission, Action: ActIssueTravelDocument, From: []State{StateTravelDocumentRequested}, To: StateTravelDocumentIssued, By: []Role{RoleConsularOfficer}},
 	{Type: TypeReadmission, Action: ActAcceptEUTravelDocument, From: []State{StateTravelDocumentRequested}, To: StateTravelDocumentIssued, By: append(slices.Clone(requesting), RoleSystem)},
-	{Type: TypeReadmission, Action: ActRenewTravelDocument, From: []State{StateTravelDocumentIssued, StateTransferPostponed}, To: StateTravelDocumentIssued, By: []Role{RoleConsularOfficer}, Required: []string{"valid_until"}},
-	{Type: TypeReadmission, Action: ActNotifyTransfer, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentIssued, StateTransferObjected, StateTransferPostponed}, To: StateTransferNotified, By: requesting, Required: []string{"transfer.date", "transfer.crossing_point", "transfer.escorts"}},
+	{Type: TypeReadmission, Action: ActRenewTravelDocument, From: []State{StateTravelDocumentIssued, StateTransferPostponed}, To: StateTravelDocumentIssued, By: []Role{RoleConsularOfficer}},
+	{Type: TypeReadmission, Action: ActNotifyTransfer, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentIssued, StateTransferObjected, StateTransferPostponed}, To: StateTransferNotified, By: requesting},
 	{Type: TypeReadmission, Action: ActConfirmTransfer, From: []State{StateTransferNotified}, To: StateTransferConfirmed, By: ca},
-	{Type: TypeReadmission, Action: ActObjectTransfer, From: []State{StateTransferNotified}, To: StateTransferObjected, By: ca, Required: []string{"reason"}},
-	{Type: TypeReadmission, Action: ActPostponeTransfer, From: []State{StateTransferNotified, StateTransferConfirmed}, To: StateTransferPostponed, By: requesting, Required: []string{"reason"}},
-	{Type: TypeReadmission, Action: ActRecordNoShow, From: []State{StateTransferConfirmed}, To: StateTransferPostponed, By: []Role{RoleBorderOfficer}, Required: []string{"reason"}},
-	{Type: TypeReadmission, Action: ActRecordHandover, From: []State{StateTransferConfirmed}, To: StateTransferred, By: []Role{RoleBorderOfficer}, Required: []string{"handover.at", "handover.officer", "handover.persons"}},
-	{Type: TypeReadmission, Action: ActExtendTransferWindow, From: windowStates, Target: ToSame, By: append(slices.Clone(requesting), RoleCASupervisor), Required: []string{"justification", "new_end"}},
+	{Type: TypeReadmission, Action: ActObjectTransfer, From: []State{StateTransferNotified}, To: StateTransferObjected, By: ca},
+	{Type: TypeReadmission, Action: ActPostponeTransfer, From: []State{StateTransferNotified, StateTransferConfirmed}, To: StateTransferPostponed, By: requesting},
+	{Type: TypeReadmission, Action: ActRecordNoShow, From: []State{StateTransferConfirmed}, To: StateTransferPostponed, By: []Role{RoleBorderOfficer}},
+	{Type: TypeReadmission, Action: ActRecordHandover, From: []State{StateTransferConfirmed}, To: StateTransferred, By: []Role{RoleBorderOfficer}},
+	{Type: TypeReadmission, Action: ActExtendTransferWindow, From: windowStates, Target: ToSame, By: append(slices.Clone(requesting), RoleCASupervisor)},
 	{Type: TypeReadmission, Action: ActExpire, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued, StateTransferObjected, StateTransferPostponed}, To: StateExpired, By: system},
-	{Type: TypeReadmission, Action: ActRequestConsentWithdrawal, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued, StateTransferNotified, StateTransferConfirmed, StateTransferPostponed}, To: StateConsentWithdrawalRequested, By: ca, SetsPrior: true, Required: []string{"reason"}},
-	{Type: TypeReadmission, Action: ActMaintainApplication, From: []State{StateConsentWithdrawalRequested}, Target: ToPrior, By: requesting, Required: []string{"reason"}},
-	{Type: TypeReadmission, Action: ActWithdraw, From: withdrawable, To: StateWithdrawn, By: requesting, Required: []string{"reason_code"}},
+	{Type: TypeReadmission, Action: ActRequestConsentWithdrawal, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued, StateTransferNotified, StateTransferConfirmed, StateTransferPostponed}, To: StateConsentWithdrawalRequested, By: ca, SetsPrior: true},
+	{Type: TypeReadmission, Action: ActMaintainApplication, From: []State{StateConsentWithdrawalRequested}, Target: ToPrior, By: requesting},
+	{Type: TypeReadmission, Action: ActWithdraw, From: withdrawable, To: StateWithdrawn, By: requesting},
 	{Type: TypeReadmission, Action: ActClose, From: []State{StateTransferred}, To: StateClosed, By: append(slices.Clone(ca), RoleSystem)},
-	{Type: TypeReadmission, Action: ActRequestTakeBack, From: []State{StateTransferred, StateClosed}, To: StateTakeBackRequested, By: ca, Required: []string{"reason"}},
-	{Type: TypeReadmission, Action: ActRecordTakeBack, From: []State{StateTakeBackRequested}, To: StateTakenBack, By: append(slices.Clone(requesting), RoleBorderOfficer), Required: []string{"date"}},
-	{Type: TypeReadmission, Action: ActClearFlag, From: withdrawable, Target: ToSame, By: caSup, Required: []string{"flag", "reason"}},
+	{Type: TypeReadmission, Action: ActRequestTakeBack, From: []State{StateTransferred, StateClosed}, To: StateTakeBackRequested, By: ca},
+	{Type: TypeReadmission, Action: ActRecordTakeBack, From: []State{StateTakeBackRequested}, To: StateTakenBack, By: append(slices.Clone(requesting), RoleBorderOfficer)},
+	{Type: TypeReadmission, Action: ActClearFlag, From: withdrawable, Target: ToSame, By: caSup},
 	// Transit.
 	{Type: TypeTransit, Action: ActSubmit, From: []State{StateDraft}, To: StateTransitRequested, By: requesting},
-	{Type: TypeTransit, Action: ActApproveTransit, From: []State{StateTransitRequested}, To: StateTransitApproved, By: ca, Required: []string{"entry_point", "time"}},
-	{Type: TypeTransit, Action: ActRefuseTransit, From: []State{StateTransitRequested}, To: StateTransitRefused, By: ca, Required: []string{"reasons"}},
-	{Type: TypeTransit, Action: ActRevokeTransit, From: []State{StateTransitApproved}, To: StateTransitRevoked, By: ca, Required: []string{"reasons"}},
-	{Type: TypeTransit, Action: ActRecordTransit, From: []State{StateTransitApproved}, To: StateTransitExecuted, By: []Role{RoleBorderOfficer}, Required: []string{"time"}},
-	{Type: TypeTransit, Action: ActWithdraw, From: []State{StateDraft, StateTransitRequested, StateTransitApproved}, To: StateWithdrawn, By: requesting, Required: []string{"reason_code"}},
+	{Type: TypeTransit, Action: ActApproveTransit, From: []State{StateTransitRequested}, To: StateTransitApproved, By: ca},
+	{Type: TypeTransit, Action: ActRefuseTransit, From: []State{StateTransitRequested}, To: StateTransitRefused, By: ca},
+	{Type: TypeTransit, Action: ActRevokeTransit, From: []State{StateTransitApproved}, To: StateTransitRevoked, By: ca},
+	{Type: TypeTransit, Action: ActRecordTransit, From: []State{StateTransitApproved}, To: StateTransitExecuted, By: []Role{RoleBorderOfficer}},
+	{Type: TypeTransit, Action: ActWithdraw, From: []State{StateDraft, StateTransitRequested, StateTransitApproved}, To: StateWithdrawn, By: requesting},
 }
 
 // ReadmissionStates and TransitStates list every state of each case type.
@@ -286,25 +284,11 @@ func Next(t CaseType, from, prior State, action string, proposal *Decision, four
 	return tr.To, nil
 }
 
-// transmitting lists the actions whose result is sent to the other party
-// (the requested state, or the requesting state); the audit records each as a
-// transmission with its recipient and a hash of what was sent.
-var transmitting = map[string]bool{
-	ActSubmit: true, ActRegister: true, ActRequestInfo: true, ActProvideInfo: true, ActRequestInterview: true,
-	ActExtendReply: true, ActApprove: true, ActRefuse: true, ActSignOff: true, ActDeemApproved: true,
-	ActCorrectDeemedApproval: true, ActRequestTravelDocument: true, ActIssueTravelDocument: true,
-	ActAcceptEUTravelDocument: true, ActRenewTravelDocument: true, ActNotifyTransfer: true, ActConfirmTransfer: true,
-	ActObjectTransfer: true, ActPostponeTransfer: true, ActRecordNoShow: true, ActRecordHandover: true,
-	ActExtendTransferWindow: true, ActExpire: true, ActRequestConsentWithdrawal: true, ActMaintainApplication: true,
-	ActWithdraw: true, ActRequestTakeBack: true, ActRecordTakeBack: true, ActApproveTransit: true,
-	ActRefuseTransit: true, ActRevokeTransit: true, ActRecordTransit: true,
-}
-
 // Recipient returns the state an action on c by actor a is transmitted to,
 // or "" when the action stays inside one party (a proposal waiting for
 // sign-off, a task, an internal note).
 func Recipient(a Actor, c *Case, action string) string {
-	if !transmitting[action] || c.Status == StatePendingSignOff {
+	if d := Describe(action); d == nil || !d.Transmits || c.Status == StatePendingSignOff {
 		return ""
 	}
 	if a.IsRequesting() {

@@ -20,7 +20,7 @@ import "slices"
 //     members it covers, and the travel document;
 //   - a border crossing point sees the identity particulars, the travel
 //     document, the transfer (escorts, security measures, special needs), the
-//     decision's outcome and covered family, and of the special
+//     decision's outcome, covered family and the assistance granted with a transit, and of the special
 //     circumstances only what the handover needs (medical escort, contagious
 //     disease, security risk, minor), with the transfer's timeline entries.
 //
@@ -67,6 +67,9 @@ func ViewFor(a Actor, c *Case) *Case {
 		v.Special = Special{Minor: c.Special.Minor, MedicalEscort: c.Special.MedicalEscort,
 			ContagiousDisease: c.Special.ContagiousDisease, SecurityRisk: c.Special.SecurityRisk}
 		v.Decision = decisionOutcome(c.Decision)
+		if v.Decision != nil {
+			v.Decision.Assistance = c.Decision.Assistance // what the crossing point provides with a transit
+		}
 		v.TravelDocument = c.TravelDocument
 		v.Transfer = c.Transfer
 		if c.Transit != nil {

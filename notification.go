@@ -30,13 +30,8 @@ type Notification struct {
 // NotificationFor returns the kind of notification an action raises for
 // the party that must act next, or "" when it raises none.
 func NotificationFor(action string) string {
-	switch action {
-	case ActStartVerification, ActRequestInterview, ActRequestTravelDocument:
-		return NotifyNewTask
-	case ActDeemApproved:
-		return NotifyDeemedApproval
-	case ActNotifyTransfer:
-		return NotifyTransferNotice
+	if d := Describe(action); d != nil {
+		return d.Notifies
 	}
 	return ""
 }

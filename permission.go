@@ -71,9 +71,6 @@ func (c *Case) withinBorderWindow(today civil.Date) bool {
 	return h == nil || !today.After(h.AddDays(BorderVisibleDays))
 }
 
-// blockedByFlags lists the actions that active safeguard flags block.
-var blockedByFlags = []string{ActNotifyTransfer, ActConfirmTransfer, ActRecordHandover}
-
 // CanAct checks that actor may take action on c, given the row of the
 // lifecycle table: the case must be visible (else ENotFound), the role must
 // be one the row names (else EForbidden), and the state must allow it (else
@@ -96,7 +93,7 @@ func CanAct(a Actor, c *Case, action string, today civil.Date) error {
 	if action == ActSignOff && c.Decision != nil && c.Decision.ProposedBy == a.UserID {
 		return Errorf(EForbidden, "A decision must be signed off by a supervisor other than the one who proposed it.")
 	}
-	if slices.Contains(blockedByFlags, action) {
+	if d := Describe(action); d != nil && d.BlockedByFlags {
 		if flags := c.ActiveFlags(); len(flags) > 0 {
 			return Errorf(EConflict, "Safeguard flags (%v) block this action until a central-authority supervisor clears them.", flags)
 		}

@@ -29,7 +29,7 @@ const AcknowledgementEvent = "acknowledged_on"
 // acknowledgement of receipt of an application that came by e-mail or on
 // paper. Where the profile counts the reply time from the acknowledgement,
 // the running reply clock starts again from that date.
-func (c *Case) recordAcknowledgement(env Env, in ActionInput) (string, error) {
+func (c *Case) recordAcknowledgement(env Env, in RecordAcknowledgement) (string, error) {
 	var v Validation
 	switch {
 	case in.AcknowledgedOn == nil:
@@ -144,7 +144,7 @@ func (c *Case) addTask(env Env, kind, orgID, question, mode, language string) *T
 	return &c.Tasks[len(c.Tasks)-1]
 }
 
-func (c *Case) startVerification(env Env, in ActionInput) (string, error) {
+func (c *Case) startVerification(env Env, in StartVerification) (string, error) {
 	var v Validation
 	if len(in.Tasks) == 0 {
 		v.Add("tasks", "Send at least one verification task.")
@@ -174,7 +174,7 @@ func (c *Case) startVerification(env Env, in ActionInput) (string, error) {
 	return fmt.Sprintf("%d verification task(s) sent", len(in.Tasks)), nil
 }
 
-func (c *Case) answerTask(env Env, a Actor, in ActionInput) (string, error) {
+func (c *Case) answerTask(env Env, a Actor, in AnswerTask) (string, error) {
 	t := c.Task(in.TaskID)
 	if t == nil || t.OrgID != a.Org.ID || t.Kind == TaskTravelDocument {
 		return "", &Error{Code: EInvalid, Message: "The request has errors; correct the fields listed.", Fields: map[string]string{"task_id": "Choose a task addressed to your organisation."}}
@@ -230,7 +230,7 @@ func (c *Case) mission(env Env, v *Validation, field, id string, serving bool) (
 	return org, true
 }
 
-func (c *Case) requestInterview(env Env, in ActionInput) (string, error) {
+func (c *Case) requestInterview(env Env, in RequestInterview) (string, error) {
 	var v Validation
 	// A mission not accredited to the requesting state may be asked: the
 	// interview then runs on the longer no-mission clock.
@@ -255,7 +255,7 @@ func (c *Case) requestInterview(env Env, in ActionInput) (string, error) {
 	return fmt.Sprintf("consular interview requested (%s)", in.Mode), nil
 }
 
-func (c *Case) extendReply(env Env, in ActionInput) (string, error) {
+func (c *Case) extendReply(env Env, in ExtendReply) (string, error) {
 	var v Validation
 	d := c.ReplyClock()
 	v.Require("justification", in.Justification, "Say which legal or factual obstacle needs more time.")
@@ -276,10 +276,11 @@ func (c *Case) extendReply(env Env, in ActionInput) (string, error) {
 	return fmt.Sprintf("reply time extended by %d days to %s; the requesting state is told", in.Days, d.DueOn), nil
 }
 
-func (c *Case) decide(env Env, a Actor, action string, in ActionInput, next State) (string, error) {
+// decide proposes or takes a decision: approve (with its input) or refuse.
+func (c *Case) decide(env Env, a Actor, approve *Approve, refuse *Refuse, next State) (string, error) {
 	var v Validation
 	dec := &Decision{ProposedBy: a.UserID, ProposedAt: env.Now}
-	if action == ActApprove {
+	if in := approve; in != nil {
 		dec.Outcome = "approve"
 		if in.FamilyCovered == nil {
 			v.Add("family_covered", "Say which family members the approval covers (an empty list for none).")
@@ -292,6 +293,7 @@ func (c *Case) decide(env Env, a Actor, action string, in ActionInput, next Stat
 			dec.FamilyCovered = *in.FamilyCovered
 		}
 	} else {
+		in := refuse
 		dec.Outcome = "refuse"
 		if len(in.Reasons) == 0 {
 			v.Add("reasons", "Choose at least one reason for the refusal.")
@@ -370,7 +372,7 @@ func checkValidity(env Env, until civil.Date) error {
 	return nil
 }
 
-func (c *Case) issueTravelDocument(env Env, a Actor, in ActionInput) (string, error) {
+func (c *Case) issueTravelDocument(env Env, a Actor, in IssueTravelDocument) (string, error) {
 	var task *Task
 	for i := range c.Tasks {
 		t := &c.Tasks[i]
@@ -423,7 +425,7 @@ func crossingPoints(p *deadline.Profile, memberState string) []string {
 	return out
 }
 
-func (c *Case) notifyTransfer(env Env, in ActionInput) (string, error) {
+func (c *Case) notifyTransfer(env Env, in NotifyTransfer) (string, error) {
 	var v Validation
 	t := in.Transfer
 	if t == nil {
@@ -454,8 +456,9 @@ func (c *Case) notifyTransfer(env Env, in ActionInput) (string, error) {
 	if err := v.Err(); err != nil {
 		return "", err
 	}
-	n := *t
-	n.NotifiedOn, n.HandoverOn, n.HandoverNote, n.LateNotice = today, nil, "", false
+	n := Transfer{Date: t.Date, Time: t.Time, CrossingPoint: t.CrossingPoint, Flight: t.Flight, Escorts: t.Escorts,
+		EscortNames: t.EscortNames, MedicalEscort: t.MedicalEscort, Security: t.Security, SpecialNeeds: t.SpecialNeeds,
+		NotifiedOn: today, OperationID: t.OperationID}
 	s, err := env.Profile.Setting("transfer_notice", c.RequestingState)
 	if err != nil {
 		return "", err
@@ -475,7 +478,7 @@ func (c *Case) notifyTransfer(env Env, in ActionInput) (string, error) {
 	return fmt.Sprintf("transfer notified for %s at %s", t.Date, t.CrossingPoint), nil
 }
 
-func (c *Case) recordHandover(env Env, in ActionInput) (string, error) {
+func (c *Case) recordHandover(env Env, in RecordHandover) (string, error) {
 	var v Validation
 	h := in.Handover
 	if h == nil {
@@ -505,7 +508,7 @@ func (c *Case) recordHandover(env Env, in ActionInput) (string, error) {
 	return "handover recorded on " + on.String(), nil
 }
 
-func (c *Case) clearFlag(env Env, a Actor, in ActionInput) (string, error) {
+func (c *Case) clearFlag(env Env, a Actor, in ClearFlag) (string, error) {
 	var v Validation
 	v.Require("reason", in.Reason, "Say why the safeguard no longer blocks the transfer.")
 	idx := slices.IndexFunc(c.Flags, func(f Flag) bool { return f.Code == in.Flag && f.ClearedAt == nil })

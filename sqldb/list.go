@@ -47,6 +47,8 @@ type CaseSummary struct {
 	GivenNames          string            `json:"given_names"`
 	DateOfBirth         ercms.PartialDate `json:"date_of_birth"`
 	NextDeadline        *ercms.Deadline   `json:"next_deadline,omitempty"`
+	// Assistance is the assistance granted with an approved transit, for the border crossing point.
+	Assistance string `json:"assistance,omitempty"`
 }
 
 // CasePage is one page of a list with the cursor of the next page.
@@ -200,5 +202,5 @@ func summarise(c *ercms.Case) CaseSummary {
 	p := c.Application.Person
 	return CaseSummary{ID: c.ID, Reference: c.Reference, Type: c.Type, Status: c.Status, Version: c.Version,
 		RequestingState: c.RequestingState, RequestingReference: c.RequestingReference, Procedure: c.Procedure, Category: c.Category, ReceivedOn: c.ReceivedOn,
-		Surname: p.Surname, GivenNames: p.GivenNames, DateOfBirth: p.DateOfBirth, NextDeadline: c.NextDeadline()}
+		Surname: p.Surname, GivenNames: p.GivenNames, DateOfBirth: p.DateOfBirth, NextDeadline: c.NextDeadline(), Assistance: c.TransitAssistance()}
 }

@@ -1,8 +1,15 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -170,11 +177,13 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a ercms.Actor) erro
 	if err != nil {
 		return err
 	}
-	var in ercms.ActionInput
+	var body io.Reader
 	if r.ContentLength != 0 {
-		if err := decode(r, &in); err != nil {
-			return err
-		}
+		body = http.MaxBytesReader(nil, r.Body, maxBody)
+	}
+	in, err := decodeAction(body, r.PathValue("action"))
+	if err != nil {
+		return err
 	}
 	c, err := s.db.Act(r.Context(), a, r.PathValue("id"), r.PathValue("action"), version, in)
 	if err != nil {
@@ -182,6 +191,74 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a ercms.Actor) erro
 	}
 	w.Header().Set("ETag", etag(c.Version))
 	return writeJSON(w, http.StatusOK, s.view(a, c))
+}
+
+// decodeAction reads the body of an action (nil: none) into the action's
+// own input type (ercms.Description), which refuses a field of another
+// action (422 naming it by its path: transfer.late_notice), and returns it
+// as the store's ActionInput. An action with no description answers
+// not-found.
+func decodeAction(body io.Reader, action string) (ercms.ActionInput, error) {
+	d := ercms.Describe(action)
+	if d == nil {
+		return ercms.ActionInput{}, ercms.Errorf(ercms.ENotFound, "There is no action %q.", action)
+	}
+	x := d.New()
+	if body != nil {
+		raw, err := io.ReadAll(body)
+		if err != nil {
+			return ercms.ActionInput{}, badJSON(err)
+		}
+		var v any
+		if json.Unmarshal(raw, &v) == nil {
+			if path := unknownPath(v, reflect.TypeOf(x), ""); path != "" {
+				return ercms.ActionInput{}, &ercms.Error{Code: ercms.EInvalid, Message: "The request body could not be read.",
+					Fields: map[string]string{path: "There is no such field: the action " + action + " does not take it."}}
+			}
+		}
+		if err := decodeFrom(bytes.NewReader(raw), x); err != nil {
+			return ercms.ActionInput{}, err
+		}
+	}
+	return ercms.Union(x), nil
+}
+
+// unknownPath returns the JSON path of the first field of the decoded JSON
+// value v (in key order) that type t does not have, or "". Values of the
+// wrong type are left to the decoder.
+func unknownPath(v any, t reflect.Type, path string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if t.Kind() != reflect.Struct || reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+			return "" // a date or time decodes itself
+		}
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			f, ok := fieldByJSON(t, k)
+			if !ok {
+				return p
+			}
+			if u := unknownPath(x[k], f.Type, p); u != "" {
+				return u
+			}
+		}
+	case []any:
+		if t.Kind() != reflect.Slice {
+			return ""
+		}
+		for i, item := range x {
+			if u := unknownPath(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); u != "" {
+				return u
+			}
+		}
+	}
+	return ""
 }
 
 func (s *Server) updateDraft(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -188,14 +191,16 @@ func (s *Server) absenceCover(w http.ResponseWriter, r *http.Request, a ercms.Ac
 }
 
 func (s *Server) notifyGroupTransfer(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	// The transfer is notify_transfer's: its system fields (notified_on,
+	// late_notice, handover) are refused, as on a single case.
 	var body struct {
-		Cases    []sqldb.CaseVersion `json:"cases"`
-		Transfer ercms.Transfer      `json:"transfer"`
+		Cases    []sqldb.CaseVersion  `json:"cases"`
+		Transfer ercms.TransferNotice `json:"transfer"`
 	}
 	if err := decode(r, &body); err != nil {
 		return err
 	}
-	op, err := s.db.NotifyGroupTransfer(r.Context(), a, body.Cases, body.Transfer)
+	op, err := s.db.NotifyGroupTransfer(r.Context(), a, body.Cases, *ercms.Union(ercms.NotifyTransfer{Transfer: &body.Transfer}).Transfer)
 	if err != nil {
 		return err
 	}
@@ -211,19 +216,35 @@ func (s *Server) transferOperation(w http.ResponseWriter, r *http.Request, a erc
 	return writeJSON(w, http.StatusOK, op)
 }
 
-// operationAction is the body of an action on a group transfer: the cases
-// it applies to, with the versions seen, and the action's fields.
-type operationAction struct {
-	Cases []sqldb.CaseVersion `json:"cases"`
-	ercms.ActionInput
-}
-
+// actOnOperation takes an action on cases of a group transfer. The body
+// holds the cases it applies to, with the versions seen ("cases"), and
+// beside them the fields of the action's own input, decoded as the case
+// action's are: a field of another action is refused.
 func (s *Server) actOnOperation(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
-	var body operationAction
-	if err := decode(r, &body); err != nil {
+	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	if err != nil {
+		return badJSON(err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return badJSON(err)
+	}
+	var body struct {
+		Cases []sqldb.CaseVersion `json:"cases"`
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return badJSON(err)
+	}
+	delete(fields, "cases")
+	rest, err := json.Marshal(fields)
+	if err != nil {
 		return err
 	}
-	op, err := s.db.ActOnOperation(r.Context(), a, r.PathValue("id"), r.PathValue("action"), body.Cases, body.ActionInput)
+	in, err := decodeAction(bytes.NewReader(rest), r.PathValue("action"))
+	if err != nil {
+		return err
+	}
+	op, err := s.db.ActOnOperation(r.Context(), a, r.PathValue("id"), r.PathValue("action"), body.Cases, in)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -196,7 +197,12 @@ const maxBody = 1 << 20
 
 // decode reads a JSON body strictly: unknown fields and trailing data are errors.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBody))
+	return decodeFrom(http.MaxBytesReader(nil, r.Body, maxBody), v)
+}
+
+// decodeFrom is decode from any reader.
+func decodeFrom(body io.Reader, v any) error {
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return badJSON(err)
@@ -230,6 +236,10 @@ func badJSON(err error) error {
 	return &ercms.Error{Code: ercms.EInvalid, Message: "The request body could not be read.", Fields: map[string]string{field: msg}}
 }
 
+// The action inputs of the document are generated from the action
+// descriptions (ercms.Descriptions); TestOpenAPIActionSchemas checks them.
+//
+//go:generate go test -run TestOpenAPIActionSchemas -update .
 //go:embed openapi.json
 var openAPI []byte
 

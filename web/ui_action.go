@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -12,31 +13,6 @@ import (
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/i18n"
 )
-
-// Field kinds of action forms.
-const (
-	kText     = "text"
-	kTextarea = "textarea"
-	kDate     = "date"
-	kNumber   = "number"
-	kSelect   = "select"
-	kRadios   = "radios"
-	kChecks   = "checks"
-	kCheckbox = "checkbox"
-	kDateTime = "datetime"
-)
-
-// formField is one field of an action form; Name is the JSON path of the
-// action input, so that the store's field errors land on it.
-type formField struct {
-	Name     string
-	Kind     string
-	Optional bool
-	// Only, when set, shows the field to these roles alone.
-	Only []ercms.Role
-	// options builds the choices of select, radios and checks fields.
-	options func(u *ui, rq *request, d caseData) []option
-}
 
 // option is one choice of a field.
 type option struct {
@@ -105,52 +81,33 @@ func crossingOptions(u *ui, _ *request, d caseData) []option {
 	return out
 }
 
-var reasonField = formField{Name: "reason", Kind: kTextarea}
+// choices gives the options of each list that action fields choose from
+// (ercms.Choices).
+var choices = map[ercms.Choices]func(*ui, *request, caseData) []option{
+	ercms.ChoicesVerifiers:       orgsOf(ercms.OrgAgency, ercms.OrgConsularMission),
+	ercms.ChoicesMissions:        orgsOf(ercms.OrgConsularMission),
+	ercms.ChoicesOpenTasks:       openTaskOptions,
+	ercms.ChoicesFindings:        codes("finding.", ercms.ChoicesFindings.Fixed()),
+	ercms.ChoicesInterviewModes:  codes("mode.", ercms.ChoicesInterviewModes.Fixed()),
+	ercms.ChoicesFamily:          familyOptions,
+	ercms.ChoicesRefusalReasons:  refusalOptions,
+	ercms.ChoicesCrossingPoints:  crossingOptions,
+	ercms.ChoicesWithdrawReasons: codes("withdraw.", ercms.ChoicesWithdrawReasons.Fixed()),
+	ercms.ChoicesActiveFlags:     flagOptions,
+	ercms.ChoicesTransitGrounds:  codes("transit_ground.", ercms.ChoicesTransitGrounds.Fixed()),
+}
 
-// actionForms lists the fields of each action's form (LIFECYCLE.md
-// "required", plus the optional details officers record).
-var actionForms = map[string][]formField{
-	ercms.ActRecordAcknowledgement: {{Name: "acknowledged_on", Kind: kDate}},
-	ercms.ActRequestInfo:           {{Name: "question", Kind: kTextarea}},
-	ercms.ActProvideInfo:           {{Name: "answer", Kind: kTextarea}},
-	ercms.ActStartVerification:     {{Name: "tasks", Kind: kChecks, options: orgsOf(ercms.OrgAgency, ercms.OrgConsularMission)}, {Name: "question", Kind: kTextarea}},
-	ercms.ActAnswerTask:            {{Name: "task_id", Kind: kRadios, options: openTaskOptions}, {Name: "finding", Kind: kRadios, options: codes("finding.", ercms.TaskFindings)}, {Name: "answer", Kind: kTextarea, Optional: true}},
-	ercms.ActRequestInterview: {{Name: "mission_id", Kind: kSelect, options: orgsOf(ercms.OrgConsularMission)}, {Name: "mode", Kind: kRadios, options: codes("mode.", ercms.InterviewModes)},
-		{Name: "language", Kind: kText}, {Name: "place", Kind: kText, Optional: true}},
-	ercms.ActExtendReply:           {{Name: "days", Kind: kNumber}, {Name: "justification", Kind: kTextarea}},
-	ercms.ActApprove:               {{Name: "family_covered", Kind: kChecks, Optional: true, options: familyOptions}},
-	ercms.ActRefuse:                {{Name: "reasons", Kind: kChecks, options: refusalOptions}, {Name: "text", Kind: kTextarea}},
-	ercms.ActReturnProposal:        {{Name: "comment", Kind: kTextarea}},
-	ercms.ActCorrectDeemedApproval: {reasonField},
-	ercms.ActRequestTravelDocument: {{Name: "mission_id", Kind: kSelect, options: orgsOf(ercms.OrgConsularMission)}},
-	ercms.ActIssueTravelDocument:   {{Name: "number", Kind: kText}, {Name: "valid_until", Kind: kDate}},
-	ercms.ActRenewTravelDocument:   {{Name: "valid_until", Kind: kDate}, {Name: "number", Kind: kText, Optional: true}},
-	ercms.ActNotifyTransfer: {{Name: "transfer.date", Kind: kDate}, {Name: "transfer.time", Kind: kText, Optional: true},
-		{Name: "transfer.crossing_point", Kind: kSelect, options: crossingOptions}, {Name: "transfer.flight_or_vehicle", Kind: kText, Optional: true},
-		{Name: "transfer.escorts", Kind: kNumber}, {Name: "transfer.escort_names", Kind: kTextarea, Optional: true},
-		{Name: "transfer.medical_escort", Kind: kCheckbox, Optional: true}, {Name: "transfer.security_measures", Kind: kText, Optional: true},
-		{Name: "transfer.special_needs", Kind: kText, Optional: true}},
-	ercms.ActObjectTransfer:   {reasonField},
-	ercms.ActPostponeTransfer: {reasonField},
-	ercms.ActRecordNoShow:     {reasonField},
-	ercms.ActRecordHandover:   {{Name: "handover.at", Kind: kDateTime}, {Name: "handover.officer", Kind: kText}, {Name: "handover.persons", Kind: kNumber}, {Name: "handover.documents", Kind: kText, Optional: true}},
-	ercms.ActExtendTransferWindow: {{Name: "new_end", Kind: kDate}, {Name: "justification", Kind: kTextarea},
-		{Name: "requested_on", Kind: kDate, Optional: true, Only: []ercms.Role{ercms.RoleCASupervisor}}},
-	ercms.ActRequestConsentWithdrawal: {reasonField},
-	ercms.ActMaintainApplication:      {reasonField},
-	ercms.ActWithdraw:                 {{Name: "reason_code", Kind: kRadios, options: codes("withdraw.", ercms.WithdrawReasons)}, {Name: "reason", Kind: kTextarea, Optional: true}},
-	ercms.ActRequestTakeBack:          {reasonField},
-	ercms.ActRecordTakeBack:           {{Name: "date", Kind: kDate}},
-	ercms.ActClearFlag:                {{Name: "flag", Kind: kRadios, options: flagOptions}, reasonField},
-	ercms.ActApproveTransit:           {{Name: "entry_point", Kind: kText}, {Name: "time", Kind: kText}},
-	ercms.ActRefuseTransit:            {{Name: "reasons", Kind: kChecks, options: codes("transit_ground.", ercms.TransitGrounds)}, {Name: "text", Kind: kTextarea, Optional: true}},
-	ercms.ActRevokeTransit:            {{Name: "reasons", Kind: kChecks, options: codes("transit_ground.", ercms.TransitGrounds)}, {Name: "text", Kind: kTextarea, Optional: true}},
-	ercms.ActRecordTransit:            {{Name: "time", Kind: kText}},
+// actionFields returns the fields of an action's form: its description's.
+func actionFields(action string) []ercms.Field {
+	if d := ercms.Describe(action); d != nil {
+		return d.Fields
+	}
+	return nil
 }
 
 // renderedField is a field ready for the template.
 type renderedField struct {
-	formField
+	ercms.Field
 	ID, Label, Hint string
 	Options         []option
 	Values          []string
@@ -183,22 +140,25 @@ func (u *ui) actionForm(rq *request, d caseData, action string, errs map[string]
 	}
 	var summary []fieldError
 	used := map[string]bool{}
-	for _, f := range actionForms[action] {
+	for _, f := range actionFields(action) {
 		if f.Only != nil && !slices.Contains(f.Only, rq.actor.Role) {
 			continue
 		}
-		rf := renderedField{formField: f, ID: fieldID(f.Name), Label: rq.t("field." + f.Name)}
+		rf := renderedField{Field: f, ID: fieldID(f.Name), Label: rq.t("field." + f.Name)}
 		if u.cat.Has(rq.lang, "hint."+f.Name) {
 			rf.Hint = rq.t("hint." + f.Name)
 		}
-		if f.options != nil {
-			rf.Options = f.options(u, rq, d)
+		if options := choices[f.Choices]; options != nil {
+			rf.Options = options(u, rq, d)
 		}
 		if rq.r.Method == http.MethodPost {
 			rf.Values = rq.r.PostForm[f.Name]
 		}
 		for key, msg := range errs {
-			if key == f.Name || strings.HasPrefix(key, f.Name+".") || strings.HasPrefix(key, f.Name+"[") {
+			// tasks[0].question is the error of the field tasks.question; an
+			// error about a whole list (tasks) lands on its first field.
+			path := listIndex.ReplaceAllString(key, "")
+			if !used[key] && (path == f.Name || strings.HasPrefix(path, f.Name+".") || strings.HasPrefix(f.Name, path+".")) {
 				if rf.Error == "" {
 					rf.Error = u.fieldMessage(rq, key, msg)
 					summary = append(summary, fieldError{ID: rf.ID, Message: rf.Error})
@@ -226,10 +186,13 @@ func fieldOrder(fs []renderedField, id string) int {
 	return len(fs)
 }
 
+// listIndex matches the index of a list item in a field's path.
+var listIndex = regexp.MustCompile(`\[\d+\]`)
+
 // fieldMessage translates a field error when the catalogue words it, and
 // falls back to the store's English message.
 func (u *ui) fieldMessage(rq *request, key, msg string) string {
-	k := "invalid." + regexp.MustCompile(`\[\d+\]`).ReplaceAllString(key, "")
+	k := "invalid." + listIndex.ReplaceAllString(key, "")
 	if u.cat.Has(rq.lang, k) {
 		return rq.t(k)
 	}
@@ -293,78 +256,122 @@ func (u *ui) actionSubmit(rq *request) {
 	http.Redirect(rq.w, rq.r, target, http.StatusSeeOther)
 }
 
-// parseAction reads an action form into the action input; values that do
-// not parse are field errors.
+// parseAction reads an action form into the action's input, field by field
+// of its description, so that the form sends what the API would accept and
+// nothing else; values that do not parse are field errors.
 func (u *ui) parseAction(rq *request, action string) (ercms.ActionInput, map[string]string) {
-	f := rq.r.PostForm
 	errs := map[string]string{}
-	var in ercms.ActionInput
-	get := func(name string) string { return strings.TrimSpace(f.Get(name)) }
-	date := func(name string) *civil.Date {
-		v := get(name)
-		if v == "" {
-			return nil
-		}
-		d, err := civil.Parse(v)
-		if err != nil {
-			errs[name] = rq.t("invalid.date")
-			return nil
-		}
-		return &d
+	d := ercms.Describe(action)
+	if d == nil {
+		return ercms.ActionInput{}, errs
 	}
-	number := func(name string) int {
-		v := get(name)
-		if v == "" {
-			return 0
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			errs[name] = rq.t("invalid.number")
-		}
-		return n
+	x := d.New()
+	for _, f := range d.Fields {
+		u.setField(rq, reflect.ValueOf(x).Elem(), strings.Split(f.Name, "."), f, errs)
 	}
-	in.Question, in.Answer, in.Comment, in.Reason = get("question"), get("answer"), get("comment"), get("reason")
-	in.Justification, in.Text, in.Finding, in.TaskID = get("justification"), get("text"), get("finding"), get("task_id")
-	in.MissionID, in.Mode, in.Language, in.Place = get("mission_id"), get("mode"), get("language"), get("place")
-	in.Number, in.ReasonCode, in.Flag, in.EntryPoint, in.Time = get("number"), get("reason_code"), get("flag"), get("entry_point"), get("time")
-	in.Reasons = f["reasons"]
-	in.Days = number("days")
-	in.ValidUntil, in.NewEnd, in.Date = date("valid_until"), date("new_end"), date("date")
-	in.AcknowledgedOn, in.RequestedOn = date("acknowledged_on"), date("requested_on")
-	switch action {
-	case ercms.ActStartVerification:
-		for _, org := range f["tasks"] {
-			in.Tasks = append(in.Tasks, ercms.TaskInput{OrganisationID: org, Question: in.Question})
-		}
-		in.Question = ""
-	case ercms.ActApprove:
-		fam := append([]string{}, f["family_covered"]...)
-		in.FamilyCovered = &fam
-	case ercms.ActNotifyTransfer:
-		t := &ercms.Transfer{Time: get("transfer.time"), CrossingPoint: get("transfer.crossing_point"), Flight: get("transfer.flight_or_vehicle"),
-			Escorts: number("transfer.escorts"), MedicalEscort: get("transfer.medical_escort") != "", Security: get("transfer.security_measures"),
-			SpecialNeeds: get("transfer.special_needs")}
-		if d := date("transfer.date"); d != nil {
-			t.Date = *d
-		}
-		for _, n := range strings.Split(get("transfer.escort_names"), "\n") {
-			if n = strings.TrimSpace(n); n != "" {
-				t.EscortNames = append(t.EscortNames, n)
+	return ercms.Union(x), errs
+}
+
+// setField sets the field at path in the struct v from the form value of
+// field f. A list of structs gets one item per value of its checks field
+// (the organisations ticked), and the values of its other fields are set on
+// every item (one question to all of them): the checks field comes first.
+func (u *ui) setField(rq *request, v reflect.Value, path []string, f ercms.Field, errs map[string]string) {
+	sf, ok := fieldByJSON(v.Type(), path[0])
+	if !ok {
+		panic("web: " + f.Name + " is no field of " + v.Type().String()) // TestActionFormsFitInputs
+	}
+	fv := v.FieldByIndex(sf.Index)
+	if len(path) > 1 {
+		switch fv.Kind() {
+		case reflect.Pointer:
+			if fv.IsNil() {
+				fv.Set(reflect.New(fv.Type().Elem()))
 			}
+			u.setField(rq, fv.Elem(), path[1:], f, errs)
+		case reflect.Slice:
+			if f.Kind == ercms.KindChecks {
+				values := rq.r.PostForm[f.Name]
+				fv.Set(reflect.MakeSlice(fv.Type(), len(values), len(values)))
+				for i, val := range values {
+					item, _ := fieldByJSON(fv.Type().Elem(), path[1])
+					fv.Index(i).FieldByIndex(item.Index).SetString(strings.TrimSpace(val))
+				}
+				return
+			}
+			for i := range fv.Len() {
+				u.setField(rq, fv.Index(i), path[1:], f, errs)
+			}
+		default:
+			u.setField(rq, fv, path[1:], f, errs)
 		}
-		in.Transfer = t
-	case ercms.ActRecordHandover:
-		h := &ercms.Handover{Officer: get("handover.officer"), Persons: number("handover.persons"), Documents: get("handover.documents")}
-		if v := get("handover.at"); v != "" {
-			at, err := time.ParseInLocation("2006-01-02T15:04", v, u.s.db.Location())
+		return
+	}
+	form := rq.r.PostForm
+	get := strings.TrimSpace(form.Get(f.Name))
+	switch target := fv.Addr().Interface().(type) {
+	case *string:
+		*target = get
+	case *int:
+		if get != "" {
+			n, err := strconv.Atoi(get)
 			if err != nil {
-				errs["handover.at"] = rq.t("invalid.datetime")
+				errs[f.Name] = rq.t("invalid.number")
 			}
-			h.At = at
+			*target = n
 		}
-		in.Handover = h
+	case *bool:
+		*target = get != ""
+	case *[]string:
+		if f.Kind == ercms.KindTextarea { // one per line
+			for _, line := range strings.Split(get, "\n") {
+				if line = strings.TrimSpace(line); line != "" {
+					*target = append(*target, line)
+				}
+			}
+		} else {
+			*target = form[f.Name]
+		}
+	case **[]string: // a list that is sent even when empty (family_covered)
+		list := append([]string{}, form[f.Name]...)
+		*target = &list
+	case *civil.Date, **civil.Date:
+		if get == "" {
+			return
+		}
+		day, err := civil.Parse(get)
+		if err != nil {
+			errs[f.Name] = rq.t("invalid.date")
+			return
+		}
+		if p, ok := target.(**civil.Date); ok {
+			*p = &day
+		} else {
+			*target.(*civil.Date) = day
+		}
+	case *time.Time:
+		if get == "" {
+			return
+		}
+		at, err := time.ParseInLocation("2006-01-02T15:04", get, u.s.db.Location())
+		if err != nil {
+			errs[f.Name] = rq.t("invalid.datetime")
+		}
+		*target = at
+	default:
+		panic("web: no form value for " + f.Name + " of type " + fv.Type().String()) // TestActionFormsFitInputs
 	}
-	return in, errs
+}
+
+// fieldByJSON returns the field of struct type t named name in JSON.
+func fieldByJSON(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); f.IsExported() && tag == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 func formatDate(rq *request, d civil.Date) string { return i18n.FormatDate(rq.lang, d) }
