@@ -222,15 +222,23 @@ func (u *ui) actionSubmit(rq *request) {
 	in, errs := u.parseAction(rq, action)
 	var err error
 	var c *ercms.Case
+	status := http.StatusUnprocessableEntity
 	if len(errs) == 0 {
 		c, err = u.s.db.Act(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), action, version, in)
 		var e *ercms.Error
-		if ercms.ErrorCode(err) == ercms.EInvalid && asError(err, &e) {
+		switch {
+		case ercms.ErrorCode(err) == ercms.EInvalid && asError(err, &e):
 			errs = e.Fields
 			if len(errs) == 0 {
 				errs = map[string]string{"": e.Message}
 			}
-		} else if err != nil {
+		case ercms.ErrorCode(err) == ercms.EPreconditionFailed && u.stillOffered(rq, action):
+			// Someone changed the case (a file, a message, an action) while
+			// the officer filled in the form: the form comes back with what
+			// was entered, on the case as it is now, to be checked and sent again.
+			status = http.StatusPreconditionFailed
+			errs = map[string]string{"": rq.t("error.stale")}
+		case err != nil:
 			u.fail(rq, err)
 			return
 		}
@@ -241,7 +249,7 @@ func (u *ui) actionSubmit(rq *request) {
 			return
 		}
 		ad, summary := u.actionForm(rq, d, action, errs)
-		u.render(rq, http.StatusUnprocessableEntity, "action", page{Title: rq.t("error.title_prefix") + " " + rq.t("action."+action) + " – " + rq.t("case.title", "reference", d.Case.Reference), Data: ad, Errors: summary})
+		u.render(rq, status, "action", page{Title: rq.t("error.title_prefix") + " " + rq.t("action."+action) + " – " + rq.t("case.title", "reference", d.Case.Reference), Data: ad, Errors: summary})
 		return
 	}
 	msg := rq.t("flash.done", "action", rq.t("action."+action), "reference", c.Reference, "status", rq.t("state."+string(c.Status)))
@@ -254,6 +262,13 @@ func (u *ui) actionSubmit(rq *request) {
 		target = "/"
 	}
 	http.Redirect(rq.w, rq.r, target, http.StatusSeeOther)
+}
+
+// stillOffered reports whether the actor may still take action on the case
+// as it is now (after a change by someone else).
+func (u *ui) stillOffered(rq *request, action string) bool {
+	c, err := u.s.db.FindCase(rq.r.Context(), *rq.actor, rq.r.PathValue("id"))
+	return err == nil && ercms.CanAct(*rq.actor, c, action, u.s.db.Today()) == nil
 }
 
 // parseAction reads an action form into the action's input, field by field
