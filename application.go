@@ -121,6 +121,11 @@ func (n *NewCase) PrepareWith(newID func() string, today civil.Date, cat Catalog
 			v.Add(fmt.Sprintf("flags[%d]", i), fmt.Sprintf("Choose one of: %s.", strings.Join(SafeguardFlags, ", ")))
 		}
 	}
+	if t := n.Application.Transit; t != nil && t.ExecutedOn != nil {
+		// Nothing is accepted that is not the sender's to say: the border
+		// post records the transit (record_transit).
+		v.Add("transit.executed_on", "The border post records the transit; leave this out.")
+	}
 	validateApplication(&v, n.Type, n.Procedure, n.Category, &n.Application, false, today, cat)
 	if err := v.Err(); err != nil {
 		return err

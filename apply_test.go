@@ -1712,3 +1712,14 @@ func TestStartWithoutApplication(t *testing.T) {
 		})
 	}
 }
+
+// A transit request cannot say it was executed: the border post records it.
+func TestNewTransitRefusesExecutedOn(t *testing.T) {
+	n := transitRequest("2026-04-24")
+	if err := n.PrepareWith(func() string { return "x" }, day("2026-04-10"), nil); err != nil {
+		t.Fatalf("the transit request itself: %v", err)
+	}
+	n = transitRequest("2026-04-24")
+	n.Transit.ExecutedOn = dayp("2026-04-01")
+	checkErr(t, "executed_on in a new transit request", n.PrepareWith(func() string { return "x" }, day("2026-04-10"), nil), EInvalid, "transit.executed_on")
+}

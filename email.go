@@ -62,6 +62,11 @@ func ExportApplication(c *Case) NewCase {
 	if c.PreviousCaseID != nil {
 		n.PreviousCaseID = *c.PreviousCaseID
 	}
+	if t := c.Application.Transit; t != nil && t.ExecutedOn != nil {
+		cp := *t
+		cp.ExecutedOn = nil // the border post's record, not the application
+		n.Application.Transit = &cp
+	}
 	for _, f := range c.Flags {
 		if f.ClearedAt == nil {
 			n.Flags = append(n.Flags, f.Code)
