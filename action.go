@@ -67,9 +67,11 @@ type Handover struct {
 var (
 	WithdrawReasons = []string{"voluntary_departure", "absconded", "legal_stay", "asylum_application", "other"}
 	TaskFindings    = []string{"confirmed", "not_found", "contradictory"}
-	InterviewModes  = []string{"in_person", "video"}
-	TransitGrounds  = []string{"risk_of_persecution", "prosecution_in_transit_state", "public_health_security_order", "onward_admission_not_assured"}
-	DefaultRefusals = []string{"nationality_not_established", "airside_transit_only", "visa_issued_by_requesting_state", "residence_permit_issued_by_requesting_state", "evidence_false_or_forged", "not_within_time_limit", "identity_not_established", "other"}
+	// InterviewFindings are the answers to a consular interview.
+	InterviewFindings = []string{"confirmed", "not_confirmed", "not_held"}
+	InterviewModes    = []string{"in_person", "video"}
+	TransitGrounds    = []string{"risk_of_persecution", "prosecution_in_transit_state", "public_health_security_order", "onward_admission_not_assured"}
+	DefaultRefusals   = []string{"nationality_not_established", "airside_transit_only", "visa_issued_by_requesting_state", "residence_permit_issued_by_requesting_state", "evidence_false_or_forged", "not_within_time_limit", "identity_not_established", "other"}
 )
 
 // Apply takes action on c for actor a: it checks permission and state

@@ -76,7 +76,7 @@ const (
 	ChoicesVerifiers       Choices = "verifiers"        // verifying agencies and consular missions of the requested state
 	ChoicesMissions        Choices = "missions"         // consular missions of the requested state
 	ChoicesOpenTasks       Choices = "open_tasks"       // the open tasks addressed to the user's organisation
-	ChoicesFindings        Choices = "findings"         // TaskFindings
+	ChoicesFindings        Choices = "findings"         // TaskFindings and InterviewFindings, as the task answered takes
 	ChoicesInterviewModes  Choices = "interview_modes"  // InterviewModes
 	ChoicesFamily          Choices = "family"           // the family members of the application
 	ChoicesRefusalReasons  Choices = "refusal_reasons"  // the deployment's refusal reasons (data)
@@ -91,7 +91,13 @@ const (
 func (c Choices) Fixed() []string {
 	switch c {
 	case ChoicesFindings:
-		return TaskFindings
+		out := slices.Clone(TaskFindings)
+		for _, f := range InterviewFindings {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+		return out
 	case ChoicesInterviewModes:
 		return InterviewModes
 	case ChoicesWithdrawReasons:

@@ -185,7 +185,7 @@ func (c *Case) answerTask(env Env, a Actor, in AnswerTask) (string, error) {
 	var v Validation
 	findings := TaskFindings
 	if t.Kind == TaskInterview {
-		findings = []string{"confirmed", "not_confirmed", "not_held"}
+		findings = InterviewFindings
 	}
 	if !slices.Contains(findings, in.Finding) {
 		v.Add("finding", fmt.Sprintf("Choose one of: %v.", findings))

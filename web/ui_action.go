@@ -61,6 +61,31 @@ func openTaskOptions(_ *ui, rq *request, d caseData) []option {
 	return out
 }
 
+// findingOptions offers the findings of the kinds of task open for the
+// user's organisation: a verification's, an interview's, or both.
+func findingOptions(_ *ui, rq *request, d caseData) []option {
+	var list []string
+	for _, t := range d.Case.Tasks {
+		if t.OrgID != rq.actor.Org.ID || t.Status != ercms.TaskOpen || t.Kind == ercms.TaskTravelDocument {
+			continue
+		}
+		findings := ercms.TaskFindings
+		if t.Kind == ercms.TaskInterview {
+			findings = ercms.InterviewFindings
+		}
+		for _, f := range findings {
+			if !slices.Contains(list, f) {
+				list = append(list, f)
+			}
+		}
+	}
+	out := make([]option, len(list))
+	for i, f := range list {
+		out[i] = option{Value: f, Label: rq.t("finding." + f)}
+	}
+	return out
+}
+
 func flagOptions(_ *ui, rq *request, d caseData) []option {
 	var out []option
 	for _, f := range d.Case.ActiveFlags() {
@@ -87,7 +112,7 @@ var choices = map[ercms.Choices]func(*ui, *request, caseData) []option{
 	ercms.ChoicesVerifiers:       orgsOf(ercms.OrgAgency, ercms.OrgConsularMission),
 	ercms.ChoicesMissions:        orgsOf(ercms.OrgConsularMission),
 	ercms.ChoicesOpenTasks:       openTaskOptions,
-	ercms.ChoicesFindings:        codes("finding.", ercms.ChoicesFindings.Fixed()),
+	ercms.ChoicesFindings:        findingOptions,
 	ercms.ChoicesInterviewModes:  codes("mode.", ercms.ChoicesInterviewModes.Fixed()),
 	ercms.ChoicesFamily:          familyOptions,
 	ercms.ChoicesRefusalReasons:  refusalOptions,

@@ -313,7 +313,7 @@ func (u *ui) adminReference(rq *request) { u.referencePage(rq, http.StatusOK, ni
 func (u *ui) referencePage(rq *request, status int, values map[string]string, errs []fieldError) {
 	d := adminData{EvidenceTypes: u.s.db.EvidenceTypes(), Refusals: u.s.db.RefusalReasons(), Values: values, Lists: map[string][]string{
 		"withdraw": ercms.WithdrawReasons, "transit_ground": ercms.TransitGrounds,
-		"finding": ercms.TaskFindings, "flag": ercms.SafeguardFlags}}
+		"finding": ercms.ChoicesFindings.Fixed(), "flag": ercms.SafeguardFlags}}
 	u.adminPage(rq, status, "reference", d, errs)
 }
 

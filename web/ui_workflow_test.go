@@ -140,6 +140,26 @@ func TestUIAbsenceCoverAndInterview(t *testing.T) {
 	if err != nil || got.Task(task).ScheduledAt == nil || got.Task(task).Place != "https://meet.example/az-1" {
 		t.Fatalf("stored interview %+v: %v", got.Task(task), err)
 	}
+
+	// The person did not come: the mission answers with an interview's
+	// finding, offered in its language (not a verification's).
+	answer := "/cases/" + c.ID + "/act/answer_task"
+	page = getPage(t, m, answer)
+	for _, want := range []string{`value="not_held"`, "Собеседование не состоялось", `value="not_confirmed"`} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("the interview's answer form lacks %s:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, `value="not_found"`) {
+		t.Errorf("the interview's answer form offers a verification's finding")
+	}
+	status, page = m.post(answer, answer, url.Values{"version": {regexpFind(t, page, `name="version" value="(\d+)"`)}, "task_id": {task}, "finding": {"not_held"}, "answer": {"Не явился."}})
+	if status != 200 {
+		t.Fatalf("answer the interview: %d\n%s", status, page)
+	}
+	if got, err := db.FindCase(ctx, ercms.SystemActor(), c.ID); err != nil || got.Task(task).Finding != "not_held" {
+		t.Fatalf("stored answer %+v: %v", got.Task(task), err)
+	}
 }
 
 func getPage(t *testing.T, u *uiClient, path string) string {
