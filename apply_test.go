@@ -1257,9 +1257,22 @@ func TestApplyTransferWindowExtendedByRequestingState(t *testing.T) {
 // from the acknowledgement, the reply clock counts from that date.
 func TestApplyRecordAcknowledgement(t *testing.T) {
 	w := newWorld(t, "eu-az", true)
-	s, _ := w.reach(StateRegistered) // received 13 April
-	if s.c.AcknowledgedOn == nil || *s.c.AcknowledgedOn != day("2026-04-13") {
-		t.Fatalf("acknowledged on %v after an electronic submission, want 2026-04-13", s.c.AcknowledgedOn)
+	el, _ := w.reach(StateRegistered) // received 13 April
+	if el.c.AcknowledgedOn == nil || *el.c.AcknowledgedOn != day("2026-04-13") || !el.c.AcknowledgedElectronically {
+		t.Fatalf("acknowledged on %v after an electronic submission, want 2026-04-13", el.c.AcknowledgedOn)
+	}
+	el.reject("2026-04-14 12:00", caOff, ActRecordAcknowledgement, ActionInput{AcknowledgedOn: dayp("2026-04-14")}, EConflict)
+	if slices.Contains(AvailableActions(caOff, el.c, day("2026-04-14")), ActRecordAcknowledgement) {
+		t.Error("an electronic submission offers to record an acknowledgement")
+	}
+
+	// An application received by e-mail on 13 April.
+	s := w.newCase(ownNational(), deOff, at("2026-04-13 09:00"))
+	if _, err := ReceiveByEmail(w.env(at("2026-04-14 09:00")), s.c, caOff, day("2026-04-13")); err != nil {
+		t.Fatal(err)
+	}
+	if s.c.AcknowledgedOn != nil || s.c.AcknowledgedElectronically {
+		t.Fatalf("an e-mailed application acknowledged on %v before anyone sent it", s.c.AcknowledgedOn)
 	}
 	due := *s.clock(ClockReply, "").DueOn
 	s.reject("2026-04-14 12:00", caOff, ActRecordAcknowledgement, ActionInput{}, EInvalid, "acknowledged_on")
@@ -1268,18 +1281,19 @@ func TestApplyRecordAcknowledgement(t *testing.T) {
 	s.reject("2026-04-14 12:00", deOff, ActRecordAcknowledgement, ActionInput{AcknowledgedOn: dayp("2026-04-14")}, EForbidden)
 	// A profile counting from receipt: the date is recorded, the clock stays.
 	s.do("2026-04-14 12:00", caOff, ActRecordAcknowledgement, ActionInput{AcknowledgedOn: dayp("2026-04-14")})
-	s.wantStatus(StateRegistered)
+	s.wantStatus(StateSubmitted)
 	if got := *s.clock(ClockReply, "").DueOn; got != due {
 		t.Errorf("reply due %s after the acknowledgement under a profile counting from receipt, want %s", got, due)
 	}
-	// A profile counting from the acknowledgement: the clock moves with it.
+	// A profile counting from the acknowledgement: the clock moves with it
+	// (a later date corrects the one recorded).
 	s.clock(ClockReply, "").Rule.From = AcknowledgementEvent
-	s.do("2026-04-14 13:00", caOff, ActRecordAcknowledgement, ActionInput{AcknowledgedOn: dayp("2026-04-14")})
-	if got := *s.clock(ClockReply, ""); got.From != day("2026-04-14") || *got.DueOn != due.AddDays(1) {
-		t.Errorf("reply clock from %s due %s, want from 2026-04-14 due %s", got.From, got.DueOn, due.AddDays(1))
+	s.do("2026-04-15 13:00", caOff, ActRecordAcknowledgement, ActionInput{AcknowledgedOn: dayp("2026-04-15")})
+	if got := *s.clock(ClockReply, ""); got.From != day("2026-04-15") || *got.DueOn != due.AddDays(2) {
+		t.Errorf("reply clock from %s due %s, want from 2026-04-15 due %s", got.From, got.DueOn, due.AddDays(2))
 	}
-	if *s.c.AcknowledgedOn != day("2026-04-14") {
-		t.Errorf("acknowledged on %s, want 2026-04-14", s.c.AcknowledgedOn)
+	if *s.c.AcknowledgedOn != day("2026-04-15") {
+		t.Errorf("acknowledged on %s, want 2026-04-15", s.c.AcknowledgedOn)
 	}
 }
 
@@ -1559,6 +1573,9 @@ func TestApplyEmptyInputRefusedWithoutChange(t *testing.T) {
 				s, now := w.reachType(tr.Type, st)
 				if tr.Action == ActClearFlag {
 					s.c.Flags = []Flag{{Code: FlagMinor}}
+				}
+				if tr.Action == ActRecordAcknowledgement {
+					s.c.AcknowledgedElectronically = false // as if it came by e-mail
 				}
 				a := actorFor(tr.By[0])
 				// with nested structs present but empty, every leaf is named

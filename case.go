@@ -393,8 +393,11 @@ type Case struct {
 	// the date of receipt for an electronic submission, the recorded date
 	// for an application that came by e-mail or on paper.
 	AcknowledgedOn *civil.Date `json:"acknowledged_on,omitempty"`
-	PreviousCaseID *string     `json:"previous_case_id"`
-	AssignedTo     string      `json:"assigned_to,omitempty"`
+	// AcknowledgedElectronically says the system's delivery receipt at an
+	// electronic submission was the acknowledgement: there is none to record.
+	AcknowledgedElectronically bool    `json:"acknowledged_electronically,omitempty"`
+	PreviousCaseID             *string `json:"previous_case_id"`
+	AssignedTo                 string  `json:"assigned_to,omitempty"`
 	// Application is embedded: its fields (person, family, evidence, …) stand at the top level of the JSON.
 	Application
 	// PriorStatus is the state a returning action goes back to (provide_info,

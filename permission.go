@@ -90,6 +90,9 @@ func CanAct(a Actor, c *Case, action string, today civil.Date) error {
 	if !slices.Contains(tr.From, c.Status) {
 		return Errorf(EConflict, "The action %q is not allowed while the case is %s.", action, c.Status)
 	}
+	if action == ActRecordAcknowledgement && c.AcknowledgedElectronically {
+		return Errorf(EConflict, "The electronic submission was acknowledged when it was received; there is no acknowledgement to record.")
+	}
 	if action == ActSignOff && c.Decision != nil && c.Decision.ProposedBy == a.UserID {
 		return Errorf(EForbidden, "A decision must be signed off by a supervisor other than the one who proposed it.")
 	}

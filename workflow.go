@@ -15,7 +15,7 @@ func (c *Case) submit(env Env) (string, error) {
 	if err == nil && c.Type == TypeReadmission {
 		// The system's delivery receipt is the acknowledgement of an
 		// electronic submission (LIFECYCLE.md submit).
-		c.AcknowledgedOn = &received
+		c.AcknowledgedOn, c.AcknowledgedElectronically = &received, true
 	}
 	return note, err
 }
