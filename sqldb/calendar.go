@@ -74,13 +74,17 @@ func (s *DB) calendarYears(ctx context.Context) ([]deadline.Year, error) {
 	return out, rows.Err()
 }
 
-// SetCalendarYear replaces (or adds) one state's holiday data for one year
-// and, in the same transaction, recomputes every running clock: each case
-// whose due date moves gets a timeline entry saying so. It returns the
-// number of cases whose dates moved.
-func (s *DB) SetCalendarYear(ctx context.Context, a ercms.Actor, y deadline.Year) (int, error) {
+// SetCalendarYear replaces (or adds) one state's holiday data for one year,
+// audited, and in the same transaction starts the recomputation of every
+// case with a running clock, which returns at once: the cases are
+// recomputed afterwards in small batches (RecomputeBatch, run in the
+// background by RunRecomputations, or to the end by RecomputeAll), each
+// case whose due date moves getting a timeline entry saying so. New clocks
+// count on the new data as soon as this returns. Errors: EForbidden (not an
+// administrator), EInvalid (field "calendar").
+func (s *DB) SetCalendarYear(ctx context.Context, a ercms.Actor, y deadline.Year) (Recomputation, error) {
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
-		return 0, ercms.Errorf(ercms.EForbidden, "Only administrators edit holiday calendars.")
+		return Recomputation{}, ercms.Errorf(ercms.EForbidden, "Only administrators edit holiday calendars.")
 	}
 	// Without the lock, two edits at once both started from the same
 	// calendars and the later store dropped the other's year from memory.
@@ -88,37 +92,25 @@ func (s *DB) SetCalendarYear(ctx context.Context, a ercms.Actor, y deadline.Year
 	defer s.calMu.Unlock()
 	cals, err := s.Rules().Calendars().With(y)
 	if err != nil {
-		return 0, &ercms.Error{Code: ercms.EInvalid, Message: err.Error(), Fields: map[string]string{"calendar": err.Error()}}
+		return Recomputation{}, &ercms.Error{Code: ercms.EInvalid, Message: err.Error(), Fields: map[string]string{"calendar": err.Error()}}
 	}
 	newRules := s.Rules().WithCalendars(cals)
-	moved := 0
+	var r Recomputation
 	err = s.tx(ctx, func(tx *Tx) error {
 		if err := tx.putYear(ctx, y); err != nil {
 			return err
 		}
-		if err := tx.audit(ctx, auditEvent{actor: a, action: "calendar.update", objectType: "calendar", objectID: fmt.Sprintf("%s-%d", y.State, y.Year)}); err != nil {
+		label := fmt.Sprintf("%s-%d", y.State, y.Year)
+		if r, err = tx.startRecomputation(ctx, a, "calendar:"+label); err != nil {
 			return err
 		}
-		ids, err := tx.column(ctx, `SELECT DISTINCT case_id FROM case_deadlines WHERE status = 'running'`)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			_, ch, err := tx.change(ctx, ercms.SystemActor(), id, 0, func(env ercms.Env, c *ercms.Case) (ercms.Change, error) {
-				return ercms.RecomputeDeadlines(env, c, ercms.SystemActor(), newRules.Calendars())
-			})
-			if err != nil {
-				return err
-			}
-			if !ch.Unchanged {
-				moved++
-			}
-		}
-		return nil
+		return tx.audit(ctx, auditEvent{actor: a, action: "calendar.update", objectType: "calendar", objectID: label,
+			details: map[string]any{"recomputation": r.ID, "cases": r.Total}})
 	})
 	if err != nil {
-		return 0, err
+		return Recomputation{}, err
 	}
 	s.rules.Store(newRules)
-	return moved, nil
+	s.wakeRecomputation()
+	return r, nil
 }

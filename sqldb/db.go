@@ -78,6 +78,14 @@ type DB struct {
 
 	statements  atomic.Int64                // see Statements
 	caseWriters atomic.Pointer[CaseWriters] // set by tests: who writes the case tables
+
+	// rulesStamp identifies the stored rules the node holds (SyncRules).
+	rulesStamp atomic.Pointer[string]
+	// recomputeWake starts this node's recomputation loop after an edit.
+	recomputeWake chan struct{}
+	// recomputeHook, set by tests, runs before each case of a batch; its
+	// error aborts the batch as a crash would.
+	recomputeHook func(caseID string) error
 }
 
 // Options configure Open.
@@ -98,7 +106,8 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &DB{Now: time.Now, FourEyes: true, Argon: DefaultArgon, SessionTTL: 12 * time.Hour, Log: opts.Log, dsn: opts.URL}
+	s := &DB{Now: time.Now, FourEyes: true, Argon: DefaultArgon, SessionTTL: 12 * time.Hour, Log: opts.Log, dsn: opts.URL,
+		recomputeWake: make(chan struct{}, 1)}
 	var err error
 	if strings.HasPrefix(opts.URL, "postgres://") || strings.HasPrefix(opts.URL, "postgresql://") {
 		s.engine = Postgres

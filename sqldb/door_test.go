@@ -86,6 +86,9 @@ func TestOneDoor(t *testing.T) {
 		if _, err := db.SetCalendarYear(ctx, act["admin"], withDayOff(t, db, off, "Door test")); err != nil {
 			t.Fatal(err)
 		}
+		if r := recomputeAll(t, db); r.Moved == 0 {
+			t.Fatalf("the day off moved no clock: %+v", r)
+		}
 
 		// An application received by e-mail, with its original.
 		mail, err := db.ImportApplication(ctx, sms, act["de.officer"].Org.ID, civil.In(clock.Now(), time.UTC), application("DE-DOOR-MAIL"),

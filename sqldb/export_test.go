@@ -263,3 +263,7 @@ func (s *DB) TraceCaseWrites() *CaseWriters {
 	s.caseWriters.Store(w)
 	return w
 }
+
+// SetRecomputeHook makes f run before each case of a recomputation's batch;
+// an error from f aborts the batch as a crash would.
+func (s *DB) SetRecomputeHook(f func(caseID string) error) { s.recomputeHook = f }

@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/ercms/ercms"
@@ -24,12 +26,31 @@ var timedRules = []timedRule{
 type TimedReport struct {
 	Applied map[string]int
 	Flagged int
+	// Failed is the number of cases a timed action failed on; FailedCases
+	// names them by id. They were logged and skipped, and are tried again
+	// at the next run.
+	Failed      int
+	FailedCases []string
+}
+
+// fail records that the timed action failed on case id.
+func (rep *TimedReport) fail(log *slog.Logger, id, action string, err error) {
+	// The log names the case by id and the error by code and message,
+	// never the person.
+	log.Error("scheduler: case skipped", "case", id, "action", action, "code", ercms.ErrorCode(err), "err", err)
+	if !slices.Contains(rep.FailedCases, id) {
+		rep.FailedCases = append(rep.FailedCases, id)
+		rep.Failed++
+	}
 }
 
 // RunTimedActions takes the timed system actions that are due: deemed
 // approval (or, where the profile has none, an overdue flag), acceptance of
 // the EU travel document, expiry of approvals, and closing after handover.
 // Each goes through Act, so the case shows why and the audit records it.
+// A case whose action fails is logged by id, counted in the report and
+// skipped: one bad case does not hold up the others. It returns an error
+// only when the due cases cannot be read or ctx ends.
 func (s *DB) RunTimedActions(ctx context.Context) (TimedReport, error) {
 	rep := TimedReport{Applied: map[string]int{}}
 	// Candidates are clocks past their due date in the earliest time zone;
@@ -41,6 +62,9 @@ func (s *DB) RunTimedActions(ctx context.Context) (TimedReport, error) {
 			return rep, err
 		}
 		for _, id := range ids {
+			if err := ctx.Err(); err != nil {
+				return rep, err
+			}
 			_, err := s.Act(ctx, ercms.SystemActor(), id, r.action, 0, ercms.ActionInput{})
 			switch ercms.ErrorCode(err) {
 			case "":
@@ -48,15 +72,20 @@ func (s *DB) RunTimedActions(ctx context.Context) (TimedReport, error) {
 			case ercms.EConflict:
 				if r.action == ercms.ActDeemApproved {
 					flagged, ferr := s.flagOverdue(ctx, id)
-					if ferr != nil {
-						return rep, ferr
-					}
-					if flagged {
+					switch {
+					case ferr != nil && ctx.Err() != nil:
+						return rep, ctx.Err()
+					case ferr != nil:
+						rep.fail(s.Log, id, ercms.ChangeReplyOverdue, ferr)
+					case flagged:
 						rep.Flagged++
 					}
 				}
 			default:
-				return rep, err
+				if ctx.Err() != nil {
+					return rep, ctx.Err()
+				}
+				rep.fail(s.Log, id, r.action, err)
 			}
 		}
 	}
@@ -112,8 +141,8 @@ func (s *DB) RunScheduler(ctx context.Context, interval time.Duration) {
 	for {
 		if rep, err := s.RunTimedActions(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Error("scheduler", "err", err)
-		} else if len(rep.Applied) > 0 || rep.Flagged > 0 {
-			s.Log.Info("scheduler", "applied", rep.Applied, "flagged_overdue", rep.Flagged)
+		} else if len(rep.Applied) > 0 || rep.Flagged > 0 || rep.Failed > 0 {
+			s.Log.Info("scheduler", "applied", rep.Applied, "flagged_overdue", rep.Flagged, "failed", rep.Failed)
 		}
 		if n, err := s.NotifyDeadlines(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Error("deadline notifications", "err", err)

@@ -1,6 +1,8 @@
 package sqldb_test
 
 import (
+	"bytes"
+	"log/slog"
 	"maps"
 	"strings"
 	"testing"
@@ -171,4 +173,67 @@ func TestOverdueWithoutDeemedApproval(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSchedulerSkipsABrokenCase breaks one case due for deemed approval
+// (its stored record cut short through raw SQL): the scheduler still deems
+// approved, closes and expires the others, reports the broken case, and
+// logs it by id without personal data.
+func TestSchedulerSkipsABrokenCase(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		var logBuf bytes.Buffer
+		db.Log = slog.New(slog.NewTextHandler(&logBuf, nil))
+		act := seed(t, db)
+		de, sms, sup := act["de.officer"], act["sms.officer"], act["sms.supervisor"]
+
+		broken := submittedCase(t, db, de, "DE-broken") // its reply time runs out with the others'
+		waiting := submittedCase(t, db, de, "DE-waiting")
+		decided := mustAct(t, db, sms, submittedCase(t, db, de, "DE-decided"), ercms.ActRegister, ercms.ActionInput{})
+		decided = mustAct(t, db, sms, decided, ercms.ActApprove, ercms.ActionInput{FamilyCovered: &[]string{}})
+		decided = mustAct(t, db, sup, decided, ercms.ActSignOff, ercms.ActionInput{})
+		handed := createCase(t, db, de, noApplication("DE-handed", baku(clock)))
+		handed = mustAct(t, db, de, handed, ercms.ActNotifyTransfer, ercms.ActionInput{Transfer: &ercms.Transfer{
+			Date: baku(clock), CrossingPoint: "GYD", Escorts: 1}})
+		handed = mustAct(t, db, sms, handed, ercms.ActConfirmTransfer, ercms.ActionInput{})
+		mustAct(t, db, act["border.officer"], handed, ercms.ActRecordHandover, ercms.ActionInput{Handover: &ercms.Handover{
+			At: clock.Now(), Officer: "Fərid Nəsirov", Persons: 1}})
+		if _, err := db.SQL().ExecContext(ctx, `UPDATE cases SET data = substr(data, 1, 60) WHERE id = $1`, broken.ID); err != nil {
+			t.Fatal(err)
+		}
+
+		run := func(want map[string]int) {
+			t.Helper()
+			rep, err := db.RunTimedActions(ctx)
+			if err != nil {
+				t.Fatalf("the scheduler stopped: %v", err)
+			}
+			if !maps.Equal(rep.Applied, want) || rep.Failed != 1 || len(rep.FailedCases) != 1 || rep.FailedCases[0] != broken.ID {
+				t.Fatalf("timed actions: %+v, want %v and the broken case", rep, want)
+			}
+		}
+		// 2 April: the reply time has passed, and 30 days since the handover.
+		clock.Set(bakuTime("2026-04-02 09:00"))
+		run(map[string]int{ercms.ActDeemApproved: 1, ercms.ActClose: 1})
+		if c := readCase(t, db, waiting.ID); c.Status != ercms.StateDeemedApproved {
+			t.Errorf("the waiting case is %s", c.Status)
+		}
+		if c := readCase(t, db, handed.ID); c.Status != ercms.StateClosed {
+			t.Errorf("the handed-over case is %s", c.Status)
+		}
+		// 19 June: the approval of 2 March has expired.
+		clock.Set(bakuTime("2026-06-19 09:00"))
+		run(map[string]int{ercms.ActExpire: 1})
+		if c := readCase(t, db, decided.ID); c.Status != ercms.StateExpired {
+			t.Errorf("the approved case is %s", c.Status)
+		}
+		log := logBuf.String()
+		if !strings.Contains(log, "case="+broken.ID) || !strings.Contains(log, "action="+ercms.ActDeemApproved) {
+			t.Errorf("the log does not name the broken case:\n%s", log)
+		}
+		for _, personal := range []string{"Məmmədov", "Мамедов", "C01234567", "DE-broken"} {
+			if strings.Contains(log, personal) {
+				t.Errorf("the log holds %q:\n%s", personal, log)
+			}
+		}
+	})
 }

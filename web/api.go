@@ -41,6 +41,7 @@ func (s *Server) apiRoutes() {
 	s.add("POST", "/api/v1/users/{id}/tokens", true, s.createToken)
 	s.add("DELETE", "/api/v1/tokens/{id}", true, s.revokeToken)
 	s.add("PUT", "/api/v1/calendars/{state}/{year}", true, s.putCalendarYear)
+	s.add("GET", "/api/v1/recomputations", true, s.recomputations)
 	s.workflowRoutes()
 	s.documentRoutes()
 }
@@ -520,9 +521,19 @@ func (s *Server) putCalendarYear(w http.ResponseWriter, r *http.Request, a ercms
 	if err != nil || y.Year != year || y.State != r.PathValue("state") {
 		return &ercms.Error{Code: ercms.EInvalid, Message: "The body must describe the year of the URL.", Fields: map[string]string{"year": "Match the state and year of the URL."}}
 	}
-	n, err := s.db.SetCalendarYear(r.Context(), a, y)
+	rc, err := s.db.SetCalendarYear(r.Context(), a, y)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"recomputed_cases": n})
+	return writeJSON(w, http.StatusAccepted, map[string]any{"recomputation": rc})
+}
+
+// recomputations lists the latest recomputations of running deadlines,
+// newest first, with their progress (administrators).
+func (s *Server) recomputations(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	rs, err := s.db.Recomputations(r.Context(), a, 20)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"recomputations": rs})
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/blob"
+	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/deadline"
 	"github.com/ercms/ercms/demo"
 	"github.com/ercms/ercms/internal/testdb"
 	"github.com/ercms/ercms/sqldb"
@@ -376,5 +378,51 @@ func TestAccessLogHoldsNoPersonalData(t *testing.T) {
 	}
 	if !strings.Contains(log, "GET /api/v1/cases/{id}") {
 		t.Errorf("the access log does not name the route:\n%s", log)
+	}
+}
+
+// TestAPICalendarRecomputation: a calendar edit answers 202 with the
+// recomputation it started; its progress is read at /api/v1/recomputations
+// by administrators only.
+func TestAPICalendarRecomputation(t *testing.T) {
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	base := start(t, db)
+	de, admin := signIn(t, base, "de.officer"), signIn(t, base, "admin")
+	r := de.do("POST", "/api/v1/cases", application)
+	var cs caseJSON
+	r.decode(t, &cs)
+	de.mustAct(&cs, "submit", nil)
+	var y deadline.Year
+	for _, cand := range db.Rules().Calendars().Years("AZ") {
+		if cand.Year == 2026 {
+			y = cand
+		}
+	}
+	y.NonWorking = append(y.NonWorking, deadline.Day{Date: civil.MustParse("2026-03-04"), Name: "API test"})
+	if r := de.do("PUT", "/api/v1/calendars/AZ/2026", y); r.status != http.StatusForbidden {
+		t.Fatalf("a member-state officer edits the calendar: %d", r.status)
+	}
+	r = admin.do("PUT", "/api/v1/calendars/AZ/2026", y)
+	var started struct {
+		Recomputation sqldb.Recomputation `json:"recomputation"`
+	}
+	r.decode(t, &started)
+	if r.status != http.StatusAccepted || started.Recomputation.Total != 1 || !started.Recomputation.Running() {
+		t.Fatalf("edit: %d %s", r.status, r.body)
+	}
+	if _, err := db.RecomputeAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Recomputations []sqldb.Recomputation `json:"recomputations"`
+	}
+	r = admin.do("GET", "/api/v1/recomputations", nil)
+	r.decode(t, &list)
+	if r.status != http.StatusOK || len(list.Recomputations) != 1 || list.Recomputations[0].ID != started.Recomputation.ID ||
+		list.Recomputations[0].Done != 1 || list.Recomputations[0].Running() {
+		t.Fatalf("recomputations: %d %s", r.status, r.body)
+	}
+	if r := de.do("GET", "/api/v1/recomputations", nil); r.status != http.StatusForbidden {
+		t.Errorf("a member-state officer reads the recomputations: %d", r.status)
 	}
 }

@@ -68,6 +68,9 @@ type adminData struct {
 	// Refusals and EvidenceTypes are the editable reference lists.
 	Refusals      []sqldb.ReferenceEntry
 	EvidenceTypes []sqldb.ReferenceEntry
+	// Recomputation is the latest recomputation of running deadlines
+	// (calendar pages), nil when there was none.
+	Recomputation *sqldb.Recomputation
 }
 
 // Value returns a submitted form value.
@@ -224,7 +227,25 @@ func (u *ui) adminCalendars(rq *request) {
 	for _, st := range cals.States() {
 		d.Years = append(d.Years, cals.Years(st)...)
 	}
+	if !u.withRecomputation(rq, &d) {
+		return
+	}
 	u.adminPage(rq, http.StatusOK, "calendars", d, nil)
+}
+
+// withRecomputation adds the latest recomputation of deadlines to d, so
+// that the calendar pages show its progress; false when it failed (the
+// error page is written).
+func (u *ui) withRecomputation(rq *request, d *adminData) bool {
+	rs, err := u.s.db.Recomputations(rq.r.Context(), *rq.actor, 1)
+	if err != nil {
+		u.fail(rq, err)
+		return false
+	}
+	if len(rs) > 0 {
+		d.Recomputation = &rs[0]
+	}
+	return true
 }
 
 // calendarYear finds the year of the URL.
@@ -241,13 +262,15 @@ func (u *ui) calendarYear(rq *request) (deadline.Year, bool) {
 
 func (u *ui) adminCalendarYear(rq *request) {
 	y, ok := u.calendarYear(rq)
-	if ok {
-		u.adminPage(rq, http.StatusOK, "calendar", adminData{Year: &y, Values: map[string]string{}}, nil)
+	d := adminData{Year: &y, Values: map[string]string{}}
+	if ok && u.withRecomputation(rq, &d) {
+		u.adminPage(rq, http.StatusOK, "calendar", d, nil)
 	}
 }
 
 // adminSaveCalendarYear adds or removes one non-working day; running
-// deadlines are recomputed in the same transaction.
+// deadlines are then recomputed in the background, in batches, and the
+// calendar's page shows how far.
 func (u *ui) adminSaveCalendarYear(rq *request) {
 	y, ok := u.calendarYear(rq)
 	if !ok {
@@ -270,9 +293,9 @@ func (u *ui) adminSaveCalendarYear(rq *request) {
 		slices.SortFunc(y.NonWorking, func(a, b deadline.Day) int { return a.Date.Compare(b.Date) })
 	}
 	if len(errs) == 0 {
-		moved, err := u.s.db.SetCalendarYear(rq.r.Context(), *rq.actor, y)
+		r, err := u.s.db.SetCalendarYear(rq.r.Context(), *rq.actor, y)
 		if err == nil {
-			u.flash(rq, rq.t("admin.calendar_saved", "cases", strconv.Itoa(moved)))
+			u.flash(rq, rq.t("admin.calendar_saved", "cases", i18n.FormatNumber(rq.lang, int64(r.Total))))
 			http.Redirect(rq.w, rq.r, "/admin/calendars/"+url.PathEscape(y.State)+"/"+strconv.Itoa(y.Year), http.StatusSeeOther)
 			return
 		}
@@ -283,7 +306,10 @@ func (u *ui) adminSaveCalendarYear(rq *request) {
 		errs = append(errs, fieldError{ID: "f-date", Message: ercms.ErrorMessage(err)})
 	}
 	orig, _ := u.calendarYear(rq)
-	u.adminPage(rq, http.StatusUnprocessableEntity, "calendar", adminData{Year: &orig, Values: formValues(rq)}, errs)
+	d := adminData{Year: &orig, Values: formValues(rq)}
+	if u.withRecomputation(rq, &d) {
+		u.adminPage(rq, http.StatusUnprocessableEntity, "calendar", d, errs)
+	}
 }
 
 func (u *ui) adminProfiles(rq *request) {

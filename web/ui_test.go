@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -84,7 +85,8 @@ func TestUISignInAndQueue(t *testing.T) {
 }
 
 func TestUIAdministration(t *testing.T) {
-	db, _, base := journeyStore(t)
+	db, actors, base := journeyStore(t)
+	newCase(t, db, actors).act("de.officer", ercms.ActSubmit, ercms.ActionInput{}) // a running reply clock
 	de := newUIClient(t, base, "en")
 	de.signIn("de.officer")
 	if status, _ := de.get("/admin/users"); status != http.StatusForbidden {
@@ -117,6 +119,21 @@ func TestUIAdministration(t *testing.T) {
 	status, page = a.post("/admin/calendars/AZ/2026", "/admin/calendars/AZ/2026", url.Values{"date": {"2026-03-04"}, "name": {"Test day off"}})
 	if status != http.StatusOK || !strings.Contains(page, "Test day off") {
 		t.Fatalf("add a holiday: %d\n%s", status, page)
+	}
+	// The running deadlines are recomputed in the background: the page shows how far.
+	rs, err := db.Recomputations(context.Background(), ercms.SystemActor(), 1)
+	if err != nil || len(rs) != 1 || rs[0].Total == 0 || !rs[0].Running() {
+		t.Fatalf("recomputation after the edit: %+v, %v", rs, err)
+	}
+	if want := fmt.Sprintf("Deadlines being recomputed: 0 of %d cases.", rs[0].Total); !strings.Contains(page, want) {
+		t.Errorf("the calendar's page does not say %q:\n%s", want, page)
+	}
+	if _, err := db.RecomputeAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, page := a.get("/admin/calendars"); !strings.Contains(page, "(after the change of AZ-2026) finished") ||
+		!strings.Contains(page, fmt.Sprintf("cases checked: %d;", rs[0].Total)) {
+		t.Errorf("the calendars page does not show the finished recomputation:\n%s", page)
 	}
 	for _, p := range []string{"/admin", "/admin/organisations", "/admin/calendars", "/admin/profiles", "/admin/reference"} {
 		if status, _ := a.get(p); status != http.StatusOK {

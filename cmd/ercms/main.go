@@ -216,7 +216,8 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	return serve(ctx, c, db, log, stdout, nil)
 }
 
-// serve runs the HTTP server, the scheduler and the audit sequencer until
+// serve runs the HTTP server, the scheduler, the recomputation of
+// deadlines after calendar edits and the audit sequencer until
 // ctx ends. It prints the URL once it listens; banner, when set, prints more.
 func serve(ctx context.Context, c Config, db *sqldb.DB, log *slog.Logger, stdout io.Writer, banner func(url string)) error {
 	ln, err := net.Listen("tcp", c.Addr)
@@ -227,6 +228,7 @@ func serve(ctx context.Context, c Config, db *sqldb.DB, log *slog.Logger, stdout
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go db.RunScheduler(ctx, time.Minute)
+	go db.RunRecomputations(ctx, 5*time.Second)
 	go db.RunAuditSequencer(ctx, 2*time.Second)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
