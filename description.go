@@ -29,6 +29,10 @@ type Description struct {
 	// Notifies is the kind of notification the action raises for the party
 	// that must act next (Notify*), or "".
 	Notifies string
+	// DueAfter names the clocks whose passing makes the system take the
+	// action (a timed action of LIFECYCLE.md), in the order the scheduler
+	// runs them; nil for the actions people take.
+	DueAfter []string
 	// Fields are the fields of the action's input in the order its form
 	// shows them: every field of the input type, and no other.
 	Fields []Field
@@ -144,14 +148,14 @@ var Descriptions = []Description{
 		{Name: "text", Kind: KindTextarea}}},
 	{Action: ActSignOff, Input: SignOff{}, Transmits: true},
 	{Action: ActReturnProposal, Input: ReturnProposal{}, Fields: []Field{{Name: "comment", Kind: KindTextarea}}},
-	{Action: ActDeemApproved, Input: DeemApproved{}, Transmits: true, Notifies: NotifyDeemedApproval},
+	{Action: ActDeemApproved, Input: DeemApproved{}, Transmits: true, Notifies: NotifyDeemedApproval, DueAfter: []string{ClockReply, ClockReplyAccelerated}},
 	{Action: ActCorrectDeemedApproval, Input: CorrectDeemedApproval{}, Transmits: true, Fields: []Field{reason}},
 	{Action: ActRequestTravelDocument, Input: RequestTravelDocument{}, Transmits: true, Notifies: NotifyNewTask, Fields: []Field{
 		{Name: "mission_id", Kind: KindSelect, Choices: ChoicesMissions}}},
 	{Action: ActIssueTravelDocument, Input: IssueTravelDocument{}, Transmits: true, Fields: []Field{
 		{Name: "number", Kind: KindText},
 		{Name: "valid_until", Kind: KindDate}}},
-	{Action: ActAcceptEUTravelDocument, Input: AcceptEUTravelDocument{}, Transmits: true},
+	{Action: ActAcceptEUTravelDocument, Input: AcceptEUTravelDocument{}, Transmits: true, DueAfter: []string{ClockTravelDocument}},
 	{Action: ActRenewTravelDocument, Input: RenewTravelDocument{}, Transmits: true, Fields: []Field{
 		{Name: "valid_until", Kind: KindDate},
 		{Name: "number", Kind: KindText, Optional: true}}},
@@ -179,13 +183,13 @@ var Descriptions = []Description{
 		{Name: "justification", Kind: KindTextarea},
 		{Name: "requested_on", Kind: KindDate, Optional: true, Only: []Role{RoleCASupervisor},
 			Doc: "By a central-authority supervisor: the date of the requesting state's request received by e-mail (default: today)."}}},
-	{Action: ActExpire, Input: Expire{}, Transmits: true},
+	{Action: ActExpire, Input: Expire{}, Transmits: true, DueAfter: []string{ClockTransferWindow}},
 	{Action: ActRequestConsentWithdrawal, Input: RequestConsentWithdrawal{}, Transmits: true, Fields: []Field{reason}},
 	{Action: ActMaintainApplication, Input: MaintainApplication{}, Transmits: true, Fields: []Field{reason}},
 	{Action: ActWithdraw, Input: Withdraw{}, Transmits: true, Fields: []Field{
 		{Name: "reason_code", Kind: KindRadios, Choices: ChoicesWithdrawReasons},
 		{Name: "reason", Kind: KindTextarea, Optional: true}}},
-	{Action: ActClose, Input: Close{}},
+	{Action: ActClose, Input: Close{}, DueAfter: []string{ClockCloseAfterHandover}},
 	{Action: ActRequestTakeBack, Input: RequestTakeBack{}, Transmits: true, Fields: []Field{reason}},
 	{Action: ActRecordTakeBack, Input: RecordTakeBack{}, Transmits: true, Fields: []Field{{Name: "date", Kind: KindDate}}},
 	{Action: ActClearFlag, Input: ClearFlag{}, Fields: []Field{
@@ -198,6 +202,18 @@ var Descriptions = []Description{
 	{Action: ActRefuseTransit, Input: RefuseTransit{}, Transmits: true, Fields: []Field{transitGround, decisionText}},
 	{Action: ActRevokeTransit, Input: RevokeTransit{}, Transmits: true, Fields: []Field{transitGround, decisionText}},
 	{Action: ActRecordTransit, Input: RecordTransit{}, Transmits: true, Fields: []Field{{Name: "time", Kind: KindText}}},
+}
+
+// TimedActions returns the descriptions of the actions the system takes
+// when a clock has passed, in table order.
+func TimedActions() []Description {
+	var out []Description
+	for _, d := range Descriptions {
+		if len(d.DueAfter) > 0 {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // Describe returns the description of an action, or nil when there is no

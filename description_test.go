@@ -218,3 +218,27 @@ func asErr(err error, e **Error) bool {
 	*e = x
 	return ok
 }
+
+// TestTimedActionsDescribed: the system takes an action when a clock has
+// passed exactly where the lifecycle table lets it, and each such action
+// names the clocks that make it due (the scheduler reads them).
+func TestTimedActionsDescribed(t *testing.T) {
+	var timed []string
+	for _, d := range TimedActions() {
+		timed = append(timed, d.Action)
+		for _, k := range d.DueAfter {
+			if !slices.Contains([]string{ClockReply, ClockReplyAccelerated, ClockTravelDocument, ClockTransferWindow, ClockCloseAfterHandover, ClockTransitReply}, k) {
+				t.Errorf("%s is due after %q, which is no clock of a case's own (not a task's)", d.Action, k)
+			}
+		}
+	}
+	var bySystem []string
+	for _, tr := range Lifecycle {
+		if slices.Contains(tr.By, RoleSystem) && !slices.Contains(bySystem, tr.Action) {
+			bySystem = append(bySystem, tr.Action)
+		}
+	}
+	if !slices.Equal(sortedStrings(timed), sortedStrings(bySystem)) {
+		t.Errorf("timed actions %v, the system's actions of the lifecycle table %v", timed, bySystem)
+	}
+}

@@ -9,19 +9,6 @@ import (
 	"github.com/ercms/ercms"
 )
 
-// timedRule is one timed system action: the clock whose passing triggers it.
-type timedRule struct {
-	kinds  []string
-	action string
-}
-
-var timedRules = []timedRule{
-	{[]string{ercms.ClockReply, ercms.ClockReplyAccelerated}, ercms.ActDeemApproved},
-	{[]string{ercms.ClockTravelDocument}, ercms.ActAcceptEUTravelDocument},
-	{[]string{ercms.ClockTransferWindow}, ercms.ActExpire},
-	{[]string{ercms.ClockCloseAfterHandover}, ercms.ActClose},
-}
-
 // TimedReport counts what RunTimedActions did.
 type TimedReport struct {
 	Applied map[string]int
@@ -56,8 +43,8 @@ func (s *DB) RunTimedActions(ctx context.Context) (TimedReport, error) {
 	// Candidates are clocks past their due date in the earliest time zone;
 	// Apply checks each against the case's own civil date.
 	cutoff := s.Now().UTC().Add(14 * time.Hour).Format(time.DateOnly)
-	for _, r := range timedRules {
-		ids, err := s.dueCases(ctx, r.kinds, cutoff)
+	for _, r := range ercms.TimedActions() {
+		ids, err := s.dueCases(ctx, r.DueAfter, cutoff)
 		if err != nil {
 			return rep, err
 		}
@@ -65,12 +52,12 @@ func (s *DB) RunTimedActions(ctx context.Context) (TimedReport, error) {
 			if err := ctx.Err(); err != nil {
 				return rep, err
 			}
-			_, err := s.Act(ctx, ercms.SystemActor(), id, r.action, 0, ercms.ActionInput{})
+			_, err := s.Act(ctx, ercms.SystemActor(), id, r.Action, 0, ercms.ActionInput{})
 			switch ercms.ErrorCode(err) {
 			case "":
-				rep.Applied[r.action]++
+				rep.Applied[r.Action]++
 			case ercms.EConflict:
-				if r.action == ercms.ActDeemApproved {
+				if r.Action == ercms.ActDeemApproved {
 					flagged, ferr := s.flagOverdue(ctx, id)
 					switch {
 					case ferr != nil && ctx.Err() != nil:
@@ -85,7 +72,7 @@ func (s *DB) RunTimedActions(ctx context.Context) (TimedReport, error) {
 				if ctx.Err() != nil {
 					return rep, ctx.Err()
 				}
-				rep.fail(s.Log, id, r.action, err)
+				rep.fail(s.Log, id, r.Action, err)
 			}
 		}
 	}
