@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -277,6 +279,30 @@ func TestOpenAPIActionInputs(t *testing.T) {
 		name := reflect.TypeOf(d.Input).Name() + "Input"
 		if _, ok := doc.Components.Schemas[name]; !ok && d.Action != ercms.ActDeemApproved && d.Action != ercms.ActExpire {
 			t.Errorf("no schema %s for %s", name, d.Action)
+		}
+	}
+}
+
+// TestAPIWrongKindOfValue: a value of the wrong kind is refused on its
+// field, with what the field takes in words a client reads (never a Go type).
+func TestAPIWrongKindOfValue(t *testing.T) {
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	base := start(t, db)
+	de := signIn(t, base, "de.officer")
+	var cs caseJSON
+	de.do("POST", "/api/v1/cases", application).decode(t, &cs)
+	for _, tc := range []struct {
+		action, body, field, want string
+	}{
+		{"withdraw", `{"reason_code": 5}`, "reason_code", "text"},
+		{"notify_transfer", `{"transfer": {"date": "2026-04-01", "crossing_point": "GYD", "escorts": "two"}}`, "transfer.escorts", "a whole number"},
+		{"notify_transfer", `{"transfer": {"date": 20260401, "crossing_point": "GYD", "escorts": 1}}`, "transfer.date", "a date as text"},
+	} {
+		r := de.do("POST", "/api/v1/cases/"+cs.ID+"/actions/"+tc.action, json.RawMessage(tc.body), "If-Match", fmt.Sprintf(`"%d"`, cs.Version))
+		p := r.problem(t)
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(p.Errors[tc.field], tc.want) || strings.Contains(p.Errors[tc.field], "civil.") ||
+			strings.Contains(p.Errors[tc.field], "int") {
+			t.Errorf("%s %s: %d %+v", tc.action, tc.body, r.status, p)
 		}
 	}
 }

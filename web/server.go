@@ -12,11 +12,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/sqldb"
 )
 
@@ -213,6 +215,35 @@ func decodeFrom(body io.Reader, v any) error {
 	return nil
 }
 
+// jsonKind names what a JSON value of Go type t is, for a client who
+// sent another kind (never the Go type's name).
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == reflect.TypeFor[civil.Date]() || t == reflect.TypeFor[ercms.PartialDate]():
+		return "a date as text, YYYY-MM-DD"
+	case t == reflect.TypeFor[time.Time]():
+		return "a date and time as text (RFC 3339)"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "text"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "another kind of value"
+}
+
 func badJSON(err error) error {
 	var field string
 	var te *json.UnmarshalTypeError
@@ -221,7 +252,7 @@ func badJSON(err error) error {
 	switch {
 	case errors.As(err, &te):
 		field = te.Field
-		msg = "The value has the wrong type: expected " + te.Type.String() + "."
+		msg = "The value has the wrong type: expected " + jsonKind(te.Type) + "."
 	case errors.As(err, &me):
 		msg = "The body is too large."
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
