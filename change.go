@@ -92,8 +92,7 @@ func Assign(env Env, c *Case, a Actor, to User) (Change, error) {
 		return Change{}, Fail(EConflict, "err.assign.terminal", "state", string(c.Status))
 	}
 	if !caOfficerOf(to, a.Org.ID) || to.Disabled {
-		return Change{}, &Error{Code: EInvalid, Message: "err.invalid",
-			Fields: map[string]string{"user_id": "field.user_id.officer"}}
+		return Change{}, FieldError("user_id", "field.user_id.officer")
 	}
 	if c.AssignedTo == to.ID {
 		return unchanged, nil
@@ -169,8 +168,7 @@ func EditDraft(env Env, c *Case, a Actor, n NewCase) (Change, error) {
 		return Change{}, Fail(EConflict, "err.draft.not_draft", "state", string(c.Status))
 	}
 	if n.NoApplication || n.PreviousCaseID != "" {
-		return Change{}, &Error{Code: EInvalid, Message: "err.invalid",
-			Fields: map[string]string{"no_application": "field.no_application.fixed"}}
+		return Change{}, FieldError("no_application", "field.no_application.fixed")
 	}
 	if err := n.PrepareWith(env.NewID, env.Today, env.Evidence); err != nil {
 		return Change{}, err
@@ -253,8 +251,8 @@ func Attach(env Env, c *Case, a Actor, n NewAttachment, sha256 string) (Change, 
 	if !CanView(a, c, env.Today) {
 		return Change{}, Fail(ENotFound, "err.no_such_case")
 	}
-	invalid := func(field, msg string) (Change, error) {
-		return Change{}, &Error{Code: EInvalid, Message: "err.invalid", Fields: map[string]string{field: msg}}
+	invalid := func(field, key string) (Change, error) {
+		return Change{}, FieldError(field, key)
 	}
 	if !slices.Contains(AttachmentPurposes, n.Purpose) {
 		return invalid("purpose", "field.purpose.required")
@@ -318,8 +316,7 @@ func SendMessage(env Env, c *Case, a Actor, m NewMessage, replyToSide string) (C
 		return Change{}, err
 	}
 	if m.ReplyTo != "" && (replyToSide == "" || replyToSide == side) {
-		return Change{}, &Error{Code: EInvalid, Message: "err.invalid",
-			Fields: map[string]string{"reply_to": "field.reply_to.other_party"}}
+		return Change{}, FieldError("reply_to", "field.reply_to.other_party")
 	}
 	now := env.Now
 	msg := &Message{ID: env.NewID(), CaseID: c.ID, Kind: m.Kind, FromSide: side, FromOrgID: a.Org.ID, FromUserID: a.UserID,

@@ -27,8 +27,7 @@ func ScheduleInterview(env Env, c *Case, a Actor, taskID string, at time.Time, p
 	}
 	t := c.Task(taskID)
 	if t == nil || t.Kind != TaskInterview || t.OrgID != a.Org.ID {
-		return "", &Error{Code: EInvalid, Message: "err.invalid",
-			Fields: map[string]string{"task_id": "field.task_id.own_interview"}}
+		return "", FieldError("task_id", "field.task_id.own_interview")
 	}
 	if t.Status != TaskOpen {
 		return "", Fail(EConflict, "err.interview.already", "task_status", t.Status)

@@ -177,7 +177,7 @@ func (c *Case) startVerification(env Env, in StartVerification) (string, error) 
 func (c *Case) answerTask(env Env, a Actor, in AnswerTask) (string, error) {
 	t := c.Task(in.TaskID)
 	if t == nil || t.OrgID != a.Org.ID || t.Kind == TaskTravelDocument {
-		return "", &Error{Code: EInvalid, Message: "err.invalid", Fields: map[string]string{"task_id": "field.task_id.own"}}
+		return "", FieldError("task_id", "field.task_id.own")
 	}
 	if t.Status != TaskOpen {
 		return "", Fail(EConflict, "err.task_already", "task_status", t.Status)
