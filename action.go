@@ -155,10 +155,10 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 	case RecordAcknowledgement:
 		return c.recordAcknowledgement(env, in)
 	case RequestInfo:
-		v.Require("question", in.Question, "Enter the information you need from the requesting state.")
+		v.Require("question", in.Question, "field.question.required")
 		return "information requested from the requesting state; the reply clock keeps running", v.Err()
 	case ProvideInfo:
-		v.Require("answer", in.Answer, "Enter the information requested.")
+		v.Require("answer", in.Answer, "field.answer.required")
 		return "information provided by the requesting state", v.Err()
 	case StartVerification:
 		return c.startVerification(env, in)
@@ -176,7 +176,7 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 		c.Decision.SignedOffBy = a.UserID
 		return c.finaliseDecision(env)
 	case ReturnProposal:
-		v.Require("comment", in.Comment, "Say why the proposal goes back.")
+		v.Require("comment", in.Comment, "field.comment.required")
 		if err := v.Err(); err != nil {
 			return "", err
 		}
@@ -184,11 +184,11 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 		return "proposal returned to the officer", nil
 	case DeemApproved:
 		if !env.Profile.DeemedApproval {
-			return "", Errorf(EConflict, "The agreement profile has no deemed approval.")
+			return "", Fail(EConflict, "err.no_deemed_approval")
 		}
 		rc := c.ReplyClock()
 		if rc == nil || rc.DueOn == nil || !today.After(*rc.DueOn) {
-			return "", Errorf(EConflict, "The reply deadline has not passed.")
+			return "", Fail(EConflict, "err.reply_deadline_not_passed")
 		}
 		due := *rc.DueOn
 		c.stopClock(rc.Kind, "", today, DeadlineMissed)
@@ -202,7 +202,7 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 		}
 		return fmt.Sprintf("no reply by the reply due date %s: the transfer is deemed approved under the agreement profile", due), nil
 	case CorrectDeemedApproval:
-		v.Require("reason", in.Reason, "Say why the deemed approval is corrected.")
+		v.Require("reason", in.Reason, "field.reason.correct_deemed")
 		if err := v.Err(); err != nil {
 			return "", err
 		}
@@ -224,10 +224,10 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 	case AcceptEUTravelDocument:
 		d := c.running(ClockTravelDocument)
 		if !env.Profile.EUTravelDocumentOnLate {
-			return "", Errorf(EConflict, "The agreement profile does not accept the EU standard travel document.")
+			return "", Fail(EConflict, "err.no_eu_standard_document")
 		}
 		if d == nil || d.DueOn == nil || !today.After(*d.DueOn) {
-			return "", Errorf(EConflict, "The EU standard travel document is accepted only after the travel-document due date has passed.")
+			return "", Fail(EConflict, "err.eu_standard_document_too_early")
 		}
 		c.stopClock(ClockTravelDocument, "", today, DeadlineMissed)
 		c.closeTasks(TaskTravelDocument, TaskCancelled, today)
@@ -235,17 +235,17 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 		return "the mission missed the travel-document deadline: the EU standard travel document is accepted", nil
 	case RenewTravelDocument:
 		if in.ValidUntil == nil {
-			v.Add("valid_until", "Enter the new date of validity.")
+			v.Add("valid_until", "field.valid_until.renew_required")
 		} else if c.TravelDocument != nil && c.TravelDocument.ValidUntil != nil && !in.ValidUntil.After(*c.TravelDocument.ValidUntil) {
-			v.Add("valid_until", "The new validity must end after the current one.")
-		} else if err := checkValidity(env, *in.ValidUntil); err != nil {
-			v.Add("valid_until", err.Error())
+			v.Add("valid_until", "field.valid_until.not_after_current")
+		} else {
+			checkValidity(env, &v, "valid_until", *in.ValidUntil)
 		}
 		if err := v.Err(); err != nil {
 			return "", err
 		}
 		if c.TravelDocument == nil {
-			return "", Errorf(EConflict, "There is no travel document to renew.")
+			return "", Fail(EConflict, "err.no_travel_document")
 		}
 		c.TravelDocument.ValidUntil = in.ValidUntil
 		if in.Number != "" {
@@ -272,27 +272,27 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 		}
 		d := c.running(ClockTakeBack)
 		if d == nil || (d.DueOn != nil && today.After(*d.DueOn)) {
-			return "", Errorf(EConflict, "The take-back window has ended.")
+			return "", Fail(EConflict, "err.take_back_window_ended")
 		}
 		return strings.ReplaceAll(action, "_", " "), nil
 	case RecordHandover:
 		return c.recordHandover(env, in)
 	case ExtendTransferWindow:
 		d := c.running(ClockTransferWindow)
-		v.Require("justification", in.Justification, "Say which obstacle prevents the transfer.")
+		v.Require("justification", in.Justification, "field.justification.transfer_obstacle")
 		if in.NewEnd == nil {
-			v.Add("new_end", "Enter the new end of the transfer window.")
+			v.Add("new_end", "field.new_end.required")
 		} else if d != nil && d.DueOn != nil && !in.NewEnd.After(*d.DueOn) {
-			v.Add("new_end", "The new end must be after the current end "+d.DueOn.String()+".")
+			v.Add("new_end", "field.new_end.not_after_current", "date", *d.DueOn)
 		}
 		requestedOn := today
 		switch {
 		case a.Role != RoleCASupervisor && in.RequestedOn != nil:
-			v.Add("requested_on", "Only the central authority records a request sent by e-mail; your request is dated today.")
+			v.Add("requested_on", "field.requested_on.central_only")
 		case a.Role == RoleCASupervisor && in.RequestedOn == nil:
 			// recorded the day the request came in
 		case a.Role == RoleCASupervisor && in.RequestedOn.After(today):
-			v.Add("requested_on", "The date of the request cannot be in the future.")
+			v.Add("requested_on", "field.requested_on.future")
 		case a.Role == RoleCASupervisor:
 			requestedOn = *in.RequestedOn
 		}
@@ -300,7 +300,7 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 			return "", err
 		}
 		if d == nil {
-			return "", Errorf(EConflict, "The transfer window is not running.")
+			return "", Fail(EConflict, "err.transfer_window_not_running")
 		}
 		d.ExtendedTo = in.NewEnd
 		if err := d.compute(env.Calendars); err != nil {
@@ -313,17 +313,17 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 	case Expire:
 		d := c.running(ClockTransferWindow)
 		if d == nil || d.DueOn == nil || !today.After(*d.DueOn) {
-			return "", Errorf(EConflict, "The transfer window has not passed.")
+			return "", Fail(EConflict, "err.transfer_window_not_passed")
 		}
 		c.stopClock(ClockTransferWindow, "", today, DeadlineMissed)
 		c.stopAllClocks(today)
 		return fmt.Sprintf("the transfer window ended on %s without a transfer: the approval expired", d.DueOn), nil
 	case Withdraw:
 		if !slices.Contains(WithdrawReasons, in.ReasonCode) {
-			v.Add("reason_code", "Choose why the application is withdrawn.")
+			v.Add("reason_code", "field.reason_code.required")
 		}
 		if in.ReasonCode == "other" {
-			v.Require("reason", in.Reason, "Describe the reason.")
+			v.Require("reason", in.Reason, "field.reason.describe")
 		}
 		if err := v.Err(); err != nil {
 			return "", err
@@ -335,7 +335,7 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 		if a.Role == RoleSystem {
 			d := c.running(ClockCloseAfterHandover)
 			if d == nil || d.DueOn == nil || !today.After(*d.DueOn) {
-				return "", Errorf(EConflict, "The case closes automatically only 30 days after the handover.")
+				return "", Fail(EConflict, "err.close_too_early")
 			}
 		}
 		// The close clock is a waiting period, not a duty: when the system
@@ -348,7 +348,7 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 		return "case closed; the take-back window keeps running", nil
 	case RecordTakeBack:
 		if in.Date == nil {
-			v.Add("date", "Enter the date the person was taken back.")
+			v.Add("date", "field.date.taken_back")
 		}
 		if err := v.Err(); err != nil {
 			return "", err
@@ -358,8 +358,8 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 	case ClearFlag:
 		return c.clearFlag(env, a, in)
 	case ApproveTransit:
-		v.Require("entry_point", in.EntryPoint, "Enter the entry point.")
-		v.Require("time", in.Time, "Enter the time of transit.")
+		v.Require("entry_point", in.EntryPoint, "field.entry_point.required")
+		v.Require("time", in.Time, "field.time.required")
 		if err := v.Err(); err != nil {
 			return "", err
 		}
@@ -374,7 +374,7 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 	case RevokeTransit:
 		return c.refuseTransit(env, a, in.Reasons, in.Text, "transit revoked: the requesting state must take the person back")
 	case RecordTransit:
-		v.Require("time", in.Time, "Enter the time of transit.")
+		v.Require("time", in.Time, "field.time.required")
 		if err := v.Err(); err != nil {
 			return "", err
 		}
@@ -382,13 +382,13 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 		c.Application.Transit.ExecutedOn = &executed
 		return "transit executed on " + today.String(), nil
 	}
-	return "", Errorf(EInternal, "action %q has no effects defined", action)
+	return "", Fail(EInternal, "err.internal.no_effects", "action", action)
 }
 
 // reasoned checks the reason of an action that needs nothing else.
 func reasoned(action, reason string) (string, error) {
 	var v Validation
-	v.Require("reason", reason, "Give the reason.")
+	v.Require("reason", reason, "field.reason.required")
 	if err := v.Err(); err != nil {
 		return "", err
 	}
@@ -400,11 +400,11 @@ func (c *Case) refuseTransit(env Env, a Actor, reasons []string, text, note stri
 	var v Validation
 	today := env.Today
 	if len(reasons) == 0 {
-		v.Add("reasons", "Choose at least one ground.")
+		v.Add("reasons", "field.reasons.ground_required")
 	}
 	for _, r := range reasons {
 		if !slices.Contains(TransitGrounds, r) {
-			v.Add("reasons", fmt.Sprintf("%q is not a listed ground.", r))
+			v.Add("reasons", "field.reasons.unknown_ground", "value", r)
 		}
 	}
 	if err := v.Err(); err != nil {

@@ -3,7 +3,6 @@ package ercms
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ercms/ercms/civil"
@@ -97,34 +96,34 @@ func (n *NewCase) PrepareWith(newID func() string, today civil.Date, cat Catalog
 	switch n.Type {
 	case TypeReadmission:
 		if !slices.Contains([]Procedure{ProcedureNormal, ProcedureAccelerated}, n.Procedure) {
-			v.Add("procedure", "Choose the normal or the accelerated procedure.")
+			v.Add("procedure", "field.procedure.required")
 		}
 		if !slices.Contains([]Category{CategoryOwnNational, CategoryThirdCountryNational, CategoryStateless}, n.Category) {
-			v.Add("category", "Choose whether the person is an own national, a third-country national or stateless.")
+			v.Add("category", "field.category.required")
 		}
 	case TypeTransit:
 		if n.Procedure != "" {
-			v.Add("procedure", "Procedure and category do not apply to transit requests.")
+			v.Add("procedure", "field.procedure_category.transit")
 		}
 		if n.Category != "" {
-			v.Add("category", "Procedure and category do not apply to transit requests.")
+			v.Add("category", "field.procedure_category.transit")
 		}
 	default:
-		v.Add("type", "Choose readmission or transit.")
+		v.Add("type", "field.type.required")
 	}
-	v.Require("requesting_reference", n.RequestingReference, "Enter your authority's own file number.")
+	v.Require("requesting_reference", n.RequestingReference, "field.requesting_reference.required")
 	if len(n.RequestingReference) > 64 {
-		v.Add("requesting_reference", "Use at most 64 characters.")
+		v.Add("requesting_reference", "field.too_long", "max", 64)
 	}
 	for i, f := range n.Flags {
 		if !slices.Contains(SafeguardFlags, f) {
-			v.Add(fmt.Sprintf("flags[%d]", i), fmt.Sprintf("Choose one of: %s.", strings.Join(SafeguardFlags, ", ")))
+			v.Add(fmt.Sprintf("flags[%d]", i), "field.flags.choose", "flags", SafeguardFlags)
 		}
 	}
 	if t := n.Application.Transit; t != nil && t.ExecutedOn != nil {
 		// Nothing is accepted that is not the sender's to say: the border
 		// post records the transit (record_transit).
-		v.Add("transit.executed_on", "The border post records the transit; leave this out.")
+		v.Add("transit.executed_on", "field.transit.executed_on.border_post")
 	}
 	validateApplication(&v, n.Type, n.Procedure, n.Category, &n.Application, false, today, cat)
 	if err := v.Err(); err != nil {
@@ -156,36 +155,36 @@ func ValidateApplicationWith(t CaseType, p Procedure, c Category, app *Applicati
 
 func validateApplication(v *Validation, t CaseType, p Procedure, c Category, app *Application, complete bool, today civil.Date, cat Catalogue) {
 	per := app.Person
-	v.Require("person.surname", per.Surname, "Enter the surname as written in Latin letters.")
+	v.Require("person.surname", per.Surname, "field.person.surname.required")
 	if complete {
-		v.Require("person.given_names", per.GivenNames, "Enter the given names, or \"-\" if the person has none.")
+		v.Require("person.given_names", per.GivenNames, "field.person.given_names.required")
 		if per.DateOfBirth.IsZero() {
-			v.Add("person.date_of_birth", "Enter the date of birth, or only the year if the day and month are unknown.")
+			v.Add("person.date_of_birth", "field.person.date_of_birth.required")
 		}
 	}
 	if !per.DateOfBirth.IsZero() && per.DateOfBirth.Earliest().After(today) {
-		v.Add("person.date_of_birth", "The date of birth cannot be in the future.")
+		v.Add("person.date_of_birth", "field.date_of_birth.future")
 	}
 	if per.Sex != "" && !slices.Contains([]string{"F", "M", "X"}, per.Sex) {
-		v.Add("person.sex", "Use F, M or X.")
+		v.Add("person.sex", "field.person.sex.invalid")
 	}
 	for i, f := range app.Family {
 		key := fmt.Sprintf("family[%d]", i)
 		if !slices.Contains([]string{"spouse", "child"}, f.Relationship) {
-			v.Add(key+".relationship", "Choose spouse or child.")
+			v.Add(key+".relationship", "field.family.relationship.required")
 		}
-		v.Require(key+".surname", f.Surname, "Enter the family member's surname.")
+		v.Require(key+".surname", f.Surname, "field.family.surname.required")
 		if !f.DateOfBirth.IsZero() && f.DateOfBirth.Earliest().After(today) {
-			v.Add(key+".date_of_birth", "The date of birth cannot be in the future.")
+			v.Add(key+".date_of_birth", "field.date_of_birth.future")
 		}
 	}
 	for i, e := range app.Evidence {
 		key := fmt.Sprintf("evidence[%d]", i)
 		if _, ok := cat.Lookup(e.Type); !ok {
-			v.Add(key+".type", "Choose a type from the evidence catalogue.")
+			v.Add(key+".type", "field.evidence.type.required")
 		}
 		if e.IssuedOn != nil && e.IssuedOn.After(today) {
-			v.Add(key+".issued_on", "The issue date cannot be in the future.")
+			v.Add(key+".issued_on", "field.evidence.issued_on.future")
 		}
 	}
 	for _, d := range []struct {
@@ -193,35 +192,35 @@ func validateApplication(v *Validation, t CaseType, p Procedure, c Category, app
 		date  *civil.Date
 	}{{"apprehended_on", app.ApprehendedOn}, {"facts_known_on", app.FactsKnownOn}} {
 		if d.date != nil && d.date.After(today) {
-			v.Add(d.field, "The date cannot be in the future.")
+			v.Add(d.field, "field.date.future")
 		}
 	}
 	switch t {
 	case TypeTransit:
 		tr := app.Transit
 		if tr == nil {
-			v.Add("transit", "Enter the transit details.")
+			v.Add("transit", "field.transit.required")
 			return
 		}
-		v.Require("transit.itinerary", tr.Itinerary, "Enter the itinerary (flights and times).")
-		v.Require("transit.final_destination", tr.FinalDestination, "Enter the country of final destination.")
-		v.Require("transit.entry_point", tr.EntryPoint, "Enter the entry point.")
+		v.Require("transit.itinerary", tr.Itinerary, "field.transit.itinerary.required")
+		v.Require("transit.final_destination", tr.FinalDestination, "field.transit.final_destination.required")
+		v.Require("transit.entry_point", tr.EntryPoint, "field.entry_point.required")
 		if tr.TransitOn.IsZero() {
-			v.Add("transit.transit_on", "Enter the date of transit.")
+			v.Add("transit.transit_on", "field.transit.transit_on.required")
 		}
 		if tr.Escorts < 0 {
-			v.Add("transit.escorts", "The number of escorts cannot be negative.")
+			v.Add("transit.escorts", "field.escorts.negative")
 		}
 	case TypeReadmission:
 		if app.Transit != nil {
-			v.Add("transit", "Transit details belong to transit requests.")
+			v.Add("transit", "field.transit.not_transit")
 		}
 		if complete {
 			if len(app.Evidence) == 0 && !app.InterviewRequested {
-				v.Add("evidence", "Add at least one evidence item, or request a consular interview.")
+				v.Add("evidence", "field.evidence.required")
 			}
 			if p == ProcedureAccelerated && app.ApprehendedOn == nil {
-				v.Add("apprehended_on", "Enter the date the person was apprehended (accelerated procedure).")
+				v.Add("apprehended_on", "field.apprehended_on.required")
 			}
 		}
 	}

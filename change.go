@@ -80,20 +80,19 @@ const ChangeAssign = "assign"
 // nothing.
 func Assign(env Env, c *Case, a Actor, to User) (Change, error) {
 	if !CanView(a, c, env.Today) {
-		return Change{}, Errorf(ENotFound, "No such case.")
+		return Change{}, Fail(ENotFound, "err.no_such_case")
 	}
 	switch {
 	case a.Role == RoleCASupervisor:
 	case a.Role == RoleCAOfficer && (c.AssignedTo == "" || c.AssignedTo == a.UserID) && to.ID == a.UserID:
 	default:
-		return Change{}, Errorf(EForbidden, "Only a central-authority supervisor reassigns cases.")
+		return Change{}, Fail(EForbidden, "err.assign.supervisor_only")
 	}
 	if Terminal(c.Status) {
-		return Change{}, Errorf(EConflict, "The case is %s: it needs no officer.", c.Status)
+		return Change{}, Fail(EConflict, "err.assign.terminal", "state", string(c.Status))
 	}
 	if !caOfficerOf(to, a.Org.ID) || to.Disabled {
-		return Change{}, &Error{Code: EInvalid, Message: "The request has errors; correct the fields listed.",
-			Fields: map[string]string{"user_id": "Choose an active officer of your authority."}}
+		return Change{}, FieldError("user_id", "field.user_id.officer")
 	}
 	if c.AssignedTo == to.ID {
 		return unchanged, nil
@@ -115,20 +114,20 @@ func caOfficerOf(u User, org string) bool {
 // from_user_id, to_user_id).
 func CheckAbsenceCover(a Actor, from, to User) error {
 	if a.Role != RoleCASupervisor {
-		return Errorf(EForbidden, "Only a central-authority supervisor moves an officer's cases.")
+		return Fail(EForbidden, "err.cover.supervisor_only")
 	}
 	var v Validation
 	if !caOfficerOf(from, a.Org.ID) {
-		v.Add("from_user_id", "Choose an officer of your authority.")
+		v.Add("from_user_id", "field.officer.own_authority")
 	}
 	switch {
 	case !caOfficerOf(to, a.Org.ID):
-		v.Add("to_user_id", "Choose an officer of your authority.")
+		v.Add("to_user_id", "field.officer.own_authority")
 	case to.Disabled:
-		v.Add("to_user_id", "Choose an active officer.")
+		v.Add("to_user_id", "field.officer.active")
 	}
 	if from.ID == to.ID && from.ID != "" {
-		v.Add("to_user_id", "Choose another officer than the one away.")
+		v.Add("to_user_id", "field.to_user_id.same")
 	}
 	return v.Err()
 }
@@ -141,7 +140,7 @@ func CoverAbsence(env Env, c *Case, a Actor, from, to User) (Change, error) {
 		return Change{}, err
 	}
 	if !CanView(a, c, env.Today) {
-		return Change{}, Errorf(ENotFound, "No such case.")
+		return Change{}, Fail(ENotFound, "err.no_such_case")
 	}
 	if Terminal(c.Status) || c.AssignedTo != from.ID {
 		return unchanged, nil
@@ -160,17 +159,16 @@ const ChangeUpdate = "update"
 // Errors: EForbidden, EConflict (not a draft), EInvalid.
 func EditDraft(env Env, c *Case, a Actor, n NewCase) (Change, error) {
 	if !CanView(a, c, env.Today) {
-		return Change{}, Errorf(ENotFound, "No such case.")
+		return Change{}, Fail(ENotFound, "err.no_such_case")
 	}
 	if !a.IsRequesting() {
-		return Change{}, Errorf(EForbidden, "Only the requesting state's authority edits its draft.")
+		return Change{}, Fail(EForbidden, "err.draft.requesting_only")
 	}
 	if c.Status != StateDraft {
-		return Change{}, Errorf(EConflict, "Only a draft can be edited; this case is %s.", c.Status)
+		return Change{}, Fail(EConflict, "err.draft.not_draft", "state", string(c.Status))
 	}
 	if n.NoApplication || n.PreviousCaseID != "" {
-		return Change{}, &Error{Code: EInvalid, Message: "The request has errors; correct the fields listed.",
-			Fields: map[string]string{"no_application": "These are chosen when the case is created."}}
+		return Change{}, FieldError("no_application", "field.no_application.fixed")
 	}
 	if err := n.PrepareWith(env.NewID, env.Today, env.Evidence); err != nil {
 		return Change{}, err
@@ -196,7 +194,7 @@ const ChangeReplyOverdue = "reply_overdue"
 // whose reply date has not passed, is unchanged. Only the system flags.
 func FlagOverdue(env Env, c *Case, a Actor) (Change, error) {
 	if a.Role != RoleSystem {
-		return Change{}, Errorf(EForbidden, "Only the system flags overdue replies.")
+		return Change{}, Fail(EForbidden, "err.system_only.flag_overdue")
 	}
 	rc := c.ReplyClock()
 	if env.Profile.DeemedApproval || c.HasWarning(WarnOverdue) || rc == nil || rc.DueOn == nil || !env.Today.After(*rc.DueOn) {
@@ -217,7 +215,7 @@ const ChangeDeadlineRecomputed = "deadline_recomputed"
 // dates moves is unchanged. Only the system recomputes.
 func RecomputeDeadlines(env Env, c *Case, a Actor, cals *deadline.Calendars) (Change, error) {
 	if a.Role != RoleSystem {
-		return Change{}, Errorf(EForbidden, "Only the system recomputes deadlines.")
+		return Change{}, Fail(EForbidden, "err.system_only.recompute")
 	}
 	lines, err := c.Recompute(cals)
 	if err != nil {
@@ -251,35 +249,35 @@ const ChangeAttach = "attachment.add"
 // (a terminal case), EInvalid (fields purpose, evidence_id, task_id, file).
 func Attach(env Env, c *Case, a Actor, n NewAttachment, sha256 string) (Change, error) {
 	if !CanView(a, c, env.Today) {
-		return Change{}, Errorf(ENotFound, "No such case.")
+		return Change{}, Fail(ENotFound, "err.no_such_case")
 	}
-	invalid := func(field, msg string) (Change, error) {
-		return Change{}, &Error{Code: EInvalid, Message: "The request has errors; correct the fields listed.", Fields: map[string]string{field: msg}}
+	invalid := func(field, key string) (Change, error) {
+		return Change{}, FieldError(field, key)
 	}
 	if !slices.Contains(AttachmentPurposes, n.Purpose) {
-		return invalid("purpose", "Choose what the file is: evidence, photo, fingerprints, form, original or answer.")
+		return invalid("purpose", "field.purpose.required")
 	}
 	if !MayAttach(a, c, n.Purpose) {
-		return Change{}, Errorf(EForbidden, "Your role does not attach files of this kind to the case.")
+		return Change{}, Fail(EForbidden, "err.attach.forbidden")
 	}
 	if Terminal(c.Status) {
-		return Change{}, Errorf(EConflict, "The case is %s: it takes no more files.", c.Status)
+		return Change{}, Fail(EConflict, "err.attach.terminal", "state", string(c.Status))
 	}
 	if n.EvidenceID != "" && !slices.ContainsFunc(c.Evidence, func(e Evidence) bool { return e.ID == n.EvidenceID }) {
-		return invalid("evidence_id", "Choose an evidence item of this case.")
+		return invalid("evidence_id", "field.evidence_id.unknown")
 	}
 	if n.Purpose == AttachEvidence && n.EvidenceID == "" {
-		return invalid("evidence_id", "Say which evidence item the scan shows.")
+		return invalid("evidence_id", "field.evidence_id.required")
 	}
 	if n.Purpose == AttachAnswer {
 		if t := c.Task(n.TaskID); t == nil || t.OrgID != a.Org.ID {
-			return invalid("task_id", "Choose a task addressed to your organisation.")
+			return invalid("task_id", "field.task_id.own")
 		}
 	} else if n.TaskID != "" {
-		return invalid("task_id", "Only an answer to a task names a task.")
+		return invalid("task_id", "field.task_id.not_answer")
 	}
 	if len(n.Data) == 0 || n.Name == "" || n.Kind == "" {
-		return invalid("file", "Choose a file.")
+		return invalid("file", "field.file.required")
 	}
 	t := &Attachment{ID: env.NewID(), CaseID: c.ID, Purpose: n.Purpose, EvidenceID: n.EvidenceID, TaskID: n.TaskID, Name: n.Name,
 		Kind: n.Kind, MIME: n.MIME, Size: int64(len(n.Data)), SHA256: sha256, OrgID: a.Org.ID, UploadedBy: a.UserID, UploadedAt: env.Now}
@@ -305,21 +303,20 @@ const ChangeSendMessage = "message.send"
 // EConflict (a draft), EInvalid (kind, subject, body, reply_to).
 func SendMessage(env Env, c *Case, a Actor, m NewMessage, replyToSide string) (Change, error) {
 	if !CanView(a, c, env.Today) {
-		return Change{}, Errorf(ENotFound, "No such case.")
+		return Change{}, Fail(ENotFound, "err.no_such_case")
 	}
 	side := Side(a)
 	if side == "" {
-		return Change{}, Errorf(EForbidden, "Only the requesting authority and the central authority write messages in a case.")
+		return Change{}, Fail(EForbidden, "err.message.forbidden")
 	}
 	if c.Status == StateDraft {
-		return Change{}, Errorf(EConflict, "Submit the application before writing to the central authority.")
+		return Change{}, Fail(EConflict, "err.message.draft")
 	}
 	if err := m.Validate(); err != nil {
 		return Change{}, err
 	}
 	if m.ReplyTo != "" && (replyToSide == "" || replyToSide == side) {
-		return Change{}, &Error{Code: EInvalid, Message: "The request has errors; correct the fields listed.",
-			Fields: map[string]string{"reply_to": "Answer a message of the other party in this case."}}
+		return Change{}, FieldError("reply_to", "field.reply_to.other_party")
 	}
 	now := env.Now
 	msg := &Message{ID: env.NewID(), CaseID: c.ID, Kind: m.Kind, FromSide: side, FromOrgID: a.Org.ID, FromUserID: a.UserID,
@@ -340,11 +337,11 @@ const ChangeReadMessages = "message.read"
 // Errors: ENotFound (out of scope), EForbidden (not a party).
 func ReadMessages(env Env, c *Case, a Actor, msgs []Message) (Change, error) {
 	if !CanView(a, c, env.Today) {
-		return Change{}, Errorf(ENotFound, "No such case.")
+		return Change{}, Fail(ENotFound, "err.no_such_case")
 	}
 	side := Side(a)
 	if side == "" {
-		return Change{}, Errorf(EForbidden, "Only the parties to the case read its messages.")
+		return Change{}, Fail(EForbidden, "err.message.read_forbidden")
 	}
 	var read []string
 	for i := range msgs {

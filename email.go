@@ -23,19 +23,19 @@ const MaxEmailAge = 366
 // and the application's fields).
 func ReceiveByEmail(env Env, c *Case, a Actor, receivedOn civil.Date) (string, error) {
 	if !a.IsCA() || a.Org.State != c.RequestedState {
-		return "", Errorf(EForbidden, "The central authority enters applications received by e-mail.")
+		return "", Fail(EForbidden, "err.email.central_only")
 	}
 	if c.Status != StateDraft {
-		return "", Errorf(EConflict, "The case is already %s.", c.Status)
+		return "", Fail(EConflict, "err.case_already", "state", string(c.Status))
 	}
 	var v Validation
 	switch {
 	case receivedOn.IsZero():
-		v.Add("received_on", "Enter the date the e-mail arrived.")
+		v.Add("received_on", "field.received_on.required")
 	case receivedOn.After(env.Today):
-		v.Add("received_on", "The date of receipt cannot be in the future.")
+		v.Add("received_on", "field.received_on.future")
 	case receivedOn.Before(env.Today.AddDays(-MaxEmailAge)):
-		v.Add("received_on", "The date of receipt is more than a year ago: check it.")
+		v.Add("received_on", "field.received_on.too_old")
 	}
 	if err := v.Err(); err != nil {
 		return "", err

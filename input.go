@@ -294,7 +294,7 @@ func (RecordTransit) input()            {}
 func (in ActionInput) For(action string) (Input, error) {
 	d := Describe(action)
 	if d == nil {
-		return nil, Errorf(ENotFound, "There is no action %q.", action)
+		return nil, Fail(ENotFound, "err.no_such_action", "action", action)
 	}
 	dst := reflect.New(reflect.TypeOf(d.Input)).Elem()
 	var v Validation
@@ -333,7 +333,7 @@ func convert(src, dst reflect.Value, path, action string, v *Validation) {
 		df, ok := dst.Type().FieldByName(sf.Name)
 		if !ok {
 			if !unset(sv) {
-				v.Add(name, fmt.Sprintf("The action %s has no field %s: send only the action's fields.", action, name))
+				v.Add(name, "field.not_of_action", "action", action, "field", name)
 			}
 			continue
 		}

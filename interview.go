@@ -20,35 +20,34 @@ const ActScheduleInterview = "schedule_interview"
 // scheduled_at, place), EConflict (the interview was already held).
 func ScheduleInterview(env Env, c *Case, a Actor, taskID string, at time.Time, place string) (string, error) {
 	if !CanView(a, c, env.Today) {
-		return "", Errorf(ENotFound, "No such case.")
+		return "", Fail(ENotFound, "err.no_such_case")
 	}
 	if a.Role != RoleConsularOfficer {
-		return "", Errorf(EForbidden, "The consular mission schedules its interviews.")
+		return "", Fail(EForbidden, "err.interview.mission_only")
 	}
 	t := c.Task(taskID)
 	if t == nil || t.Kind != TaskInterview || t.OrgID != a.Org.ID {
-		return "", &Error{Code: EInvalid, Message: "The request has errors; correct the fields listed.",
-			Fields: map[string]string{"task_id": "Choose an interview addressed to your mission."}}
+		return "", FieldError("task_id", "field.task_id.own_interview")
 	}
 	if t.Status != TaskOpen {
-		return "", Errorf(EConflict, "The interview is already %s.", t.Status)
+		return "", Fail(EConflict, "err.interview.already", "task_status", t.Status)
 	}
 	var v Validation
 	if at.IsZero() {
-		v.Add("scheduled_at", "Enter the date and time of the interview.")
+		v.Add("scheduled_at", "field.scheduled_at.required")
 	} else if at.Before(env.Now.Add(-time.Minute)) {
-		v.Add("scheduled_at", "The interview cannot be in the past.")
+		v.Add("scheduled_at", "field.scheduled_at.past")
 	}
 	place = strings.TrimSpace(place)
 	switch {
 	case place == "":
-		v.Add("place", "Enter the address, or the link of the video interview.")
+		v.Add("place", "field.place.required")
 	case t.Mode == "video":
 		if u, err := url.Parse(place); err != nil || u.Scheme != "https" || u.Host == "" {
-			v.Add("place", "Enter the https:// link of the video interview.")
+			v.Add("place", "field.place.https")
 		}
 	case len(place) > 300:
-		v.Add("place", "Use at most 300 characters.")
+		v.Add("place", "field.too_long", "max", 300)
 	}
 	if err := v.Err(); err != nil {
 		return "", err

@@ -256,22 +256,22 @@ func Terminal(s State) bool {
 func Next(t CaseType, from, prior State, action string, proposal *Decision, fourEyes bool) (State, error) {
 	tr := TransitionFor(t, action)
 	if tr == nil {
-		return "", Errorf(ENotFound, "There is no action %q for a %s case.", action, t)
+		return "", Fail(ENotFound, "err.no_action_for_type", "action", action, "type", string(t))
 	}
 	if !slices.Contains(tr.From, from) {
-		return "", Errorf(EConflict, "The action %q is not allowed while the case is %s.", action, from)
+		return "", Fail(EConflict, "err.action_not_allowed", "action", action, "state", string(from))
 	}
 	switch tr.Target {
 	case ToSame:
 		return from, nil
 	case ToPrior:
 		if prior == "" {
-			return "", Errorf(EConflict, "The case has no earlier state to return to.")
+			return "", Fail(EConflict, "err.no_earlier_state")
 		}
 		return prior, nil
 	case ToProposal:
 		if proposal == nil {
-			return "", Errorf(EConflict, "There is no proposal to sign off.")
+			return "", Fail(EConflict, "err.no_proposal")
 		}
 		if proposal.Outcome == "refuse" {
 			return StateRefused, nil

@@ -78,17 +78,17 @@ func (m *NewMessage) Validate() error {
 		known = known || k == m.Kind
 	}
 	if !known {
-		v.Add("kind", "Choose one of: "+strings.Join(MessageKinds, ", ")+".")
+		v.Add("kind", "field.kind.choose", "kinds", MessageKinds)
 	}
 	if utf8.RuneCountInString(m.Subject) > MaxMessageSubject || strings.ContainsAny(m.Subject, "\r\n") {
-		v.Add("subject", "Use one line of at most 200 characters.")
+		v.Add("subject", "field.subject.too_long", "max", 200)
 	}
-	v.Require("body", m.Body, "Write the message.")
+	v.Require("body", m.Body, "field.body.required")
 	if len(m.Body) > MaxMessageBodySize {
-		v.Add("body", "Keep the message under 20,000 bytes; attach longer documents as files.")
+		v.Add("body", "field.body.too_long", "max", 20000)
 	}
 	if m.Kind == MessageAnswer && m.ReplyTo == "" {
-		v.Add("reply_to", "Say which request this answers.")
+		v.Add("reply_to", "field.reply_to.required")
 	}
 	return v.Err()
 }

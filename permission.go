@@ -78,27 +78,27 @@ func (c *Case) withinBorderWindow(today civil.Date) bool {
 // mission) are made by Apply.
 func CanAct(a Actor, c *Case, action string, today civil.Date) error {
 	if !CanView(a, c, today) {
-		return Errorf(ENotFound, "No such case.")
+		return Fail(ENotFound, "err.no_such_case")
 	}
 	tr := TransitionFor(c.Type, action)
 	if tr == nil {
-		return Errorf(ENotFound, "There is no action %q for a %s case.", action, c.Type)
+		return Fail(ENotFound, "err.no_action_for_type", "action", action, "type", string(c.Type))
 	}
 	if !slices.Contains(tr.By, a.Role) {
-		return Errorf(EForbidden, "Your role may not take the action %q.", action)
+		return Fail(EForbidden, "err.role_may_not", "action", action)
 	}
 	if !slices.Contains(tr.From, c.Status) {
-		return Errorf(EConflict, "The action %q is not allowed while the case is %s.", action, c.Status)
+		return Fail(EConflict, "err.action_not_allowed", "action", action, "state", string(c.Status))
 	}
 	if action == ActRecordAcknowledgement && c.AcknowledgedElectronically {
-		return Errorf(EConflict, "The electronic submission was acknowledged when it was received; there is no acknowledgement to record.")
+		return Fail(EConflict, "err.acknowledged_electronically")
 	}
 	if action == ActSignOff && c.Decision != nil && c.Decision.ProposedBy == a.UserID {
-		return Errorf(EForbidden, "A decision must be signed off by a supervisor other than the one who proposed it.")
+		return Fail(EForbidden, "err.four_eyes")
 	}
 	if d := Describe(action); d != nil && d.BlockedByFlags {
 		if flags := c.ActiveFlags(); len(flags) > 0 {
-			return Errorf(EConflict, "Safeguard flags (%v) block this action until a central-authority supervisor clears them.", flags)
+			return Fail(EConflict, "err.safeguard_blocks", "flags", flags)
 		}
 	}
 	return nil

@@ -33,11 +33,11 @@ func (c *Case) recordAcknowledgement(env Env, in RecordAcknowledgement) (string,
 	var v Validation
 	switch {
 	case in.AcknowledgedOn == nil:
-		v.Add("acknowledged_on", "Enter the date the acknowledgement of receipt was sent.")
+		v.Add("acknowledged_on", "field.acknowledged_on.required")
 	case in.AcknowledgedOn.After(env.Today):
-		v.Add("acknowledged_on", "The date of the acknowledgement cannot be in the future.")
+		v.Add("acknowledged_on", "field.acknowledged_on.future")
 	case c.ReceivedOn != nil && in.AcknowledgedOn.Before(*c.ReceivedOn):
-		v.Add("acknowledged_on", "The acknowledgement cannot be sent before the application was received ("+c.ReceivedOn.String()+").")
+		v.Add("acknowledged_on", "field.acknowledged_on.before_received", "received", *c.ReceivedOn)
 	}
 	if err := v.Err(); err != nil {
 		return "", err
@@ -147,18 +147,18 @@ func (c *Case) addTask(env Env, kind, orgID, question, mode, language string) *T
 func (c *Case) startVerification(env Env, in StartVerification) (string, error) {
 	var v Validation
 	if len(in.Tasks) == 0 {
-		v.Add("tasks", "Send at least one verification task.")
+		v.Add("tasks", "field.tasks.required")
 	}
 	for i, t := range in.Tasks {
 		org, ok := env.Org(t.OrganisationID)
 		switch {
 		case !ok || (org.Kind != OrgAgency && org.Kind != OrgConsularMission) || org.State != c.RequestedState:
-			v.Add(fmt.Sprintf("tasks[%d].organisation_id", i), "Choose a verifying agency or consular mission of the requested state.")
+			v.Add(fmt.Sprintf("tasks[%d].organisation_id", i), "field.tasks.organisation_id.requested_state")
 		case org.Kind == OrgConsularMission && !slices.Contains(org.Accredited, c.RequestingState):
 			// Only a mission accredited to the requesting state sees the case (CanView).
-			v.Add(fmt.Sprintf("tasks[%d].organisation_id", i), fmt.Sprintf("Choose a consular mission accredited to %s.", c.RequestingState))
+			v.Add(fmt.Sprintf("tasks[%d].organisation_id", i), "field.mission.accredited", "country", c.RequestingState)
 		}
-		v.Require(fmt.Sprintf("tasks[%d].question", i), t.Question, "Say what the agency should verify.")
+		v.Require(fmt.Sprintf("tasks[%d].question", i), t.Question, "field.tasks.question.required")
 	}
 	if err := v.Err(); err != nil {
 		return "", err
@@ -177,10 +177,10 @@ func (c *Case) startVerification(env Env, in StartVerification) (string, error) 
 func (c *Case) answerTask(env Env, a Actor, in AnswerTask) (string, error) {
 	t := c.Task(in.TaskID)
 	if t == nil || t.OrgID != a.Org.ID || t.Kind == TaskTravelDocument {
-		return "", &Error{Code: EInvalid, Message: "The request has errors; correct the fields listed.", Fields: map[string]string{"task_id": "Choose a task addressed to your organisation."}}
+		return "", FieldError("task_id", "field.task_id.own")
 	}
 	if t.Status != TaskOpen {
-		return "", Errorf(EConflict, "The task is already %s.", t.Status)
+		return "", Fail(EConflict, "err.task_already", "task_status", t.Status)
 	}
 	var v Validation
 	findings := TaskFindings
@@ -188,7 +188,7 @@ func (c *Case) answerTask(env Env, a Actor, in AnswerTask) (string, error) {
 		findings = InterviewFindings
 	}
 	if !slices.Contains(findings, in.Finding) {
-		v.Add("finding", fmt.Sprintf("Choose one of: %v.", findings))
+		v.Add("finding", "field.finding.choose", "findings", findings)
 	}
 	if err := v.Err(); err != nil {
 		return "", err
@@ -221,10 +221,10 @@ func (c *Case) mission(env Env, v *Validation, field, id string, serving bool) (
 	org, ok := env.Org(id)
 	switch {
 	case !ok || org.Kind != OrgConsularMission || org.State != c.RequestedState:
-		v.Add(field, "Choose a consular mission of the requested state.")
+		v.Add(field, "field.mission.requested_state")
 		return Organisation{}, false
 	case serving && !slices.Contains(org.Accredited, c.RequestingState):
-		v.Add(field, fmt.Sprintf("Choose a consular mission accredited to %s.", c.RequestingState))
+		v.Add(field, "field.mission.accredited", "country", c.RequestingState)
 		return Organisation{}, false
 	}
 	return org, true
@@ -236,9 +236,9 @@ func (c *Case) requestInterview(env Env, in RequestInterview) (string, error) {
 	// interview then runs on the longer no-mission clock.
 	m, _ := c.mission(env, &v, "mission_id", in.MissionID, false)
 	if !slices.Contains(InterviewModes, in.Mode) {
-		v.Add("mode", "Choose in person or video.")
+		v.Add("mode", "field.mode.required")
 	}
-	v.Require("language", in.Language, "Enter the interpreter language.")
+	v.Require("language", in.Language, "field.language.required")
 	if err := v.Err(); err != nil {
 		return "", err
 	}
@@ -258,13 +258,12 @@ func (c *Case) requestInterview(env Env, in RequestInterview) (string, error) {
 func (c *Case) extendReply(env Env, in ExtendReply) (string, error) {
 	var v Validation
 	d := c.ReplyClock()
-	v.Require("justification", in.Justification, "Say which legal or factual obstacle needs more time.")
+	v.Require("justification", in.Justification, "field.justification.extend_reply")
 	if d == nil {
-		return "", Errorf(EConflict, "The reply clock is not running.")
+		return "", Fail(EConflict, "err.reply_clock_not_running")
 	}
 	if in.Days < 1 || d.ExtendedDays+in.Days > env.Profile.ExtensionMaxDays {
-		v.Add("days", fmt.Sprintf("Enter a number of days from 1 to %d (the profile's maximum, %d already granted).",
-			env.Profile.ExtensionMaxDays-d.ExtendedDays, d.ExtendedDays))
+		v.Add("days", "field.days.range", "max", env.Profile.ExtensionMaxDays-d.ExtendedDays, "granted", d.ExtendedDays)
 	}
 	if err := v.Err(); err != nil {
 		return "", err
@@ -283,11 +282,11 @@ func (c *Case) decide(env Env, a Actor, approve *Approve, refuse *Refuse, next S
 	if in := approve; in != nil {
 		dec.Outcome = "approve"
 		if in.FamilyCovered == nil {
-			v.Add("family_covered", "Say which family members the approval covers (an empty list for none).")
+			v.Add("family_covered", "field.family_covered.required")
 		} else {
 			for _, id := range *in.FamilyCovered {
 				if !slices.ContainsFunc(c.Application.Family, func(f FamilyMember) bool { return f.ID == id }) {
-					v.Add("family_covered", fmt.Sprintf("%q is not a family member of this application.", id))
+					v.Add("family_covered", "field.family_covered.unknown", "value", id)
 				}
 			}
 			dec.FamilyCovered = *in.FamilyCovered
@@ -296,14 +295,14 @@ func (c *Case) decide(env Env, a Actor, approve *Approve, refuse *Refuse, next S
 		in := refuse
 		dec.Outcome = "refuse"
 		if len(in.Reasons) == 0 {
-			v.Add("reasons", "Choose at least one reason for the refusal.")
+			v.Add("reasons", "field.reasons.required")
 		}
 		for _, r := range in.Reasons {
 			if !slices.Contains(env.RefusalReasons, r) {
-				v.Add("reasons", fmt.Sprintf("%q is not on the list of refusal reasons.", r))
+				v.Add("reasons", "field.reasons.unknown", "value", r)
 			}
 		}
-		v.Require("text", in.Text, "Explain the reasons for the refusal.")
+		v.Require("text", in.Text, "field.text.refusal")
 		dec.Reasons, dec.Text = in.Reasons, in.Text
 	}
 	if err := v.Err(); err != nil {
@@ -361,15 +360,14 @@ func (c *Case) correctDeemedApproval(env Env) (string, error) {
 	return "deemed approval corrected; reply clock recomputed, due " + due + "; the requesting state is told", nil
 }
 
-// checkValidity rejects a travel-document validity longer than the profile allows.
-func checkValidity(env Env, until civil.Date) error {
+// checkValidity adds to v, for field, a travel-document validity that has
+// ended or is longer than the profile allows.
+func checkValidity(env Env, v *Validation, field string, until civil.Date) {
 	if !until.After(env.Today) {
-		return fmt.Errorf("The validity must end after today.")
+		v.Add(field, "field.valid_until.past")
+	} else if max := env.Today.AddDays(env.Profile.TravelDocumentValidityDays); until.After(max) {
+		v.Add(field, "field.valid_until.too_long", "days", env.Profile.TravelDocumentValidityDays, "date", max)
 	}
-	if max := env.Today.AddDays(env.Profile.TravelDocumentValidityDays); until.After(max) {
-		return fmt.Errorf("The validity may not exceed %d days (until %s).", env.Profile.TravelDocumentValidityDays, max)
-	}
-	return nil
 }
 
 func (c *Case) issueTravelDocument(env Env, a Actor, in IssueTravelDocument) (string, error) {
@@ -381,14 +379,14 @@ func (c *Case) issueTravelDocument(env Env, a Actor, in IssueTravelDocument) (st
 		}
 	}
 	if task == nil || task.OrgID != a.Org.ID {
-		return "", Errorf(EForbidden, "The travel document was requested from another mission.")
+		return "", Fail(EForbidden, "err.travel_document.other_mission")
 	}
 	var v Validation
-	v.Require("number", in.Number, "Enter the number of the travel document.")
+	v.Require("number", in.Number, "field.number.required")
 	if in.ValidUntil == nil {
-		v.Add("valid_until", "Enter the date until which the document is valid.")
-	} else if err := checkValidity(env, *in.ValidUntil); err != nil {
-		v.Add("valid_until", err.Error())
+		v.Add("valid_until", "field.valid_until.required")
+	} else {
+		checkValidity(env, &v, "valid_until", *in.ValidUntil)
 	}
 	if err := v.Err(); err != nil {
 		return "", err
@@ -429,28 +427,28 @@ func (c *Case) notifyTransfer(env Env, in NotifyTransfer) (string, error) {
 	var v Validation
 	t := in.Transfer
 	if t == nil {
-		v.Add("transfer", "Enter the transfer details.")
+		v.Add("transfer", "field.transfer.required")
 		return "", v.Err()
 	}
 	today := env.Today
 	if t.Date.IsZero() {
-		v.Add("transfer.date", "Enter the date of the transfer.")
+		v.Add("transfer.date", "field.transfer.date.required")
 	} else if t.Date.Before(today) {
-		v.Add("transfer.date", "The transfer date cannot be in the past.")
+		v.Add("transfer.date", "field.transfer.date.past")
 	}
 	if !slices.Contains(crossingPoints(env.Profile, c.RequestingState), t.CrossingPoint) {
-		v.Add("transfer.crossing_point", fmt.Sprintf("Choose a border crossing point of the protocol: %v.", crossingPoints(env.Profile, c.RequestingState)))
+		v.Add("transfer.crossing_point", "field.transfer.crossing_point.choose", "choices", crossingPoints(env.Profile, c.RequestingState))
 	}
 	if t.Escorts < 0 {
-		v.Add("transfer.escorts", "The number of escorts cannot be negative.")
+		v.Add("transfer.escorts", "field.escorts.negative")
 	}
 	if len(t.EscortNames) > t.Escorts {
-		v.Add("transfer.escort_names", "More escort names than escorts.")
+		v.Add("transfer.escort_names", "field.transfer.escort_names.too_many")
 	}
 	if c.Category == CategoryOwnNational && !c.NoApplication {
 		td := c.TravelDocument
 		if td == nil || (td.ValidUntil != nil && !t.Date.IsZero() && td.ValidUntil.Before(t.Date)) {
-			v.Add("transfer.date", "An own national needs a travel document valid on the transfer date: request, issue or renew it first.")
+			v.Add("transfer.date", "field.transfer.date.travel_document")
 		}
 	}
 	if err := v.Err(); err != nil {
@@ -482,15 +480,15 @@ func (c *Case) recordHandover(env Env, in RecordHandover) (string, error) {
 	var v Validation
 	h := in.Handover
 	if h == nil {
-		v.Add("handover", "Enter the handover details.")
+		v.Add("handover", "field.handover.required")
 		return "", v.Err()
 	}
 	if h.At.IsZero() {
-		v.Add("handover.at", "Enter the date and time of the handover.")
+		v.Add("handover.at", "field.handover.at.required")
 	}
-	v.Require("handover.officer", h.Officer, "Enter the name of the receiving officer.")
+	v.Require("handover.officer", h.Officer, "field.handover.officer.required")
 	if h.Persons < 1 {
-		v.Add("handover.persons", "Enter how many persons were received.")
+		v.Add("handover.persons", "field.handover.persons.required")
 	}
 	if err := v.Err(); err != nil {
 		return "", err
@@ -510,10 +508,10 @@ func (c *Case) recordHandover(env Env, in RecordHandover) (string, error) {
 
 func (c *Case) clearFlag(env Env, a Actor, in ClearFlag) (string, error) {
 	var v Validation
-	v.Require("reason", in.Reason, "Say why the safeguard no longer blocks the transfer.")
+	v.Require("reason", in.Reason, "field.reason.clear_safeguard")
 	idx := slices.IndexFunc(c.Flags, func(f Flag) bool { return f.Code == in.Flag && f.ClearedAt == nil })
 	if idx < 0 {
-		v.Add("flag", "Choose an active safeguard flag of this case.")
+		v.Add("flag", "field.flag.active")
 	}
 	if err := v.Err(); err != nil {
 		return "", err
@@ -532,7 +530,7 @@ func (c *Case) StartWithoutApplication(env Env) error {
 	var v Validation
 	validateApplication(&v, c.Type, c.Procedure, c.Category, &c.Application, true, env.Today, env.Evidence)
 	if c.Type != TypeReadmission {
-		v.Add("no_application", "Only readmission cases can go without an application.")
+		v.Add("no_application", "field.no_application.readmission_only")
 	}
 	valid := func(kinds ...string) *Evidence {
 		for i, e := range c.Application.Evidence {
@@ -544,10 +542,10 @@ func (c *Case) StartWithoutApplication(env Env) error {
 	}
 	td := valid("national_passport", "diplomatic_passport", "service_passport", "emergency_passport", "child_passport")
 	if td == nil {
-		v.Add("evidence", "Without an application the person must hold a valid travel document: add it with its expiry date.")
+		v.Add("evidence", "field.evidence.no_application_document")
 	}
 	if c.Category != CategoryOwnNational && valid("visa", "residence_permit") == nil {
-		v.Add("evidence", "A third-country national needs a valid visa or residence permit of the requested state.")
+		v.Add("evidence", "field.evidence.no_application_visa")
 	}
 	if err := v.Err(); err != nil {
 		return err

@@ -80,7 +80,7 @@ func TestJourneyRecordAcknowledgement(t *testing.T) {
 			b.signIn(lang, "sms.officer")
 			b.open("/cases/" + c.ID + "/act/record_acknowledgement")
 			b.submit("main form button[type=submit]") // no date: errors
-			if got, want := b.text(".error-summary"), i18n.Default().T(i18n.Lang(lang), "invalid.acknowledged_on"); !strings.Contains(got, want) {
+			if got, want := b.text(".error-summary"), i18n.Default().T(i18n.Lang(lang), "field.acknowledged_on.required"); !strings.Contains(got, want) {
 				t.Fatalf("error summary %q, want %q", got, want)
 			}
 			b.screenshot("errors")

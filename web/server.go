@@ -19,6 +19,7 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/sqldb"
 )
 
@@ -79,7 +80,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic", "route", r.Pattern, "panic", p, "stack", string(debug.Stack()))
-			writeProblem(sw, ercms.Errorf(ercms.EInternal, "An internal error occurred."))
+			writeProblem(sw, r, ercms.Fail(ercms.EInternal, "err.internal"))
 		}
 		s.log.Info("request", "method", r.Method, "route", routeOf(r), "status", sw.status, "ms", time.Since(start).Milliseconds())
 	}()
@@ -135,7 +136,7 @@ func (s *Server) handle(rt route) http.Handler {
 			if ercms.ErrorCode(err) == ercms.EInternal {
 				s.log.Error("request failed", "route", routeOf(r), "err", err)
 			}
-			writeProblem(w, err)
+			writeProblem(w, r, err)
 		}
 	})
 }
@@ -149,8 +150,9 @@ func (s *Server) authenticate(r *http.Request) (ercms.Actor, error) {
 	return s.db.Authenticate(r.Context(), strings.TrimSpace(token))
 }
 
-// statusOf maps error codes to HTTP statuses.
-var statusOf = map[string]int{
+// httpStatuses maps each error code to its HTTP status: the one mapping of
+// the API's problem documents and the pages' error pages (HTTPStatus).
+var httpStatuses = map[string]int{
 	ercms.EInvalid:              http.StatusUnprocessableEntity,
 	ercms.ENotFound:             http.StatusNotFound,
 	ercms.EConflict:             http.StatusConflict,
@@ -161,29 +163,67 @@ var statusOf = map[string]int{
 	ercms.EInternal:             http.StatusInternalServerError,
 }
 
-// Problem is an RFC 9457 problem document with the eRCMS error code and
-// per-field messages.
-type Problem struct {
-	Type   string            `json:"type"`
-	Title  string            `json:"title"`
-	Status int               `json:"status"`
-	Code   string            `json:"code"`
-	Detail string            `json:"detail"`
-	Errors map[string]string `json:"errors,omitempty"`
+// HTTPStatus returns the HTTP status of an error code; an unknown code is an
+// internal error (500).
+func HTTPStatus(code string) int {
+	if s, ok := httpStatuses[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
 }
 
-func writeProblem(w http.ResponseWriter, err error) {
+// Problem is an RFC 9457 problem document with the eRCMS error code, the
+// message key and its arguments, and per-field messages. Detail and Errors
+// are worded in the language of the request's Accept-Language (English when
+// it names none of ours); Key, Args and FieldKeys let a client word them
+// itself. A message not yet moved to a key has no key.
+type Problem struct {
+	Type      string                `json:"type"`
+	Title     string                `json:"title"`
+	Status    int                   `json:"status"`
+	Code      string                `json:"code"`
+	Detail    string                `json:"detail"`
+	Key       string                `json:"key,omitempty"`
+	Args      map[string]any        `json:"args,omitempty"`
+	Errors    map[string]string     `json:"errors,omitempty"`
+	FieldKeys map[string]ProblemKey `json:"field_keys,omitempty"`
+}
+
+// ProblemKey is the message key of one field's error and its arguments.
+type ProblemKey struct {
+	Key  string         `json:"key"`
+	Args map[string]any `json:"args,omitempty"`
+}
+
+// writeProblem writes err as a problem document in the language r asks for.
+func writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	code := ercms.ErrorCode(err)
-	status := statusOf[code]
-	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Code: code, Detail: ercms.ErrorMessage(err)}
+	status := HTTPStatus(code)
+	lang := i18n.Negotiate(r.Header.Get("Accept-Language"))
+	cat := i18n.Default()
+	msg, args := ercms.ErrorMessage(err)
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Code: code, Detail: cat.Message(lang, msg, args)}
+	if ercms.IsKey(msg) {
+		p.Key, p.Args = msg, args
+	}
 	var e *ercms.Error
-	if errors.As(err, &e) {
-		p.Errors = e.Fields
+	if errors.As(err, &e) && len(e.Fields) > 0 {
+		p.Errors = make(map[string]string, len(e.Fields))
+		for k, m := range e.Fields {
+			p.Errors[k] = cat.Message(lang, m, e.FieldArgs[k])
+			if ercms.IsKey(m) {
+				if p.FieldKeys == nil {
+					p.FieldKeys = map[string]ProblemKey{}
+				}
+				p.FieldKeys[k] = ProblemKey{Key: m, Args: e.FieldArgs[k]}
+			}
+		}
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ercms"`)
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Language", string(lang))
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(p)
 }

@@ -185,7 +185,7 @@ func (u *ui) actionForm(rq *request, d caseData, action string, errs map[string]
 			path := listIndex.ReplaceAllString(key, "")
 			if !used[key] && (path == f.Name || strings.HasPrefix(path, f.Name+".") || strings.HasPrefix(f.Name, path+".")) {
 				if rf.Error == "" {
-					rf.Error = u.fieldMessage(rq, key, msg)
+					rf.Error = msg
 					summary = append(summary, fieldError{ID: rf.ID, Message: rf.Error})
 				}
 				used[key] = true
@@ -195,7 +195,7 @@ func (u *ui) actionForm(rq *request, d caseData, action string, errs map[string]
 	}
 	for key, msg := range errs {
 		if !used[key] {
-			summary = append(summary, fieldError{ID: "main", Message: u.fieldMessage(rq, key, msg)})
+			summary = append(summary, fieldError{ID: "main", Message: msg})
 		}
 	}
 	slices.SortStableFunc(summary, func(a, b fieldError) int { return fieldOrder(ad.Fields, a.ID) - fieldOrder(ad.Fields, b.ID) })
@@ -214,14 +214,24 @@ func fieldOrder(fs []renderedField, id string) int {
 // listIndex matches the index of a list item in a field's path.
 var listIndex = regexp.MustCompile(`\[\d+\]`)
 
-// fieldMessage translates a field error when the catalogue words it, and
-// falls back to the store's English message.
-func (u *ui) fieldMessage(rq *request, key, msg string) string {
-	k := "invalid." + listIndex.ReplaceAllString(key, "")
-	if u.cat.Has(rq.lang, k) {
+// messageText renders one message of an error for the reader: a message key
+// with its arguments in the reader's language. A sentence of an adapter not
+// yet moved to keys is shown in the catalogue's wording of the field
+// ("invalid.<field>", list indexes dropped) when it has one, else as written.
+func (u *ui) messageText(rq *request, field, msg string, args map[string]any) string {
+	if ercms.IsKey(msg) {
+		return u.cat.Message(rq.lang, msg, args)
+	}
+	if k := "invalid." + listIndex.ReplaceAllString(field, ""); field != "" && u.cat.Has(rq.lang, k) {
 		return rq.t(k)
 	}
 	return msg
+}
+
+// errorText renders the message of err as a whole for the reader.
+func (u *ui) errorText(rq *request, err error) string {
+	msg, args := ercms.ErrorMessage(err)
+	return u.messageText(rq, "", msg, args)
 }
 
 // actionPage shows the form of one action.
@@ -250,13 +260,9 @@ func (u *ui) actionSubmit(rq *request) {
 	status := http.StatusUnprocessableEntity
 	if len(errs) == 0 {
 		c, err = u.s.db.Act(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), action, version, in)
-		var e *ercms.Error
 		switch {
-		case ercms.ErrorCode(err) == ercms.EInvalid && asError(err, &e):
-			errs = e.Fields
-			if len(errs) == 0 {
-				errs = map[string]string{"": e.Message}
-			}
+		case ercms.ErrorCode(err) == ercms.EInvalid:
+			errs, _ = u.errorTexts(rq, err)
 		case ercms.ErrorCode(err) == ercms.EPreconditionFailed && u.stillOffered(rq, action):
 			// Someone changed the case (a file, a message, an action) while
 			// the officer filled in the form: the form comes back with what

@@ -109,13 +109,13 @@ func (u *ui) adminOrganisations(rq *request) {
 
 // storeErrors renders a store's field errors for a form whose fields are named as the store's.
 func (u *ui) storeErrors(rq *request, err error) ([]fieldError, bool) {
-	fields, ok := errorFields(err)
+	fields, ok := u.errorTexts(rq, err)
 	if !ok {
 		return nil, false
 	}
 	var out []fieldError
 	for k, m := range fields {
-		out = append(out, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, k, m)})
+		out = append(out, fieldError{ID: fieldID(k), Message: m})
 	}
 	slices.SortFunc(out, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
 	return out, true
@@ -303,7 +303,7 @@ func (u *ui) adminSaveCalendarYear(rq *request) {
 			u.fail(rq, err)
 			return
 		}
-		errs = append(errs, fieldError{ID: "f-date", Message: ercms.ErrorMessage(err)})
+		errs = append(errs, fieldError{ID: "f-date", Message: u.errorText(rq, err)})
 	}
 	orig, _ := u.calendarYear(rq)
 	d := adminData{Year: &orig, Values: formValues(rq)}
@@ -376,7 +376,7 @@ func referenceForm(rq *request, prefix string, fields ...string) (values, labels
 // referenceSaved answers a reference-list form: its errors on the page
 // (field names under prefix), or back to the lists.
 func (u *ui) referenceSaved(rq *request, prefix string, values map[string]string, err error) {
-	if fields, ok := errorFields(err); ok {
+	if fields, ok := u.errorTexts(rq, err); ok {
 		prefixed := map[string]string{}
 		for k, m := range fields {
 			prefixed[prefix+k] = m
@@ -695,7 +695,7 @@ func (u *ui) profileLabel(rq *request, name string) string {
 // "crossing_points[1].code", "overrides.DE.rules.reply.unit") on the form's
 // fields, one message per field.
 func (u *ui) profileErrors(rq *request, f *profileForm, err error) ([]fieldError, bool) {
-	fields, ok := errorFields(err)
+	fields, ok := u.errorTexts(rq, err)
 	if !ok {
 		return nil, false
 	}

@@ -204,21 +204,27 @@ func (u *ui) saveErrors(rq *request, errs map[string]string) []fieldError {
 		if k == "person.date_of_birth" {
 			id = fieldID("dob.day")
 		}
-		out = append(out, fieldError{ID: id, Message: u.fieldMessage(rq, k, m)})
+		out = append(out, fieldError{ID: id, Message: m})
 	}
 	slices.SortFunc(out, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
 	return out
 }
 
-func errorFields(err error) (map[string]string, bool) {
+// errorTexts returns the messages of an EInvalid error in the reader's
+// language by field ("" for an error without fields), and whether err is one.
+func (u *ui) errorTexts(rq *request, err error) (map[string]string, bool) {
 	var e *ercms.Error
 	if ercms.ErrorCode(err) != ercms.EInvalid || !asError(err, &e) {
 		return nil, false
 	}
 	if len(e.Fields) == 0 {
-		return map[string]string{"": e.Message}, true
+		return map[string]string{"": u.messageText(rq, "", e.Message, e.Args)}, true
 	}
-	return e.Fields, true
+	out := make(map[string]string, len(e.Fields))
+	for k, m := range e.Fields {
+		out[k] = u.messageText(rq, k, m, e.FieldArgs[k])
+	}
+	return out, true
 }
 
 func (u *ui) createApplication(rq *request) {
@@ -235,7 +241,7 @@ func (u *ui) createApplication(rq *request) {
 			return
 		}
 		var ok bool
-		if errs, ok = errorFields(err); !ok {
+		if errs, ok = u.errorTexts(rq, err); !ok {
 			u.fail(rq, err)
 			return
 		}
@@ -352,7 +358,7 @@ func (u *ui) saveApplicationStep(rq *request) {
 			return
 		}
 		var ok bool
-		if errs, ok = errorFields(err); !ok {
+		if errs, ok = u.errorTexts(rq, err); !ok {
 			u.fail(rq, err)
 			return
 		}
@@ -388,14 +394,14 @@ func (u *ui) submitApplication(rq *request, c *ercms.Case) {
 		http.Redirect(rq.w, rq.r, "/cases/"+c.ID, http.StatusSeeOther)
 		return
 	}
-	errs, ok := errorFields(err)
+	errs, ok := u.errorTexts(rq, err)
 	if !ok {
 		u.fail(rq, err)
 		return
 	}
 	var summary []fieldError
 	for k, m := range errs {
-		summary = append(summary, fieldError{ID: "step-" + stepOfField(k), Message: u.fieldMessage(rq, k, m)})
+		summary = append(summary, fieldError{ID: "step-" + stepOfField(k), Message: m})
 	}
 	slices.SortFunc(summary, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
 	u.applicationPage(rq, http.StatusUnprocessableEntity, applicationData{Case: c, Step: "review", Values: personValues(c)}, summary)

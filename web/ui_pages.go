@@ -117,22 +117,24 @@ func (u *ui) errorPage(rq *request, status int, msg string) {
 
 // fail renders the page for a store error.
 func (u *ui) fail(rq *request, err error) {
-	switch ercms.ErrorCode(err) {
+	code := ercms.ErrorCode(err)
+	status := HTTPStatus(code)
+	switch code {
 	case ercms.ENotFound:
-		u.errorPage(rq, http.StatusNotFound, rq.t("error.not_found"))
+		u.errorPage(rq, status, rq.t("error.not_found"))
 	case ercms.EForbidden:
-		u.errorPage(rq, http.StatusForbidden, rq.t("error.forbidden"))
-	case ercms.EConflict:
-		u.errorPage(rq, http.StatusConflict, ercms.ErrorMessage(err))
+		u.errorPage(rq, status, rq.t("error.forbidden"))
+	case ercms.EConflict, ercms.EInvalid:
+		u.errorPage(rq, status, u.errorText(rq, err))
 	case ercms.EPreconditionFailed:
-		u.errorPage(rq, http.StatusPreconditionFailed, rq.t("error.stale"))
+		u.errorPage(rq, status, rq.t("error.stale"))
 	case ercms.EPreconditionRequired: // a form without the version of the case it shows
-		u.errorPage(rq, http.StatusPreconditionRequired, rq.t("error.csrf"))
-	case ercms.EInvalid:
-		u.errorPage(rq, http.StatusUnprocessableEntity, ercms.ErrorMessage(err))
+		u.errorPage(rq, status, rq.t("error.version_missing"))
+	case ercms.EUnauthorized:
+		u.errorPage(rq, status, rq.t("error.unauthorized"))
 	default:
 		u.s.log.Error("page failed", "route", routeOf(rq.r), "err", err)
-		u.errorPage(rq, http.StatusInternalServerError, rq.t("error.internal"))
+		u.errorPage(rq, status, rq.t("error.internal"))
 	}
 }
 
@@ -461,7 +463,8 @@ func (u *ui) calculatorPage(rq *request) {
 				}
 			}
 		case asError(err, &e) && e.Code == ercms.EInvalid:
-			for k, m := range e.Fields {
+			texts, _ := u.errorTexts(rq, err)
+			for k, m := range texts {
 				errs = append(errs, fieldError{ID: fieldID(k), Message: m})
 			}
 		default:
@@ -492,16 +495,17 @@ func (u *ui) changePassword(rq *request) {
 			http.Redirect(rq.w, rq.r, "/signin", http.StatusSeeOther)
 			return
 		}
-		fields, ok := errorFields(err)
-		if !ok {
+		var e *ercms.Error
+		if ercms.ErrorCode(err) != ercms.EInvalid || !asError(err, &e) {
 			u.fail(rq, err)
 			return
 		}
-		for k, m := range fields {
+		for k, m := range e.Fields {
+			args := e.FieldArgs[k]
 			if k == "password" {
 				k = "new"
 			}
-			errs = append(errs, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, "account."+k, m)})
+			errs = append(errs, fieldError{ID: fieldID(k), Message: u.messageText(rq, "account."+k, m, args)})
 		}
 		slices.SortFunc(errs, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
 	}

@@ -231,7 +231,7 @@ const listKey = "\x00cases"
 // or is in the wrong state is said about the list. ok is false for errors
 // that are not the user's to correct.
 func (u *ui) groupFailure(rq *request, err error) (map[string]string, bool) {
-	if fields, ok := errorFields(err); ok {
+	if fields, ok := u.errorTexts(rq, err); ok {
 		out := groupErrors(fields)
 		if _, list := out["cases"]; list {
 			delete(out, "cases")
@@ -241,7 +241,7 @@ func (u *ui) groupFailure(rq *request, err error) (map[string]string, bool) {
 	}
 	switch ercms.ErrorCode(err) {
 	case ercms.EConflict, ercms.EPreconditionFailed, ercms.ENotFound:
-		return map[string]string{listKey: rq.t("operation.conflict", "detail", ercms.ErrorMessage(err))}, true
+		return map[string]string{listKey: rq.t("operation.conflict", "detail", u.errorText(rq, err))}, true
 	}
 	return nil, false
 }

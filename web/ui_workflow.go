@@ -120,7 +120,7 @@ func (u *ui) sendMessage(rq *request) {
 	f := rq.r.PostForm
 	m := ercms.NewMessage{Kind: f.Get("kind"), Subject: f.Get("subject"), Body: f.Get("body"), ReplyTo: f.Get("reply_to")}
 	_, err := u.s.db.SendMessage(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), m)
-	if fields, ok := errorFields(err); ok {
+	if fields, ok := u.errorTexts(rq, err); ok {
 		u.sectionError(rq, "messages", fieldValues{"kind": m.Kind, "subject": m.Subject, "body": m.Body, "reply_to": m.ReplyTo}, fields)
 		return
 	}
@@ -202,7 +202,7 @@ func (u *ui) scheduleSubmit(rq *request) {
 		}
 	}
 	c, err := u.s.db.ScheduleInterview(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), version, rq.r.PathValue("task"), at, values["place"])
-	if fields, ok := errorFields(err); ok {
+	if fields, ok := u.errorTexts(rq, err); ok {
 		u.scheduleForm(rq, http.StatusUnprocessableEntity, values, u.fieldErrors(rq, fields))
 		return
 	}
@@ -248,7 +248,7 @@ func (u *ui) absenceSubmit(rq *request) {
 	f := rq.r.PostForm
 	values := fieldValues{"from_user_id": f.Get("from_user_id"), "to_user_id": f.Get("to_user_id")}
 	moved, err := u.s.db.CoverAbsence(rq.r.Context(), *rq.actor, values["from_user_id"], values["to_user_id"])
-	if fields, ok := errorFields(err); ok {
+	if fields, ok := u.errorTexts(rq, err); ok {
 		u.absenceForm(rq, http.StatusUnprocessableEntity, values, u.fieldErrors(rq, fields))
 		return
 	}
@@ -368,7 +368,7 @@ func (u *ui) importSubmit(rq *request) {
 			http.Redirect(rq.w, rq.r, "/cases/"+url.PathEscape(c.ID), http.StatusSeeOther)
 			return
 		}
-		fields, ok := errorFields(err)
+		fields, ok := u.errorTexts(rq, err)
 		if !ok {
 			u.fail(rq, err)
 			return
@@ -407,7 +407,7 @@ func decodeStrict(s string, v any) error {
 func (u *ui) fieldErrors(rq *request, fields map[string]string) []fieldError {
 	var out []fieldError
 	for k, m := range fields {
-		out = append(out, fieldError{ID: fieldID(k), Message: u.fieldMessage(rq, k, m)})
+		out = append(out, fieldError{ID: fieldID(k), Message: m})
 	}
 	slices.SortFunc(out, func(a, b fieldError) int { return strings.Compare(a.ID, b.ID) })
 	return out
@@ -462,7 +462,7 @@ func (u *ui) assignCase(rq *request) {
 	f := rq.r.PostForm
 	version, _ := strconv.Atoi(f.Get("version"))
 	c, err := u.s.db.Assign(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), version, f.Get("user_id"))
-	if fields, ok := errorFields(err); ok {
+	if fields, ok := u.errorTexts(rq, err); ok {
 		u.sectionError(rq, "summary", fieldValues{"user_id": f.Get("user_id")}, fields)
 		return
 	}

@@ -74,7 +74,7 @@ func (u *ui) uploadFile(rq *request) {
 		u.sectionError(rq, "files", values, map[string]string{"file": rq.t("upload.error."+reason, "max", formatBytes(rq.lang, maxUpload))})
 		return
 	}
-	if fields, ok := errorFields(err); ok {
+	if fields, ok := u.errorTexts(rq, err); ok {
 		u.sectionError(rq, "files", values, fields)
 		return
 	}

@@ -34,6 +34,7 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/blob"
+	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/jobs"
 	"github.com/ercms/ercms/sqldb"
 	"github.com/ercms/ercms/web"
@@ -129,9 +130,10 @@ func (e exitError) Error() string { return e.msg }
 func describe(err error) string {
 	var e *ercms.Error
 	if errors.As(err, &e) {
-		s := e.Message
+		cat := i18n.Default()
+		s := cat.Message(i18n.EN, e.Message, e.Args)
 		for k, v := range e.Fields {
-			s += "\n  " + k + ": " + v
+			s += "\n  " + k + ": " + cat.Message(i18n.EN, v, e.FieldArgs[k])
 		}
 		return s
 	}
