@@ -35,9 +35,17 @@ var keyAt = map[string]int{"Fail": 1, "FieldError": 1, "Add": 1, "Require": 2, "
 // of their arguments, and any other string literal that is a key of the
 // err. and field. families (Error literals), without arguments.
 func messageKeys(t *testing.T) map[string][]keyUse {
-	files, err := filepath.Glob(filepath.Join("..", "*.go"))
+	return packageKeys(t, "..")
+}
+
+// packageKeys walks the non-test Go source in dir (relative to this
+// package) as messageKeys walks the root package: the key arguments of
+// ercms.Fail, ercms.FieldError, Validation.Add and Require with the names of
+// their arguments, and the err. and field. literals of Error literals.
+func packageKeys(t *testing.T, dir string) map[string][]keyUse {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no source files of the root package: %v", err)
+		t.Fatalf("no source files in %s: %v", dir, err)
 	}
 	keys := map[string][]keyUse{}
 	fset := token.NewFileSet()
@@ -141,11 +149,32 @@ var leftPlaceholder = regexp.MustCompile(`\{[a-z_0-9]+\}`)
 // in a language, an argument a call site does not pass or passes without a
 // placeholder for it, and a text in az, fr or ru that is the English one.
 func TestErrorMessagesTranslated(t *testing.T) {
-	c := i18n.Default()
 	keys := messageKeys(t)
 	if len(keys) < 100 {
 		t.Fatalf("found %d message keys in the root package: the walk misses the calls", len(keys))
 	}
+	checkKeysTranslated(t, keys)
+}
+
+// TestStoreMessagesTranslated does for the store (package sqldb) what
+// TestErrorMessagesTranslated does for the root package: every message key
+// its non-test source gives renders in every language with its arguments
+// and is not English in az, fr or ru.
+func TestStoreMessagesTranslated(t *testing.T) {
+	keys := packageKeys(t, filepath.Join("..", "sqldb"))
+	if len(keys) < 60 {
+		t.Fatalf("found %d message keys in package sqldb: the walk misses the calls", len(keys))
+	}
+	checkKeysTranslated(t, keys)
+}
+
+// checkKeysTranslated renders each key of keys, at each place it is given,
+// with sample arguments in every language, and reports a key missing in a
+// language, an argument not passed or passed without a placeholder, and a
+// text in az, fr or ru that is the English one.
+func checkKeysTranslated(t *testing.T, keys map[string][]keyUse) {
+	t.Helper()
+	c := i18n.Default()
 	for _, key := range slices.Sorted(maps.Keys(keys)) {
 		for _, use := range keys[key] {
 			args := map[string]any{}

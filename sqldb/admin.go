@@ -17,7 +17,7 @@ var adminRoles = []ercms.Role{ercms.RoleAdmin, ercms.RoleAuditor, ercms.RoleDPO,
 // (and auditors, who check who holds which role).
 func (s *DB) Users(ctx context.Context, a ercms.Actor) ([]ercms.User, error) {
 	if !contains(adminRoles, a.Role) {
-		return nil, ercms.Errorf(ercms.EForbidden, "Only administrators and auditors list the accounts.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.user.list_forbidden")
 	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.username`)
 	if err != nil {
@@ -68,13 +68,12 @@ func (s *DB) SetLanguage(ctx context.Context, a ercms.Actor, lang string) error 
 // EInvalid (field email), ENotFound.
 func (s *DB) SetEmail(ctx context.Context, a ercms.Actor, userID, email string) error {
 	if a.UserID != userID && a.Role != ercms.RoleAdmin {
-		return ercms.Errorf(ercms.EForbidden, "Only an administrator changes another user's e-mail address.")
+		return ercms.Fail(ercms.EForbidden, "err.user.email_forbidden")
 	}
 	email = strings.TrimSpace(email)
 	if email != "" {
 		if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email || len(email) > 254 {
-			return &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.",
-				Fields: map[string]string{"email": "Give one e-mail address, like name@example.org."}}
+			return ercms.FieldError("email", "field.email.invalid")
 		}
 	}
 	return s.tx(ctx, func(tx *Tx) error {
@@ -83,7 +82,7 @@ func (s *DB) SetEmail(ctx context.Context, a ercms.Actor, userID, email string) 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return ercms.Errorf(ercms.ENotFound, "No such user.")
+			return ercms.Fail(ercms.ENotFound, "err.user.not_found")
 		}
 		return tx.audit(ctx, auditEvent{actor: a, action: "user.email", objectType: "user", objectID: userID, records: []string{"user:" + userID}})
 	})
@@ -106,10 +105,10 @@ func (s *DB) ChangePassword(ctx context.Context, a ercms.Actor, current, next st
 	}
 	var v ercms.Validation
 	if !checkPassword(hash, current) {
-		v.Add("current", "The current password is not correct.")
+		v.Add("current", "field.password.current_wrong")
 	}
 	if next == current {
-		v.Add("new", "Choose a password different from the current one.")
+		v.Add("new", "field.password.same_as_current")
 	}
 	if err := v.Err(); err != nil {
 		return err

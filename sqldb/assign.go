@@ -55,7 +55,7 @@ func (tx *Tx) user(ctx context.Context, id string) (ercms.User, error) {
 // Errors: EForbidden, EInvalid (fields from_user_id, to_user_id).
 func (s *DB) CoverAbsence(ctx context.Context, a ercms.Actor, fromUser, toUser string) ([]string, error) {
 	if a.Role != ercms.RoleCASupervisor {
-		return nil, ercms.Errorf(ercms.EForbidden, "Only a central-authority supervisor moves an officer's cases.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.cover.supervisor_only")
 	}
 	var moved []string
 	err := s.tx(ctx, func(tx *Tx) error {

@@ -15,10 +15,6 @@ import (
 // content, its size and name, and re-encoded images) to attach to a case.
 type NewAttachment = ercms.NewAttachment
 
-func invalidField(field, msg string) error {
-	return &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.", Fields: map[string]string{field: msg}}
-}
-
 // AddAttachment stores a file and attaches it to a case a may see, through
 // the door (ercms.Attach): the case's version moves, so that a decision
 // prepared before the file came is refused until the decider has seen it,
@@ -124,7 +120,7 @@ func (s *DB) OpenAttachment(ctx context.Context, a ercms.Actor, caseID, id strin
 		}
 		t, err = scanAttachment(tx.QueryRowContext(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE id = $1 AND case_id = $2 AND removed_at IS NULL`, id, caseID))
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !ercms.MaySeeAttachment(a, t)) {
-			return ercms.Errorf(ercms.ENotFound, "No such file.")
+			return ercms.Fail(ercms.ENotFound, "err.attachment.not_found")
 		}
 		if err != nil {
 			return err

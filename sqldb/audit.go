@@ -266,7 +266,7 @@ type AuditFilter struct {
 // AuditEvents lists sequenced audit events for auditors and the data protection officer.
 func (s *DB) AuditEvents(ctx context.Context, a ercms.Actor, f AuditFilter) ([]AuditEvent, error) {
 	if a.Role != ercms.RoleAuditor && a.Role != ercms.RoleDPO {
-		return nil, ercms.Errorf(ercms.EForbidden, "Only auditors and the data protection officer read the audit trail.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.audit.forbidden")
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
@@ -285,7 +285,7 @@ func (s *DB) AuditEvents(ctx context.Context, a ercms.Actor, f AuditFilter) ([]A
 // receipts (DOMAIN.md §7) between two dates, for its export.
 func (s *DB) Transmissions(ctx context.Context, a ercms.Actor, from, to time.Time) ([]AuditEvent, error) {
 	if !a.IsRequesting() {
-		return nil, ercms.Errorf(ercms.EForbidden, "The transmission record is exported by the member state's authority.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.audit.transmissions_forbidden")
 	}
 	var out []AuditEvent
 	err := s.tx(ctx, func(tx *Tx) error {

@@ -84,7 +84,7 @@ func (s *DB) calendarYears(ctx context.Context) ([]deadline.Year, error) {
 // administrator), EInvalid (field "calendar").
 func (s *DB) SetCalendarYear(ctx context.Context, a ercms.Actor, y deadline.Year) (Recomputation, error) {
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
-		return Recomputation{}, ercms.Errorf(ercms.EForbidden, "Only administrators edit holiday calendars.")
+		return Recomputation{}, ercms.Fail(ercms.EForbidden, "err.calendar.admin_only")
 	}
 	// Without the lock, two edits at once both started from the same
 	// calendars and the later store dropped the other's year from memory.

@@ -36,7 +36,7 @@ func (s *DB) profileFor(memberState string) (*deadline.Profile, error) {
 			return p, nil
 		}
 	}
-	return nil, ercms.Errorf(ercms.EForbidden, "No agreement profile of this deployment covers %s.", memberState)
+	return nil, ercms.Fail(ercms.EForbidden, "err.case.no_profile", "member_state", memberState)
 }
 
 // caseProfile returns the profile version a case keeps: the one in force on
@@ -124,7 +124,7 @@ func (tx *Tx) loadCase(ctx context.Context, a ercms.Actor, id string, lock bool)
 	var status string
 	err := tx.QueryRowContext(ctx, q, args...).Scan(&data, &version, &status)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ercms.Errorf(ercms.ENotFound, "No such case.")
+		return nil, ercms.Fail(ercms.ENotFound, "err.no_such_case")
 	}
 	if err != nil {
 		return nil, err
@@ -141,7 +141,7 @@ func (tx *Tx) loadCase(ctx context.Context, a ercms.Actor, id string, lock bool)
 // caller saw (If-Match); the system's timed actions need not.
 func requireVersion(a ercms.Actor, version int) error {
 	if version <= 0 && a.Role != ercms.RoleSystem {
-		return ercms.Errorf(ercms.EPreconditionRequired, "Say which version of the case you saw (If-Match).")
+		return ercms.Fail(ercms.EPreconditionRequired, "err.case.version_required")
 	}
 	return nil
 }
@@ -154,7 +154,7 @@ func (tx *Tx) loadForChange(ctx context.Context, a ercms.Actor, id string, versi
 		return nil, err
 	}
 	if version > 0 && c.Version != version {
-		return nil, ercms.Errorf(ercms.EPreconditionFailed, "The case was changed since you saw it (version %d, now %d); reload it and try again.", version, c.Version)
+		return nil, ercms.Fail(ercms.EPreconditionFailed, "err.case.version_changed", "version", version, "now", c.Version)
 	}
 	return c, nil
 }
@@ -280,7 +280,7 @@ func contentHash(c *ercms.Case) string {
 // with another body is EInvalid.
 func (s *DB) CreateCase(ctx context.Context, a ercms.Actor, n ercms.NewCase, idempotencyKey string) (c *ercms.Case, replayed bool, err error) {
 	if !a.IsRequesting() || a.Org.Kind != ercms.OrgRequestingAuthority {
-		return nil, false, ercms.Errorf(ercms.EForbidden, "Only a member state's authority submits applications.")
+		return nil, false, ercms.Fail(ercms.EForbidden, "err.case.submit_forbidden")
 	}
 	p, err := s.profileFor(a.Org.State)
 	if err != nil {
@@ -294,7 +294,7 @@ func (s *DB) CreateCase(ctx context.Context, a ercms.Actor, n ercms.NewCase, ide
 			err := tx.QueryRowContext(ctx, `SELECT request_hash, case_id FROM idempotency_keys WHERE user_id = $1 AND key = $2`, a.UserID, idempotencyKey).Scan(&prevHash, &caseID)
 			if err == nil {
 				if prevHash != hex.EncodeToString(reqHash[:]) {
-					return &ercms.Error{Code: ercms.EInvalid, Message: "This Idempotency-Key was used for another request.", Fields: map[string]string{"Idempotency-Key": "Use a new key for a new application."}}
+					return &ercms.Error{Code: ercms.EInvalid, Message: "err.idempotency_key.reused", Fields: map[string]string{"Idempotency-Key": "field.idempotency_key.reused"}}
 				}
 				replayed = true
 				c, err = tx.loadCase(ctx, a, caseID, false)
@@ -310,10 +310,10 @@ func (s *DB) CreateCase(ctx context.Context, a ercms.Actor, n ercms.NewCase, ide
 		if n.PreviousCaseID != "" {
 			prev, err := tx.loadCase(ctx, a, n.PreviousCaseID, false)
 			if err != nil || prev.Status != ercms.StateRefused {
-				return &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.", Fields: map[string]string{"previous_case_id": "Name a refused case of your state."}}
+				return ercms.FieldError("previous_case_id", "field.previous_case_id.not_refused")
 			}
 			if strings.TrimSpace(n.Observations) == "" {
-				return &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.", Fields: map[string]string{"observations": "A new application after a refusal needs new information: describe it."}}
+				return ercms.FieldError("observations", "field.observations.new_information")
 			}
 		}
 		ref, err := tx.nextReference(ctx, p.RequestedState, a.Org.State)

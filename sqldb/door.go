@@ -187,7 +187,7 @@ func (tx *Tx) writeCase(ctx context.Context, c *ercms.Case, b *before, ch ercms.
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return ercms.Errorf(ercms.EPreconditionFailed, "The case was changed by someone else; reload it and try again.")
+			return ercms.Fail(ercms.EPreconditionFailed, "err.case.changed")
 		}
 		oldTasks, oldDeadlines = b.tasks, b.deadlines
 	}

@@ -19,7 +19,7 @@ import (
 // the application's fields), and those of AddAttachment for the original.
 func (s *DB) ImportApplication(ctx context.Context, a ercms.Actor, requestingOrgID string, receivedOn civil.Date, n ercms.NewCase, original *NewAttachment) (*ercms.Case, error) {
 	if !a.IsCA() {
-		return nil, ercms.Errorf(ercms.EForbidden, "The central authority enters applications received by e-mail.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.email.central_only")
 	}
 	var c *ercms.Case
 	err := s.tx(ctx, func(tx *Tx) error {
@@ -28,14 +28,14 @@ func (s *DB) ImportApplication(ctx context.Context, a ercms.Actor, requestingOrg
 			return err
 		}
 		if !ok || org.Kind != ercms.OrgRequestingAuthority {
-			return invalidField("requesting_organisation_id", "Choose the member state's authority that sent the application.")
+			return ercms.FieldError("requesting_organisation_id", "field.email.requesting_organisation_id.choose")
 		}
 		p, err := s.profileFor(org.State)
 		if err != nil {
-			return invalidField("requesting_organisation_id", "No agreement profile covers this authority's state.")
+			return ercms.FieldError("requesting_organisation_id", "field.email.requesting_organisation_id.no_profile")
 		}
 		if p.RequestedState != a.Org.State {
-			return ercms.Errorf(ercms.EForbidden, "The central authority enters applications addressed to its own state.")
+			return ercms.Fail(ercms.EForbidden, "err.email.own_state_only")
 		}
 		env := tx.env(ctx, p)
 		if err := n.PrepareWith(newID, env.Today, env.Evidence); err != nil {

@@ -39,7 +39,7 @@ const MaxFeed = 500
 // Errors: EForbidden.
 func (s *DB) Feed(ctx context.Context, a ercms.Actor, cursor int64, limit int) ([]FeedEvent, error) {
 	if !a.IsRequesting() {
-		return nil, ercms.Errorf(ercms.EForbidden, "The change feed is for the requesting authorities' systems.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.feed.forbidden")
 	}
 	return s.feed(ctx, a.Org.State, cursor, limit)
 }
@@ -97,12 +97,11 @@ type Webhook struct {
 // Errors: EForbidden, EInvalid (field url).
 func (s *DB) CreateWebhook(ctx context.Context, a ercms.Actor, rawURL string) (*Webhook, error) {
 	if a.Role != ercms.RoleRequestingSupervisor {
-		return nil, ercms.Errorf(ercms.EForbidden, "A requesting supervisor manages the authority's webhooks.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.webhook.supervisor_only")
 	}
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || len(rawURL) > 500 {
-		return nil, &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.",
-			Fields: map[string]string{"url": "Give an https:// address without a user name or password."}}
+		return nil, ercms.FieldError("url", "field.webhook.url.invalid")
 	}
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
@@ -129,7 +128,7 @@ func (s *DB) CreateWebhook(ctx context.Context, a ercms.Actor, rawURL string) (*
 // Webhooks lists the subscriptions of a's authority (without secrets).
 func (s *DB) Webhooks(ctx context.Context, a ercms.Actor) ([]Webhook, error) {
 	if !a.IsRequesting() {
-		return nil, ercms.Errorf(ercms.EForbidden, "Webhooks belong to requesting authorities.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.webhook.requesting_only")
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, url, cursor, created_at FROM webhooks WHERE org_id = $1 AND disabled_at IS NULL ORDER BY created_at`, a.Org.ID)
 	if err != nil {
@@ -154,7 +153,7 @@ func (s *DB) Webhooks(ctx context.Context, a ercms.Actor) ([]Webhook, error) {
 // DeleteWebhook ends a subscription of a's authority. Errors: EForbidden, ENotFound.
 func (s *DB) DeleteWebhook(ctx context.Context, a ercms.Actor, id string) error {
 	if a.Role != ercms.RoleRequestingSupervisor {
-		return ercms.Errorf(ercms.EForbidden, "A requesting supervisor manages the authority's webhooks.")
+		return ercms.Fail(ercms.EForbidden, "err.webhook.supervisor_only")
 	}
 	return s.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE webhooks SET disabled_at = $1 WHERE id = $2 AND org_id = $3 AND disabled_at IS NULL`, formatTime(tx.now), id, a.Org.ID)
@@ -162,7 +161,7 @@ func (s *DB) DeleteWebhook(ctx context.Context, a ercms.Actor, id string) error 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return ercms.Errorf(ercms.ENotFound, "No such webhook.")
+			return ercms.Fail(ercms.ENotFound, "err.webhook.not_found")
 		}
 		return tx.audit(ctx, auditEvent{actor: a, action: "webhook.delete", objectType: "webhook", objectID: id, partyState: a.Org.State})
 	})
@@ -217,7 +216,7 @@ func (s *DB) WebhookEvents(ctx context.Context, payload json.RawMessage, limit i
 	err := s.db.QueryRowContext(ctx, `SELECT w.id, w.url, w.secret, w.cursor, w.created_at, o.state FROM webhooks w JOIN organisations o ON o.id = w.org_id
 		WHERE w.id = $1 AND w.disabled_at IS NULL`, p.WebhookID).Scan(&b.Webhook.ID, &b.Webhook.URL, &b.Webhook.Secret, &b.Webhook.Cursor, &at, &state)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ercms.Errorf(ercms.ENotFound, "No such webhook.")
+		return nil, ercms.Fail(ercms.ENotFound, "err.webhook.not_found")
 	}
 	if err != nil {
 		return nil, err

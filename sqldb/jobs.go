@@ -100,13 +100,13 @@ func (s *DB) FinishJob(ctx context.Context, worker, id string, runErr error, per
 		var lockedBy string
 		err := tx.QueryRowContext(ctx, `SELECT attempts, locked_by FROM jobs WHERE id = $1`+s.forUpdate(), id).Scan(&attempts, &lockedBy)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ercms.Errorf(ercms.ENotFound, "No such job.")
+			return ercms.Fail(ercms.ENotFound, "err.job.not_found")
 		}
 		if err != nil {
 			return err
 		}
 		if lockedBy != worker {
-			return ercms.Errorf(ercms.EConflict, "The job is held by another worker.")
+			return ercms.Fail(ercms.EConflict, "err.job.held")
 		}
 		now := formatTime(tx.now)
 		attempts++
@@ -145,7 +145,7 @@ func (s *DB) EmailNoticeFor(ctx context.Context, payload json.RawMessage) (Email
 	err := s.db.QueryRowContext(ctx, `SELECT u.email, u.language, n.kind, n.case_id, n.reference FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id = $1`,
 		p.NotificationID).Scan(&n.To, &n.Language, &n.Kind, &n.CaseID, &n.Reference)
 	if errors.Is(err, sql.ErrNoRows) {
-		return n, ercms.Errorf(ercms.ENotFound, "No such notification.")
+		return n, ercms.Fail(ercms.ENotFound, "err.notification.not_found")
 	}
 	return n, err
 }

@@ -100,7 +100,7 @@ func (s *DB) storedProfiles(ctx context.Context) ([]*deadline.Profile, error) {
 // transaction. Administrators only.
 func (s *DB) AddProfileVersion(ctx context.Context, a ercms.Actor, p deadline.Profile) (*deadline.Profile, error) {
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
-		return nil, ercms.Errorf(ercms.EForbidden, "Only administrators edit agreement profiles.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.profile.admin_only")
 	}
 	// Calendar edits and profile edits each build the next set on the one
 	// stored before them (see SetCalendarYear).
@@ -109,7 +109,7 @@ func (s *DB) AddProfileVersion(ctx context.Context, a ercms.Actor, p deadline.Pr
 	cur := s.Rules()
 	latest, err := cur.Latest(p.ID)
 	if err != nil {
-		return nil, ercms.Errorf(ercms.ENotFound, "No agreement profile %q.", p.ID)
+		return nil, ercms.Fail(ercms.ENotFound, "err.profile.not_found", "profile", p.ID)
 	}
 	p.Version = latest.Version + 1
 	v := ercms.Validation{}
@@ -202,5 +202,5 @@ func profileInvalid(err error, subject string) error {
 			fields[path] = f.Problem
 		}
 	}
-	return &ercms.Error{Code: ercms.EInvalid, Message: "The agreement profile is not valid.", Fields: fields}
+	return &ercms.Error{Code: ercms.EInvalid, Message: "err.profile.invalid", Fields: fields}
 }

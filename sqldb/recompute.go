@@ -307,7 +307,7 @@ func (s *DB) wakeRecomputation() {
 // limit; limit <= 0: 10). Errors: EForbidden (not an administrator).
 func (s *DB) Recomputations(ctx context.Context, a ercms.Actor, limit int) ([]Recomputation, error) {
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
-		return nil, ercms.Errorf(ercms.EForbidden, "Only administrators see recomputations.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.recompute.admin_only")
 	}
 	if limit <= 0 {
 		limit = 10

@@ -146,9 +146,9 @@ var codePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{2,39}$`)
 func (s *DB) checkEntry(v *ercms.Validation, list, code string, labels map[string]string) map[string]string {
 	switch {
 	case !codePattern.MatchString(code):
-		v.Add("code", "Use 3 to 40 lower-case letters, digits and underscores, starting with a letter.")
+		v.Add("code", "field.reference.code.format")
 	case slices.ContainsFunc(s.entries(list), func(e ReferenceEntry) bool { return e.Code == code }):
-		v.Add("code", "This code is already in the list.")
+		v.Add("code", "field.reference.code.taken")
 	}
 	clean := map[string]string{}
 	for _, l := range i18n.Languages {
@@ -169,7 +169,7 @@ func (s *DB) addEntry(ctx context.Context, a ercms.Actor, list, code string, lab
 		if _, err := tx.ExecContext(ctx, `INSERT INTO reference_entries (list, code, labels, attrs, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6)`,
 			list, code, string(lb), string(at), a.UserID, formatTime(tx.now)); err != nil {
 			if isUniqueViolation(err) {
-				return invalidField("code", "This code is already in the list.")
+				return ercms.FieldError("code", "field.reference.code.taken")
 			}
 			return err
 		}
@@ -186,7 +186,7 @@ func (s *DB) addEntry(ctx context.Context, a ercms.Actor, list, code string, lab
 // Errors: EForbidden, EInvalid (code, labels.<lang>).
 func (s *DB) AddRefusalReason(ctx context.Context, a ercms.Actor, code string, labels map[string]string) error {
 	if a.Role != ercms.RoleAdmin {
-		return ercms.Errorf(ercms.EForbidden, "Only administrators edit reference lists.")
+		return ercms.Fail(ercms.EForbidden, "err.reference.admin_only")
 	}
 	var v ercms.Validation
 	code = strings.TrimSpace(code)
@@ -203,16 +203,16 @@ func (s *DB) AddRefusalReason(ctx context.Context, a ercms.Actor, code string, l
 // Errors: EForbidden, EInvalid (code, strength, for, labels.<lang>).
 func (s *DB) AddEvidenceType(ctx context.Context, a ercms.Actor, code string, strength ercms.Strength, proves string, labels map[string]string) error {
 	if a.Role != ercms.RoleAdmin {
-		return ercms.Errorf(ercms.EForbidden, "Only administrators edit reference lists.")
+		return ercms.Fail(ercms.EForbidden, "err.reference.admin_only")
 	}
 	var v ercms.Validation
 	code = strings.TrimSpace(code)
 	clean := s.checkEntry(&v, ListEvidence, code, labels)
 	if strength != ercms.StrengthProof && strength != ercms.StrengthPrimaFacie {
-		v.Add("strength", "Choose proof or prima facie evidence.")
+		v.Add("strength", "field.reference.strength.choose")
 	}
 	if proves != "nationality" && proves != "third_country" {
-		v.Add("for", "Choose what the document proves: nationality, or stay in or entry from the requested state.")
+		v.Add("for", "field.reference.for.choose")
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -224,10 +224,10 @@ func (s *DB) AddEvidenceType(ctx context.Context, a ercms.Actor, code string, st
 // back). Administrators only; audited. Errors: EForbidden, ENotFound.
 func (s *DB) SetReferenceDisabled(ctx context.Context, a ercms.Actor, list, code string, disabled bool) error {
 	if a.Role != ercms.RoleAdmin {
-		return ercms.Errorf(ercms.EForbidden, "Only administrators edit reference lists.")
+		return ercms.Fail(ercms.EForbidden, "err.reference.admin_only")
 	}
 	if (list != ListRefusal && list != ListEvidence) || !slices.ContainsFunc(s.entries(list), func(e ReferenceEntry) bool { return e.Code == code }) {
-		return ercms.Errorf(ercms.ENotFound, "No such entry.")
+		return ercms.Fail(ercms.ENotFound, "err.reference.not_found")
 	}
 	err := s.tx(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO reference_entries (list, code, disabled, created_by, created_at) VALUES ($1,$2,$3,$4,$5)

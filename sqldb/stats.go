@@ -32,7 +32,7 @@ var statisticsRoles = []ercms.Role{ercms.RoleCASupervisor, ercms.RoleAnalyst, er
 // The read is audited.
 func (s *DB) Statistics(ctx context.Context, a ercms.Actor) (*Statistics, error) {
 	if !slices.Contains(statisticsRoles, a.Role) {
-		return nil, ercms.Errorf(ercms.EForbidden, "Statistics are for supervisors and analysts.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.stats.forbidden")
 	}
 	col, val := "c.requested_state", s.country
 	if a.IsRequesting() {

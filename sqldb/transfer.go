@@ -49,14 +49,12 @@ const MaxOperationCases = 200
 // EInvalid (field cases) for an empty, oversized or repeated list.
 func (s *DB) NotifyGroupTransfer(ctx context.Context, a ercms.Actor, cases []CaseVersion, t ercms.Transfer) (*TransferOperation, error) {
 	if len(cases) < 2 || len(cases) > MaxOperationCases {
-		return nil, &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.",
-			Fields: map[string]string{"cases": fmt.Sprintf("Choose from 2 to %d cases for one transfer operation.", MaxOperationCases)}}
+		return nil, ercms.FieldError("cases", "field.transfer.cases.count", "max", MaxOperationCases)
 	}
 	seen := map[string]bool{}
 	for _, cv := range cases {
 		if seen[cv.ID] {
-			return nil, &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.",
-				Fields: map[string]string{"cases": "A case appears twice in the list."}}
+			return nil, ercms.FieldError("cases", "field.transfer.cases.repeated")
 		}
 		seen[cv.ID] = true
 		if err := requireVersion(a, cv.Version); err != nil {
@@ -119,7 +117,7 @@ func (s *DB) TransferOperation(ctx context.Context, a ercms.Actor, id string) (*
 	var created string
 	err := s.db.QueryRowContext(ctx, `SELECT crossing_point, transfer_date, created_at FROM transfer_operations WHERE id = $1`, id).Scan(&op.CrossingPoint, &op.Date, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ercms.Errorf(ercms.ENotFound, "No such transfer operation.")
+		return nil, ercms.Fail(ercms.ENotFound, "err.transfer.not_found")
 	}
 	if err != nil {
 		return nil, err
@@ -153,7 +151,7 @@ func (s *DB) TransferOperation(ctx context.Context, a ercms.Actor, id string) (*
 		return nil, err
 	}
 	if len(op.Cases) == 0 {
-		return nil, ercms.Errorf(ercms.ENotFound, "No such transfer operation.")
+		return nil, ercms.Fail(ercms.ENotFound, "err.transfer.not_found")
 	}
 	// The list names persons: the read is audited like a case read.
 	err = s.tx(ctx, func(tx *Tx) error {
@@ -174,12 +172,10 @@ func (s *DB) TransferOperation(ctx context.Context, a ercms.Actor, id string) (*
 // for a case that is not on the operation.
 func (s *DB) ActOnOperation(ctx context.Context, a ercms.Actor, opID, action string, versions []CaseVersion, in ercms.ActionInput) (*TransferOperation, error) {
 	if len(versions) == 0 {
-		return nil, &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.",
-			Fields: map[string]string{"cases": "Choose at least one case of the operation."}}
+		return nil, ercms.FieldError("cases", "field.transfer.cases.empty")
 	}
 	if in.Transfer != nil {
-		return nil, &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.",
-			Fields: map[string]string{"transfer": "Notify a new group transfer instead of changing this one's details."}}
+		return nil, ercms.FieldError("transfer", "field.transfer.details_fixed")
 	}
 	err := s.tx(ctx, func(tx *Tx) error {
 		members, err := tx.column(ctx, `SELECT case_id FROM transfer_operation_cases WHERE operation_id = $1`, opID)
@@ -188,8 +184,7 @@ func (s *DB) ActOnOperation(ctx context.Context, a ercms.Actor, opID, action str
 		}
 		for i, cv := range versions {
 			if !slices.Contains(members, cv.ID) {
-				return &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.",
-					Fields: map[string]string{fmt.Sprintf("cases[%d]", i): "This case is not on the transfer operation."}}
+				return ercms.FieldError(fmt.Sprintf("cases[%d]", i), "field.transfer.cases.not_member")
 			}
 			if err := requireVersion(a, cv.Version); err != nil {
 				return err

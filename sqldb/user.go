@@ -67,21 +67,21 @@ const MinPasswordLength = 12
 // CreateOrganisation adds an organisation (administrators, and the demo seed with the system actor).
 func (s *DB) CreateOrganisation(ctx context.Context, a ercms.Actor, o *ercms.Organisation) error {
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
-		return ercms.Errorf(ercms.EForbidden, "Only administrators manage organisations.")
+		return ercms.Fail(ercms.EForbidden, "err.organisation.admin_only")
 	}
 	var v ercms.Validation
-	v.Require("name", o.Name, "Enter the organisation's name.")
+	v.Require("name", o.Name, "field.organisation.name.required")
 	if len(o.State) != 2 || strings.ToUpper(o.State) != o.State {
-		v.Add("state", "Enter the state as a two-letter ISO 3166-1 code, e.g. DE.")
+		v.Add("state", "field.organisation.state.format")
 	}
 	if !contains(ercms.OrgKinds, o.Kind) {
-		v.Add("kind", "Choose a kind of organisation.")
+		v.Add("kind", "field.organisation.kind.choose")
 	}
 	if o.Kind == ercms.OrgBorderPoint && o.CrossingPoint == "" {
-		v.Add("crossing_point", "Enter the code of the border crossing point.")
+		v.Add("crossing_point", "field.organisation.crossing_point.required")
 	}
 	if o.Kind == ercms.OrgConsularMission && len(o.Accredited) == 0 {
-		v.Add("accredited", "Name the member states the mission is accredited to.")
+		v.Add("accredited", "field.organisation.accredited.required")
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -94,7 +94,7 @@ func (s *DB) CreateOrganisation(ctx context.Context, a ercms.Actor, o *ercms.Org
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
 			o.ID, o.Kind, o.Name, o.State, nullString(o.ParentID), o.AgencyType, strings.Join(o.Accredited, ","), o.CrossingPoint, o.Disabled, formatTime(tx.now))
 		if isUniqueViolation(err) {
-			return &ercms.Error{Code: ercms.EInvalid, Message: "The organisation exists already.", Fields: map[string]string{"name": "An organisation of that state has this name already."}}
+			return &ercms.Error{Code: ercms.EInvalid, Message: "err.organisation.exists", Fields: map[string]string{"name": "field.organisation.name.taken"}}
 		}
 		if err != nil {
 			return err
@@ -155,14 +155,14 @@ type NewUser struct {
 // in with API tokens only.
 func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.User, error) {
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
-		return nil, ercms.Errorf(ercms.EForbidden, "Only administrators manage users.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.user.admin_only")
 	}
 	var v ercms.Validation
 	n.Username = strings.TrimSpace(n.Username)
 	if !validUsername(n.Username) {
-		v.Add("username", "Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores.")
+		v.Add("username", "field.user.username.format")
 	}
-	v.Require("display_name", n.DisplayName, "Enter the person's name.")
+	v.Require("display_name", n.DisplayName, "field.user.display_name.required")
 	if !n.Service && len([]rune(n.Password)) < MinPasswordLength {
 		v.Add("password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
 	}
@@ -173,7 +173,7 @@ func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.U
 			return err
 		}
 		if !ok {
-			v.Add("organisation_id", "Choose an existing organisation.")
+			v.Add("organisation_id", "field.user.organisation_id.choose")
 		} else if !ercms.RoleAllowed(org.Kind, n.Role) {
 			v.Add("role", fmt.Sprintf("A %s cannot hold the role %s.", org.Kind, n.Role))
 		}
@@ -188,7 +188,7 @@ func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.U
 		_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username, display_name, org_id, role, service, password_hash, created_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, u.ID, u.Username, u.DisplayName, u.OrgID, u.Role, u.Service, hash, formatTime(tx.now))
 		if isUniqueViolation(err) {
-			return &ercms.Error{Code: ercms.EInvalid, Message: "The username is taken.", Fields: map[string]string{"username": "Choose another username."}}
+			return &ercms.Error{Code: ercms.EInvalid, Message: "err.user.username_taken", Fields: map[string]string{"username": "field.user.username.taken"}}
 		}
 		if err != nil {
 			return err
@@ -229,7 +229,7 @@ func scanUser(row interface{ Scan(...any) error }, extra ...any) (ercms.User, er
 func (s *DB) UserByUsername(ctx context.Context, username string) (*ercms.User, error) {
 	u, err := scanUser(s.rdb.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.username = $1`, username))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ercms.Errorf(ercms.ENotFound, "No such user.")
+		return nil, ercms.Fail(ercms.ENotFound, "err.user.not_found")
 	}
 	return &u, err
 }
@@ -237,7 +237,7 @@ func (s *DB) UserByUsername(ctx context.Context, username string) (*ercms.User, 
 // SetUserDisabled disables or re-enables an account and revokes its sessions when disabled.
 func (s *DB) SetUserDisabled(ctx context.Context, a ercms.Actor, userID string, disabled bool) error {
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
-		return ercms.Errorf(ercms.EForbidden, "Only administrators manage users.")
+		return ercms.Fail(ercms.EForbidden, "err.user.admin_only")
 	}
 	return s.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1 WHERE id = $2`, disabled, userID)
@@ -245,7 +245,7 @@ func (s *DB) SetUserDisabled(ctx context.Context, a ercms.Actor, userID string, 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ercms.Errorf(ercms.ENotFound, "No such user.")
+			return ercms.Fail(ercms.ENotFound, "err.user.not_found")
 		}
 		if disabled {
 			if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, formatTime(tx.now), userID); err != nil {
@@ -263,10 +263,12 @@ func (s *DB) SetUserDisabled(ctx context.Context, a ercms.Actor, userID string, 
 // SetPassword sets a user's password (administrators reset; users change their own).
 func (s *DB) SetPassword(ctx context.Context, a ercms.Actor, userID, password string) error {
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem && a.UserID != userID {
-		return ercms.Errorf(ercms.EForbidden, "You may change only your own password.")
+		return ercms.Fail(ercms.EForbidden, "err.password.own_only")
 	}
 	if len([]rune(password)) < MinPasswordLength {
-		return &ercms.Error{Code: ercms.EInvalid, Message: "The password is too short.", Fields: map[string]string{"password": fmt.Sprintf("Use at least %d characters.", MinPasswordLength)}}
+		e := ercms.FieldError("password", "field.password.min_length", "min", MinPasswordLength)
+		e.Message = "err.password.too_short"
+		return e
 	}
 	hash := s.Argon.hash(password)
 	return s.tx(ctx, func(tx *Tx) error {
@@ -275,7 +277,7 @@ func (s *DB) SetPassword(ctx context.Context, a ercms.Actor, userID, password st
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ercms.Errorf(ercms.ENotFound, "No such user.")
+			return ercms.Fail(ercms.ENotFound, "err.user.not_found")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND kind = 'session' AND revoked_at IS NULL`, formatTime(tx.now), userID); err != nil {
 			return err
@@ -322,7 +324,7 @@ func (s *DB) SignIn(ctx context.Context, username, password string) (*ercms.Sess
 		return nil, terr
 	}
 	if !ok {
-		return nil, ercms.Errorf(ercms.EUnauthorized, "The username or password is wrong.")
+		return nil, ercms.Fail(ercms.EUnauthorized, "err.login.wrong")
 	}
 	return sess, nil
 }
@@ -341,7 +343,7 @@ func (s *DB) Authenticate(ctx context.Context, token string) (ercms.Actor, error
 	a, err := scanActor(s.rdb.QueryRowContext(ctx, `SELECT `+actorColumns+`, s.expires_at FROM users u JOIN organisations o ON o.id = u.org_id
 		JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.disabled = FALSE AND o.disabled = FALSE`, hashToken(token)), &expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ercms.Actor{}, ercms.Errorf(ercms.EUnauthorized, "Sign in first: the session is missing, expired or revoked.")
+		return ercms.Actor{}, ercms.Fail(ercms.EUnauthorized, "err.session.missing")
 	}
 	if err != nil {
 		return ercms.Actor{}, err
@@ -349,7 +351,7 @@ func (s *DB) Authenticate(ctx context.Context, token string) (ercms.Actor, error
 	if expires.Valid {
 		exp, err := parseTime(expires.String)
 		if err != nil || !s.Now().Before(exp) {
-			return ercms.Actor{}, ercms.Errorf(ercms.EUnauthorized, "Sign in first: the session is missing, expired or revoked.")
+			return ercms.Actor{}, ercms.Fail(ercms.EUnauthorized, "err.session.missing")
 		}
 	}
 	return a, nil
@@ -360,7 +362,7 @@ func (s *DB) Authenticate(ctx context.Context, token string) (ercms.Actor, error
 func (s *DB) ActorByUsername(ctx context.Context, username string) (ercms.Actor, error) {
 	a, err := scanActor(s.rdb.QueryRowContext(ctx, `SELECT `+actorColumns+` FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.username = $1 AND u.disabled = FALSE AND o.disabled = FALSE`, username))
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, ercms.Errorf(ercms.ENotFound, "No active user %q.", username)
+		return a, ercms.Fail(ercms.ENotFound, "err.user.no_active", "username", username)
 	}
 	return a, err
 }
@@ -395,17 +397,17 @@ type APIToken struct {
 // CreateAPIToken issues a token for a service account, bound to its organisation.
 func (s *DB) CreateAPIToken(ctx context.Context, a ercms.Actor, userID, name string) (*APIToken, error) {
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
-		return nil, ercms.Errorf(ercms.EForbidden, "Only administrators issue API tokens.")
+		return nil, ercms.Fail(ercms.EForbidden, "err.token.admin_only_issue")
 	}
 	if strings.TrimSpace(name) == "" {
-		return nil, &ercms.Error{Code: ercms.EInvalid, Message: "Name the token.", Fields: map[string]string{"name": "Say which system uses the token."}}
+		return nil, &ercms.Error{Code: ercms.EInvalid, Message: "err.token.name_required", Fields: map[string]string{"name": "field.token.name.required"}}
 	}
 	t := &APIToken{ID: newID(), Name: name, UserID: userID, Token: randomToken()}
 	err := s.tx(ctx, func(tx *Tx) error {
 		var service bool
 		err := tx.QueryRowContext(ctx, `SELECT service FROM users WHERE id = $1 AND disabled = FALSE`, userID).Scan(&service)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !service) {
-			return &ercms.Error{Code: ercms.EInvalid, Message: "API tokens belong to service accounts.", Fields: map[string]string{"user_id": "Choose an active service account."}}
+			return &ercms.Error{Code: ercms.EInvalid, Message: "err.token.service_account_only", Fields: map[string]string{"user_id": "field.token.user_id.choose"}}
 		}
 		if err != nil {
 			return err
@@ -426,7 +428,7 @@ func (s *DB) CreateAPIToken(ctx context.Context, a ercms.Actor, userID, name str
 // RevokeAPIToken revokes an API token by its id.
 func (s *DB) RevokeAPIToken(ctx context.Context, a ercms.Actor, id string) error {
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
-		return ercms.Errorf(ercms.EForbidden, "Only administrators revoke API tokens.")
+		return ercms.Fail(ercms.EForbidden, "err.token.admin_only_revoke")
 	}
 	return s.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND kind = 'api' AND revoked_at IS NULL`, formatTime(tx.now), id)
@@ -434,7 +436,7 @@ func (s *DB) RevokeAPIToken(ctx context.Context, a ercms.Actor, id string) error
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ercms.Errorf(ercms.ENotFound, "No such active token.")
+			return ercms.Fail(ercms.ENotFound, "err.token.not_found")
 		}
 		return tx.audit(ctx, auditEvent{actor: a, action: "token.revoke", objectType: "token", objectID: id})
 	})
