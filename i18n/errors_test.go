@@ -205,3 +205,21 @@ func checkKeysTranslated(t *testing.T, keys map[string][]keyUse) {
 		}
 	}
 }
+
+// TestMessageReason pins the message that wraps another: the argument
+// "reason" is written as the text of the key it holds, filled from the
+// other arguments, in the reader's language.
+func TestMessageReason(t *testing.T) {
+	c := i18n.Default()
+	args := map[string]any{"position": 2, "case_id": "c-1", i18n.ReasonArg: "err.case_already", "state": string(ercms.StateSubmitted)}
+	for _, l := range i18n.Languages {
+		inner := c.Message(l, "err.case_already", map[string]any{"state": string(ercms.StateSubmitted)})
+		got := c.Message(l, "err.transfer.case_in_list", args)
+		if !strings.Contains(got, inner) || !strings.Contains(got, "c-1") || strings.Contains(got, "err.") {
+			t.Errorf("%s: %q does not hold the case and its reason %q", l, got, inner)
+		}
+	}
+	if got := c.Message(i18n.EN, "err.transfer.case_in_list", map[string]any{"position": 1, "case_id": "c-2", i18n.ReasonArg: "As written."}); got != "Case 1 of the list (c-2): As written." {
+		t.Errorf("a reason that is no key: %q", got)
+	}
+}

@@ -25,19 +25,35 @@ var wordFamilies = map[string]string{
 
 // Message renders a message of the domain in l. msg is a message key whose
 // {name} placeholders are filled from args, each written for the reader
-// (FormatArg); a msg that is not in the catalogue and holds a space is a
-// sentence of an adapter not yet moved to keys, returned as written. A key
-// missing from every language gives "[key]", as T does.
+// (FormatArg; the argument ReasonArg as the text of the key it holds); a
+// msg that is not in the catalogue and holds a space is a sentence of an
+// adapter not yet moved to keys, returned as written. A key missing from
+// every language gives "[key]", as T does.
 func (c *Catalog) Message(l Lang, msg string, args map[string]any) string {
 	if _, _, ok := c.lookup(l, msg); !ok && strings.Contains(msg, " ") {
 		return msg
 	}
 	pairs := make([]string, 0, 2*len(args))
 	for _, name := range slices.Sorted(maps.Keys(args)) {
+		if s, ok := args[name].(string); ok && name == ReasonArg {
+			if _, _, ok := c.lookup(l, s); ok {
+				inner := maps.Clone(args)
+				delete(inner, ReasonArg)
+				pairs = append(pairs, name, c.Message(l, s, inner))
+				continue
+			}
+		}
 		pairs = append(pairs, name, c.FormatArg(l, name, args[name]))
 	}
 	return c.T(l, msg, pairs...)
 }
+
+// ReasonArg names the argument of a message that is itself a message key:
+// Message writes it as that key's text in the same language, filled from
+// the other arguments (a message that wraps another, such as "case 2 of
+// the list: {reason}"). A value that is not a key of the catalogue is
+// written as it is.
+const ReasonArg = "reason"
 
 // FormatArg writes the argument name of a message in l: a civil.Date as
 // FormatDate does, an integer as FormatNumber does, a code of the

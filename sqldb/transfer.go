@@ -93,17 +93,30 @@ func (s *DB) NotifyGroupTransfer(ctx context.Context, a ercms.Actor, cases []Cas
 }
 
 // inCase says which case of a group an error is about: field errors are
-// keyed cases[i].<field>, other errors name the case in their message.
+// keyed cases[i].<field> (with their arguments), and the message is
+// err.transfer.case_in_list naming the case, with the case's own message key
+// as its argument "reason" (i18n.ReasonArg) and that key's arguments.
 func inCase(err error, i int, id string) error {
 	var e *ercms.Error
 	if !errors.As(err, &e) {
 		return err
 	}
-	out := &ercms.Error{Code: e.Code, Message: fmt.Sprintf("Case %d of the list (%s): %s", i+1, id, e.Message)}
+	out := ercms.Fail(e.Code, "err.transfer.case_in_list", "position", i+1, "case_id", id, "reason", e.Message)
+	for k, v := range e.Args {
+		if _, ok := out.Args[k]; !ok {
+			out.Args[k] = v
+		}
+	}
 	if len(e.Fields) > 0 {
 		out.Fields = map[string]string{}
 		for k, v := range e.Fields {
 			out.Fields[fmt.Sprintf("cases[%d].%s", i, k)] = v
+		}
+	}
+	if len(e.FieldArgs) > 0 {
+		out.FieldArgs = map[string]map[string]any{}
+		for k, v := range e.FieldArgs {
+			out.FieldArgs[fmt.Sprintf("cases[%d].%s", i, k)] = v
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package sqldb_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/ercms/ercms"
@@ -32,6 +33,9 @@ func TestGroupTransfer(t *testing.T) {
 		stale[2].Version++
 		_, err = db.NotifyGroupTransfer(ctx, de, stale, tr)
 		wantCode(t, err, ercms.EPreconditionFailed, "a stale case in the group")
+		if e, ok := err.(*ercms.Error); !ok || e.Message != "err.transfer.case_in_list" || e.Args["position"] != 3 || e.Args["case_id"] != list[2].ID || !ercms.IsKey(fmt.Sprint(e.Args["reason"])) {
+			t.Errorf("a stale case in the group: %v, want err.transfer.case_in_list naming case 3 and the key of its reason", err)
+		}
 		bad := tr
 		bad.CrossingPoint = "XXX"
 		_, err = db.NotifyGroupTransfer(ctx, de, list, bad)
