@@ -223,3 +223,15 @@ func TestMessageReason(t *testing.T) {
 		t.Errorf("a reason that is no key: %q", got)
 	}
 }
+
+// TestMessageRoleWords pins that the arguments role and org_kind are written
+// as the words of their codes in the reader's language.
+func TestMessageRoleWords(t *testing.T) {
+	c := i18n.Default()
+	for _, l := range i18n.Languages {
+		got := c.Message(l, "field.user.role.not_for_kind", map[string]any{"org_kind": "central_authority", "role": "admin"})
+		if !strings.Contains(got, c.T(l, "orgkind.central_authority")) || !strings.Contains(got, c.T(l, "role.admin")) || strings.Contains(got, "central_authority") {
+			t.Errorf("%s: %q does not word the kind and the role", l, got)
+		}
+	}
+}

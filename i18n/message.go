@@ -18,6 +18,8 @@ var wordFamilies = map[string]string{
 	"findings":    "finding.",
 	"flags":       "flag.",
 	"kinds":       "message_kind.",
+	"org_kind":    "orgkind.",
+	"role":        "role.",
 	"state":       "state.",
 	"task_status": "task_status.",
 	"type":        "type.",

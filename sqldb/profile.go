@@ -114,13 +114,13 @@ func (s *DB) AddProfileVersion(ctx context.Context, a ercms.Actor, p deadline.Pr
 	p.Version = latest.Version + 1
 	v := ercms.Validation{}
 	if p.RequestedState != latest.RequestedState {
-		v.Add("requested_state", fmt.Sprintf("The requested state of %s is %s.", p.ID, latest.RequestedState))
+		v.Add("requested_state", "field.profile.requested_state.fixed", "profile", p.ID, "member_state", latest.RequestedState)
 	}
 	if p.TimeZone != latest.TimeZone {
-		v.Add("time_zone", fmt.Sprintf("The time zone of %s is %s.", p.ID, latest.TimeZone))
+		v.Add("time_zone", "field.profile.time_zone.fixed", "profile", p.ID, "time_zone", latest.TimeZone)
 	}
 	if today := latest.ReceivedOn(s.Now()); !p.EffectiveFrom.IsZero() && !p.EffectiveFrom.After(today) {
-		v.Add("effective_from", fmt.Sprintf("Choose a date after today (%s): cases keep the version in force on their date of receipt.", today))
+		v.Add("effective_from", "field.profile.effective_from.future", "date", today)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

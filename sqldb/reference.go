@@ -154,7 +154,7 @@ func (s *DB) checkEntry(v *ercms.Validation, list, code string, labels map[strin
 	for _, l := range i18n.Languages {
 		t := strings.TrimSpace(labels[string(l)])
 		if t == "" || len(t) > 300 {
-			v.Add("labels."+string(l), "Word the entry in this language (at most 300 characters).")
+			v.Add("labels."+string(l), "field.reference.label.length", "max", 300)
 		}
 		clean[string(l)] = t
 	}

@@ -164,7 +164,7 @@ func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.U
 	}
 	v.Require("display_name", n.DisplayName, "field.user.display_name.required")
 	if !n.Service && len([]rune(n.Password)) < MinPasswordLength {
-		v.Add("password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
+		v.Add("password", "field.password.min_length", "min", MinPasswordLength)
 	}
 	u := &ercms.User{ID: newID(), Username: n.Username, DisplayName: n.DisplayName, OrgID: n.OrgID, Role: n.Role, Service: n.Service}
 	err := s.tx(ctx, func(tx *Tx) error {
@@ -175,7 +175,7 @@ func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.U
 		if !ok {
 			v.Add("organisation_id", "field.user.organisation_id.choose")
 		} else if !ercms.RoleAllowed(org.Kind, n.Role) {
-			v.Add("role", fmt.Sprintf("A %s cannot hold the role %s.", org.Kind, n.Role))
+			v.Add("role", "field.user.role.not_for_kind", "org_kind", string(org.Kind), "role", string(n.Role))
 		}
 		if err := v.Err(); err != nil {
 			return err
