@@ -215,17 +215,27 @@ func records(e sqldb.AuditEvent) []string {
 	return out
 }
 
+// opener returns a function that opens (and reopens, as after a restart)
+// the store at url for a deployment serving country ("" for the default),
+// on the settable clock.
+func opener(t *testing.T, url, country string, clock *testdb.Clock) func() *sqldb.DB {
+	return func() *sqldb.DB {
+		t.Helper()
+		db, err := sqldb.Open(context.Background(), sqldb.Options{URL: url, Country: country})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		db.Now, db.Argon = clock.Now, testdb.FastArgon
+		return db
+	}
+}
+
 // openCountry opens a fresh store on engine e for a deployment serving
 // country, with a settable clock at testdb.Start.
 func openCountry(t *testing.T, e sqldb.Engine, country string) (*sqldb.DB, *testdb.Clock) {
 	t.Helper()
-	db, err := sqldb.Open(context.Background(), sqldb.Options{URL: testdb.URL(t, e), Country: country})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	clock := &testdb.Clock{}
 	clock.Set(testdb.Start)
-	db.Now, db.Argon = clock.Now, testdb.FastArgon
-	return db, clock
+	return opener(t, testdb.URL(t, e), country, clock)(), clock
 }

@@ -1,7 +1,6 @@
 package sqldb_test
 
 import (
-	"context"
 	"encoding/json"
 	"strconv"
 	"testing"
@@ -41,16 +40,7 @@ func TestProfileVersions(t *testing.T) {
 			url := testdb.URL(t, e)
 			clock := &testdb.Clock{}
 			clock.Set(testdb.Start)
-			open := func() *sqldb.DB {
-				db, err := sqldb.Open(context.Background(), sqldb.Options{URL: url})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				db.Argon = testdb.FastArgon
-				db.Now = clock.Now
-				return db
-			}
+			open := opener(t, url, "", clock)
 			db := open()
 			if n := count(t, db, `SELECT COUNT(*) FROM agreement_profiles`); n != 2 {
 				t.Fatalf("%d profile versions seeded, want the 2 embedded ones", n)

@@ -136,16 +136,7 @@ func TestRecomputeInBatchesAcrossRestart(t *testing.T) {
 			url := testdb.URL(t, e)
 			clock := &testdb.Clock{}
 			clock.Set(testdb.Start)
-			open := func() *sqldb.DB {
-				db, err := sqldb.Open(context.Background(), sqldb.Options{URL: url})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				db.Argon = testdb.FastArgon
-				db.Now = clock.Now
-				return db
-			}
+			open := opener(t, url, "", clock)
 			db := open()
 			act := seed(t, db)
 			de, admin := act["de.officer"], act["admin"]
