@@ -2,6 +2,9 @@ package web_test
 
 import (
 	"context"
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -95,5 +98,27 @@ func TestJourneyRecordAcknowledgement(t *testing.T) {
 				t.Fatalf("acknowledged on %v (%v), want %s", got.AcknowledgedOn, err, sent)
 			}
 		})
+	}
+}
+
+// TestUIStaleFormWhoseActionWentAway: an officer's form is refused as
+// stale, and since a colleague's change took the action away (the case was
+// registered meanwhile), the officer reads why instead of a form to send
+// again; the case is as the colleague left it.
+func TestUIStaleFormWhoseActionWentAway(t *testing.T) {
+	db, actors, base := journeyStore(t)
+	s := newCase(t, db, actors).act("de.officer", ercms.ActSubmit, ercms.ActionInput{})
+	version := strconv.Itoa(s.c.Version)
+	s.act("sms.supervisor", ercms.ActRegister, ercms.ActionInput{})
+	o := newUIClient(t, base, "az")
+	o.signIn("sms.officer")
+	form := "/cases/" + s.c.ID + "/act/request_info"
+	status, page := o.post(form, "/cases/"+s.c.ID+"/act/register", url.Values{"version": {version}})
+	if status != http.StatusPreconditionFailed || !strings.Contains(page, i18n.Default().T(i18n.Lang("az"), "error.stale")) || strings.Contains(page, `name="version"`) {
+		t.Fatalf("stale form of an action no longer offered: %d\n%s", status, page)
+	}
+	s.reload()
+	if s.c.Status != ercms.StateRegistered {
+		t.Fatalf("status %s", s.c.Status)
 	}
 }

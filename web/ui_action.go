@@ -263,7 +263,7 @@ func (u *ui) actionSubmit(rq *request) {
 		switch {
 		case ercms.ErrorCode(err) == ercms.EInvalid:
 			errs, _ = u.errorTexts(rq, err)
-		case ercms.ErrorCode(err) == ercms.EPreconditionFailed && u.stillOffered(rq, action):
+		case ercms.ErrorCode(err) == ercms.EPreconditionFailed:
 			// Someone changed the case (a file, a message, an action) while
 			// the officer filled in the form: the form comes back with what
 			// was entered, on the case as it is now, to be checked and sent again.
@@ -277,6 +277,10 @@ func (u *ui) actionSubmit(rq *request) {
 	if len(errs) > 0 {
 		d, ok := u.loadCase(rq)
 		if !ok {
+			return
+		}
+		if status == http.StatusPreconditionFailed && !slices.Contains(d.Actions, action) {
+			u.fail(rq, err) // the change took the action away: nothing to send again
 			return
 		}
 		ad, summary := u.actionForm(rq, d, action, errs)
@@ -293,13 +297,6 @@ func (u *ui) actionSubmit(rq *request) {
 		target = "/"
 	}
 	http.Redirect(rq.w, rq.r, target, http.StatusSeeOther)
-}
-
-// stillOffered reports whether the actor may still take action on the case
-// as it is now (after a change by someone else).
-func (u *ui) stillOffered(rq *request, action string) bool {
-	c, err := u.s.db.FindCase(rq.r.Context(), *rq.actor, rq.r.PathValue("id"))
-	return err == nil && ercms.CanAct(*rq.actor, c, action, u.s.db.Today()) == nil
 }
 
 // parseAction reads an action form into the action's input, field by field
