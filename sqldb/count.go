@@ -19,7 +19,7 @@ func (s *DB) Statements() int64 { return s.statements.Load() }
 
 // caseWrite matches a statement that writes one of the tables holding a
 // case: only the door (door.go) writes them.
-var caseWrite = regexp.MustCompile(`(?is)^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(cases|case_tasks|case_deadlines|case_events|case_names|attachments|case_messages)\b`)
+var caseWrite = regexp.MustCompile(`(?is)^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(cases|case_tasks|case_deadlines|case_events|case_names|case_identifiers|attachments|case_messages)\b`)
 
 // CaseWriters records the Go callers of the statements that write the case
 // tables, while a test has switched it on (DB.caseWriters); in service it

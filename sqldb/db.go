@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -225,17 +226,9 @@ func (s *DB) Rules() *deadline.Set { return s.rules.Load() }
 
 // Migrate applies the migrations of the engine.
 func (s *DB) Migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations/"+string(s.engine))
+	p, err := s.migrations()
 	if err != nil {
 		return err
-	}
-	dialect := goose.DialectSQLite3
-	if s.engine == Postgres {
-		dialect = goose.DialectPostgres
-	}
-	p, err := goose.NewProvider(dialect, s.db, sub)
-	if err != nil {
-		return fmt.Errorf("sqldb: migrations: %w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("sqldb: migrate: %w", err)
@@ -243,7 +236,30 @@ func (s *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// MigrationVersions lists the migration versions of an engine (for the parity test).
+// migrations returns the migrations of the engine: the SQL files of its
+// directory and the migrations written in Go (goMigrations).
+func (s *DB) migrations() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(s.engine))
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	if s.engine == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(dialect, s.db, sub, goose.WithGoMigrations(goMigrations()...))
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: migrations: %w", err)
+	}
+	return p, nil
+}
+
+// goMigrations returns the migrations written in Go, the same for both
+// engines (new values each time: goose keeps state in them).
+func goMigrations() []*goose.Migration { return []*goose.Migration{indexMigration()} }
+
+// MigrationVersions lists the migration versions of an engine, those
+// written in Go with those of its SQL files (for the parity test).
 func MigrationVersions(e Engine) ([]string, error) {
 	entries, err := fs.ReadDir(migrations, "migrations/"+string(e))
 	if err != nil {
@@ -253,6 +269,10 @@ func MigrationVersions(e Engine) ([]string, error) {
 	for _, e := range entries {
 		out = append(out, strings.SplitN(e.Name(), "_", 2)[0])
 	}
+	for _, m := range goMigrations() {
+		out = append(out, fmt.Sprintf("%05d", m.Version))
+	}
+	slices.Sort(out)
 	return out, nil
 }
 

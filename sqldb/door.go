@@ -5,7 +5,8 @@ package sqldb
 // recomputation, e-mail import, attachments, messages) is a pure function of
 // the domain applied by change (or, for a new case, written by create), and
 // record is the only writer of the case tables: cases, case_tasks,
-// case_deadlines, case_events, case_names, attachments and case_messages.
+// case_deadlines, case_events, case_names, case_identifiers, attachments and
+// case_messages.
 // A test walks every change with the counting connector's writer log and
 // fails on any other writer.
 
@@ -30,6 +31,7 @@ type before struct {
 	tasks     map[string]taskRow
 	deadlines map[deadlineKey]deadlineRow
 	names     []string
+	ids       []string
 	td        string
 }
 
@@ -43,7 +45,7 @@ type deadlineRow struct {
 }
 
 func snapshot(c *ercms.Case) *before {
-	return &before{version: c.Version, tasks: taskRows(c), deadlines: deadlineRows(c), names: nameTokens(c), td: tdFields(c.TravelDocument)}
+	return &before{version: c.Version, tasks: taskRows(c), deadlines: deadlineRows(c), names: nameTokens(c), ids: caseIdentifiers(c), td: tdFields(c.TravelDocument)}
 }
 
 func compareKeys(a, b deadlineKey) int {
@@ -196,6 +198,11 @@ func (tx *Tx) writeCase(ctx context.Context, c *ercms.Case, b *before, ch ercms.
 			return err
 		}
 	}
+	if b == nil || !slices.Equal(b.ids, caseIdentifiers(c)) {
+		if err := tx.writeIdentifiers(ctx, c, b != nil); err != nil {
+			return err
+		}
+	}
 	tasks := taskRows(c)
 	for _, id := range slices.Sorted(maps.Keys(tasks)) {
 		t, old := tasks[id], oldTasks[id]
@@ -251,12 +258,15 @@ func (tx *Tx) writeNames(ctx context.Context, c *ercms.Case, replace bool) error
 			return err
 		}
 	}
+	var skels []string
 	for _, tok := range nameTokens(c) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_names (case_id, token, skeleton) VALUES ($1,$2,$3)`, c.ID, tok, names.Skeleton(tok)); err != nil {
+		skel := names.Skeleton(tok)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_names (case_id, token, skeleton) VALUES ($1,$2,$3)`, c.ID, tok, skel); err != nil {
 			return err
 		}
+		skels = append(skels, skel)
 	}
-	return nil
+	return insertVariants(ctx, tx, skels)
 }
 
 // changeAudit is the audit event of a change: the case and the records the

@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -29,6 +30,20 @@ func (s *DB) SQL() *sql.DB { return s.db }
 
 // ChainHash is the audit chain's hash of e after the event whose hash is prev.
 func ChainHash(prev string, e *AuditEvent) string { return chainHash(prev, e) }
+
+// RedoSearchIndex takes the store back before the migrations of the search
+// index (9 and 10) and up again, as a store kept before them is migrated.
+func (s *DB) RedoSearchIndex(ctx context.Context) error {
+	p, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, 8); err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
+}
 
 // SchemaKey is a digest of the migrations of both engines: benchmark
 // fixtures cached on disk are keyed by it.
@@ -71,6 +86,7 @@ func (s *DB) BulkCreateCases(ctx context.Context, a ercms.Actor, ns []ercms.NewC
 		return nil, err
 	}
 	var b bulkRows
+	skels := map[string]bool{}
 	ids := make([]string, 0, len(ns))
 	for i, n := range ns {
 		if err := n.Prepare(newID, today); err != nil {
@@ -91,7 +107,12 @@ func (s *DB) BulkCreateCases(ctx context.Context, a ercms.Actor, ns []ercms.NewC
 		}
 		b.cases = append(b.cases, caseInsertArgs(c, data))
 		for _, tok := range nameTokens(c) {
-			b.names = append(b.names, []any{c.ID, tok, names.Skeleton(tok)})
+			skel := names.Skeleton(tok)
+			b.names = append(b.names, []any{c.ID, tok, skel})
+			skels[skel] = true
+		}
+		for _, id := range caseIdentifiers(c) {
+			b.ids = append(b.ids, []any{c.ID, id})
 		}
 		for _, t := range c.Tasks {
 			b.tasks = append(b.tasks, []any{t.ID, c.ID, t.OrgID, t.Kind, t.Status})
@@ -111,6 +132,14 @@ func (s *DB) BulkCreateCases(ctx context.Context, a ercms.Actor, ns []ercms.NewC
 			return nil, err
 		}
 	}
+	all := slices.Sorted(maps.Keys(skels))
+	for len(all) > 0 {
+		n := min(len(all), 100)
+		if err := insertVariants(ctx, s.db, all[:n]); err != nil {
+			return nil, err
+		}
+		all = all[n:]
+	}
 	_, err = s.db.ExecContext(ctx, `INSERT INTO reference_counters (requested_state, requesting_state, year, last) VALUES ($1,$2,$3,$4)
 		ON CONFLICT (requested_state, requesting_state, year) DO UPDATE SET last = excluded.last`, p.RequestedState, a.Org.State, year, last)
 	return ids, err
@@ -118,7 +147,7 @@ func (s *DB) BulkCreateCases(ctx context.Context, a ercms.Actor, ns []ercms.NewC
 
 // bulkRows holds the rows of a batch of cases, table by table.
 type bulkRows struct {
-	cases, names, tasks, deadlines, events, audit [][]any
+	cases, names, ids, tasks, deadlines, events, audit [][]any
 }
 
 // slice returns the rows of cases lo to hi (the other tables by case id).
@@ -136,7 +165,7 @@ func (b *bulkRows) slice(lo, hi int) *bulkRows {
 		}
 		return out
 	}
-	return &bulkRows{cases: b.cases[lo:hi], names: pick(b.names, 0), tasks: pick(b.tasks, 1),
+	return &bulkRows{cases: b.cases[lo:hi], names: pick(b.names, 0), ids: pick(b.ids, 0), tasks: pick(b.tasks, 1),
 		deadlines: pick(b.deadlines, 0), events: pick(b.events, 1), audit: pick(b.audit, 7)}
 }
 
@@ -149,6 +178,7 @@ var bulkTables = []struct {
 		"requesting_state", "requesting_org_id", "requesting_reference", "procedure", "category", "received_on", "previous_case_id", "assigned_to",
 		"crossing_point", "handover_on", "next_due_on", "data", "created_at", "updated_at"}, func(b *bulkRows) [][]any { return b.cases }},
 	{"case_names", []string{"case_id", "token", "skeleton"}, func(b *bulkRows) [][]any { return b.names }},
+	{"case_identifiers", []string{"case_id", "value"}, func(b *bulkRows) [][]any { return b.ids }},
 	{"case_tasks", []string{"id", "case_id", "org_id", "kind", "status"}, func(b *bulkRows) [][]any { return b.tasks }},
 	{"case_deadlines", []string{"case_id", "kind", "task_id", "due_on", "status"}, func(b *bulkRows) [][]any { return b.deadlines }},
 	{"case_events", []string{"id", "case_id", "at", "action", "from_status", "to_status", "actor_id", "actor", "org_id", "note", "text", "codes"}, func(b *bulkRows) [][]any { return b.events }},

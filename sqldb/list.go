@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
-	"github.com/ercms/ercms/names"
 )
 
 // CaseFilter selects cases for a list.
@@ -21,9 +21,11 @@ type CaseFilter struct {
 	// DueBy keeps cases whose next running deadline falls on or before the
 	// date (overdue ones included).
 	DueBy *civil.Date
-	// Text matches a reference, the requesting state's file number, or
-	// names in any script (every word must match a name, by prefix of its
-	// Latin key or by its phonetic skeleton).
+	// Text matches identifiers and names word by word (see searchQuery):
+	// a word with a digit an identifier of the case exactly (reference,
+	// file number, document number, date of birth), any other word a name
+	// in any script, by the prefix of its Latin key or its phonetic
+	// skeleton; names one letter off follow the exact matches.
 	Text string
 	// After is the cursor: the id of the last case of the previous page.
 	After string
@@ -49,6 +51,9 @@ type CaseSummary struct {
 	NextDeadline        *ercms.Deadline   `json:"next_deadline,omitempty"`
 	// Assistance is the assistance granted with an approved transit, for the border crossing point.
 	Assistance string `json:"assistance,omitempty"`
+	// Similar marks a case listed after a search's exact matches because
+	// a name of it is spelled one letter away from a word of the search.
+	Similar bool `json:"similar,omitempty"`
 }
 
 // CasePage is one page of a list with the cursor of the next page.
@@ -66,6 +71,90 @@ func (s *DB) ListCases(ctx context.Context, a ercms.Actor, f CaseFilter) (*CaseP
 	if f.Limit <= 0 || f.Limit > MaxPage {
 		f.Limit = 50
 	}
+	if !f.valid() {
+		return &CasePage{Cases: []CaseSummary{}}, nil // no case has a code that is no text
+	}
+	var search *searchQuery
+	if t := strings.TrimSpace(f.Text); t != "" {
+		q := parseSearch(t)
+		if q.empty() {
+			return &CasePage{Cases: []CaseSummary{}}, nil
+		}
+		search = &q
+	}
+	page := &CasePage{Cases: []CaseSummary{}}
+	err := s.tx(ctx, func(tx *Tx) error {
+		if s.engine == Postgres && search != nil {
+			// How many cases a search's words match decides its best plan.
+			// After five runs of the (driver-cached) statement PostgreSQL
+			// may switch to a generic plan that ignores it and walks every
+			// case for a rare name (80 ms instead of 0.1 ms on 100,000 cases).
+			if _, err := tx.ExecContext(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+				return err
+			}
+		}
+		var shown []string
+		q, args := s.listSQL(a, f, search, nil, f.Limit+1)
+		more, err := tx.summaries(ctx, q, args, f.Limit, &page.Cases, &shown)
+		if err != nil {
+			return err
+		}
+		if more {
+			page.Next = page.Cases[len(page.Cases)-1].ID
+		} else if search != nil && len(search.tokens) > 0 {
+			// The exact matches are at their end: the similar spellings
+			// follow, marked, on this page.
+			similar, err := tx.similarSkeletons(ctx, *search)
+			if err != nil {
+				return err
+			}
+			if similar != nil {
+				n := len(page.Cases)
+				q, args := s.listSQL(a, f, search, similar, similarLimit)
+				if _, err := tx.summaries(ctx, q, args, similarLimit, &page.Cases, &shown); err != nil {
+					return err
+				}
+				for i := n; i < len(page.Cases); i++ {
+					page.Cases[i].Similar = true
+				}
+			}
+		}
+		if len(shown) == 0 {
+			return nil
+		}
+		return tx.audit(ctx, auditEvent{actor: a, action: "case.list", objectType: "case", records: shown, purpose: "case handling", partyState: partyOf(a)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// valid reports whether the codes of a filter are text a database keeps:
+// valid UTF-8 without NUL (which PostgreSQL refuses in a query). The search
+// text is read into words and needs no check.
+func (f CaseFilter) valid() bool {
+	codes := []string{string(f.Type), f.RequestingState, string(f.Procedure), string(f.Category), f.After}
+	for _, s := range f.Status {
+		codes = append(codes, string(s))
+	}
+	for _, s := range codes {
+		if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// similarLimit is how many cases of similar spelling a search lists after
+// its exact matches.
+const similarLimit = 20
+
+// listSQL writes the query of a list in a's scope and its arguments: the
+// cases of the filter, or with similar given the cases whose names are
+// spelled like the search's (searchSQL) but are no exact match, which are
+// listed after the exact matches and so ignore the cursor.
+func (s *DB) listSQL(a ercms.Actor, f CaseFilter, search *searchQuery, similar map[string][]string, limit int) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -74,32 +163,17 @@ func (s *DB) ListCases(ctx context.Context, a ercms.Actor, f CaseFilter) (*CaseP
 	// Placeholders are numbered in the order they appear in the query text.
 	from := "cases c"
 	var where []string
-	if t := strings.TrimSpace(f.Text); t != "" {
-		// The cases that match: every word a name of the case (a prefix of
-		// its Latin key, or its phonetic skeleton), or the text a reference.
-		// They are a small set found through the indexes of case_names and
-		// joined to cases by id; CROSS JOIN keeps that order on SQLite, whose
-		// planner has no statistics to choose it (it scanned and probed every
-		// case), and is a plain join to PostgreSQL. INTERSECT comes before
-		// UNION so that both engines group the set operations alike.
-		var sets []string
-		for _, tok := range names.Tokens(t) {
-			byKey := "n.token >= " + arg(tok)
-			if end := prefixEnd(tok); end != "" {
-				byKey += " AND n.token < " + arg(end)
-			}
-			sets = append(sets, "SELECT n.case_id FROM case_names n WHERE ("+byKey+") OR n.skeleton = "+arg(names.Skeleton(tok)))
-		}
-		match := strings.Join(sets, " INTERSECT ")
-		raw := arg(t)
-		for _, col := range []string{"reference", "requesting_reference"} {
-			if match != "" {
-				match += " UNION "
-			}
-			match += "SELECT r.id FROM cases r WHERE r." + col + " = " + raw
-		}
-		from = "(" + match + ") m CROSS JOIN cases c"
+	if search != nil {
+		// The matching cases are a small set found through the indexes of
+		// case_names and case_identifiers and joined to cases by id; CROSS
+		// JOIN keeps that order on SQLite, whose planner has no statistics to
+		// choose it (it scanned and probed every case), and is a plain join
+		// to PostgreSQL.
+		from = "(" + searchSQL(*search, similar, arg) + ") m CROSS JOIN cases c"
 		where = append(where, "c.id = m.case_id")
+		if similar != nil {
+			where = append(where, "c.id NOT IN ("+searchSQL(*search, nil, arg)+")")
+		}
 	}
 	where = append(where, scope(a, s.actorToday(), &args))
 	if len(f.Status) > 0 {
@@ -117,60 +191,46 @@ func (s *DB) ListCases(ctx context.Context, a ercms.Actor, f CaseFilter) (*CaseP
 	if f.DueBy != nil {
 		where = append(where, "c.next_due_on <= "+arg(f.DueBy.String()))
 	}
-	if f.After != "" {
+	if f.After != "" && similar == nil {
 		where = append(where, "c.id < "+arg(f.After))
 	}
-	q := `SELECT c.data, c.version, c.status FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY c.id DESC LIMIT %d`, f.Limit+1)
-	page := &CasePage{Cases: []CaseSummary{}}
-	err := s.tx(ctx, func(tx *Tx) error {
-		if s.engine == Postgres && from != "cases c" {
-			// How many cases a search's words match decides its best plan.
-			// After five runs of the (driver-cached) statement PostgreSQL
-			// may switch to a generic plan that ignores it and walks every
-			// case for a rare name (80 ms instead of 0.1 ms on 100,000 cases).
-			if _, err := tx.ExecContext(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
-				return err
-			}
-		}
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var shown []string
-		for rows.Next() {
-			var data, status string
-			var version int
-			if err := rows.Scan(&data, &version, &status); err != nil {
-				return err
-			}
-			if len(page.Cases) == f.Limit {
-				page.Next = page.Cases[len(page.Cases)-1].ID
-				break
-			}
-			var c ercms.Case
-			if err := json.Unmarshal([]byte(data), &c); err != nil {
-				return err
-			}
-			c.Version, c.Status = version, ercms.State(status)
-			page.Cases = append(page.Cases, summarise(&c))
-			// The summary shows the person's names and date of birth: the
-			// event names the person too, as FindCase's does.
-			shown = append(shown, "case:"+c.ID, "person:"+c.ID)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
-		if len(shown) == 0 {
-			return nil
-		}
-		return tx.audit(ctx, auditEvent{actor: a, action: "case.list", objectType: "case", records: shown, purpose: "case handling", partyState: partyOf(a)})
-	})
+	return `SELECT c.data, c.version, c.status FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY c.id DESC LIMIT %d`, limit), args
+}
+
+// summaries runs a list query and appends up to limit summaries to out and
+// the records they show to shown; more reports a row beyond limit.
+func (tx *Tx) summaries(ctx context.Context, q string, args []any, limit int, out *[]CaseSummary, shown *[]string) (more bool, err error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return false, err
 	}
-	return page, nil
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var data, status string
+		var version int
+		if err := rows.Scan(&data, &version, &status); err != nil {
+			return false, err
+		}
+		if n == limit {
+			more = true
+			break
+		}
+		var c ercms.Case
+		if err := json.Unmarshal([]byte(data), &c); err != nil {
+			return false, err
+		}
+		c.Version, c.Status = version, ercms.State(status)
+		*out = append(*out, summarise(&c))
+		n++
+		// The summary shows the person's names and date of birth: the
+		// event names the person too, as FindCase's does.
+		*shown = append(*shown, "case:"+c.ID, "person:"+c.ID)
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	return more, rows.Close()
 }
 
 // prefixEnd returns the least string above every string that starts with
