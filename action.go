@@ -197,6 +197,7 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 			overtaken = c.Decision
 		}
 		c.Decision = &Decision{Outcome: "deemed_approval", ProposedAt: env.Now, DecidedOn: &today, Overtaken: overtaken}
+		c.closeVerification(today)
 		if _, err := c.startClock(env, ClockTransferWindow, "", today); err != nil {
 			return "", err
 		}

@@ -954,6 +954,33 @@ func TestApplyDeemedApproval(t *testing.T) {
 	s.wantStatus(StateApproved)
 }
 
+// TestApplyFinalDecisionClosesVerification checks that the verification
+// tasks still open when a decision becomes final (an approval, or a deemed
+// approval) are cancelled and their clocks stopped, so that no task target
+// shows on an approved case.
+func TestApplyFinalDecisionClosesVerification(t *testing.T) {
+	w := newWorld(t, "eu-az", false)
+	for _, deemed := range []bool{false, true} {
+		s, _ := w.reach(StateUnderVerification)
+		task := s.c.Tasks[0].ID
+		s.checkClock(ClockVerificationTask, task, DeadlineRunning, "")
+		if deemed {
+			s.do("2026-05-20 00:01", sysActor, ActDeemApproved, ActionInput{})
+			s.wantStatus(StateDeemedApproved)
+		} else {
+			s.do("2026-04-20 10:00", caOff, ActApprove, ActionInput{FamilyCovered: none()})
+			s.wantStatus(StateApproved)
+		}
+		if got := s.c.Task(task); got.Status != TaskCancelled {
+			t.Errorf("deemed %v: open task after the decision: %+v", deemed, got)
+		}
+		s.checkClock(ClockVerificationTask, task, DeadlineStopped, "")
+		if r := s.runningKinds(); !slices.Equal(r, []string{ClockTransferWindow}) {
+			t.Errorf("deemed %v: clocks running after the decision: %v", deemed, r)
+		}
+	}
+}
+
 // TestApplyDeemedApprovalCorrectedAfterHolidayFix is the spec's example of a
 // correction: the holiday data was wrong, so the reply clock moves.
 func TestApplyDeemedApprovalCorrectedAfterHolidayFix(t *testing.T) {

@@ -328,6 +328,7 @@ func (c *Case) finaliseDecision(env Env) (string, error) {
 		c.closeAllTasks(today)
 		return "refused; the reply is sent to the requesting state", nil
 	}
+	c.closeVerification(today)
 	if _, err := c.startClock(env, ClockTransferWindow, "", today); err != nil {
 		return "", err
 	}
@@ -404,6 +405,21 @@ func (c *Case) closeTasks(kind, status string, today civil.Date) {
 			t.Status, t.AnsweredOn = status, &today
 		}
 	}
+}
+
+// closeVerification cancels the verification and interview tasks still
+// open once the decision is final, and stops their clocks: their answers
+// can no longer change the decision, and their targets no longer bind.
+func (c *Case) closeVerification(today civil.Date) {
+	for _, t := range c.Tasks {
+		if t.Status == TaskOpen && (t.Kind == TaskVerification || t.Kind == TaskInterview) {
+			for _, kind := range []string{ClockVerificationTask, ClockInterview, ClockInterviewNoMission} {
+				c.stopClock(kind, t.ID, today, DeadlineStopped)
+			}
+		}
+	}
+	c.closeTasks(TaskVerification, TaskCancelled, today)
+	c.closeTasks(TaskInterview, TaskCancelled, today)
 }
 
 func (c *Case) closeAllTasks(today civil.Date) {
