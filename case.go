@@ -2,6 +2,7 @@ package ercms
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -451,12 +452,18 @@ func (c *Case) Deadline(kind string) *Deadline {
 	return nil
 }
 
-// NextDeadline returns the running clock due first, or nil.
+// NextDeadline returns the running clock due first, or nil. A case at its
+// end has none, and a decided case none of the verification's (a case
+// decided before decisions closed its tasks may still hold them running).
 func (c *Case) NextDeadline() *Deadline {
+	if Terminal(c.Status) {
+		return nil
+	}
+	decided := c.Decision != nil && c.Decision.DecidedOn != nil
 	var best *Deadline
 	for i := range c.Deadlines {
 		d := &c.Deadlines[i]
-		if d.Status != DeadlineRunning || d.DueOn == nil {
+		if d.Status != DeadlineRunning || d.DueOn == nil || decided && slices.Contains(verificationClocks, d.Kind) {
 			continue
 		}
 		if best == nil || d.DueOn.Before(*best.DueOn) {
@@ -465,6 +472,9 @@ func (c *Case) NextDeadline() *Deadline {
 	}
 	return best
 }
+
+// verificationClocks are the clocks of the verification's tasks.
+var verificationClocks = []string{ClockVerificationTask, ClockInterview, ClockInterviewNoMission}
 
 // Task returns the task with the given id, or nil.
 func (c *Case) Task(id string) *Task {

@@ -24,11 +24,17 @@ import "slices"
 //     circumstances only what the handover needs (medical escort, contagious
 //     disease, security risk, minor), with the transfer's timeline entries.
 //
+// The requesting state sees the whole case but for the requested state's
+// internal targets: the clocks of its tasks (a verification task's target,
+// say) and the tasks' due dates.
+//
 // The case itself is not changed; c must be the whole case as stored.
 // Actions always run on the whole case; only what is returned is trimmed.
 func ViewFor(a Actor, c *Case) *Case {
 	switch a.Role {
 	case RoleAgencyOfficer, RoleConsularOfficer, RoleBorderOfficer:
+	case RoleRequestingOfficer, RoleRequestingSupervisor:
+		return withoutTargets(c)
 	default:
 		return c
 	}
@@ -119,4 +125,21 @@ func decisionOutcome(d *Decision) *Decision {
 		return nil
 	}
 	return &Decision{Outcome: d.Outcome, FamilyCovered: d.FamilyCovered, DecidedOn: d.DecidedOn}
+}
+
+// withoutTargets returns c without the requested state's internal targets:
+// the clocks of its tasks and the tasks' due dates.
+func withoutTargets(c *Case) *Case {
+	v := *c
+	v.Deadlines = make([]Deadline, 0, len(c.Deadlines))
+	for _, d := range c.Deadlines {
+		if d.TaskID == "" {
+			v.Deadlines = append(v.Deadlines, d)
+		}
+	}
+	v.Tasks = slices.Clone(c.Tasks)
+	for i := range v.Tasks {
+		v.Tasks[i].DueOn = nil
+	}
+	return &v
 }

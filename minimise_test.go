@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/ercms/ercms/civil"
 )
 
 // fullCase is a case holding every kind of data, each sensitive value a
@@ -99,5 +101,51 @@ func TestViewForKeepsOwnClocksOnly(t *testing.T) {
 	}
 	if b := ViewFor(gydOff, fullCase()); b.Decision == nil || b.Decision.Outcome != "approve" || len(b.Decision.FamilyCovered) != 1 || b.Decision.ProposedBy != "" {
 		t.Errorf("border sees decision %+v, want the outcome and covered family only", b.Decision)
+	}
+}
+
+// TestViewForRequestingStateWithoutTargets checks that the requesting state
+// reads the deadlines between the parties, not the requested state's
+// internal targets (its tasks' clocks), nor its tasks' due dates, and that
+// the case itself keeps them.
+func TestViewForRequestingStateWithoutTargets(t *testing.T) {
+	c := fullCase()
+	due := civil.MustParse("2026-12-11")
+	c.Tasks[1].DueOn = &due
+	v := ViewFor(deOff, c)
+	if len(v.Deadlines) != 1 || v.Deadlines[0].Kind != ClockReply {
+		t.Errorf("the requesting state sees clocks %+v, want the reply clock only", v.Deadlines)
+	}
+	if len(v.Tasks) != 3 || v.Tasks[1].DueOn != nil {
+		t.Errorf("the requesting state sees tasks %+v, want them without due dates", v.Tasks)
+	}
+	if len(c.Deadlines) != 3 || c.Tasks[1].DueOn == nil {
+		t.Error("the view changed the case")
+	}
+	if w := ViewFor(caOff, c); len(w.Deadlines) != 3 || w.Tasks[1].DueOn == nil {
+		t.Error("the central authority does not see its own targets")
+	}
+}
+
+// TestNextDeadlineOfDecidedAndEndedCases checks that the deadline a case's
+// header and the queues show is never a verification task's once the case
+// is decided (a case decided before decisions closed its tasks), and none
+// once the case has ended.
+func TestNextDeadlineOfDecidedAndEndedCases(t *testing.T) {
+	early, late := civil.MustParse("2026-12-11"), civil.MustParse("2027-03-01")
+	c := &Case{Status: StateUnderVerification, Deadlines: []Deadline{
+		{Kind: ClockVerificationTask, TaskID: "t-1", Status: DeadlineRunning, DueOn: &early},
+		{Kind: ClockTransferWindow, Status: DeadlineRunning, DueOn: &late},
+	}}
+	if d := c.NextDeadline(); d == nil || d.Kind != ClockVerificationTask {
+		t.Errorf("under verification: next %+v, want the task's", d)
+	}
+	c.Status, c.Decision = StateApproved, &Decision{Outcome: "approve", DecidedOn: &early}
+	if d := c.NextDeadline(); d == nil || d.Kind != ClockTransferWindow {
+		t.Errorf("approved: next %+v, want the transfer window", d)
+	}
+	c.Status = StateExpired
+	if d := c.NextDeadline(); d != nil {
+		t.Errorf("expired: next %+v, want none", d)
 	}
 }

@@ -413,7 +413,7 @@ func (c *Case) closeTasks(kind, status string, today civil.Date) {
 func (c *Case) closeVerification(today civil.Date) {
 	for _, t := range c.Tasks {
 		if t.Status == TaskOpen && (t.Kind == TaskVerification || t.Kind == TaskInterview) {
-			for _, kind := range []string{ClockVerificationTask, ClockInterview, ClockInterviewNoMission} {
+			for _, kind := range verificationClocks {
 				c.stopClock(kind, t.ID, today, DeadlineStopped)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -94,30 +95,13 @@ func (s *DB) ListCases(ctx context.Context, a ercms.Actor, f CaseFilter) (*CaseP
 			}
 		}
 		var shown []string
-		q, args := s.listSQL(a, f, search, nil, f.Limit+1)
+		q, args := s.listSQL(a, f, search)
 		more, err := tx.summaries(ctx, q, args, f.Limit, &page.Cases, &shown)
 		if err != nil {
 			return err
 		}
 		if more {
 			page.Next = page.Cases[len(page.Cases)-1].ID
-		} else if search != nil && len(search.tokens) > 0 {
-			// The exact matches are at their end: the similar spellings
-			// follow, marked, on this page.
-			similar, err := tx.similarSkeletons(ctx, *search)
-			if err != nil {
-				return err
-			}
-			if similar != nil {
-				n := len(page.Cases)
-				q, args := s.listSQL(a, f, search, similar, similarLimit)
-				if _, err := tx.summaries(ctx, q, args, similarLimit, &page.Cases, &shown); err != nil {
-					return err
-				}
-				for i := n; i < len(page.Cases); i++ {
-					page.Cases[i].Similar = true
-				}
-			}
 		}
 		if len(shown) == 0 {
 			return nil
@@ -151,84 +135,112 @@ func (f CaseFilter) valid() bool {
 const similarLimit = 20
 
 // listSQL writes the query of a list in a's scope and its arguments: the
-// cases of the filter, or with similar given the cases whose names are
-// spelled like the search's (searchSQL) but are no exact match, which are
-// listed after the exact matches and so ignore the cursor.
-func (s *DB) listSQL(a ercms.Actor, f CaseFilter, search *searchQuery, similar map[string][]string, limit int) (string, []any) {
+// cases of the filter from the cursor on, newest first, one more than the
+// page holds; with a search that has name words, followed by the cases
+// whose names are spelled one letter off (searchSQL) and are no exact
+// match, marked by the last column (one statement, whatever the data, so
+// that a page's statements do not grow with the cases).
+func (s *DB) listSQL(a ercms.Actor, f CaseFilter, search *searchQuery) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
 	// Placeholders are numbered in the order they appear in the query text.
-	from := "cases c"
-	var where []string
-	if search != nil {
-		// The matching cases are a small set found through the indexes of
-		// case_names and case_identifiers and joined to cases by id; CROSS
-		// JOIN keeps that order on SQLite, whose planner has no statistics to
-		// choose it (it scanned and probed every case), and is a plain join
-		// to PostgreSQL.
-		from = "(" + searchSQL(*search, similar, arg) + ") m CROSS JOIN cases c"
-		where = append(where, "c.id = m.case_id")
-		if similar != nil {
-			where = append(where, "c.id NOT IN ("+searchSQL(*search, nil, arg)+")")
+	part := func(similar bool) string {
+		from := "cases c"
+		var where []string
+		if search != nil {
+			// The matching cases are a small set found through the indexes
+			// of case_names and case_identifiers and joined to cases by id;
+			// CROSS JOIN keeps that order on SQLite, whose planner has no
+			// statistics to choose it (it scanned and probed every case), and
+			// is a plain join to PostgreSQL.
+			from = "(" + searchSQL(*search, similar, arg) + ") m CROSS JOIN cases c"
+			where = append(where, "c.id = m.case_id")
+			if similar {
+				where = append(where, "c.id NOT IN ("+searchSQL(*search, false, arg)+")")
+			}
 		}
-	}
-	where = append(where, scope(a, s.actorToday(), &args))
-	if len(f.Status) > 0 {
-		ph := make([]string, len(f.Status))
-		for i, st := range f.Status {
-			ph[i] = arg(string(st))
+		where = append(where, scope(a, s.actorToday(), &args))
+		if len(f.Status) > 0 {
+			ph := make([]string, len(f.Status))
+			for i, st := range f.Status {
+				ph[i] = arg(string(st))
+			}
+			where = append(where, "c.status IN ("+strings.Join(ph, ",")+")")
 		}
-		where = append(where, "c.status IN ("+strings.Join(ph, ",")+")")
-	}
-	for _, kv := range [][2]string{{"c.type", string(f.Type)}, {"c.requesting_state", f.RequestingState}, {"c.procedure", string(f.Procedure)}, {"c.category", string(f.Category)}} {
-		if kv[1] != "" {
-			where = append(where, kv[0]+" = "+arg(kv[1]))
+		for _, kv := range [][2]string{{"c.type", string(f.Type)}, {"c.requesting_state", f.RequestingState}, {"c.procedure", string(f.Procedure)}, {"c.category", string(f.Category)}} {
+			if kv[1] != "" {
+				where = append(where, kv[0]+" = "+arg(kv[1]))
+			}
 		}
+		if f.DueBy != nil {
+			where = append(where, "c.next_due_on <= "+arg(f.DueBy.String()))
+		}
+		limit, mark := f.Limit+1, "0"
+		if similar {
+			limit, mark = similarLimit, "1"
+		} else if f.After != "" {
+			where = append(where, "c.id < "+arg(f.After))
+		}
+		return `SELECT c.id, c.data, c.version, c.status, ` + mark + ` AS similar FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+			fmt.Sprintf(` ORDER BY c.id DESC LIMIT %d`, limit)
 	}
-	if f.DueBy != nil {
-		where = append(where, "c.next_due_on <= "+arg(f.DueBy.String()))
+	if search == nil || len(search.tokens) == 0 {
+		return part(false), args
 	}
-	if f.After != "" && similar == nil {
-		where = append(where, "c.id < "+arg(f.After))
-	}
-	return `SELECT c.data, c.version, c.status FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY c.id DESC LIMIT %d`, limit), args
+	exact := part(false)
+	return `SELECT * FROM (` + exact + `) e UNION ALL SELECT * FROM (` + part(true) + `) s`, args
 }
 
-// summaries runs a list query and appends up to limit summaries to out and
-// the records they show to shown; more reports a row beyond limit.
+// summaries runs a list query (listSQL) and appends to out the summaries of
+// up to limit exact matches and, when they are all there, the similar ones
+// after them, and the records they show to shown; more reports an exact
+// match beyond limit.
 func (tx *Tx) summaries(ctx context.Context, q string, args []any, limit int, out *[]CaseSummary, shown *[]string) (more bool, err error) {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return false, err
 	}
 	defer rows.Close()
-	n := 0
+	type row struct {
+		id, data, status string
+		version, similar int
+	}
+	var exact, similar []row
 	for rows.Next() {
-		var data, status string
-		var version int
-		if err := rows.Scan(&data, &version, &status); err != nil {
+		var r row
+		if err := rows.Scan(&r.id, &r.data, &r.version, &r.status, &r.similar); err != nil {
 			return false, err
 		}
-		if n == limit {
-			more = true
-			break
+		if r.similar == 0 {
+			exact = append(exact, r)
+		} else {
+			similar = append(similar, r)
 		}
-		var c ercms.Case
-		if err := json.Unmarshal([]byte(data), &c); err != nil {
-			return false, err
-		}
-		c.Version, c.Status = version, ercms.State(status)
-		*out = append(*out, summarise(&c))
-		n++
-		// The summary shows the person's names and date of birth: the
-		// event names the person too, as FindCase's does.
-		*shown = append(*shown, "case:"+c.ID, "person:"+c.ID)
 	}
 	if err := rows.Err(); err != nil {
 		return false, err
+	}
+	newestFirst := func(a, b row) int { return strings.Compare(b.id, a.id) }
+	slices.SortFunc(exact, newestFirst)
+	slices.SortFunc(similar, newestFirst)
+	if len(exact) > limit {
+		exact, similar, more = exact[:limit], nil, true
+	}
+	for _, r := range append(exact, similar...) {
+		var c ercms.Case
+		if err := json.Unmarshal([]byte(r.data), &c); err != nil {
+			return false, err
+		}
+		c.Version, c.Status = r.version, ercms.State(r.status)
+		sum := summarise(&c)
+		sum.Similar = r.similar != 0
+		*out = append(*out, sum)
+		// The summary shows the person's names and date of birth: the
+		// event names the person too, as FindCase's does.
+		*shown = append(*shown, "case:"+c.ID, "person:"+c.ID)
 	}
 	return more, rows.Close()
 }

@@ -29,7 +29,7 @@ import (
 // Every word must match. The whole text also matches an identifier as
 // written, so that a file number with spaces ("BAMF 1234/26") finds its case.
 // When the exact matches are listed to their end, cases whose names are one
-// letter off each name word follow them, marked as similar (Mamedof).
+// letter off a name word follow them, marked as similar (Mamedof).
 
 // searchQuery is a search text read into its terms.
 type searchQuery struct {
@@ -176,9 +176,9 @@ func skeletons(tok string) []string {
 }
 
 // spellingVariants returns a skeleton and every string one letter shorter:
-// two skeletons at most one edit apart (a letter changed, added, dropped or
-// two swapped) share one of these, which name_variants keeps for every
-// skeleton indexed.
+// two skeletons one edit apart (a letter changed, added, dropped or two
+// swapped) share one of these, which name_variants keeps for every skeleton
+// indexed. (So do a few two edits apart, a letter dropped at each end.)
 func spellingVariants(skel string) []string {
 	out := []string{skel}
 	rs := []rune(skel)
@@ -191,37 +191,12 @@ func spellingVariants(skel string) []string {
 	return out
 }
 
-// oneEditApart reports whether a and b differ by at most one letter
-// changed, added or dropped, or two neighbours swapped.
-func oneEditApart(a, b string) bool {
-	x, y := []rune(a), []rune(b)
-	if len(x) > len(y) {
-		x, y = y, x
-	}
-	if len(y)-len(x) > 1 {
-		return false
-	}
-	i := 0
-	for i < len(x) && x[i] == y[i] {
-		i++
-	}
-	if i == len(x) {
-		return true // equal, or one letter added at the end
-	}
-	if len(x) < len(y) {
-		return string(x[i:]) == string(y[i+1:])
-	}
-	if string(x[i+1:]) == string(y[i+1:]) {
-		return true
-	}
-	return i+1 < len(x) && x[i] == y[i+1] && x[i+1] == y[i] && string(x[i+2:]) == string(y[i+2:])
-}
-
-// searchSQL is the set of case ids (column case_id) matching q, with the
-// similar spellings of each name token when similar is given (a token's
-// skeletons one edit away, found through name_variants); arg adds a
-// placeholder. It is "" when q matches nothing.
-func searchSQL(q searchQuery, similar map[string][]string, arg func(any) string) string {
+// searchSQL is the set of case ids (column case_id) matching q, or with
+// similar the set matching it with the names spelled one letter off each
+// name word too (a skeleton of minSimilar letters or more sharing a string
+// one letter shorter with one of the word's, through name_variants); arg
+// adds a placeholder.
+func searchSQL(q searchQuery, similar bool, arg func(any) string) string {
 	var sets []string
 	for _, tok := range q.tokens {
 		byKey := "n.token >= " + arg(tok)
@@ -229,18 +204,27 @@ func searchSQL(q searchQuery, similar map[string][]string, arg func(any) string)
 			byKey += " AND n.token < " + arg(end)
 		}
 		skels := skeletons(tok)
-		skels = append(skels, similar[tok]...)
 		ph := make([]string, len(skels))
 		for i, s := range skels {
 			ph[i] = arg(s)
 		}
-		sets = append(sets, "SELECT DISTINCT n.case_id FROM case_names n WHERE ("+byKey+") OR n.skeleton IN ("+strings.Join(ph, ",")+")")
+		cond := "(" + byKey + ") OR n.skeleton IN (" + strings.Join(ph, ",") + ")"
+		if similar && len([]rune(skels[0])) >= minSimilar {
+			var vs []string
+			for _, s := range skels {
+				for _, v := range spellingVariants(s) {
+					vs = append(vs, arg(v))
+				}
+			}
+			cond += " OR n.skeleton IN (SELECT v.skeleton FROM name_variants v WHERE v.variant IN (" + strings.Join(vs, ",") + "))"
+		}
+		sets = append(sets, "SELECT DISTINCT n.case_id FROM case_names n WHERE "+cond)
 	}
 	for _, id := range q.ids {
 		sets = append(sets, "SELECT i.case_id FROM case_identifiers i WHERE i.value = "+arg(id))
 	}
 	match := strings.Join(sets, " INTERSECT ")
-	if q.whole != "" && similar == nil && !(len(q.ids) == 1 && len(q.tokens) == 0 && q.ids[0] == q.whole) {
+	if q.whole != "" && !similar && !(len(q.ids) == 1 && len(q.tokens) == 0 && q.ids[0] == q.whole) {
 		if match != "" {
 			match += " UNION "
 		}
@@ -250,72 +234,8 @@ func searchSQL(q searchQuery, similar map[string][]string, arg func(any) string)
 }
 
 // minSimilar is the shortest skeleton whose spellings one letter off are
-// searched.
+// searched: one letter off a short name is another name.
 const minSimilar = 4
-
-// similarSkeletons finds, for each name token of q, the skeletons indexed
-// one edit away from its own that are not its own: nil when no token has
-// any, so that no search for similar names is needed.
-func (tx *Tx) similarSkeletons(ctx context.Context, q searchQuery) (map[string][]string, error) {
-	var out map[string][]string
-	for _, tok := range q.tokens {
-		own := skeletons(tok)
-		if len(own) == 0 || len([]rune(own[0])) < minSimilar {
-			continue // one letter off a short name is another name
-		}
-		var variants []any
-		for _, s := range own {
-			for _, v := range spellingVariants(s) {
-				if !slices.Contains(variants, any(v)) {
-					variants = append(variants, v)
-				}
-			}
-		}
-		ph := make([]string, len(variants))
-		for i := range variants {
-			ph[i] = fmt.Sprintf("$%d", i+1)
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT skeleton FROM name_variants WHERE variant IN (`+strings.Join(ph, ",")+`)`, variants...)
-		if err != nil {
-			return nil, err
-		}
-		var found []string
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if slices.Contains(own, s) || slices.Contains(found, s) {
-				continue
-			}
-			for _, o := range own {
-				if oneEditApart(o, s) {
-					// With its other gender's form: Mamedof finds
-					// Məmmədova too.
-					for _, g := range genderForms(s) {
-						if !slices.Contains(own, g) && !slices.Contains(found, g) {
-							found = append(found, g)
-						}
-					}
-					break
-				}
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if len(found) > 0 {
-			if out == nil {
-				out = map[string][]string{}
-			}
-			slices.Sort(found)
-			out[tok] = found
-		}
-	}
-	return out, nil
-}
 
 // writeIdentifiers indexes the identifiers of a case for search, replacing
 // those of an existing case.
@@ -349,15 +269,23 @@ func insertIdentifiers(ctx context.Context, tx execer, caseID string, ids []stri
 	return err
 }
 
-// insertVariants keeps the spelling variants of skeletons, for the search
-// of similar names: a list of the spellings indexed, tied to no case.
+// insertVariants keeps the spelling variants of skeletons and of their
+// other gender's form (so that Mamedof finds Məmmədova), for the search of
+// similar names: a list of the spellings indexed, tied to no case.
 func insertVariants(ctx context.Context, tx execer, skels []string) error {
 	var rows []string
 	var args []any
+	seen := map[[2]string]bool{}
 	for _, s := range skels {
-		for _, v := range spellingVariants(s) {
-			args = append(args, v, s)
-			rows = append(rows, fmt.Sprintf("($%d,$%d)", len(args)-1, len(args)))
+		for _, f := range genderForms(s) {
+			for _, v := range spellingVariants(f) {
+				if seen[[2]string{v, s}] {
+					continue
+				}
+				seen[[2]string{v, s}] = true
+				args = append(args, v, s)
+				rows = append(rows, fmt.Sprintf("($%d,$%d)", len(args)-1, len(args)))
+			}
 		}
 	}
 	if len(rows) == 0 {

@@ -125,13 +125,8 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 			lt := t.In(loc)
 			return i18n.FormatDate(l, civil.In(t, loc)) + " " + lt.Format("15:04") + " " + loc.String()
 		},
-		"family": func(s ercms.State) string { return i18n.StateFamily(string(s)) },
-		"daysleft": func(d *ercms.Deadline) string {
-			if d == nil || d.DueOn == nil {
-				return ""
-			}
-			return u.cat.DaysLeft(l, today.DaysUntil(*d.DueOn), false)
-		},
+		"family":   func(s ercms.State) string { return i18n.StateFamily(string(s)) },
+		"daysleft": func(d *ercms.Deadline) string { return u.dueWords(l, today, d) },
 		"dueclass": func(d *ercms.Deadline) string {
 			if d == nil || d.DueOn == nil || d.Status != ercms.DeadlineRunning {
 				return ""
@@ -234,6 +229,26 @@ type request struct {
 }
 
 func (rq *request) t(key string, args ...string) string { return rq.u.cat.T(rq.lang, key, args...) }
+
+// dueWords says where a deadline stands: the days left while its clock
+// runs; when it was met or stopped once it no longer runs (a met reply
+// deadline does not read "15 days left", nor a closed case "150 days
+// overdue").
+func (u *ui) dueWords(l i18n.Lang, today civil.Date, d *ercms.Deadline) string {
+	switch {
+	case d == nil || d.DueOn == nil:
+		return ""
+	case d.Status == ercms.DeadlineRunning:
+		return u.cat.DaysLeft(l, today.DaysUntil(*d.DueOn), false)
+	case d.Status == ercms.DeadlineMissed:
+		return u.cat.Message(l, "deadline.missed_on", map[string]any{"due": *d.DueOn})
+	case d.MetOn == nil:
+		return ""
+	case d.Status == ercms.DeadlineMet:
+		return u.cat.Message(l, "deadline.met_on", map[string]any{"date": *d.MetOn})
+	}
+	return u.cat.Message(l, "deadline.stopped_on", map[string]any{"date": *d.MetOn})
+}
 
 // language picks the language: the switch's cookie, else the user's
 // remembered choice, else Accept-Language.
