@@ -348,8 +348,13 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 		c.stopClock(ClockCloseAfterHandover, "", today, status)
 		return "case closed; the take-back window keeps running", nil
 	case RecordTakeBack:
-		if in.Date == nil {
+		switch ho := c.HandoverOn(); {
+		case in.Date == nil:
 			v.Add("date", "field.date.taken_back")
+		case in.Date.After(today):
+			v.Add("date", "field.date.future")
+		case ho != nil && in.Date.Before(*ho):
+			v.Add("date", "field.date.before_handover", "date", *ho)
 		}
 		if err := v.Err(); err != nil {
 			return "", err

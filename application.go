@@ -2,8 +2,11 @@ package ercms
 
 import (
 	"fmt"
+	"iter"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/ercms/ercms/civil"
 )
@@ -153,11 +156,45 @@ func ValidateApplicationWith(t CaseType, p Procedure, c Category, app *Applicati
 	return v.Err()
 }
 
+// nameParts yields each name part of an application with its field: the
+// person's names in every script, other names and parents' names, and the
+// family members' names.
+func nameParts(app *Application) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		per := app.Person
+		parts := [][2]string{{"person.surname", per.Surname}, {"person.given_names", per.GivenNames},
+			{"person.father_name", per.FatherName}, {"person.mother_name", per.MotherName}}
+		if o := per.OriginalScript; o != nil {
+			parts = append(parts, [2]string{"person.original_script.surname", o.Surname}, [2]string{"person.original_script.given_names", o.GivenNames})
+		}
+		for i, o := range per.OtherNames {
+			key := fmt.Sprintf("person.other_names[%d]", i)
+			parts = append(parts, [2]string{key + ".surname", o.Surname}, [2]string{key + ".given_names", o.GivenNames})
+		}
+		for i, f := range app.Family {
+			key := fmt.Sprintf("family[%d]", i)
+			parts = append(parts, [2]string{key + ".surname", f.Surname}, [2]string{key + ".given_names", f.GivenNames})
+		}
+		for _, p := range parts {
+			if !yield(p[0], p[1]) {
+				return
+			}
+		}
+	}
+}
+
 func validateApplication(v *Validation, t CaseType, p Procedure, c Category, app *Application, complete bool, today civil.Date, cat Catalogue) {
 	per := app.Person
 	v.Require("person.surname", per.Surname, "field.person.surname.required")
+	// A person with one name has it as the surname and no given names
+	// (ICAO Doc 9303): given names are never required, but a name part
+	// that is given holds a letter.
+	for field, name := range nameParts(app) {
+		if strings.TrimSpace(name) != "" && !strings.ContainsFunc(name, unicode.IsLetter) {
+			v.Add(field, "field.name.no_letter")
+		}
+	}
 	if complete {
-		v.Require("person.given_names", per.GivenNames, "field.person.given_names.required")
 		if per.DateOfBirth.IsZero() {
 			v.Add("person.date_of_birth", "field.person.date_of_birth.required")
 		}

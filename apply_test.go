@@ -525,7 +525,7 @@ func TestApplySubmissionLimits(t *testing.T) {
 	s := w.newCase(n, deOff, at("2026-04-02 09:00"))
 	s.c.ApprehendedOn = nil
 	s.reject("2026-04-03 09:00", deOff, ActSubmit, ActionInput{}, EInvalid, "apprehended_on")
-	s.c.Person.GivenNames, s.c.Evidence = "", nil
+	s.c.Person.GivenNames, s.c.Evidence = "5", nil // a name part without a letter; no given names is fine (ICAO)
 	s.reject("2026-04-03 09:00", deOff, ActSubmit, ActionInput{}, EInvalid, "apprehended_on", "person.given_names", "evidence")
 	s.reject("2026-04-03 09:00", caOff, ActSubmit, ActionInput{}, ENotFound) // a draft is not the central authority's yet
 	s.reject("2026-04-03 09:00", frOff, ActSubmit, ActionInput{}, ENotFound)
@@ -744,6 +744,9 @@ func TestApplyNormalProcedureLifecycle(t *testing.T) {
 	s.reject("2026-06-17 01:30", najOff, ActRecordHandover, ActionInput{Handover: &Handover{At: at("2026-06-17 01:30"), Officer: "x", Persons: 1}}, ENotFound)
 	s.reject("2026-06-17 01:30", gydOff, ActRecordHandover, ActionInput{}, EInvalid, "handover")
 	s.reject("2026-06-17 01:30", gydOff, ActRecordHandover, ActionInput{Handover: &Handover{}}, EInvalid, "handover.at", "handover.officer", "handover.persons")
+	// a handover two weeks ahead, or before the decision, cannot be
+	s.reject("2026-06-17 01:30", gydOff, ActRecordHandover, ActionInput{Handover: &Handover{At: at("2026-07-01 01:30"), Officer: "x", Persons: 1}}, EInvalid, "handover.at")
+	s.reject("2026-06-17 01:30", gydOff, ActRecordHandover, ActionInput{Handover: &Handover{At: at("2026-04-01 10:00"), Officer: "x", Persons: 1}}, EInvalid, "handover.at")
 	s.do("2026-06-17 01:30", gydOff, ActRecordHandover, ActionInput{Handover: &Handover{At: at("2026-06-17 01:30").UTC(), Officer: "Capt. R. Aliyev", Persons: 1, Documents: "RC-0042"}})
 	s.wantStatus(StateTransferred)
 	if h := s.c.HandoverOn(); h == nil || *h != day("2026-06-17") {
@@ -1358,6 +1361,8 @@ func TestApplyHandoverAndTakeBackWindow(t *testing.T) {
 	s.wantStatus(StateTakeBackRequested)
 	// the border point no longer sees the case (more than 30 days after the handover)
 	s.reject("2026-12-20 10:00", gydOff, ActRecordTakeBack, ActionInput{Date: dayp("2026-12-20")}, ENotFound)
+	s.reject("2026-12-20 10:00", deSup, ActRecordTakeBack, ActionInput{Date: dayp("2026-12-21")}, EInvalid, "date") // in the future
+	s.reject("2026-12-20 10:00", deSup, ActRecordTakeBack, ActionInput{Date: dayp("2026-06-16")}, EInvalid, "date") // before the handover
 	s.do("2026-12-20 10:00", deSup, ActRecordTakeBack, ActionInput{Date: dayp("2026-12-20")})
 	s.wantStatus(StateTakenBack)
 }
@@ -1680,10 +1685,10 @@ func TestPrepare(t *testing.T) {
 	if err := ValidateApplication(d.Type, d.Procedure, d.Category, &d.Application, true, today); err == nil {
 		t.Error("the minimal draft is not a complete application")
 	} else {
-		checkErr(t, "ValidateApplication", err, EInvalid, "person.given_names", "person.date_of_birth", "evidence", "apprehended_on")
+		checkErr(t, "ValidateApplication", err, EInvalid, "person.date_of_birth", "evidence", "apprehended_on")
 	}
 	d.InterviewRequested = true
-	d.Person.GivenNames, d.Person.DateOfBirth, d.ApprehendedOn = "-", PartialDate{Year: 1990}, dayp("2026-04-12")
+	d.Person.GivenNames, d.Person.DateOfBirth, d.ApprehendedOn = "", PartialDate{Year: 1990}, dayp("2026-04-12")
 	if err := ValidateApplication(d.Type, d.Procedure, d.Category, &d.Application, true, today); err != nil {
 		t.Errorf("an interview request stands for evidence: %v", err)
 	}

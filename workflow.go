@@ -3,6 +3,7 @@ package ercms
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/deadline"
@@ -492,6 +493,10 @@ func (c *Case) notifyTransfer(env Env, in NotifyTransfer) (string, error) {
 	return fmt.Sprintf("transfer notified for %s at %s", t.Date, t.CrossingPoint), nil
 }
 
+// handoverSkew is how far ahead of the server's clock a handover's time may
+// be, for the clocks of the border post's devices.
+const handoverSkew = 15 * time.Minute
+
 func (c *Case) recordHandover(env Env, in RecordHandover) (string, error) {
 	var v Validation
 	h := in.Handover
@@ -499,8 +504,14 @@ func (c *Case) recordHandover(env Env, in RecordHandover) (string, error) {
 		v.Add("handover", "field.handover.required")
 		return "", v.Err()
 	}
-	if h.At.IsZero() {
+	on := env.Profile.ReceivedOn(h.At)
+	switch {
+	case h.At.IsZero():
 		v.Add("handover.at", "field.handover.at.required")
+	case h.At.After(env.Now.Add(handoverSkew)):
+		v.Add("handover.at", "field.handover.at.future")
+	case c.Decision != nil && c.Decision.DecidedOn != nil && on.Before(*c.Decision.DecidedOn):
+		v.Add("handover.at", "field.handover.at.before_decision", "date", *c.Decision.DecidedOn)
 	}
 	v.Require("handover.officer", h.Officer, "field.handover.officer.required")
 	if h.Persons < 1 {
@@ -509,7 +520,6 @@ func (c *Case) recordHandover(env Env, in RecordHandover) (string, error) {
 	if err := v.Err(); err != nil {
 		return "", err
 	}
-	on := env.Profile.ReceivedOn(h.At)
 	c.Transfer.HandoverOn = &on
 	c.Transfer.HandoverNote = fmt.Sprintf("%d person(s) received by %s; documents: %s", h.Persons, h.Officer, h.Documents)
 	c.stopClock(ClockTransferWindow, "", on, DeadlineMet)

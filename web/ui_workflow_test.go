@@ -237,7 +237,7 @@ func TestUIGroupTransfer(t *testing.T) {
 	if len(cases) < 2 {
 		t.Fatalf("border list:\n%s", page)
 	}
-	at := time.Now().In(db.Location()).Format("2006-01-02T15:04")
+	at := db.Now().In(db.Location()).Format("2006-01-02T15:04")
 	status, page = gyd.post(opURL, opURL+"/act/record_handover", url.Values{"case": cases[:2], "handover.at": {at}, "handover.officer": {"F. Nəsirov"}, "handover.persons": {"1"}})
 	if status != 200 {
 		t.Fatalf("handover: %d\n%s", status, page)
