@@ -202,6 +202,12 @@ func validateApplication(v *Validation, t CaseType, p Procedure, c Category, app
 	if !per.DateOfBirth.IsZero() && per.DateOfBirth.Earliest().After(today) {
 		v.Add("person.date_of_birth", "field.date_of_birth.future")
 	}
+	// The description of care needs is health data shared with the
+	// person's express consent; the escort and contagion facts the handover
+	// needs pass without it.
+	if strings.TrimSpace(app.Special.Health) != "" && !app.Special.CareConsent {
+		v.Add("special.health", "field.special.health.consent")
+	}
 	if per.Sex != "" && !slices.Contains([]string{"F", "M", "X"}, per.Sex) {
 		v.Add("person.sex", "field.person.sex.invalid")
 	}

@@ -1772,3 +1772,22 @@ func TestNewTransitRefusesExecutedOn(t *testing.T) {
 	n.Transit.ExecutedOn = dayp("2026-04-01")
 	checkErr(t, "executed_on in a new transit request", n.PrepareWith(func() string { return "x" }, day("2026-04-10"), nil), EInvalid, "transit.executed_on")
 }
+
+// TestCareNeedsNeedConsent checks that the description of care needs is
+// refused without the person's consent, while the medical escort and a
+// contagious disease pass without it.
+func TestCareNeedsNeedConsent(t *testing.T) {
+	today := day("2026-04-10")
+	n := ownNational()
+	n.Special = Special{NeedsCare: true, Health: "Insulin twice a day", MedicalEscort: true, ContagiousDisease: true}
+	err := ValidateApplication(n.Type, n.Procedure, n.Category, &n.Application, true, today)
+	checkErr(t, "care needs without consent", err, EInvalid, "special.health")
+	n.Special.Health = ""
+	if err := ValidateApplication(n.Type, n.Procedure, n.Category, &n.Application, true, today); err != nil {
+		t.Errorf("an escort and a contagious disease without consent: %v", err)
+	}
+	n.Special.Health, n.Special.CareConsent = "Insulin twice a day", true
+	if err := ValidateApplication(n.Type, n.Procedure, n.Category, &n.Application, true, today); err != nil {
+		t.Errorf("care needs with consent: %v", err)
+	}
+}

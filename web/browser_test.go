@@ -240,10 +240,19 @@ type caseSetup struct {
 
 func newCase(t *testing.T, db *sqldb.DB, actors map[string]ercms.Actor) *caseSetup {
 	t.Helper()
+	return newCaseWith(t, db, actors, nil)
+}
+
+// newCaseWith is newCase with the application changed by edit first.
+func newCaseWith(t *testing.T, db *sqldb.DB, actors map[string]ercms.Actor, edit func(*ercms.NewCase)) *caseSetup {
+	t.Helper()
 	n := ercms.NewCase{Type: ercms.TypeReadmission, RequestingReference: "BPOL-2026-0815", Procedure: ercms.ProcedureNormal,
 		Category: ercms.CategoryOwnNational, Application: ercms.Application{
 			Person:   ercms.Person{Surname: "Əliyeva", GivenNames: "Günel", DateOfBirth: ercms.PartialDate{Year: 1994}, PlaceOfBirth: "Şəki", Nationality: "AZ"},
 			Evidence: []ercms.Evidence{{Type: "national_passport", Number: "C87654321"}}}}
+	if edit != nil {
+		edit(&n)
+	}
 	c, _, err := db.CreateCase(context.Background(), actors["de.officer"], n, "")
 	if err != nil {
 		t.Fatal(err)
