@@ -91,7 +91,7 @@ func (u *ui) handle(auth bool, h func(*request)) http.Handler {
 			}
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				u.errorPage(rq, http.StatusRequestEntityTooLarge, rq.t("upload.error.too_large", "max", formatBytes(rq.lang, maxUpload)))
+				u.errorPage(rq, http.StatusRequestEntityTooLarge, rq.t("upload.error.too_large", "max", i18n.FormatBytes(rq.lang, maxUpload)))
 				return
 			}
 		}
