@@ -31,6 +31,9 @@ type Server struct {
 	mux    *http.ServeMux
 	routes []route
 	ui     *ui
+	// lang is the deployment's language: the pages' language for a reader
+	// who has chosen none and whose browser asks for none of ours.
+	lang i18n.Lang
 }
 
 // route is one registered endpoint; the OpenAPI parity test walks them.
@@ -41,12 +44,14 @@ type route struct {
 }
 
 // New returns a Server over db that logs operational messages (never
-// personal data, query strings or bodies) to log.
+// personal data, query strings or bodies) to log. Its pages speak the
+// language of the country db serves (i18n.CountryLanguage) to a reader who
+// asks for none; SetLanguage changes it.
 func New(db *sqldb.DB, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{db: db, log: log, mux: http.NewServeMux()}
+	s := &Server{db: db, log: log, mux: http.NewServeMux(), lang: i18n.CountryLanguage(db.Country())}
 	s.apiRoutes()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.handle(rt))
@@ -59,6 +64,11 @@ func New(db *sqldb.DB, log *slog.Logger) *Server {
 	s.uiRoutes()
 	return s
 }
+
+// SetLanguage sets the deployment's language, that of the pages (the
+// sign-in page too) for a reader who has not chosen one and whose browser
+// asks for none of ours. The API answers such a caller in English.
+func (s *Server) SetLanguage(l i18n.Lang) { s.lang = l }
 
 // Routes lists the method and path pattern of every API endpoint.
 func (s *Server) Routes() [][2]string {

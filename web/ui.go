@@ -235,9 +235,10 @@ type request struct {
 
 func (rq *request) t(key string, args ...string) string { return rq.u.cat.T(rq.lang, key, args...) }
 
-// language picks the language: the switch's cookie, else the user's
-// remembered choice, else Accept-Language.
-func language(r *http.Request, a *ercms.Actor) i18n.Lang {
+// language picks the language of a page: the switch's cookie, else the
+// user's remembered choice, else Accept-Language, else the deployment's
+// language def.
+func language(r *http.Request, a *ercms.Actor, def i18n.Lang) i18n.Lang {
 	if c, err := r.Cookie(langCookie); err == nil {
 		if l, ok := i18n.Parse(c.Value); ok {
 			return l
@@ -248,7 +249,7 @@ func language(r *http.Request, a *ercms.Actor) i18n.Lang {
 			return l
 		}
 	}
-	return i18n.Negotiate(r.Header.Get("Accept-Language"))
+	return i18n.NegotiateOr(r.Header.Get("Accept-Language"), def)
 }
 
 // csrfFor derives the CSRF token of a session: only a page that knows the

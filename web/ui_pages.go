@@ -71,7 +71,7 @@ func (u *ui) handle(auth bool, h func(*request)) http.Handler {
 				rq.actor, rq.token = &a, c.Value
 			}
 		}
-		rq.lang = language(r, rq.actor)
+		rq.lang = language(r, rq.actor, u.s.lang)
 		if auth && rq.actor == nil {
 			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
