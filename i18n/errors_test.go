@@ -27,7 +27,7 @@ type keyUse struct {
 // keyAt says, for the functions of the root package and the adapters that
 // take a message key, which argument is the key; the name/value pairs of its
 // arguments follow it.
-var keyAt = map[string]int{"Fail": 1, "FieldError": 1, "Add": 1, "Require": 2, "invalid": 1, "badBody": 2, "badQuery": 1}
+var keyAt = map[string]int{"Fail": 1, "FieldError": 1, "Add": 1, "Require": 2, "invalid": 1, "badBody": 2, "badQuery": 1, "add": 1, "problem": 1}
 
 // messageKeys walks the source of the root package and returns every
 // message key it gives: the key arguments of Fail, FieldError,

@@ -2,9 +2,14 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/deadline"
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/internal/testdb"
 	"github.com/ercms/ercms/sqldb"
@@ -96,6 +101,32 @@ func TestAPIDateOnItsField(t *testing.T) {
 	p := r.problem(t)
 	if r.status != http.StatusUnprocessableEntity || p.FieldKeys["transfer.date"].Key != "field.api.date" || p.Errors["body"] != "" {
 		t.Errorf("an impossible transfer date: %d %+v", r.status, p)
+	}
+}
+
+// TestAPICalendarProblemsInReadersLanguage: a holiday calendar's problem
+// is on the field of the body at fault, with its message key and
+// arguments, worded in the language of Accept-Language.
+func TestAPICalendarProblemsInReadersLanguage(t *testing.T) {
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	base := start(t, db)
+	admin := signIn(t, base, "admin")
+	var y deadline.Year
+	for _, cand := range db.Rules().Calendars().Years(db.Country()) {
+		y = cand
+	}
+	y.NonWorking = append(y.NonWorking, deadline.Day{Date: civil.Date{Year: y.Year + 1, Month: 1, Day: 2}, Name: "next year"})
+	field := fmt.Sprintf("non_working[%d].date", len(y.NonWorking)-1)
+	cat := i18n.Default()
+	for _, lang := range []i18n.Lang{i18n.FR, i18n.RU, i18n.AZ} {
+		r := admin.do("PUT", fmt.Sprintf("/api/v1/calendars/%s/%d", y.State, y.Year), y, "Accept-Language", string(lang))
+		p := r.problem(t)
+		fk := p.FieldKeys[field]
+		want := cat.Message(lang, "field.deadline.outside_year", fk.Args)
+		if r.status != http.StatusUnprocessableEntity || p.Key != "err.calendar.invalid" || fk.Key != "field.deadline.outside_year" ||
+			p.Errors[field] != want || !strings.Contains(want, strconv.Itoa(y.Year)) || want == cat.Message(i18n.EN, fk.Key, fk.Args) {
+			t.Errorf("%s: %d %+v, want %s on %s: %q", lang, r.status, p, fk.Key, field, want)
+		}
 	}
 }
 
