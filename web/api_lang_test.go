@@ -16,8 +16,8 @@ import (
 )
 
 // TestAPIAdapterErrorsInReadersLanguage: the web layer's own refusals (a
-// field the body does not have, a date that does not parse, a query
-// parameter out of range, no token) answer in the language of
+// field the body does not have or gives twice, a date that does not parse,
+// a query parameter out of range, no token) answer in the language of
 // Accept-Language, with the message key and its arguments beside the text,
 // and the field at fault named by its path; without Accept-Language they
 // are in English.
@@ -45,6 +45,7 @@ func TestAPIAdapterErrorsInReadersLanguage(t *testing.T) {
 	}{
 		{"unknown field", "POST", "/api/v1/cases", withExtra, http.StatusUnprocessableEntity, "err.api.body", "comment", "field.api.unknown_field", nil},
 		{"unparseable date of birth", "POST", "/api/v1/cases", badBirth, http.StatusUnprocessableEntity, "err.api.body", "person.date_of_birth", "field.api.partial_date", nil},
+		{"a field given twice", "POST", "/api/v1/cases", `{"procedure":"accelerated",` + application[1:], http.StatusUnprocessableEntity, "err.api.body", "procedure", "field.api.duplicate_field", nil},
 		{"trailing data", "POST", "/api/v1/cases", application + " {}", http.StatusUnprocessableEntity, "err.api.body_one_object", "body", "field.api.trailing_data", nil},
 		{"limit out of range", "GET", "/api/v1/cases?limit=0", nil, http.StatusUnprocessableEntity, "err.api.query", "limit", "field.api.limit", map[string]any{"max": sqldb.MaxPage}},
 		{"no such action", "POST", "/api/v1/cases/x/actions/fly_away", nil, http.StatusNotFound, "err.api.no_action", "", "", map[string]any{"action": "fly_away"}},

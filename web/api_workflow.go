@@ -230,6 +230,9 @@ func (s *Server) actOnOperation(w http.ResponseWriter, r *http.Request, a ercms.
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return badJSON(err, nil, nil)
 	}
+	if path := duplicatePath(raw); path != "" {
+		return badBody("err.api.body", path, "field.api.duplicate_field")
+	}
 	var body struct {
 		Cases []sqldb.CaseVersion `json:"cases"`
 	}

@@ -10,6 +10,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -269,7 +270,58 @@ func decodeFrom(body io.Reader, v any) error {
 	if dec.More() {
 		return badBody("err.api.body_one_object", "body", "field.api.trailing_data")
 	}
+	if path := duplicatePath(raw); path != "" {
+		return badBody("err.api.body", path, "field.api.duplicate_field")
+	}
 	return nil
+}
+
+// duplicatePath returns the JSON path of the first name given twice in one
+// object of raw ("" when there is none, or when raw is not JSON): decoding
+// would silently keep the last value.
+func duplicatePath(raw []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	var walk func(path string) (string, error)
+	walk = func(path string) (string, error) {
+		t, err := dec.Token()
+		if err != nil {
+			return "", err
+		}
+		switch t {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				k, err := dec.Token()
+				if err != nil {
+					return "", err
+				}
+				name, _ := k.(string)
+				p := name
+				if path != "" {
+					p = path + "." + name
+				}
+				if seen[name] {
+					return p, nil
+				}
+				seen[name] = true
+				if dup, err := walk(p); dup != "" || err != nil {
+					return dup, err
+				}
+			}
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if dup, err := walk(fmt.Sprintf("%s[%d]", path, i)); dup != "" || err != nil {
+					return dup, err
+				}
+			}
+		default:
+			return "", nil
+		}
+		_, err = dec.Token() // the closing delimiter
+		return "", err
+	}
+	path, _ := walk("")
+	return path
 }
 
 // badBody is an EInvalid error of a request body: the message key msg and
