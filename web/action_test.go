@@ -283,8 +283,9 @@ func TestOpenAPIActionInputs(t *testing.T) {
 	}
 }
 
-// TestAPIWrongKindOfValue: a value of the wrong kind is refused on its
-// field, with what the field takes in words a client reads (never a Go type).
+// TestAPIWrongKindOfValue: a value of the wrong kind, or a date that does
+// not parse, is refused on its field (not on the body), with what the field
+// takes in words a client reads (never a Go type).
 func TestAPIWrongKindOfValue(t *testing.T) {
 	db, _ := testdb.Open(t, sqldb.SQLite)
 	base := start(t, db)
@@ -297,6 +298,7 @@ func TestAPIWrongKindOfValue(t *testing.T) {
 		{"withdraw", `{"reason_code": 5}`, "reason_code", "text"},
 		{"notify_transfer", `{"transfer": {"date": "2026-04-01", "crossing_point": "GYD", "escorts": "two"}}`, "transfer.escorts", "a whole number"},
 		{"notify_transfer", `{"transfer": {"date": 20260401, "crossing_point": "GYD", "escorts": 1}}`, "transfer.date", "a date as text"},
+		{"notify_transfer", `{"transfer": {"date": "2026-02-30", "crossing_point": "GYD", "escorts": 1}}`, "transfer.date", "YYYY-MM-DD"},
 	} {
 		r := de.do("POST", "/api/v1/cases/"+cs.ID+"/actions/"+tc.action, json.RawMessage(tc.body), "If-Match", fmt.Sprintf(`"%d"`, cs.Version))
 		p := r.problem(t)

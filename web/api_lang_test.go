@@ -90,21 +90,6 @@ func TestAPIAdapterErrorsInReadersLanguage(t *testing.T) {
 	}
 }
 
-// TestAPIDateOnItsField: a date that does not parse is put on its own
-// field, inside a nested object or a list, not on the body.
-func TestAPIDateOnItsField(t *testing.T) {
-	db, _ := testdb.Open(t, sqldb.SQLite)
-	base := start(t, db)
-	de := signIn(t, base, "de.officer")
-	var cs caseJSON
-	de.do("POST", "/api/v1/cases", application).decode(t, &cs)
-	r := de.act(&cs, "notify_transfer", json.RawMessage(`{"transfer": {"date": "2026-02-30", "crossing_point": "GYD"}}`))
-	p := r.problem(t)
-	if r.status != http.StatusUnprocessableEntity || p.FieldKeys["transfer.date"].Key != "field.api.date" || p.Errors["body"] != "" {
-		t.Errorf("an impossible transfer date: %d %+v", r.status, p)
-	}
-}
-
 // TestAPICalendarProblemsInReadersLanguage: a holiday calendar's problem
 // is on the field of the body at fault, with its message key and
 // arguments, worded in the language of Accept-Language.
