@@ -113,11 +113,11 @@ func TestAPIRefusesFieldsOfOtherActions(t *testing.T) {
 			t.Errorf("%s with %s: %d %s, want 422 naming %s", tc.action, tc.field, r.status, r.body, tc.field)
 		}
 	}
-	// So on a group transfer's notice.
+	// So on a group transfer's notice, and on any other body.
 	r = de.do("POST", "/api/v1/transfer-operations", map[string]any{"cases": []map[string]any{{"id": cs.ID, "version": 1}, {"id": "x", "version": 1}},
 		"transfer": map[string]any{"date": "2026-05-04", "crossing_point": "GYD", "escorts": 1, "notified_on": "2026-05-01"}})
-	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Errors["notified_on"] == "" {
-		t.Errorf("group notice with notified_on: %d %s", r.status, r.body)
+	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Errors["transfer.notified_on"] == "" {
+		t.Errorf("group notice with notified_on: %d %s, want 422 naming transfer.notified_on", r.status, r.body)
 	}
 	// The case did not change.
 	r = de.do("GET", "/api/v1/cases/"+cs.ID, nil)
