@@ -17,6 +17,7 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/blob"
+	"github.com/ercms/ercms/i18n"
 )
 
 const secret = "GPS-SECRET 40.4093N 49.8671E"
@@ -332,23 +333,26 @@ func TestCheckRefusals(t *testing.T) {
 	}
 }
 
+// TestCheckMessages: a refused file carries the message key of its reason
+// and the limit as an argument, worded in the reader's language.
 func TestCheckMessages(t *testing.T) {
 	_, err := blob.Check("scan.pdf", append(pdf, make([]byte, 3<<20)...), blob.Policy{MaxBytes: 3 << 20, Kinds: blob.Documents})
 	var e *ercms.Error
-	if !errors.As(err, &e) || e.Fields["file"] != "The file is larger than 3 MB." {
-		t.Errorf("too large: %v", err)
+	if !errors.As(err, &e) || e.Fields["file"] != "upload.error.too_large" {
+		t.Fatalf("too large: %v", err)
+	}
+	c := i18n.Default()
+	en := c.Message(i18n.EN, e.Fields["file"], e.FieldArgs["file"])
+	fr := c.Message(i18n.FR, e.Fields["file"], e.FieldArgs["file"])
+	if !strings.Contains(en, "3 MB") || !strings.Contains(fr, "3 MB") || en == fr {
+		t.Errorf("too large: en %q, fr %q: want the limit in each language", en, fr)
 	}
 	_, err = blob.Check("scan.txt", []byte("text"), blob.Policy{Kinds: []blob.Kind{blob.PDF, blob.WSQ, blob.ANSINIST}})
-	if !errors.As(err, &e) || !strings.Contains(e.Fields["file"], "a PDF, WSQ or ANSI/NIST-ITL file") {
+	if !errors.As(err, &e) || e.Fields["file"] != "upload.error.type_not_allowed" || !ercms.IsKey(e.Message) {
 		t.Errorf("type not allowed: %v", err)
 	}
 	if blob.Reason(nil) != "" || blob.Reason(errors.New("disk full")) != "" || blob.Reason(&ercms.Error{Code: ercms.EInvalid}) != "" {
 		t.Error("Reason of an error that is not a refusal")
-	}
-	for n, want := range map[int64]string{300: "300 bytes", 1024: "1 KB", 1536: "1.5 KB", 20 << 20: "20 MB", 5<<19 + 0: "2.5 MB"} {
-		if got := blob.FormatSize(n); got != want {
-			t.Errorf("FormatSize(%d) = %q, want %q", n, got, want)
-		}
 	}
 }
 

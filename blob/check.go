@@ -24,6 +24,7 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/i18n"
 )
 
 // Kind is a file type the system accepts; its value is the lowercase code
@@ -109,15 +110,19 @@ const (
 )
 
 // refusal is the error of a refused file: an EInvalid *ercms.Error on the
-// field "file", with the reason for the web layer's translation.
+// field "file" whose message key is "upload.error.<reason>", with the reason
+// for callers that word it themselves.
 type refusal struct {
 	reason string
 	err    *ercms.Error
 }
 
-func refuse(reason, msg string) error {
-	return &refusal{reason: reason, err: &ercms.Error{Code: ercms.EInvalid,
-		Message: "The file was refused.", Fields: map[string]string{"file": msg}}}
+// refuse returns the refusal of reason; args are the name/value pairs of
+// its message's arguments.
+func refuse(reason string, args ...any) error {
+	e := ercms.FieldError("file", "upload.error."+reason, args...)
+	e.Message = "err.api.file_refused"
+	return &refusal{reason: reason, err: e}
 }
 
 // Error implements the error interface.
@@ -160,18 +165,18 @@ func Check(name string, data []byte, p Policy) (*File, error) {
 		return nil, err
 	}
 	if len(data) == 0 {
-		return nil, refuse(ReasonEmpty, "The file is empty.")
+		return nil, refuse(ReasonEmpty)
 	}
 	limit := p.MaxBytes
 	if limit <= 0 {
 		limit = DefaultMaxBytes
 	}
 	if int64(len(data)) > limit {
-		return nil, refuse(ReasonTooLarge, "The file is larger than "+FormatSize(limit)+".")
+		return nil, refuse(ReasonTooLarge, "max", i18n.Bytes(limit))
 	}
 	k := Sniff(data)
 	if k == "" || !slices.Contains(p.Kinds, k) {
-		return nil, refuse(ReasonTypeNotAllowed, "This type of file is not accepted here: send "+kindList(p.Kinds)+".")
+		return nil, refuse(ReasonTypeNotAllowed)
 	}
 	f := &File{Name: name, Kind: k, MIME: k.MIME(), Data: data}
 	if k.Inline() {
@@ -184,51 +189,11 @@ func Check(name string, data []byte, p Policy) (*File, error) {
 	return f, nil
 }
 
-// kindList names kinds for an English message, for example "a PDF, JPEG or
-// PNG file".
-func kindList(kinds []Kind) string {
-	var names []string
-	for _, k := range Kinds {
-		if slices.Contains(kinds, k) {
-			names = append(names, kindName[k])
-		}
-	}
-	switch len(names) {
-	case 0:
-		return "no file (none is accepted)"
-	case 1:
-		return "a " + names[0] + " file"
-	}
-	return "a " + strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1] + " file"
-}
-
-// kindName is the English name of each kind in messages.
-var kindName = map[Kind]string{PDF: "PDF", JPEG: "JPEG", PNG: "PNG", WSQ: "WSQ",
-	ISO19794_2: "ISO/IEC 19794-2", ISO19794_4: "ISO/IEC 19794-4", ANSINIST: "ANSI/NIST-ITL"}
-
-// FormatSize writes a byte count in English for messages: "20 MB", "512 KB",
-// "1.5 MB" or "300 bytes" (binary multiples, as upload limits are set).
-func FormatSize(n int64) string {
-	unit := func(v int64, shift uint, name string) string {
-		if v%(1<<shift) == 0 {
-			return fmt.Sprintf("%d %s", v>>shift, name)
-		}
-		return fmt.Sprintf("%.1f %s", float64(v)/float64(int64(1)<<shift), name)
-	}
-	switch {
-	case n >= 1<<20:
-		return unit(n, 20, "MB")
-	case n >= 1<<10:
-		return unit(n, 10, "KB")
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
 // checkName refuses names that are empty, too long, not UTF-8, or carry a
 // path, a drive, control characters or direction overrides (which can make
 // "gpj.exe" look like "exe.jpg").
 func checkName(name string) error {
-	bad := refuse(ReasonBadName, "Give the file a plain name, without folders or special characters.")
+	bad := refuse(ReasonBadName)
 	switch {
 	case name == "", name == ".", name == "..", len(name) > MaxNameBytes, !utf8.ValidString(name),
 		strings.ContainsAny(name, "/\\\x00"), len(name) >= 2 && name[1] == ':' && isASCIILetter(name[0]):
@@ -306,10 +271,10 @@ func isANSINIST(b []byte) bool {
 func reencode(f *File) error {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(f.Data))
 	if err != nil {
-		return refuse(ReasonCorruptImage, "The image cannot be read.")
+		return refuse(ReasonCorruptImage)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return refuse(ReasonImageTooLarge, "The image has too many pixels (at most 40 megapixels).")
+		return refuse(ReasonImageTooLarge)
 	}
 	var img image.Image
 	if f.Kind == JPEG {
@@ -318,7 +283,7 @@ func reencode(f *File) error {
 		img, err = png.Decode(bytes.NewReader(f.Data))
 	}
 	if err != nil {
-		return refuse(ReasonCorruptImage, "The image cannot be read.")
+		return refuse(ReasonCorruptImage)
 	}
 	var b bytes.Buffer
 	if f.Kind == JPEG {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,29 +66,29 @@ func (y Year) clone() Year {
 // validate adds the problems of y to ps, with field paths under prefix.
 func (y Year) validate(prefix string, ps *problems) {
 	if !statePattern.MatchString(y.State) {
-		ps.add(join(prefix, "state"), "%q is not a state code (two capital letters, such as AZ)", y.State)
+		ps.add(join(prefix, "state"), "field.deadline.state_code", "value", y.State)
 	}
 	if y.Year < 1900 || y.Year > 2999 {
-		ps.add(join(prefix, "year"), "%d is not a year between 1900 and 2999", y.Year)
+		ps.add(join(prefix, "year"), "field.deadline.year", "year", strconv.Itoa(y.Year))
 	}
 	switch y.Status {
 	case StatusConfirmed, StatusProvisional:
 	case "":
-		ps.add(join(prefix, "status"), "is missing (want %q or %q)", StatusConfirmed, StatusProvisional)
+		ps.add(join(prefix, "status"), "field.deadline.status_missing")
 	default:
-		ps.add(join(prefix, "status"), "unknown status %q (want %q or %q)", y.Status, StatusConfirmed, StatusProvisional)
+		ps.add(join(prefix, "status"), "field.deadline.status_unknown", "value", y.Status)
 	}
 	if strings.TrimSpace(y.Source) == "" {
-		ps.add(join(prefix, "source"), "is missing: say where the days come from")
+		ps.add(join(prefix, "source"), "field.deadline.days_source_missing")
 	}
 	inYear := func(path string, d civil.Date) bool {
 		switch {
 		case d.IsZero():
-			ps.add(path, "is missing")
+			ps.add(path, "field.deadline.missing")
 		case !validDate(d):
-			ps.add(path, "%04d-%02d-%02d is not a real date", d.Year, int(d.Month), d.Day)
+			ps.add(path, "field.deadline.not_real_date", "value", d.String())
 		case d.Year != y.Year:
-			ps.add(path, "%s is outside the year %d", d, y.Year)
+			ps.add(path, "field.deadline.outside_year", "date", d.String(), "year", strconv.Itoa(y.Year))
 		default:
 			return true
 		}
@@ -97,13 +98,13 @@ func (y Year) validate(prefix string, ps *problems) {
 	for i, d := range y.NonWorking {
 		path := join(prefix, fmt.Sprintf("non_working[%d]", i))
 		if strings.TrimSpace(d.Name) == "" {
-			ps.add(join(path, "name"), "is missing")
+			ps.add(join(path, "name"), "field.deadline.missing")
 		}
 		if !inYear(join(path, "date"), d.Date) {
 			continue
 		}
 		if nonWorking[d.Date] {
-			ps.add(join(path, "date"), "%s is listed twice as a non-working day", d.Date)
+			ps.add(join(path, "date"), "field.deadline.non_working_twice", "date", d.Date.String())
 		}
 		nonWorking[d.Date] = true
 	}
@@ -111,18 +112,18 @@ func (y Year) validate(prefix string, ps *problems) {
 	for i, d := range y.Working {
 		path := join(prefix, fmt.Sprintf("working[%d]", i))
 		if strings.TrimSpace(d.Name) == "" {
-			ps.add(join(path, "name"), "is missing")
+			ps.add(join(path, "name"), "field.deadline.missing")
 		}
 		if !inYear(join(path, "date"), d.Date) {
 			continue
 		}
 		switch {
 		case working[d.Date]:
-			ps.add(join(path, "date"), "%s is listed twice as a working day", d.Date)
+			ps.add(join(path, "date"), "field.deadline.working_twice", "date", d.Date.String())
 		case nonWorking[d.Date]:
-			ps.add(join(path, "date"), "%s is listed both as a working and as a non-working day", d.Date)
+			ps.add(join(path, "date"), "field.deadline.working_and_non_working", "date", d.Date.String())
 		case d.Date.Weekday() != time.Saturday && d.Date.Weekday() != time.Sunday:
-			ps.add(join(path, "date"), "%s is a %s: only a Saturday or a Sunday can be declared a working day", d.Date, d.Date.Weekday())
+			ps.add(join(path, "date"), "field.deadline.working_weekday", "date", d.Date.String())
 		}
 		working[d.Date] = true
 	}
@@ -131,14 +132,14 @@ func (y Year) validate(prefix string, ps *problems) {
 		okFrom := inYear(join(path, "from"), w.From)
 		okTo := inYear(join(path, "to"), w.To)
 		if okFrom && okTo && w.To.Before(w.From) {
-			ps.add(path, "ends (%s) before it starts (%s)", w.To, w.From)
+			ps.add(path, "field.deadline.ends_before", "to", w.To.String(), "from", w.From.String())
 		}
 		if strings.TrimSpace(w.Note) == "" {
-			ps.add(join(path, "note"), "is missing: say which holiday is undecided")
+			ps.add(join(path, "note"), "field.deadline.pending_note_missing")
 		}
 	}
 	if len(y.Pending) > 0 && y.Status == StatusConfirmed {
-		ps.add(join(prefix, "pending"), "a confirmed year cannot have pending windows (set status to %q)", StatusProvisional)
+		ps.add(join(prefix, "pending"), "field.deadline.pending_confirmed")
 	}
 }
 
@@ -149,7 +150,7 @@ func ParseYear(b []byte) (Year, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&y); err != nil {
-		return Year{}, &ValidationError{Subject: "calendar year", Fields: []FieldError{{Problem: "not valid JSON: " + err.Error()}}}
+		return Year{}, &ValidationError{Subject: "calendar year", Fields: []FieldError{notJSON(err)}}
 	}
 	ps := problems{subject: "calendar year " + y.label()}
 	y.validate("", &ps)
@@ -199,7 +200,7 @@ func NewCalendars(years []Year) (*Calendars, error) {
 		label := y.label()
 		y.validate(label, &ps)
 		if j, dup := seen[label]; dup {
-			ps.add(label, "given twice (entries %d and %d)", j, i)
+			ps.add(label, "field.deadline.given_twice", "first", j, "second", i)
 			continue
 		}
 		seen[label] = i

@@ -133,7 +133,7 @@ func TestCalendarValidation(t *testing.T) {
 			y := year("AZ", 2026)
 			y.Working = []Day{{Date: d("2026-03-03"), Name: "Tuesday"}}
 			return y
-		}()}, []string{"AZ-2026.working[0].date: 2026-03-03 is a Tuesday: only a Saturday or a Sunday"}},
+		}()}, []string{"AZ-2026.working[0].date: 2026-03-03 is not a Saturday or a Sunday"}},
 		{"listed twice and without name", []Year{func() Year {
 			y := year("AZ", 2026)
 			y.NonWorking = []Day{{Date: d("2026-01-01"), Name: "New Year"}, {Date: d("2026-01-01")}}

@@ -25,7 +25,7 @@ func Compute(r Rule, from civil.Date, c *Calendars) (Result, error) {
 	ps := problems{subject: "rule " + DescribeRule(r)}
 	validateRule("", r, &ps, func(path, cal string) { checkStateCalendar(path, cal, &ps) })
 	if !validDate(from) {
-		ps.add("from date", "%04d-%02d-%02d is not a date", from.Year, int(from.Month), from.Day)
+		ps.add("from date", "field.deadline.not_a_date", "value", from.String())
 	}
 	if err := ps.err(); err != nil {
 		return Result{}, err

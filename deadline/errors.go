@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/ercms/ercms/i18n"
 )
 
 // Errors the package wraps, so that callers can map them to their own codes
@@ -25,11 +27,36 @@ var (
 
 // FieldError is one problem found while validating a profile, a calendar year
 // or a rule: Path names the field in the JSON form (for example
-// "rules.reply.unit" or "AZ-2026.non_working[3].date") and Problem says what is
-// wrong with it.
+// "rules.reply.unit" or "AZ-2026.non_working[3].date"), Key is the message
+// key that says what is wrong with it (i18n/messages/api) and Args the
+// arguments of its message, and Problem is that message in English, for the
+// log and the command line.
 type FieldError struct {
-	Path    string `json:"path"`
-	Problem string `json:"problem"`
+	Path    string         `json:"path"`
+	Problem string         `json:"problem"`
+	Key     string         `json:"key"`
+	Args    map[string]any `json:"args,omitempty"`
+}
+
+// problem returns the FieldError of path with the message key and its
+// arguments, given as name/value pairs.
+func problem(path, key string, args ...any) FieldError {
+	var named map[string]any
+	if len(args) >= 2 {
+		named = make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			named[fmt.Sprint(args[i])] = args[i+1]
+		}
+	}
+	return FieldError{Path: path, Key: key, Args: named, Problem: i18n.Default().Message(i18n.EN, key, named)}
+}
+
+// notJSON is the problem of data that is not the JSON expected; the
+// decoder's own words stay in the English Problem, for the operator.
+func notJSON(err error) FieldError {
+	f := problem("", "field.deadline.not_json")
+	f.Problem += ": " + err.Error()
+	return f
 }
 
 // ValidationError lists every problem found in one piece of data; Subject says
@@ -67,8 +94,10 @@ type problems struct {
 	fields  []FieldError
 }
 
-func (p *problems) add(path, format string, args ...any) {
-	p.fields = append(p.fields, FieldError{Path: path, Problem: fmt.Sprintf(format, args...)})
+// add records the problem of path: its message key and its arguments as
+// name/value pairs.
+func (p *problems) add(path, key string, args ...any) {
+	p.fields = append(p.fields, problem(path, key, args...))
 }
 
 // err returns nil when nothing was found, else a *ValidationError.

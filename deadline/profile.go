@@ -125,22 +125,22 @@ func ParseProfile(b []byte) (*Profile, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&j); err != nil {
-		return nil, &ValidationError{Subject: "profile", Fields: []FieldError{{Problem: "not valid JSON: " + err.Error()}}}
+		return nil, &ValidationError{Subject: "profile", Fields: []FieldError{notJSON(err)}}
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, &ValidationError{Subject: "profile", Fields: []FieldError{{Problem: "unexpected data after the profile object"}}}
+		return nil, &ValidationError{Subject: "profile", Fields: []FieldError{problem("", "field.deadline.trailing_data")}}
 	}
 	ps := problems{subject: profileSubject(j.ID, j.Version)}
 	flag := func(path string, v *bool) bool {
 		if v == nil {
-			ps.add(path, "is missing (true or false)")
+			ps.add(path, "field.deadline.bool_missing")
 			return false
 		}
 		return *v
 	}
 	figure := func(path string, f *figureJSON) figureJSON {
 		if f == nil {
-			ps.add(path, "is missing ({\"days\": …, \"source\": …})")
+			ps.add(path, "field.deadline.figure_missing")
 			return figureJSON{}
 		}
 		return *f
@@ -265,73 +265,73 @@ var (
 func (p *Profile) validate(ps *problems) {
 	switch {
 	case p.ID == "":
-		ps.add("id", "is missing")
+		ps.add("id", "field.deadline.missing")
 	case !idPattern.MatchString(p.ID):
-		ps.add("id", "%q is not an identifier (lower-case letters, digits and -, such as eu-az)", p.ID)
+		ps.add("id", "field.deadline.profile_id", "value", p.ID)
 	}
 	if p.Version < 1 {
-		ps.add("version", "must be 1 or more (got %d)", p.Version)
+		ps.add("version", "field.deadline.at_least_one", "value", p.Version)
 	}
 	if strings.TrimSpace(p.Name) == "" {
-		ps.add("name", "is missing")
+		ps.add("name", "field.deadline.missing")
 	}
 	switch {
 	case p.EffectiveFrom.IsZero():
-		ps.add("effective_from", "is missing")
+		ps.add("effective_from", "field.deadline.missing")
 	case !validDate(p.EffectiveFrom):
-		ps.add("effective_from", "is not a real date")
+		ps.add("effective_from", "field.deadline.invalid_date")
 	}
 	if !statePattern.MatchString(p.RequestedState) {
-		ps.add("requested_state", "%q is not a state code (two capital letters, such as AZ)", p.RequestedState)
+		ps.add("requested_state", "field.deadline.state_code", "value", p.RequestedState)
 	}
 	switch {
 	case p.TimeZone == "":
-		ps.add("time_zone", "is missing (an IANA zone such as Asia/Baku)")
+		ps.add("time_zone", "field.deadline.time_zone_missing")
 	case p.TimeZone == "Local":
-		ps.add("time_zone", "%q depends on the machine: name an IANA zone such as Asia/Baku", p.TimeZone)
+		ps.add("time_zone", "field.deadline.time_zone_local", "value", p.TimeZone)
 	default:
 		loc, err := time.LoadLocation(p.TimeZone)
 		if err != nil {
-			ps.add("time_zone", "unknown time zone %q", p.TimeZone)
+			ps.add("time_zone", "field.deadline.time_zone_unknown", "value", p.TimeZone)
 		} else {
 			p.loc = loc
 		}
 	}
 	partners := map[string]bool{}
 	if len(p.PartnerStates) == 0 {
-		ps.add("partner_states", "is empty: list the member states that may submit applications")
+		ps.add("partner_states", "field.deadline.partner_states_empty")
 	}
 	for i, s := range p.PartnerStates {
 		path := fmt.Sprintf("partner_states[%d]", i)
 		switch {
 		case !statePattern.MatchString(s):
-			ps.add(path, "%q is not a state code (two capital letters, such as DE)", s)
+			ps.add(path, "field.deadline.state_code", "value", s)
 		case s == p.RequestedState:
-			ps.add(path, "%s is the requested state", s)
+			ps.add(path, "field.deadline.partner_is_requested", "value", s)
 		case partners[s]:
-			ps.add(path, "%s is listed twice", s)
+			ps.add(path, "field.deadline.listed_twice", "value", s)
 		}
 		partners[s] = true
 	}
 	if p.ExtensionMaxDays < 0 {
-		ps.add("extension_max.days", "must not be negative (got %d)", p.ExtensionMaxDays)
+		ps.add("extension_max.days", "field.deadline.not_negative", "value", p.ExtensionMaxDays)
 	}
 	if strings.TrimSpace(p.ExtensionMaxSource) == "" {
-		ps.add("extension_max.source", "is missing: say where the figure comes from")
+		ps.add("extension_max.source", "field.deadline.figure_source_missing")
 	}
 	if p.TravelDocumentValidityDays < 1 {
-		ps.add("travel_document_validity.days", "must be 1 or more (got %d)", p.TravelDocumentValidityDays)
+		ps.add("travel_document_validity.days", "field.deadline.at_least_one", "value", p.TravelDocumentValidityDays)
 	}
 	if strings.TrimSpace(p.TravelDocumentValiditySource) == "" {
-		ps.add("travel_document_validity.source", "is missing: say where the figure comes from")
+		ps.add("travel_document_validity.source", "field.deadline.figure_source_missing")
 	}
 	if len(p.CrossingPoints) == 0 {
-		ps.add("crossing_points", "is empty: list at least one border crossing point")
+		ps.add("crossing_points", "field.deadline.crossing_points_empty")
 	}
 	validateCrossingPoints("crossing_points", p.CrossingPoints, ps)
 	for i, f := range p.FingerprintFormats {
 		if !slices.Contains(FingerprintFormats, f) {
-			ps.add(fmt.Sprintf("fingerprint_formats[%d]", i), "is %q: use one of %v", f, FingerprintFormats)
+			ps.add(fmt.Sprintf("fingerprint_formats[%d]", i), "field.deadline.fingerprint_format", "value", f, "choices", FingerprintFormats)
 		}
 	}
 
@@ -339,39 +339,39 @@ func (p *Profile) validate(ps *problems) {
 	// requesting state's (resolved per case).
 	checkCalendar := func(path, cal string) {
 		if cal != RequestingCalendar && cal != p.RequestedState && !partners[cal] {
-			ps.add(path, "unknown calendar state %q (want the requested state %s, a partner state, or %q)", cal, p.RequestedState, RequestingCalendar)
+			ps.add(path, "field.deadline.calendar_state", "value", cal, "requested", p.RequestedState)
 		}
 	}
 	if len(p.Rules) == 0 {
-		ps.add("rules", "is empty: a profile needs its time limits")
+		ps.add("rules", "field.deadline.rules_empty")
 	}
 	for _, kind := range slices.Sorted(maps.Keys(p.Rules)) {
 		path := join("rules", kind)
 		if !kindPattern.MatchString(kind) {
-			ps.add(path, "%q is not a rule kind (lower-case letters, digits and _, such as reply)", kind)
+			ps.add(path, "field.deadline.rule_kind", "value", kind)
 		}
 		validateSetting(path, p.Rules[kind], ps, checkCalendar)
 	}
 	if s, ok := p.Rules["travel_document_validity"]; ok && s.Unit == CalendarDays && p.TravelDocumentValidityDays != s.Count {
-		ps.add("travel_document_validity.days", "%d differs from rules.travel_document_validity.count %d", p.TravelDocumentValidityDays, s.Count)
+		ps.add("travel_document_validity.days", "field.deadline.validity_differs", "value", p.TravelDocumentValidityDays, "count", s.Count)
 	}
 	for _, state := range slices.Sorted(maps.Keys(p.Overrides)) {
 		o := p.Overrides[state]
 		path := join("overrides", state)
 		if !partners[state] {
-			ps.add(path, "%q is not a partner state of the profile", state)
+			ps.add(path, "field.deadline.not_partner", "value", state)
 		}
 		for _, kind := range slices.Sorted(maps.Keys(o.Rules)) {
 			rpath := join(join(path, "rules"), kind)
 			if _, ok := p.Rules[kind]; !ok {
-				ps.add(rpath, "the profile has no rule %q to override", kind)
+				ps.add(rpath, "field.deadline.no_rule_to_override", "rule", kind)
 			}
 			validateSetting(rpath, o.Rules[kind], ps, checkCalendar)
 		}
 		validateCrossingPoints(join(path, "crossing_points"), o.CrossingPoints, ps)
 		for i, l := range o.Languages {
 			if _, err := language.Parse(l); err != nil || l == "" {
-				ps.add(join(path, fmt.Sprintf("languages[%d]", i)), "%q is not a language tag (such as de or fr)", l)
+				ps.add(join(path, fmt.Sprintf("languages[%d]", i)), "field.deadline.language_tag", "value", l)
 			}
 		}
 	}
@@ -380,7 +380,7 @@ func (p *Profile) validate(ps *problems) {
 func validateSetting(path string, s Setting, ps *problems, checkCalendar func(path, cal string)) {
 	validateRule(path, s.Rule, ps, checkCalendar)
 	if strings.TrimSpace(s.Source) == "" {
-		ps.add(join(path, "source"), "is missing: say where the figure comes from")
+		ps.add(join(path, "source"), "field.deadline.figure_source_missing")
 	}
 }
 
@@ -390,13 +390,13 @@ func validateCrossingPoints(path string, cps []CrossingPoint, ps *problems) {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		switch {
 		case !crossingPattern.MatchString(cp.Code):
-			ps.add(join(p, "code"), "%q is not a code (capital letters and digits, such as GYD)", cp.Code)
+			ps.add(join(p, "code"), "field.deadline.crossing_code", "value", cp.Code)
 		case seen[cp.Code]:
-			ps.add(join(p, "code"), "%s is listed twice", cp.Code)
+			ps.add(join(p, "code"), "field.deadline.listed_twice", "value", cp.Code)
 		}
 		seen[cp.Code] = true
 		if strings.TrimSpace(cp.Name) == "" {
-			ps.add(join(p, "name"), "is missing")
+			ps.add(join(p, "name"), "field.deadline.missing")
 		}
 	}
 }

@@ -65,31 +65,31 @@ var (
 // used; checkCalendar, when not nil, judges a non-empty Calendar.
 func validateRule(path string, r Rule, ps *problems, checkCalendar func(path, cal string)) {
 	if r.Count < 0 {
-		ps.add(join(path, "count"), "must not be negative (got %d)", r.Count)
+		ps.add(join(path, "count"), "field.deadline.not_negative", "value", r.Count)
 	} else if r.Count > MaxCount {
-		ps.add(join(path, "count"), "must be at most %d (got %d)", MaxCount, r.Count)
+		ps.add(join(path, "count"), "field.deadline.at_most", "max", MaxCount, "value", r.Count)
 	}
 	switch r.Unit {
 	case CalendarDays, WorkingDays, Months:
 	case "":
-		ps.add(join(path, "unit"), "is missing (want calendar_days, working_days or months)")
+		ps.add(join(path, "unit"), "field.deadline.unit_missing")
 	default:
-		ps.add(join(path, "unit"), "unknown unit %q (want calendar_days, working_days or months)", string(r.Unit))
+		ps.add(join(path, "unit"), "field.deadline.unit_unknown", "value", string(r.Unit))
 	}
 	switch {
 	case r.From == "":
-		ps.add(join(path, "from"), "is missing: name the event that starts the period, such as received_on")
+		ps.add(join(path, "from"), "field.deadline.from_missing")
 	case !eventPattern.MatchString(r.From):
-		ps.add(join(path, "from"), "%q is not an event name (lower-case letters, digits and _, such as received_on)", r.From)
+		ps.add(join(path, "from"), "field.deadline.event_name", "value", r.From)
 	}
 	if r.RollForward && r.Unit == WorkingDays {
-		ps.add(join(path, "roll_forward"), "applies only to calendar_days and months periods (a working-day period always ends on a working day)")
+		ps.add(join(path, "roll_forward"), "field.deadline.roll_forward_working")
 	}
 	switch {
 	case r.Calendar == "" && r.Unit == WorkingDays:
-		ps.add(join(path, "calendar"), "is missing: a working-day rule must name the state whose working days count")
+		ps.add(join(path, "calendar"), "field.deadline.calendar_missing_working")
 	case r.Calendar == "" && r.RollForward:
-		ps.add(join(path, "calendar"), "is missing: roll_forward needs the calendar that says which days are working days")
+		ps.add(join(path, "calendar"), "field.deadline.calendar_missing_roll")
 	case r.Calendar != "" && checkCalendar != nil:
 		checkCalendar(join(path, "calendar"), r.Calendar)
 	}
@@ -99,9 +99,9 @@ func validateRule(path string, r Rule, ps *problems, checkCalendar func(path, ca
 func checkStateCalendar(path, cal string, ps *problems) {
 	switch {
 	case cal == RequestingCalendar:
-		ps.add(path, "%q must be resolved to a member state first (use Profile.Setting)", cal)
+		ps.add(path, "field.deadline.calendar_unresolved", "value", cal)
 	case !statePattern.MatchString(cal):
-		ps.add(path, "%q is not a state code (two capital letters, such as AZ)", cal)
+		ps.add(path, "field.deadline.state_code", "value", cal)
 	}
 }
 

@@ -41,7 +41,7 @@ func Defaults() (*Set, error) {
 			return nil, fmt.Errorf("deadline: %s: %w", name, err)
 		}
 		if want := y.label() + ".json"; path.Base(name) != want {
-			ps.add(name, "holds %s: name the file %s", y.label(), want)
+			ps.add(name, "field.deadline.file_name", "holds", y.label(), "want", want)
 		}
 		years = append(years, y)
 	}
@@ -79,7 +79,7 @@ func NewSet(profiles []*Profile, cals *Calendars) (*Set, error) {
 	s := &Set{profiles: map[string][]*Profile{}, cals: cals}
 	for i, p := range profiles {
 		if p == nil {
-			ps.add(fmt.Sprintf("profiles[%d]", i), "is nil")
+			ps.add(fmt.Sprintf("profiles[%d]", i), "field.deadline.missing")
 			continue
 		}
 		q := p.clone()
@@ -87,7 +87,8 @@ func NewSet(profiles []*Profile, cals *Calendars) (*Set, error) {
 		q.validate(&one)
 		if err := one.err(); err != nil {
 			for _, f := range err.(*ValidationError).Fields {
-				ps.add(join(one.subject, f.Path), "%s", f.Problem)
+				f.Path = join(one.subject, f.Path)
+				ps.fields = append(ps.fields, f)
 			}
 			continue
 		}
@@ -100,10 +101,10 @@ func NewSet(profiles []*Profile, cals *Calendars) (*Set, error) {
 			prev, cur := vs[i-1], vs[i]
 			switch {
 			case prev.Version == cur.Version:
-				ps.add(profileSubject(id, cur.Version), "version %d is given twice", cur.Version)
+				ps.add(profileSubject(id, cur.Version), "field.deadline.version_twice", "version", cur.Version)
 			case !cur.EffectiveFrom.After(prev.EffectiveFrom):
 				ps.add(join(profileSubject(id, cur.Version), "effective_from"),
-					"%s is not after %s, the effective date of version %d", cur.EffectiveFrom, prev.EffectiveFrom, prev.Version)
+					"field.deadline.not_after", "date", cur.EffectiveFrom.String(), "prev_date", prev.EffectiveFrom.String(), "version", prev.Version)
 			}
 		}
 		for _, p := range vs {
@@ -128,7 +129,7 @@ func (s *Set) checkCalendars(p *Profile, ps *problems) {
 		}
 		for _, st := range states {
 			if s.cals.state(st) == nil {
-				ps.add(join(join(subject, path), "calendar"), "no calendar data for %s: load its years", st)
+				ps.add(join(join(subject, path), "calendar"), "field.deadline.no_calendar", "value", st)
 			}
 		}
 	}

@@ -96,7 +96,7 @@ func TestNewSetErrors(t *testing.T) {
 			"profile eu-az v1.rules.submission_accelerated.calendar: no calendar data for NL"}},
 		{"missing requested-state calendar", []*Profile{parseEmbedded(t, "ci-eu.json")}, onlyAZ, []string{
 			"profile ci-eu v1.rules.travel_document.calendar: no calendar data for CI"}},
-		{"nil profile", []*Profile{nil}, cals, []string{"profiles[0]: is nil"}},
+		{"nil profile", []*Profile{nil}, cals, []string{"profiles[0]: is missing"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -24,10 +24,10 @@ type keyUse struct {
 	args  []string
 }
 
-// keyAt says, for the functions of the root package that take a message
-// key, which argument is the key; the name/value pairs of its arguments
-// follow it.
-var keyAt = map[string]int{"Fail": 1, "FieldError": 1, "Add": 1, "Require": 2, "invalid": 1}
+// keyAt says, for the functions of the root package and the adapters that
+// take a message key, which argument is the key; the name/value pairs of its
+// arguments follow it.
+var keyAt = map[string]int{"Fail": 1, "FieldError": 1, "Add": 1, "Require": 2, "invalid": 1, "badBody": 2, "badQuery": 1, "add": 1, "problem": 1}
 
 // messageKeys walks the source of the root package and returns every
 // message key it gives: the key arguments of Fail, FieldError,
@@ -139,8 +139,8 @@ func sampleArg(name string) any {
 }
 
 // sameAsEnglish are the messages whose wording in another language may be
-// the English one (none so far: codes and names would go here).
-var sameAsEnglish = map[string]bool{}
+// the English one: the label "Date" is the same word in French.
+var sameAsEnglish = map[string]bool{"field.date": true}
 
 var leftPlaceholder = regexp.MustCompile(`\{[a-z_0-9]+\}`)
 

@@ -116,3 +116,28 @@ func FormatNumber(l Lang, n int64) string {
 	}
 	return b.String()
 }
+
+// Bytes is a size in bytes given as the argument of a message; FormatArg
+// writes it as FormatBytes does.
+type Bytes int64
+
+// FormatBytes writes a file size for people: "850 KB", "2.4 MB" (with the
+// decimal sign of the language).
+func FormatBytes(l Lang, n int64) string {
+	switch {
+	case n < 1<<10:
+		return FormatNumber(l, n) + " B"
+	case n < 1<<20:
+		return FormatNumber(l, (n+1<<9)>>10) + " KB"
+	}
+	tenths := (n*10 + 1<<19) >> 20
+	whole := FormatNumber(l, tenths/10)
+	if tenths%10 == 0 {
+		return whole + " MB"
+	}
+	sep := "."
+	if l.or() != EN {
+		sep = ","
+	}
+	return whole + sep + strconv.FormatInt(tenths%10, 10) + " MB"
+}

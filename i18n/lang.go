@@ -148,19 +148,46 @@ func (l Lang) Tag() language.Tag { return tags[l.or()] }
 // language matcher: "ru-RU,ru;q=0.9" gives RU, "be" gives RU, "de-AT" gives
 // EN. An empty, unmatched or malformed header gives EN; a header with some
 // malformed entries is read entry by entry.
-func Negotiate(acceptLanguage string) Lang {
+func Negotiate(acceptLanguage string) Lang { return NegotiateOr(acceptLanguage, EN) }
+
+// NegotiateOr is Negotiate with another language than English for a header
+// that is empty, unmatched or malformed: the deployment's language (see
+// CountryLanguage) for a page. A def that is not one of Languages is EN.
+func NegotiateOr(acceptLanguage string, def Lang) Lang {
+	def = def.or()
 	desired, _, err := language.ParseAcceptLanguage(acceptLanguage)
 	if err != nil {
 		desired = lenientAcceptLanguage(acceptLanguage)
 	}
 	if len(desired) == 0 {
-		return EN
+		return def
 	}
 	_, i, conf := matcher.Match(desired...)
 	if conf == language.No || i < 0 || i >= len(matchOrder) {
-		return EN
+		return def
 	}
 	return matchOrder[i]
+}
+
+// CountryLanguage returns the language a deployment serving country (ISO
+// 3166-1 alpha-2, as --country) speaks to a reader who asks for none: the
+// language most likely spoken there (CLDR's likely subtags: Azerbaijani in
+// Azerbaijan, French in Côte d'Ivoire) when it is one of Languages, else
+// English.
+func CountryLanguage(country string) Lang {
+	region, err := language.ParseRegion(strings.TrimSpace(country))
+	if err != nil {
+		return EN
+	}
+	tag, err := language.Compose(region)
+	if err != nil {
+		return EN
+	}
+	base, conf := tag.Base()
+	if l := Lang(base.String()); conf != language.No && l.valid() {
+		return l
+	}
+	return EN
 }
 
 // lenientAcceptLanguage reads the well-formed entries of a header that

@@ -86,3 +86,36 @@ func TestNegotiate(t *testing.T) {
 		}
 	}
 }
+
+// TestNegotiateOr: a header that names one of the languages wins over the
+// deployment's language; an empty, unmatched or malformed one gives it.
+func TestNegotiateOr(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		def    Lang
+		want   Lang
+	}{
+		{"", AZ, AZ},
+		{"", FR, FR},
+		{"de-DE", AZ, AZ},
+		{"x;;q=bad", FR, FR},
+		{"fr-FR,fr;q=0.9", AZ, FR},
+		{"en-US", AZ, EN},
+		{"de, ru;q=0.2", FR, RU},
+		{"", "xx", EN}, // not a language of ours
+	} {
+		if got := NegotiateOr(tc.header, tc.def); got != tc.want {
+			t.Errorf("NegotiateOr(%q, %s) = %s, want %s", tc.header, tc.def, got, tc.want)
+		}
+	}
+}
+
+// TestCountryLanguage: the language a deployment speaks by default follows
+// the country it serves.
+func TestCountryLanguage(t *testing.T) {
+	for country, want := range map[string]Lang{"AZ": AZ, "az": AZ, "CI": FR, "RU": RU, "DE": EN, "US": EN, "": EN, "Q1": EN} {
+		if got := CountryLanguage(country); got != want {
+			t.Errorf("CountryLanguage(%q) = %s, want %s", country, got, want)
+		}
+	}
+}

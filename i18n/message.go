@@ -58,7 +58,7 @@ func (c *Catalog) Message(l Lang, msg string, args map[string]any) string {
 const ReasonArg = "reason"
 
 // FormatArg writes the argument name of a message in l: a civil.Date as
-// FormatDate does, an integer as FormatNumber does, a code of the
+// FormatDate does, a Bytes as FormatBytes does, an integer as FormatNumber does, a code of the
 // vocabulary (wordFamilies) as its word, a list item by item joined with
 // commas; anything else with fmt.
 func (c *Catalog) FormatArg(l Lang, name string, v any) string {
@@ -70,6 +70,8 @@ func (c *Catalog) FormatArg(l Lang, name string, v any) string {
 			return ""
 		}
 		return FormatDate(l, *x)
+	case Bytes:
+		return FormatBytes(l, int64(x))
 	case int:
 		return FormatNumber(l, int64(x))
 	case int64:

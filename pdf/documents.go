@@ -84,7 +84,7 @@ func contains(xs []string, x string) bool {
 // procedure and category, the person and family, the evidence, the special
 // circumstances and the observations.
 func Application(c *ercms.Case, o Options) ([]byte, error) {
-	b, err := newBuilder(o, "Readmission application "+c.Reference)
+	b, err := newBuilder(o, "pdf.application", c.Reference)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func Application(c *ercms.Case, o Options) ([]byte, error) {
 // members covered), refusal with its coded reasons and text, or the
 // approval deemed given when the reply time ran out.
 func Reply(c *ercms.Case, o Options) ([]byte, error) {
-	b, err := newBuilder(o, "Reply "+c.Reference)
+	b, err := newBuilder(o, "pdf.reply", c.Reference)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +175,7 @@ func Reply(c *ercms.Case, o Options) ([]byte, error) {
 
 // TransferNotice writes the requesting state's notification of a transfer.
 func TransferNotice(c *ercms.Case, o Options) ([]byte, error) {
-	b, err := newBuilder(o, "Transfer notification "+c.Reference)
+	b, err := newBuilder(o, "pdf.transfer_notice", c.Reference)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +216,7 @@ func TransitReply(c *ercms.Case, o Options) ([]byte, error) {
 	if c.Type != ercms.TypeTransit {
 		return nil, fmt.Errorf("pdf: %s is not a transit request", c.Reference)
 	}
-	b, err := newBuilder(o, "Transit reply "+c.Reference)
+	b, err := newBuilder(o, "pdf.transit_reply", c.Reference)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +245,7 @@ func TravelDocument(c *ercms.Case, photo []byte, qr string, o Options) ([]byte, 
 	if td == nil {
 		return nil, fmt.Errorf("pdf: %s has no travel document", c.Reference)
 	}
-	b, err := newBuilder(o, "Travel document "+td.Number)
+	b, err := newBuilder(o, "pdf.travel_document", td.Number)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ func TravelDocument(c *ercms.Case, photo []byte, qr string, o Options) ([]byte, 
 func Dossier(docs [][]byte, images [][]byte, o Options) ([]byte, error) {
 	all := docs
 	for _, img := range images {
-		b, err := newBuilder(o, "Attachment")
+		b, err := newBuilder(o, "pdf.dossier", "")
 		if err != nil {
 			return nil, err
 		}

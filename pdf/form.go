@@ -63,7 +63,7 @@ func ApplicationForm(values map[string]string, o Options) ([]byte, error) {
 	}
 	t := func(k string, args ...string) string { return o.Cat.T(o.Lang, k, args...) }
 	doc := document.NewDocument(document.PageSizeA4)
-	doc.Info.Title = "Readmission application form"
+	doc.Info.Title = t("pdf.form.title")
 	doc.Info.Creator = "eRCMS"
 	reg, bold := font.NewEmbeddedFont(f[0]), font.NewEmbeddedFont(f[1])
 	form := forms.NewAcroForm()
@@ -112,8 +112,8 @@ func ApplicationForm(values map[string]string, o Options) ([]byte, error) {
 // The application itself is validated by the store when it is entered.
 func ReadApplicationForm(data []byte) (ercms.NewCase, error) {
 	var n ercms.NewCase
-	notOurs := &ercms.Error{Code: ercms.EInvalid, Message: "The file is not our application form.",
-		Fields: map[string]string{"file": "Send our application form (PDF) or our JSON export."}}
+	notOurs := ercms.FieldError("file", "field.api.form_not_ours")
+	notOurs.Message = "err.api.form_not_ours"
 	r, err := reader.Parse(data)
 	if err != nil {
 		return n, notOurs
@@ -143,8 +143,7 @@ func ReadApplicationForm(data []byte) (ercms.NewCase, error) {
 	if dob := get("person.date_of_birth"); dob != "" {
 		d, err := ercms.ParsePartialDate(dob)
 		if err != nil {
-			return n, &ercms.Error{Code: ercms.EInvalid, Message: "The form has errors.",
-				Fields: map[string]string{"person.date_of_birth": "Write the date of birth as YYYY, YYYY-MM or YYYY-MM-DD."}}
+			return n, ercms.FieldError("person.date_of_birth", "field.api.partial_date")
 		}
 		p.DateOfBirth = d
 	}

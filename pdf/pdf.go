@@ -61,8 +61,10 @@ type Builder struct {
 	o         Options
 }
 
-// newBuilder starts an A4 document with the embedded fonts.
-func newBuilder(o Options, title string) (*Builder, error) {
+// newBuilder starts an A4 document with the embedded fonts, titled in the
+// document's language by the message key title followed by ref (the case's
+// reference or the document's number; "" for none).
+func newBuilder(o Options, title, ref string) (*Builder, error) {
 	f, err := faces()
 	if err != nil {
 		return nil, fmt.Errorf("pdf: fonts: %w", err)
@@ -77,7 +79,7 @@ func newBuilder(o Options, title string) (*Builder, error) {
 		o.Loc = time.UTC
 	}
 	doc := document.NewDocument(document.PageSizeA4)
-	doc.Info.Title = title
+	doc.Info.Title = strings.TrimSpace(o.Cat.T(o.Lang, title) + " " + ref)
 	doc.Info.Creator = "eRCMS"
 	doc.SetMargins(layout.Margins{Top: 48, Right: 48, Bottom: 48, Left: 48})
 	b := &Builder{doc: doc, reg: font.NewEmbeddedFont(f[0]), bold: font.NewEmbeddedFont(f[1]), o: o}

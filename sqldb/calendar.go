@@ -92,7 +92,7 @@ func (s *DB) SetCalendarYear(ctx context.Context, a ercms.Actor, y deadline.Year
 	defer s.calMu.Unlock()
 	cals, err := s.Rules().Calendars().With(y)
 	if err != nil {
-		return Recomputation{}, &ercms.Error{Code: ercms.EInvalid, Message: "err.calendar.invalid", Fields: map[string]string{"calendar": err.Error()}}
+		return Recomputation{}, deadlineInvalid(err, "err.calendar.invalid", fmt.Sprintf("%s-%d", y.State, y.Year), "calendar")
 	}
 	newRules := s.Rules().WithCalendars(cals)
 	var r Recomputation

@@ -174,16 +174,25 @@ func (s *DB) ProfileVersionToday(id string) *deadline.Profile {
 	return p
 }
 
-// profileInvalid turns the deadline package's validation error into an
-// EInvalid error keyed by field path; subject, when not empty, is the prefix
+// profileInvalid turns the deadline package's validation error of a
+// profile into err.profile.invalid; subject, when not empty, is the prefix
 // NewSet puts before the paths of the new version's problems (problems of
 // other versions keep their full path).
 func profileInvalid(err error, subject string) error {
+	return deadlineInvalid(err, "err.profile.invalid", subject, "profile")
+}
+
+// deadlineInvalid turns the deadline package's validation error into an
+// EInvalid error with the message key msg and, on each field path (without
+// the prefix subject; whole for a problem of the data as a whole), the
+// message key and arguments of its first problem: the reader corrects it
+// and is told the next. Any other error is returned as it is.
+func deadlineInvalid(err error, msg, subject, whole string) error {
 	var ve *deadline.ValidationError
 	if !errors.As(err, &ve) {
 		return err
 	}
-	fields := map[string]string{}
+	e := &ercms.Error{Code: ercms.EInvalid, Message: msg, Fields: map[string]string{}}
 	for _, f := range ve.Fields {
 		path := f.Path
 		if subject != "" {
@@ -194,13 +203,18 @@ func profileInvalid(err error, subject string) error {
 			}
 		}
 		if path == "" {
-			path = "profile"
+			path = whole
 		}
-		if prev, ok := fields[path]; ok {
-			fields[path] = prev + "; " + f.Problem
-		} else {
-			fields[path] = f.Problem
+		if _, seen := e.Fields[path]; seen {
+			continue
+		}
+		e.Fields[path] = f.Key
+		if f.Args != nil {
+			if e.FieldArgs == nil {
+				e.FieldArgs = map[string]map[string]any{}
+			}
+			e.FieldArgs[path] = f.Args
 		}
 	}
-	return &ercms.Error{Code: ercms.EInvalid, Message: "err.profile.invalid", Fields: fields}
+	return e
 }

@@ -113,11 +113,11 @@ func TestAPIRefusesFieldsOfOtherActions(t *testing.T) {
 			t.Errorf("%s with %s: %d %s, want 422 naming %s", tc.action, tc.field, r.status, r.body, tc.field)
 		}
 	}
-	// So on a group transfer's notice.
+	// So on a group transfer's notice, and on any other body.
 	r = de.do("POST", "/api/v1/transfer-operations", map[string]any{"cases": []map[string]any{{"id": cs.ID, "version": 1}, {"id": "x", "version": 1}},
 		"transfer": map[string]any{"date": "2026-05-04", "crossing_point": "GYD", "escorts": 1, "notified_on": "2026-05-01"}})
-	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Errors["notified_on"] == "" {
-		t.Errorf("group notice with notified_on: %d %s", r.status, r.body)
+	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Errors["transfer.notified_on"] == "" {
+		t.Errorf("group notice with notified_on: %d %s, want 422 naming transfer.notified_on", r.status, r.body)
 	}
 	// The case did not change.
 	r = de.do("GET", "/api/v1/cases/"+cs.ID, nil)
@@ -283,8 +283,9 @@ func TestOpenAPIActionInputs(t *testing.T) {
 	}
 }
 
-// TestAPIWrongKindOfValue: a value of the wrong kind is refused on its
-// field, with what the field takes in words a client reads (never a Go type).
+// TestAPIWrongKindOfValue: a value of the wrong kind, or a date that does
+// not parse, is refused on its field (not on the body), with what the field
+// takes in words a client reads (never a Go type).
 func TestAPIWrongKindOfValue(t *testing.T) {
 	db, _ := testdb.Open(t, sqldb.SQLite)
 	base := start(t, db)
@@ -297,6 +298,7 @@ func TestAPIWrongKindOfValue(t *testing.T) {
 		{"withdraw", `{"reason_code": 5}`, "reason_code", "text"},
 		{"notify_transfer", `{"transfer": {"date": "2026-04-01", "crossing_point": "GYD", "escorts": "two"}}`, "transfer.escorts", "a whole number"},
 		{"notify_transfer", `{"transfer": {"date": 20260401, "crossing_point": "GYD", "escorts": 1}}`, "transfer.date", "a date as text"},
+		{"notify_transfer", `{"transfer": {"date": "2026-02-30", "crossing_point": "GYD", "escorts": 1}}`, "transfer.date", "YYYY-MM-DD"},
 	} {
 		r := de.do("POST", "/api/v1/cases/"+cs.ID+"/actions/"+tc.action, json.RawMessage(tc.body), "If-Match", fmt.Sprintf(`"%d"`, cs.Version))
 		p := r.problem(t)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -107,7 +108,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a ercms.Acto
 	}
 	key := r.Header.Get("Idempotency-Key")
 	if len(key) > 255 {
-		return &ercms.Error{Code: ercms.EInvalid, Message: "The Idempotency-Key is too long.", Fields: map[string]string{"Idempotency-Key": "Use at most 255 characters."}}
+		return badBody("err.api.idempotency_key", "Idempotency-Key", "field.api.idempotency_key", "max", 255)
 	}
 	c, replayed, err := s.db.CreateCase(r.Context(), a, n, key)
 	if err != nil {
@@ -140,7 +141,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, a ercms.Actor
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > sqldb.MaxPage {
-			return &ercms.Error{Code: ercms.EInvalid, Message: "The query has errors.", Fields: map[string]string{"limit": "Use a number from 1 to " + strconv.Itoa(sqldb.MaxPage) + "."}}
+			return badQuery("limit", "field.api.limit", "max", sqldb.MaxPage)
 		}
 		f.Limit = n
 	}
@@ -164,11 +165,11 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, a ercms.Actor) 
 func ifMatch(r *http.Request) (int, error) {
 	h := strings.TrimSpace(r.Header.Get("If-Match"))
 	if h == "" {
-		return 0, ercms.Errorf(ercms.EPreconditionRequired, "Send the version of the case you saw in If-Match (its ETag).")
+		return 0, ercms.Fail(ercms.EPreconditionRequired, "err.api.if_match_required")
 	}
 	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
 	if err != nil || v < 1 {
-		return 0, &ercms.Error{Code: ercms.EInvalid, Message: "If-Match must be the ETag of the case, e.g. \"3\".", Fields: map[string]string{"If-Match": "Use the ETag of the case."}}
+		return 0, badBody("err.api.if_match", "If-Match", "field.api.if_match")
 	}
 	return v, nil
 }
@@ -202,19 +203,18 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a ercms.Actor) erro
 func decodeAction(body io.Reader, action string) (ercms.ActionInput, error) {
 	d := ercms.Describe(action)
 	if d == nil {
-		return ercms.ActionInput{}, ercms.Errorf(ercms.ENotFound, "There is no action %q.", action)
+		return ercms.ActionInput{}, ercms.Fail(ercms.ENotFound, "err.api.no_action", "action", action)
 	}
 	x := d.New()
 	if body != nil {
 		raw, err := io.ReadAll(body)
 		if err != nil {
-			return ercms.ActionInput{}, badJSON(err)
+			return ercms.ActionInput{}, badJSON(err, nil, nil)
 		}
 		var v any
 		if json.Unmarshal(raw, &v) == nil {
-			if path := unknownPath(v, reflect.TypeOf(x), ""); path != "" {
-				return ercms.ActionInput{}, &ercms.Error{Code: ercms.EInvalid, Message: "The request body could not be read.",
-					Fields: map[string]string{path: "There is no such field: the action " + action + " does not take it."}}
+			if path := unknownPath(v, reflect.TypeOf(x)); path != "" {
+				return ercms.ActionInput{}, badBody("err.api.body", path, "field.api.unknown_field_action", "action", action)
 			}
 		}
 		if err := decodeFrom(bytes.NewReader(raw), x); err != nil {
@@ -225,41 +225,75 @@ func decodeAction(body io.Reader, action string) (ercms.ActionInput, error) {
 }
 
 // unknownPath returns the JSON path of the first field of the decoded JSON
-// value v (in key order) that type t does not have, or "". Values of the
-// wrong type are left to the decoder.
-func unknownPath(v any, t reflect.Type, path string) string {
+// value v that type t does not have ("" when there is none).
+func unknownPath(v any, t reflect.Type) string {
+	path, _ := findJSON(v, t, "", func(_ any, t reflect.Type) bool { return t == nil })
+	return path
+}
+
+// badTextPath returns the JSON path and Go type of the first text of v that
+// the type t decodes itself (a date, a date of birth, a time) and that does
+// not parse ("" when there is none).
+func badTextPath(v any, t reflect.Type) (string, reflect.Type) {
+	return findJSON(v, t, "", func(v any, t reflect.Type) bool {
+		s, ok := v.(string)
+		if !ok || t == nil {
+			return false
+		}
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		u, ok := reflect.New(t).Interface().(encoding.TextUnmarshaler)
+		return ok && u.UnmarshalText([]byte(s)) != nil
+	})
+}
+
+// findJSON walks the decoded JSON value v along the Go type t it is meant
+// for and returns the path and type of the first value for which bad is
+// true; a field t does not have is visited with a nil type. A type that
+// decodes itself from JSON is not entered.
+func findJSON(v any, t reflect.Type, path string, bad func(v any, t reflect.Type) bool) (string, reflect.Type) {
+	if bad(v, t) {
+		if path == "" {
+			path = "body"
+		}
+		return path, t
+	}
+	if t == nil {
+		return "", nil
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	switch x := v.(type) {
 	case map[string]any:
 		if t.Kind() != reflect.Struct || reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
-			return "" // a date or time decodes itself
+			return "", nil // a time decodes itself
 		}
 		for _, k := range slices.Sorted(maps.Keys(x)) {
 			p := k
 			if path != "" {
 				p = path + "." + k
 			}
-			f, ok := fieldByJSON(t, k)
-			if !ok {
-				return p
+			var ft reflect.Type
+			if f, ok := fieldByJSON(t, k); ok {
+				ft = f.Type
 			}
-			if u := unknownPath(x[k], f.Type, p); u != "" {
-				return u
+			if u, ut := findJSON(x[k], ft, p, bad); u != "" {
+				return u, ut
 			}
 		}
 	case []any:
 		if t.Kind() != reflect.Slice {
-			return ""
+			return "", nil
 		}
 		for i, item := range x {
-			if u := unknownPath(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); u != "" {
-				return u
+			if u, ut := findJSON(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i), bad); u != "" {
+				return u, ut
 			}
 		}
 	}
-	return ""
+	return "", nil
 }
 
 func (s *Server) updateDraft(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
@@ -317,10 +351,10 @@ type Calculation struct {
 // the profile's first partner state.
 func Calculate(db *sqldb.DB, rule, from, profile, state string) (*Calculation, error) {
 	var v ercms.Validation
-	v.Require("rule", rule, "Name the rule, e.g. reply.")
+	v.Require("rule", rule, "field.api.rule")
 	day, err := civil.Parse(from)
 	if err != nil {
-		v.Add("from", "Enter the date of the event as YYYY-MM-DD.")
+		v.Add("from", "field.api.from")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -339,13 +373,13 @@ func Calculate(db *sqldb.DB, rule, from, profile, state string) (*Calculation, e
 	} else if state == "" {
 		p, err := rules.Latest(profile)
 		if err != nil {
-			return nil, deadlineError(err)
+			return nil, deadlineError(err, rule, profile, state)
 		}
 		state = p.PartnerStates[0]
 	}
 	res, st, err := deadline.Calculate(rules, profile, state, rule, day)
 	if err != nil {
-		return nil, deadlineError(err)
+		return nil, deadlineError(err, rule, profile, state)
 	}
 	out := &Calculation{Rule: rule, Profile: profile, State: state, From: day, Basis: res.Basis, Binding: st.Binding,
 		Source: st.Source, BeyondData: res.BeyondData, Provisional: res.Provisional}
@@ -358,22 +392,26 @@ func Calculate(db *sqldb.DB, rule, from, profile, state string) (*Calculation, e
 	return out, nil
 }
 
-// deadlineError turns the deadline package's errors into field errors.
-func deadlineError(err error) error {
-	field := ""
+// deadlineError turns the deadline package's errors into field errors
+// of the calculator's parameters.
+func deadlineError(err error, rule, profile, state string) error {
+	var e *ercms.Error
 	switch {
 	case errors.Is(err, deadline.ErrUnknownProfile):
-		field = "profile"
+		e = ercms.FieldError("profile", "field.api.deadline.unknown_profile", "profile", profile)
 	case errors.Is(err, deadline.ErrUnknownKind):
-		field = "rule"
+		e = ercms.FieldError("rule", "field.api.deadline.unknown_rule", "rule", rule, "profile", profile)
 	case errors.Is(err, deadline.ErrUnknownState):
-		field = "state"
-	case errors.Is(err, deadline.ErrNotInForce), errors.Is(err, deadline.ErrNoCalendar):
-		field = "from"
+		e = ercms.FieldError("state", "field.api.deadline.unknown_state", "member_state", state, "profile", profile)
+	case errors.Is(err, deadline.ErrNotInForce):
+		e = ercms.FieldError("from", "field.api.deadline.not_in_force", "profile", profile)
+	case errors.Is(err, deadline.ErrNoCalendar):
+		e = ercms.FieldError("from", "field.api.deadline.no_calendar")
 	default:
 		return err
 	}
-	return &ercms.Error{Code: ercms.EInvalid, Message: "The deadline cannot be computed.", Fields: map[string]string{field: strings.TrimPrefix(err.Error(), "deadline: ")}}
+	e.Message = "err.api.deadline"
+	return e
 }
 
 func (s *Server) calculate(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
@@ -404,7 +442,7 @@ func dateParam(q map[string][]string, name string, def time.Time) (time.Time, er
 	}
 	d, err := civil.Parse(v)
 	if err != nil {
-		return time.Time{}, &ercms.Error{Code: ercms.EInvalid, Message: "The query has errors.", Fields: map[string]string{name: "Use YYYY-MM-DD."}}
+		return time.Time{}, badQuery(name, "field.api.date")
 	}
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC), nil
 }
@@ -436,7 +474,7 @@ func (s *Server) auditEvents(w http.ResponseWriter, r *http.Request, a ercms.Act
 	if v := q.Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return &ercms.Error{Code: ercms.EInvalid, Message: "The query has errors.", Fields: map[string]string{"after": "Use a sequence number."}}
+			return badQuery("after", "field.api.after_sequence")
 		}
 		f.After = n
 	}
@@ -519,7 +557,7 @@ func (s *Server) putCalendarYear(w http.ResponseWriter, r *http.Request, a ercms
 	}
 	year, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil || y.Year != year || y.State != r.PathValue("state") {
-		return &ercms.Error{Code: ercms.EInvalid, Message: "The body must describe the year of the URL.", Fields: map[string]string{"year": "Match the state and year of the URL."}}
+		return badBody("err.api.calendar_year_url", "year", "field.api.calendar_year_url")
 	}
 	rc, err := s.db.SetCalendarYear(r.Context(), a, y)
 	if err != nil {

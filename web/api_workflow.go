@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -113,7 +114,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, a ercms.Actor) err
 	if v := q.Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return &ercms.Error{Code: ercms.EInvalid, Message: "The query has errors.", Fields: map[string]string{"after": "Use the cursor of the last event you read."}}
+			return badQuery("after", "field.api.after_cursor")
 		}
 		after = n
 	}
@@ -121,7 +122,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, a ercms.Actor) err
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > sqldb.MaxFeed {
-			return &ercms.Error{Code: ercms.EInvalid, Message: "The query has errors.", Fields: map[string]string{"limit": "Use a number from 1 to " + strconv.Itoa(sqldb.MaxFeed) + "."}}
+			return badQuery("limit", "field.api.limit", "max", sqldb.MaxFeed)
 		}
 		limit = n
 	}
@@ -223,17 +224,20 @@ func (s *Server) transferOperation(w http.ResponseWriter, r *http.Request, a erc
 func (s *Server) actOnOperation(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
 	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
 	if err != nil {
-		return badJSON(err)
+		return badJSON(err, nil, nil)
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
-		return badJSON(err)
+		return badJSON(err, nil, nil)
+	}
+	if path := duplicatePath(raw); path != "" {
+		return badBody("err.api.body", path, "field.api.duplicate_field")
 	}
 	var body struct {
 		Cases []sqldb.CaseVersion `json:"cases"`
 	}
 	if err := json.Unmarshal(raw, &body); err != nil {
-		return badJSON(err)
+		return badJSON(err, raw, reflect.TypeOf(&body))
 	}
 	delete(fields, "cases")
 	rest, err := json.Marshal(fields)
@@ -273,7 +277,7 @@ func (s *Server) scheduleInterview(w http.ResponseWriter, r *http.Request, a erc
 
 func (s *Server) exportApplication(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
 	if ercms.Side(a) == "" {
-		return ercms.Errorf(ercms.EForbidden, "Only the parties export an application.")
+		return ercms.Fail(ercms.EForbidden, "err.api.export_parties")
 	}
 	c, err := s.db.FindCase(r.Context(), a, r.PathValue("id"))
 	if err != nil {
@@ -298,6 +302,16 @@ type importBody struct {
 	} `json:"original,omitempty"`
 }
 
+// fileAs moves the message of e's field "file" (the error of a file
+// checked on its own) to the field of the body that held the file.
+func fileAs(e *ercms.Error, field string) *ercms.Error {
+	out := &ercms.Error{Code: e.Code, Message: e.Message, Args: e.Args, Fields: map[string]string{field: e.Fields["file"]}}
+	if a := e.FieldArgs["file"]; a != nil {
+		out.FieldArgs = map[string]map[string]any{field: a}
+	}
+	return out
+}
+
 func (s *Server) importApplication(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
 	var body importBody
 	if err := decode(r, &body); err != nil {
@@ -308,7 +322,7 @@ func (s *Server) importApplication(w http.ResponseWriter, r *http.Request, a erc
 		if err != nil {
 			var e *ercms.Error
 			if errors.As(err, &e) && e.Fields["file"] != "" {
-				return &ercms.Error{Code: e.Code, Message: e.Message, Fields: map[string]string{"form": e.Fields["file"]}}
+				return fileAs(e, "form")
 			}
 			return err
 		}
@@ -320,7 +334,7 @@ func (s *Server) importApplication(w http.ResponseWriter, r *http.Request, a erc
 		if err != nil {
 			var e *ercms.Error
 			if errors.As(err, &e) {
-				return &ercms.Error{Code: e.Code, Message: e.Message, Fields: map[string]string{"original": e.Fields["file"]}}
+				return fileAs(e, "original")
 			}
 			return err
 		}

@@ -54,7 +54,7 @@ type keyLookup interface {
 // other side is recorded as a transmission (the e-mail channel).
 func (s *Server) renderDocument(ctx context.Context, a ercms.Actor, c *ercms.Case, kind string, lang i18n.Lang, baseURL string) ([]byte, error) {
 	if !slices.Contains(documentsOf(c), kind) {
-		return nil, ercms.Errorf(ercms.ENotFound, "The case has no such document yet.")
+		return nil, ercms.Fail(ercms.ENotFound, "err.api.no_document")
 	}
 	orgs, err := s.db.Organisations(ctx)
 	if err != nil {
@@ -256,7 +256,7 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request, _ ercms.Actor
 func (s *Server) apiPublicKeys(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
 	k, ok := s.db.Signer.(interface{ ExportPublic() ([]byte, error) })
 	if !ok {
-		return ercms.Errorf(ercms.ENotFound, "This deployment signs no documents.")
+		return ercms.Fail(ercms.ENotFound, "err.api.no_signing")
 	}
 	b, err := k.ExportPublic()
 	if err != nil {

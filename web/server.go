@@ -5,10 +5,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -30,6 +32,9 @@ type Server struct {
 	mux    *http.ServeMux
 	routes []route
 	ui     *ui
+	// lang is the deployment's language: the pages' language for a reader
+	// who has chosen none and whose browser asks for none of ours.
+	lang i18n.Lang
 }
 
 // route is one registered endpoint; the OpenAPI parity test walks them.
@@ -40,12 +45,14 @@ type route struct {
 }
 
 // New returns a Server over db that logs operational messages (never
-// personal data, query strings or bodies) to log.
+// personal data, query strings or bodies) to log. Its pages speak the
+// language of the country db serves (i18n.CountryLanguage) to a reader who
+// asks for none; SetLanguage changes it.
 func New(db *sqldb.DB, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{db: db, log: log, mux: http.NewServeMux()}
+	s := &Server{db: db, log: log, mux: http.NewServeMux(), lang: i18n.CountryLanguage(db.Country())}
 	s.apiRoutes()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.handle(rt))
@@ -53,11 +60,16 @@ func New(db *sqldb.DB, log *slog.Logger) *Server {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
 	s.mux.Handle("/api/", s.handle(route{h: func(http.ResponseWriter, *http.Request, ercms.Actor) error {
-		return ercms.Errorf(ercms.ENotFound, "There is no such endpoint.")
+		return ercms.Fail(ercms.ENotFound, "err.api.no_endpoint")
 	}}))
 	s.uiRoutes()
 	return s
 }
+
+// SetLanguage sets the deployment's language, that of the pages (the
+// sign-in page too) for a reader who has not chosen one and whose browser
+// asks for none of ours. The API answers such a caller in English.
+func (s *Server) SetLanguage(l i18n.Lang) { s.lang = l }
 
 // Routes lists the method and path pattern of every API endpoint.
 func (s *Server) Routes() [][2]string {
@@ -145,7 +157,7 @@ func (s *Server) authenticate(r *http.Request) (ercms.Actor, error) {
 	h := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || strings.TrimSpace(token) == "" {
-		return ercms.Actor{}, ercms.Errorf(ercms.EUnauthorized, "Sign in first: send the token as Authorization: Bearer <token>.")
+		return ercms.Actor{}, ercms.Fail(ercms.EUnauthorized, "err.api.sign_in")
 	}
 	return s.db.Authenticate(r.Context(), strings.TrimSpace(token))
 }
@@ -242,69 +254,167 @@ func decode(r *http.Request, v any) error {
 	return decodeFrom(http.MaxBytesReader(nil, r.Body, maxBody), v)
 }
 
-// decodeFrom is decode from any reader.
+// decodeFrom is decode from any reader. A value that does not decode is
+// named by its field: a field the type does not have, a value of the wrong
+// kind, a date that does not parse.
 func decodeFrom(body io.Reader, v any) error {
-	dec := json.NewDecoder(body)
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		return badJSON(err, nil, nil)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return badJSON(err)
+		return badJSON(err, raw, reflect.TypeOf(v))
 	}
 	if dec.More() {
-		return &ercms.Error{Code: ercms.EInvalid, Message: "The body must hold one JSON object.", Fields: map[string]string{"body": "Remove the data after the JSON object."}}
+		return badBody("err.api.body_one_object", "body", "field.api.trailing_data")
+	}
+	if path := duplicatePath(raw); path != "" {
+		return badBody("err.api.body", path, "field.api.duplicate_field")
 	}
 	return nil
 }
 
-// jsonKind names what a JSON value of Go type t is, for a client who
-// sent another kind (never the Go type's name).
+// duplicatePath returns the JSON path of the first name given twice in one
+// object of raw ("" when there is none, or when raw is not JSON): decoding
+// would silently keep the last value.
+func duplicatePath(raw []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	var walk func(path string) (string, error)
+	walk = func(path string) (string, error) {
+		t, err := dec.Token()
+		if err != nil {
+			return "", err
+		}
+		switch t {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				k, err := dec.Token()
+				if err != nil {
+					return "", err
+				}
+				name, _ := k.(string)
+				p := name
+				if path != "" {
+					p = path + "." + name
+				}
+				if seen[name] {
+					return p, nil
+				}
+				seen[name] = true
+				if dup, err := walk(p); dup != "" || err != nil {
+					return dup, err
+				}
+			}
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if dup, err := walk(fmt.Sprintf("%s[%d]", path, i)); dup != "" || err != nil {
+					return dup, err
+				}
+			}
+		default:
+			return "", nil
+		}
+		_, err = dec.Token() // the closing delimiter
+		return "", err
+	}
+	path, _ := walk("")
+	return path
+}
+
+// badBody is an EInvalid error of a request body: the message key msg and
+// the message key of the field that could not be read, with its arguments.
+func badBody(msg, field, key string, args ...any) *ercms.Error {
+	e := ercms.FieldError(field, key, args...)
+	e.Message = msg
+	return e
+}
+
+// badQuery is an EInvalid error of the query string: the message key of the
+// parameter that is wrong, with its arguments.
+func badQuery(field, key string, args ...any) *ercms.Error {
+	return badBody("err.api.query", field, key, args...)
+}
+
+// jsonKind returns the message key that names what a JSON value of Go type
+// t is, for a client who sent another kind (never the Go type's name).
 func jsonKind(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	switch {
-	case t == reflect.TypeFor[civil.Date]() || t == reflect.TypeFor[ercms.PartialDate]():
-		return "a date as text, YYYY-MM-DD"
+	case t == reflect.TypeFor[civil.Date]():
+		return "field.api.wrong_type.date"
+	case t == reflect.TypeFor[ercms.PartialDate]():
+		return "field.api.wrong_type.partial_date"
 	case t == reflect.TypeFor[time.Time]():
-		return "a date and time as text (RFC 3339)"
+		return "field.api.wrong_type.date_time"
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return "text"
+		return "field.api.wrong_type.text"
 	case reflect.Bool:
-		return "true or false"
+		return "field.api.wrong_type.bool"
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "a whole number"
+		return "field.api.wrong_type.whole_number"
 	case reflect.Float32, reflect.Float64:
-		return "a number"
+		return "field.api.wrong_type.number"
 	case reflect.Slice, reflect.Array:
-		return "a list"
+		return "field.api.wrong_type.list"
 	case reflect.Map, reflect.Struct:
-		return "an object"
+		return "field.api.wrong_type.object"
 	}
-	return "another kind of value"
+	return "field.api.wrong_type.other"
 }
 
-func badJSON(err error) error {
-	var field string
+// dateKey returns the message key that says how to write a date of Go type
+// t: a date, a date of birth that may lack its day or month, or a time.
+func dateKey(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t {
+	case reflect.TypeFor[ercms.PartialDate]():
+		return "field.api.partial_date"
+	case reflect.TypeFor[time.Time]():
+		return "field.api.date_time"
+	}
+	return "field.api.date"
+}
+
+// badJSON turns an error of decoding raw into the Go type t into an
+// EInvalid error on the field at fault ("body" when there is none): a value
+// of the wrong kind, a field the type does not have, a date that does not
+// parse (found by walking raw against t), a body too large or not JSON.
+func badJSON(err error, raw []byte, t reflect.Type) error {
 	var te *json.UnmarshalTypeError
 	var me *http.MaxBytesError
-	msg := "The body is not valid JSON: " + err.Error()
+	var se *json.SyntaxError
 	switch {
+	case errors.As(err, &te) && te.Field != "":
+		return badBody("err.api.body", te.Field, jsonKind(te.Type))
 	case errors.As(err, &te):
-		field = te.Field
-		msg = "The value has the wrong type: expected " + jsonKind(te.Type) + "."
+		return badBody("err.api.body", "body", jsonKind(te.Type))
 	case errors.As(err, &me):
-		msg = "The body is too large."
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field = strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		msg = "There is no such field."
-	case strings.Contains(err.Error(), "parsing time") || strings.Contains(err.Error(), "civil:") || strings.Contains(err.Error(), "date"):
-		msg = "A date is not valid: use YYYY-MM-DD (dates of birth: YYYY, YYYY-MM or YYYY-MM-DD)."
+		return badBody("err.api.body", "body", "field.api.too_large", "max", i18n.Bytes(me.Limit))
+	case errors.As(err, &se):
+		return badBody("err.api.body", "body", "field.api.not_json", "offset", se.Offset)
 	}
-	if field == "" {
-		field = "body"
+	var v any
+	if t != nil && json.Unmarshal(raw, &v) == nil {
+		if path := unknownPath(v, t); path != "" {
+			return badBody("err.api.body", path, "field.api.unknown_field")
+		}
+		if path, ft := badTextPath(v, t); path != "" {
+			return badBody("err.api.body", path, dateKey(ft))
+		}
 	}
-	return &ercms.Error{Code: ercms.EInvalid, Message: "The request body could not be read.", Fields: map[string]string{field: msg}}
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return badBody("err.api.body", strings.Trim(field, `"`), "field.api.unknown_field")
+	}
+	return badBody("err.api.body", "body", "field.api.not_json_value")
 }
 
 // The action inputs of the document are generated from the action

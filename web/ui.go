@@ -154,7 +154,7 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 		"unit":       func(unit deadline.Unit) string { return u.cat.T(l, "web3.unit_name."+string(unit)) },
 		"taskdetail": func(t ercms.Task) string { return u.taskDetail(l, t) },
 		"num":        func(n int) string { return i18n.FormatNumber(l, int64(n)) },
-		"bytes":      func(n int64) string { return formatBytes(l, n) },
+		"bytes":      func(n int64) string { return i18n.FormatBytes(l, n) },
 		"maxupload":  func() int64 { return maxUpload },
 		"documents":  documentsOf,
 		"refusal":    func(code string) string { return u.refusalLabel(l, code) },
@@ -250,9 +250,10 @@ func (u *ui) dueWords(l i18n.Lang, today civil.Date, d *ercms.Deadline) string {
 	return u.cat.Message(l, "deadline.stopped_on", map[string]any{"date": *d.MetOn})
 }
 
-// language picks the language: the switch's cookie, else the user's
-// remembered choice, else Accept-Language.
-func language(r *http.Request, a *ercms.Actor) i18n.Lang {
+// language picks the language of a page: the switch's cookie, else the
+// user's remembered choice, else Accept-Language, else the deployment's
+// language def.
+func language(r *http.Request, a *ercms.Actor, def i18n.Lang) i18n.Lang {
 	if c, err := r.Cookie(langCookie); err == nil {
 		if l, ok := i18n.Parse(c.Value); ok {
 			return l
@@ -263,7 +264,7 @@ func language(r *http.Request, a *ercms.Actor) i18n.Lang {
 			return l
 		}
 	}
-	return i18n.Negotiate(r.Header.Get("Accept-Language"))
+	return i18n.NegotiateOr(r.Header.Get("Accept-Language"), def)
 }
 
 // csrfFor derives the CSRF token of a session: only a page that knows the

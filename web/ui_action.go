@@ -406,11 +406,12 @@ func (u *ui) setField(rq *request, v reflect.Value, path []string, f ercms.Field
 	}
 }
 
-// fieldByJSON returns the field of struct type t named name in JSON.
+// fieldByJSON returns the field of struct type t named name in JSON, a
+// field of an embedded struct included (JSON flattens it); its Index leads
+// to it through the embedding.
 func fieldByJSON(t reflect.Type, name string) (reflect.StructField, bool) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); f.IsExported() && tag == name {
+	for _, f := range reflect.VisibleFields(t) {
+		if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); f.IsExported() && !f.Anonymous && tag == name {
 			return f, true
 		}
 	}

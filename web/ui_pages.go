@@ -71,7 +71,7 @@ func (u *ui) handle(auth bool, h func(*request)) http.Handler {
 				rq.actor, rq.token = &a, c.Value
 			}
 		}
-		rq.lang = language(r, rq.actor)
+		rq.lang = language(r, rq.actor, u.s.lang)
 		if auth && rq.actor == nil {
 			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
@@ -91,7 +91,7 @@ func (u *ui) handle(auth bool, h func(*request)) http.Handler {
 			}
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				u.errorPage(rq, http.StatusRequestEntityTooLarge, rq.t("upload.error.too_large", "max", formatBytes(rq.lang, maxUpload)))
+				u.errorPage(rq, http.StatusRequestEntityTooLarge, rq.t("upload.error.too_large", "max", i18n.FormatBytes(rq.lang, maxUpload)))
 				return
 			}
 		}

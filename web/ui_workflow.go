@@ -264,27 +264,6 @@ func (u *ui) absenceSubmit(rq *request) {
 // document fits; a video does not).
 const maxUpload = 20 << 20
 
-// formatBytes writes a file size for people: "850 KB", "2.4 MB" (with the
-// decimal sign of the language).
-func formatBytes(l i18n.Lang, n int64) string {
-	switch {
-	case n < 1<<10:
-		return i18n.FormatNumber(l, n) + " B"
-	case n < 1<<20:
-		return i18n.FormatNumber(l, (n+1<<9)>>10) + " KB"
-	}
-	tenths := (n*10 + 1<<19) >> 20
-	whole := i18n.FormatNumber(l, tenths/10)
-	if tenths%10 == 0 {
-		return whole + " MB"
-	}
-	sep := "."
-	if l != i18n.EN {
-		sep = ","
-	}
-	return whole + sep + strconv.FormatInt(tenths%10, 10) + " MB"
-}
-
 // importData is the form for an application received by e-mail.
 type importData struct {
 	Authorities []ercms.Organisation
@@ -355,7 +334,7 @@ func (u *ui) importSubmit(rq *request) {
 		if err == nil {
 			f, err := blob.Check(rawFilename(hdr), b, blob.Policy{MaxBytes: maxUpload, Kinds: blob.Documents})
 			if reason := blob.Reason(err); reason != "" {
-				errs["original"] = rq.t("upload.error."+reason, "max", formatBytes(rq.lang, maxUpload))
+				errs["original"] = rq.t("upload.error."+reason, "max", i18n.FormatBytes(rq.lang, maxUpload))
 			} else if err == nil {
 				original = &sqldb.NewAttachment{Name: f.Name, Kind: string(f.Kind), MIME: f.MIME, Data: f.Data}
 			}

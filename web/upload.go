@@ -11,6 +11,7 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/blob"
+	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/sqldb"
 )
 
@@ -39,8 +40,7 @@ func (s *Server) uploadPolicy(ctx context.Context, c *ercms.Case, purpose string
 // nothing: Check runs before the store is touched.
 func (s *Server) attach(ctx context.Context, a ercms.Actor, c *ercms.Case, purpose, evidenceID, taskID, name string, data []byte) (*ercms.Attachment, int, error) {
 	if !slices.Contains(ercms.AttachmentPurposes, purpose) {
-		return nil, 0, &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.",
-			Fields: map[string]string{"purpose": "Choose what the file is: evidence, photo, fingerprints, form, original or answer."}}
+		return nil, 0, ercms.FieldError("purpose", "field.api.purpose", "purposes", ercms.AttachmentPurposes)
 	}
 	f, err := blob.Check(name, data, s.uploadPolicy(ctx, c, purpose))
 	if err != nil {
@@ -71,7 +71,7 @@ func (u *ui) uploadFile(rq *request) {
 	}
 	att, _, err := u.s.attach(rq.r.Context(), *rq.actor, d.Case, values["purpose"], values["evidence_id"], values["task_id"], rawFilename(hdr), data)
 	if reason := blob.Reason(err); reason != "" {
-		u.sectionError(rq, "files", values, map[string]string{"file": rq.t("upload.error."+reason, "max", formatBytes(rq.lang, maxUpload))})
+		u.sectionError(rq, "files", values, map[string]string{"file": rq.t("upload.error."+reason, "max", i18n.FormatBytes(rq.lang, maxUpload))})
 		return
 	}
 	if fields, ok := u.errorTexts(rq, err); ok {
@@ -91,7 +91,7 @@ func (u *ui) uploadFile(rq *request) {
 func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		return &ercms.Error{Code: ercms.EInvalid, Message: "Send the file as multipart/form-data, at most 20 MB.", Fields: map[string]string{"file": "Send one file of at most 20 MB."}}
+		return badBody("err.api.multipart", "file", "field.api.one_file", "max", i18n.Bytes(maxUpload))
 	}
 	c, err := s.db.FindCase(r.Context(), a, r.PathValue("id"))
 	if err != nil {
@@ -99,7 +99,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, a ercms.Actor
 	}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		return &ercms.Error{Code: ercms.EInvalid, Message: "The request has errors; correct the fields listed.", Fields: map[string]string{"file": "Attach the file in the field named file."}}
+		return ercms.FieldError("file", "field.api.file_field")
 	}
 	data, err := io.ReadAll(file)
 	file.Close()

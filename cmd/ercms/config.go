@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/jobs"
 )
 
@@ -20,6 +21,11 @@ type Config struct {
 	DatabaseURL string // ERCMS_DATABASE_URL, --database-url; default: SQLite file in DataDir
 	Country     string // ERCMS_COUNTRY, --country: the requested state the deployment serves
 	LogFormat   string // ERCMS_LOG_FORMAT, --log-format: text or json
+	// Language is the deployment's language (ERCMS_LANGUAGE, --language:
+	// az, en, fr or ru): that of the pages for a reader who has chosen none
+	// and whose browser asks for none of them; default: the language of
+	// the country served (i18n.CountryLanguage), else English.
+	Language string
 	// SMTPURL is where notifications are e-mailed from (ERCMS_SMTP_URL,
 	// smtp://user:password@host:587?from=ercms@example.org); empty: in-app only.
 	SMTPURL string
@@ -41,6 +47,7 @@ func configFromEnv(getenv func(string) string) Config {
 	for name, dst := range map[string]*string{
 		"ERCMS_ADDR": &c.Addr, "ERCMS_DATA_DIR": &c.DataDir, "ERCMS_DATABASE_URL": &c.DatabaseURL,
 		"ERCMS_COUNTRY": &c.Country, "ERCMS_LOG_FORMAT": &c.LogFormat, "ERCMS_SMTP_URL": &c.SMTPURL, "ERCMS_BASE_URL": &c.BaseURL,
+		"ERCMS_LANGUAGE": &c.Language,
 	} {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			*dst = v
@@ -56,6 +63,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres:// URL or SQLite file (ERCMS_DATABASE_URL); default: ercms.db in the data directory")
 	fs.StringVar(&c.Country, "country", c.Country, "requested state the deployment serves, ISO 3166-1 alpha-2 (ERCMS_COUNTRY)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (ERCMS_LOG_FORMAT)")
+	fs.StringVar(&c.Language, "language", c.Language, "language of the pages for a reader who asks for none: az, en, fr or ru (ERCMS_LANGUAGE); default: that of --country")
 }
 
 // validate checks the configuration, fills the derived default of the
@@ -72,6 +80,13 @@ func (c *Config) validate() error {
 	if len(c.Country) != 2 || strings.Trim(c.Country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		errs = append(errs, fmt.Errorf("--country/ERCMS_COUNTRY %q: use a two-letter ISO 3166-1 code, e.g. AZ", c.Country))
 	}
+	if c.Language == "" {
+		c.Language = string(i18n.CountryLanguage(c.Country))
+	} else if l, ok := i18n.Parse(c.Language); ok {
+		c.Language = string(l)
+	} else {
+		errs = append(errs, fmt.Errorf("--language/ERCMS_LANGUAGE %q: use one of %s", c.Language, languageCodes()))
+	}
 	if c.SMTPURL != "" {
 		if _, err := jobs.ParseSMTPURL(c.SMTPURL); err != nil {
 			errs = append(errs, fmt.Errorf("ERCMS_SMTP_URL: %w", err))
@@ -87,6 +102,15 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("--database-url/ERCMS_DATABASE_URL: use a postgres:// URL or a SQLite file path"))
 	}
 	return errors.Join(errs...)
+}
+
+// languageCodes lists the codes --language takes: "az, en, fr or ru".
+func languageCodes() string {
+	codes := make([]string, len(i18n.Languages))
+	for i, l := range i18n.Languages {
+		codes[i] = string(l)
+	}
+	return strings.Join(codes[:len(codes)-1], ", ") + " or " + codes[len(codes)-1]
 }
 
 // parse reads the environment and the flags of one subcommand.

@@ -226,7 +226,11 @@ func serve(ctx context.Context, c Config, db *sqldb.DB, log *slog.Logger, stdout
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
-	srv := &http.Server{Handler: web.New(db, log), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+	h := web.New(db, log)
+	if c.Language != "" {
+		h.SetLanguage(i18n.Lang(c.Language))
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go db.RunScheduler(ctx, time.Minute)

@@ -45,6 +45,31 @@ func TestConfig(t *testing.T) {
 	}
 }
 
+// TestConfigLanguage: the deployment's language defaults to that of the
+// country served, ERCMS_LANGUAGE sets it, --language wins, and a language
+// the pages do not speak is refused.
+func TestConfigLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{nil, nil, "az"},
+		{[]string{"--country", "ci"}, nil, "fr"},
+		{[]string{"--country", "DE"}, nil, "en"},
+		{nil, map[string]string{"ERCMS_LANGUAGE": "ru"}, "ru"},
+		{[]string{"--language", "EN"}, map[string]string{"ERCMS_LANGUAGE": "ru", "ERCMS_COUNTRY": "CI"}, "en"},
+	} {
+		c, _, err := parse("serve", tc.args, env(tc.env), nil)
+		if err != nil || c.Language != tc.want {
+			t.Errorf("%v %v: language %q, %v; want %q", tc.args, tc.env, c.Language, err, tc.want)
+		}
+	}
+	if _, _, err := parse("serve", []string{"--language", "de"}, env(nil), nil); err == nil || !strings.Contains(err.Error(), "--language") {
+		t.Errorf("a language the pages do not speak: %v", err)
+	}
+}
+
 func runCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
