@@ -232,7 +232,7 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 		}
 		c.stopClock(ClockTravelDocument, "", today, DeadlineMissed)
 		c.closeTasks(TaskTravelDocument, TaskCancelled, today)
-		c.TravelDocument = &TravelDocument{Kind: "eu_standard", IssuedOn: &today}
+		c.TravelDocument = &TravelDocument{Kind: TravelDocumentEUStandard, IssuedOn: &today}
 		return "the mission missed the travel-document deadline: the EU standard travel document is accepted", nil
 	case RenewTravelDocument:
 		if in.ValidUntil == nil {

@@ -262,6 +262,23 @@ type Decision struct {
 	Overtaken *Decision `json:"overtaken_proposal,omitempty"`
 }
 
+// TravelDocumentIssuer returns the state that issues c's travel document:
+// the requesting member state for the EU standard travel document
+// (Regulation (EU) 2016/1953), else the requested state, whose mission
+// issues it.
+func (c *Case) TravelDocumentIssuer() string {
+	if c.TravelDocument != nil && c.TravelDocument.Kind == TravelDocumentEUStandard {
+		return c.RequestingState
+	}
+	return c.RequestedState
+}
+
+// Kinds of travel document.
+const (
+	TravelDocumentNational   = "national"
+	TravelDocumentEUStandard = "eu_standard"
+)
+
 // TravelDocument is the document the person travels on.
 type TravelDocument struct {
 	Kind       string      `json:"kind"` // national (issued by the mission), eu_standard

@@ -396,7 +396,7 @@ func (c *Case) issueTravelDocument(env Env, a Actor, in IssueTravelDocument) (st
 	today := env.Today
 	task.Status, task.AnsweredOn, task.Finding = TaskAnswered, &today, "issued"
 	c.stopClock(ClockTravelDocument, "", today, DeadlineMet)
-	c.TravelDocument = &TravelDocument{Kind: "national", Number: in.Number, IssuedOn: &today, ValidUntil: in.ValidUntil, MissionID: a.Org.ID}
+	c.TravelDocument = &TravelDocument{Kind: TravelDocumentNational, Number: in.Number, IssuedOn: &today, ValidUntil: in.ValidUntil, MissionID: a.Org.ID}
 	return "travel document issued, valid until " + in.ValidUntil.String(), nil
 }
 
@@ -580,7 +580,7 @@ func (c *Case) StartWithoutApplication(env Env) error {
 	c.ReceivedOn = &today
 	c.Status = StateApproved
 	c.raiseApplicationFlags(env)
-	c.TravelDocument = &TravelDocument{Kind: "national", Number: td.Number, IssuedOn: td.IssuedOn, ValidUntil: td.ExpiresOn}
+	c.TravelDocument = &TravelDocument{Kind: TravelDocumentNational, Number: td.Number, IssuedOn: td.IssuedOn, ValidUntil: td.ExpiresOn}
 	_, err := c.startClock(env, ClockTransferWindow, "", today)
 	return err
 }

@@ -1126,7 +1126,7 @@ func (w *walk) handover(H civil.Date) error {
 	}
 	if td := w.c.TravelDocument; td != nil {
 		switch {
-		case td.Kind == "eu_standard":
+		case td.Kind == ercms.TravelDocumentEUStandard:
 			docs = w.text("handover.eu_document")
 		case td.Number != "":
 			docs = w.text("handover.travel_document", td.Number)

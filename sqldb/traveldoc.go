@@ -51,7 +51,7 @@ func (tx *Tx) signTravelDocument(ctx context.Context, c *ercms.Case, before stri
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	claims := seal.Claims{Number: td.Number, Kind: td.Kind, IssuedOn: dateText(td.IssuedOn), IssuingState: c.RequestedState, Mission: td.MissionID,
+	claims := seal.Claims{Number: td.Number, Kind: td.Kind, IssuedOn: dateText(td.IssuedOn), IssuingState: c.TravelDocumentIssuer(), Mission: td.MissionID,
 		Surname: c.Person.Surname, GivenNames: c.Person.GivenNames, DateOfBirth: c.Person.DateOfBirth.String(), Nationality: c.Person.Nationality,
 		CaseReference: c.Reference, PhotoSHA256: photo}
 	claims.ValidUntil = dateText(td.ValidUntil)

@@ -67,3 +67,30 @@ func TestTravelDocumentSigned(t *testing.T) {
 		}
 	})
 }
+
+// TestEUTravelDocumentIssuedByRequestingState checks that the EU standard
+// travel document, accepted when the mission missed its deadline, is sealed
+// as issued by the requesting member state (Regulation (EU) 2016/1953), not
+// by the requested state.
+func TestEUTravelDocumentIssuedByRequestingState(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		keys, err := seal.OpenKeyring(t.TempDir(), clock.Now, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Signer = keys
+		de, sms, sup, berlin := act["de.officer"], act["sms.officer"], act["sms.supervisor"], act["mfa.consul.berlin"]
+		w := &walk{t: t, db: db, clock: clock, c: submittedCase(t, db, de, "DE-TD-EU")}
+		w.do(sms, ercms.ActRegister, ercms.ActionInput{})
+		w.do(sms, ercms.ActApprove, ercms.ActionInput{FamilyCovered: &[]string{}})
+		w.do(sup, ercms.ActSignOff, ercms.ActionInput{})
+		w.do(de, ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin.Org.ID})
+		w.days(30) // the mission's deadline passes
+		w.do(de, ercms.ActAcceptEUTravelDocument, ercms.ActionInput{})
+		c, err := seal.Verify(w.c.TravelDocument.Signature, keys.Lookup)
+		if err != nil || c.Kind != ercms.TravelDocumentEUStandard || c.IssuingState != "DE" {
+			t.Fatalf("the EU standard document's seal: %+v %v", c, err)
+		}
+	})
+}

@@ -38,7 +38,7 @@ func documentsOf(c *ercms.Case) []string {
 	if c.Transfer != nil {
 		out = append(out, "transfer_notice")
 	}
-	if c.TravelDocument != nil && c.TravelDocument.Kind == "national" {
+	if c.TravelDocument != nil && c.TravelDocument.Kind == ercms.TravelDocumentNational {
 		out = append(out, "travel_document")
 	}
 	return append(out, "dossier")
