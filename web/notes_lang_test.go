@@ -14,14 +14,16 @@ import (
 	"github.com/ercms/ercms/sqldb"
 )
 
-// userNotes name officers by id, which the page writes as their names.
+// userNotes name officers by id, which the central authority's pages write
+// as their names.
 var userNotes = []string{"note.assigned", "note.absence_cover"}
 
 // TestCaseHistoryInReadersLanguage opens the history of every demo case the
 // central authority's supervisor and a requesting officer see, in
 // Azerbaijani, French and Russian: each note of the timeline is shown in
 // the reader's language, worded with its arguments (dates as dates of that
-// language), and no page shows the English wording of a note. The API
+// language; an officer given the case by name on the authority's pages),
+// and no page shows the English wording of a note. The API
 // gives the same notes in the language of Accept-Language, English when
 // none, beside their keys.
 func TestCaseHistoryInReadersLanguage(t *testing.T) {
@@ -31,6 +33,22 @@ func TestCaseHistoryInReadersLanguage(t *testing.T) {
 	ctx := context.Background()
 	db, actors, base := journeyStore(t)
 	if _, err := demo.SeedCases(ctx, db, actors, 40, 2026); err != nil {
+		t.Fatal(err)
+	}
+	// The supervisor gives a registered case to an officer: the note names
+	// the officer by id, which the authority's own pages write as a name.
+	sup, officer := actors["sms.supervisor"], actors["sms.officer"]
+	registered, err := db.ListCases(ctx, sup, sqldb.CaseFilter{Limit: 1, Status: []ercms.State{ercms.StateRegistered}})
+	if err != nil || len(registered.Cases) == 0 {
+		t.Fatalf("no registered demo case: %v", err)
+	}
+	assigned := registered.Cases[0]
+	names := map[string]string{sup.UserID: "Rauf Həsənov", officer.UserID: "Leyla Məmmədova"}
+	c, err := db.Assign(ctx, sup, assigned.ID, assigned.Version, sup.UserID) // unchanged if the supervisor has it
+	if err == nil {
+		_, err = db.Assign(ctx, sup, assigned.ID, c.Version, officer.UserID)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	cat := i18n.Default()
@@ -63,16 +81,29 @@ func TestCaseHistoryInReadersLanguage(t *testing.T) {
 						}
 					}
 					for _, e := range c.Timeline {
-						if e.NoteKey == "" || slices.Contains(userNotes, e.NoteKey) {
+						if e.NoteKey == "" {
 							continue
 						}
 						want := cat.Message(lang, e.NoteKey, e.NoteArgs)
+						if slices.Contains(userNotes, e.NoteKey) {
+							if user != "sms.supervisor" {
+								continue
+							}
+							id, _ := e.NoteArgs["user_id"].(string)
+							if names[id] == "" {
+								t.Fatalf("assignment note %v, want an officer of %v", e.NoteArgs, names)
+							}
+							want = cat.Message(lang, e.NoteKey, map[string]any{"user_id": names[id]})
+						}
 						if !strings.Contains(page, want) {
 							t.Errorf("%s, %s: the history of %s lacks the note %s %v as %q", lang, user, s.Reference, e.NoteKey, e.NoteArgs, want)
 						}
 						shown[e.NoteKey] = true
 					}
 				}
+			}
+			if !shown["note.assigned"] {
+				t.Errorf("%s: the assignment's note was not shown", lang)
 			}
 			if len(shown) < 15 {
 				t.Errorf("%s: the demo's histories showed %d kinds of note: %v", lang, len(shown), slices.Sorted(maps.Keys(shown)))
@@ -81,10 +112,6 @@ func TestCaseHistoryInReadersLanguage(t *testing.T) {
 	}
 
 	api := signIn(t, base, "sms.supervisor")
-	list, err := db.ListCases(ctx, actors["sms.supervisor"], sqldb.CaseFilter{Limit: 1, Status: []ercms.State{ercms.StateRegistered}})
-	if err != nil || len(list.Cases) == 0 {
-		t.Fatalf("no registered demo case: %v", err)
-	}
 	type event struct {
 		NoteKey  string         `json:"note_key"`
 		NoteArgs map[string]any `json:"note_args"`
@@ -97,7 +124,7 @@ func TestCaseHistoryInReadersLanguage(t *testing.T) {
 		var got struct {
 			Timeline []event `json:"timeline"`
 		}
-		api.do("GET", "/api/v1/cases/"+list.Cases[0].ID, nil, "Accept-Language", tc.accept).decode(t, &got)
+		api.do("GET", "/api/v1/cases/"+assigned.ID, nil, "Accept-Language", tc.accept).decode(t, &got)
 		noted := 0
 		for _, e := range got.Timeline {
 			if e.NoteKey == "" {
