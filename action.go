@@ -1,7 +1,6 @@
 package ercms
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -78,23 +77,23 @@ var (
 // (CanAct), validates the input, moves the state, runs the clock effects of
 // LIFECYCLE.md, and appends a timeline event. c is changed in place: the
 // store passes a copy and writes it back only when Apply succeeds. The
-// returned string says what happened, for the audit and the user.
-func Apply(env Env, c *Case, a Actor, action string, in ActionInput) (string, error) {
+// returned note says what happened, for the user (the event's note).
+func Apply(env Env, c *Case, a Actor, action string, in ActionInput) (Note, error) {
 	if err := CanAct(a, c, action, env.Today); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	from := c.Status
 	next, err := Next(c.Type, c.Status, c.PriorStatus, action, c.Decision, env.FourEyes)
 	if err != nil {
-		return "", err
+		return Note{}, err
 	}
 	x, err := in.For(action)
 	if err != nil {
-		return "", err
+		return Note{}, err
 	}
 	note, err := effects(env, c, a, action, x, from, next)
 	if err != nil {
-		return "", err
+		return Note{}, err
 	}
 	// Remember where a return goes only once the action has succeeded, so
 	// that a refused action leaves the case as it was.
@@ -110,7 +109,7 @@ func Apply(env Env, c *Case, a Actor, action string, in ActionInput) (string, er
 	}
 	c.Status = next
 	c.Timeline = append(c.Timeline, Event{At: env.Now, Action: action, From: string(from), To: string(next),
-		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: note, Text: in.statement(), Codes: in.codes()})
+		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, NoteKey: note.Key, NoteArgs: note.Args, Text: in.statement(), Codes: in.codes()})
 	return note, nil
 }
 
@@ -138,28 +137,28 @@ func (in ActionInput) codes() []string {
 
 // effects validates the input of an action and applies it to c: its clock
 // effects (LIFECYCLE.md) and what it records.
-func effects(env Env, c *Case, a Actor, action string, x Input, from, next State) (string, error) {
+func effects(env Env, c *Case, a Actor, action string, x Input, from, next State) (Note, error) {
 	var v Validation
 	today := env.Today
 	switch in := x.(type) {
 	case Submit:
 		if err := ValidateApplicationWith(c.Type, c.Procedure, c.Category, &c.Application, true, env.Today, env.Evidence); err != nil {
-			return "", err
+			return Note{}, err
 		}
 		return c.submit(env)
 	case Register:
 		if c.AssignedTo == "" {
 			c.AssignedTo = a.UserID
 		}
-		return "registered; acknowledgment of receipt sent to the requesting state", nil
+		return NewNote("note.registered"), nil
 	case RecordAcknowledgement:
 		return c.recordAcknowledgement(env, in)
 	case RequestInfo:
 		v.Require("question", in.Question, "field.question.required")
-		return "information requested from the requesting state; the reply clock keeps running", v.Err()
+		return NewNote("note.info_requested"), v.Err()
 	case ProvideInfo:
 		v.Require("answer", in.Answer, "field.answer.required")
-		return "information provided by the requesting state", v.Err()
+		return NewNote("note.info_provided"), v.Err()
 	case StartVerification:
 		return c.startVerification(env, in)
 	case AnswerTask:
@@ -178,17 +177,17 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 	case ReturnProposal:
 		v.Require("comment", in.Comment, "field.comment.required")
 		if err := v.Err(); err != nil {
-			return "", err
+			return Note{}, err
 		}
 		c.Decision = nil
-		return "proposal returned to the officer", nil
+		return NewNote("note.proposal_returned"), nil
 	case DeemApproved:
 		if !env.Profile.DeemedApproval {
-			return "", Fail(EConflict, "err.no_deemed_approval")
+			return Note{}, Fail(EConflict, "err.no_deemed_approval")
 		}
 		rc := c.ReplyClock()
 		if rc == nil || rc.DueOn == nil || !today.After(*rc.DueOn) {
-			return "", Fail(EConflict, "err.reply_deadline_not_passed")
+			return Note{}, Fail(EConflict, "err.reply_deadline_not_passed")
 		}
 		due := *rc.DueOn
 		c.stopClock(rc.Kind, "", today, DeadlineMissed)
@@ -199,41 +198,41 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 		c.Decision = &Decision{Outcome: "deemed_approval", ProposedAt: env.Now, DecidedOn: &today, Overtaken: overtaken}
 		c.closeVerification(today)
 		if _, err := c.startClock(env, ClockTransferWindow, "", today); err != nil {
-			return "", err
+			return Note{}, err
 		}
-		return fmt.Sprintf("no reply by the reply due date %s: the transfer is deemed approved under the agreement profile", due), nil
+		return NewNote("note.deemed_approved", "date", due), nil
 	case CorrectDeemedApproval:
 		v.Require("reason", in.Reason, "field.reason.correct_deemed")
 		if err := v.Err(); err != nil {
-			return "", err
+			return Note{}, err
 		}
 		return c.correctDeemedApproval(env)
 	case RequestTravelDocument:
 		m, _ := c.mission(env, &v, "mission_id", in.MissionID, true)
 		if err := v.Err(); err != nil {
-			return "", err
+			return Note{}, err
 		}
 		t := c.addTask(env, TaskTravelDocument, m.ID, "Issue a travel document", "", "")
 		d, err := c.startClock(env, ClockTravelDocument, "", today)
 		if err != nil {
-			return "", err
+			return Note{}, err
 		}
 		t.DueOn = d.DueOn
-		return "travel document requested from the consular mission", nil
+		return NewNote("note.travel_document_requested"), nil
 	case IssueTravelDocument:
 		return c.issueTravelDocument(env, a, in)
 	case AcceptEUTravelDocument:
 		d := c.running(ClockTravelDocument)
 		if !env.Profile.EUTravelDocumentOnLate {
-			return "", Fail(EConflict, "err.no_eu_standard_document")
+			return Note{}, Fail(EConflict, "err.no_eu_standard_document")
 		}
 		if d == nil || d.DueOn == nil || !today.After(*d.DueOn) {
-			return "", Fail(EConflict, "err.eu_standard_document_too_early")
+			return Note{}, Fail(EConflict, "err.eu_standard_document_too_early")
 		}
 		c.stopClock(ClockTravelDocument, "", today, DeadlineMissed)
 		c.closeTasks(TaskTravelDocument, TaskCancelled, today)
 		c.TravelDocument = &TravelDocument{Kind: TravelDocumentEUStandard, IssuedOn: &today}
-		return "the mission missed the travel-document deadline: the EU standard travel document is accepted", nil
+		return NewNote("note.eu_travel_document_accepted"), nil
 	case RenewTravelDocument:
 		if in.ValidUntil == nil {
 			v.Add("valid_until", "field.valid_until.renew_required")
@@ -243,39 +242,39 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 			checkValidity(env, &v, "valid_until", *in.ValidUntil)
 		}
 		if err := v.Err(); err != nil {
-			return "", err
+			return Note{}, err
 		}
 		if c.TravelDocument == nil {
-			return "", Fail(EConflict, "err.no_travel_document")
+			return Note{}, Fail(EConflict, "err.no_travel_document")
 		}
 		c.TravelDocument.ValidUntil = in.ValidUntil
 		if in.Number != "" {
 			c.TravelDocument.Number = in.Number
 		}
-		return "travel document renewed until " + in.ValidUntil.String(), nil
+		return NewNote("note.travel_document_renewed", "until_date", *in.ValidUntil), nil
 	case NotifyTransfer:
 		return c.notifyTransfer(env, in)
 	case ConfirmTransfer:
-		return "transfer confirmed to the requesting state", nil
+		return NewNote("note.transfer_confirmed"), nil
 	case ObjectTransfer:
-		return reasoned(action, in.Reason)
+		return reasoned(in.Reason, NewNote("note.transfer_objected"))
 	case PostponeTransfer:
-		return reasoned(action, in.Reason)
+		return reasoned(in.Reason, NewNote("note.transfer_postponed"))
 	case RecordNoShow:
-		return reasoned(action, in.Reason)
+		return reasoned(in.Reason, NewNote("note.no_show"))
 	case RequestConsentWithdrawal:
-		return reasoned(action, in.Reason)
+		return reasoned(in.Reason, NewNote("note.consent_withdrawal_requested"))
 	case MaintainApplication:
-		return reasoned(action, in.Reason)
+		return reasoned(in.Reason, NewNote("note.application_maintained"))
 	case RequestTakeBack:
-		if _, err := reasoned(action, in.Reason); err != nil {
-			return "", err
+		if _, err := reasoned(in.Reason, Note{}); err != nil {
+			return Note{}, err
 		}
 		d := c.running(ClockTakeBack)
 		if d == nil || (d.DueOn != nil && today.After(*d.DueOn)) {
-			return "", Fail(EConflict, "err.take_back_window_ended")
+			return Note{}, Fail(EConflict, "err.take_back_window_ended")
 		}
-		return strings.ReplaceAll(action, "_", " "), nil
+		return NewNote("note.take_back_requested"), nil
 	case RecordHandover:
 		return c.recordHandover(env, in)
 	case ExtendTransferWindow:
@@ -298,27 +297,27 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 			requestedOn = *in.RequestedOn
 		}
 		if err := v.Err(); err != nil {
-			return "", err
+			return Note{}, err
 		}
 		if d == nil {
-			return "", Fail(EConflict, "err.transfer_window_not_running")
+			return Note{}, Fail(EConflict, "err.transfer_window_not_running")
 		}
 		d.ExtendedTo = in.NewEnd
 		if err := d.compute(env.Calendars); err != nil {
-			return "", err
+			return Note{}, err
 		}
 		if a.Role == RoleCASupervisor {
-			return "transfer window extended to " + in.NewEnd.String() + " at the requesting state's request of " + requestedOn.String() + "; the requesting state is told", nil
+			return NewNote("note.transfer_window_extended_on_request", "date", *in.NewEnd, "requested_on", requestedOn), nil
 		}
-		return "transfer window extended to " + in.NewEnd.String() + " at the requesting state's request", nil
+		return NewNote("note.transfer_window_extended", "date", *in.NewEnd), nil
 	case Expire:
 		d := c.running(ClockTransferWindow)
 		if d == nil || d.DueOn == nil || !today.After(*d.DueOn) {
-			return "", Fail(EConflict, "err.transfer_window_not_passed")
+			return Note{}, Fail(EConflict, "err.transfer_window_not_passed")
 		}
 		c.stopClock(ClockTransferWindow, "", today, DeadlineMissed)
 		c.stopAllClocks(today)
-		return fmt.Sprintf("the transfer window ended on %s without a transfer: the approval expired", d.DueOn), nil
+		return NewNote("note.approval_expired", "date", *d.DueOn), nil
 	case Withdraw:
 		if !slices.Contains(WithdrawReasons, in.ReasonCode) {
 			v.Add("reason_code", "field.reason_code.required")
@@ -327,16 +326,16 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 			v.Require("reason", in.Reason, "field.reason.describe")
 		}
 		if err := v.Err(); err != nil {
-			return "", err
+			return Note{}, err
 		}
 		c.stopAllClocks(today)
 		c.closeAllTasks(today)
-		return "withdrawn by the requesting state: " + in.ReasonCode, nil
+		return NewNote("note.withdrawn", "withdraw_reason", in.ReasonCode), nil
 	case Close:
 		if a.Role == RoleSystem {
 			d := c.running(ClockCloseAfterHandover)
 			if d == nil || d.DueOn == nil || !today.After(*d.DueOn) {
-				return "", Fail(EConflict, "err.close_too_early")
+				return Note{}, Fail(EConflict, "err.close_too_early")
 			}
 		}
 		// The close clock is a waiting period, not a duty: when the system
@@ -346,7 +345,7 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 			status = DeadlineStopped
 		}
 		c.stopClock(ClockCloseAfterHandover, "", today, status)
-		return "case closed; the take-back window keeps running", nil
+		return NewNote("note.closed"), nil
 	case RecordTakeBack:
 		switch ho := c.HandoverOn(); {
 		case in.Date == nil:
@@ -357,52 +356,53 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 			v.Add("date", "field.date.before_handover", "date", *ho)
 		}
 		if err := v.Err(); err != nil {
-			return "", err
+			return Note{}, err
 		}
 		c.stopAllClocks(today)
-		return "person taken back on " + in.Date.String(), nil
+		return NewNote("note.taken_back", "date", *in.Date), nil
 	case ClearFlag:
 		return c.clearFlag(env, a, in)
 	case ApproveTransit:
 		v.Require("entry_point", in.EntryPoint, "field.entry_point.required")
 		v.Require("time", in.Time, "field.time.required")
 		if err := v.Err(); err != nil {
-			return "", err
+			return Note{}, err
 		}
 		c.stopClock(ClockTransitReply, "", today, DeadlineMet)
 		c.Application.Transit.EntryPoint = strings.TrimSpace(in.EntryPoint)
 		c.Application.Transit.TransitTime = strings.TrimSpace(in.Time)
 		c.Decision = &Decision{Outcome: "approve", ProposedBy: a.UserID, ProposedAt: env.Now, DecidedOn: &today,
 			Assistance: strings.TrimSpace(in.Assistance)}
-		return "transit approved at " + c.Application.Transit.EntryPoint + ", " + c.Application.Transit.TransitTime, nil
+		return NewNote("note.transit_approved", "entry_point", c.Application.Transit.EntryPoint, "time", c.Application.Transit.TransitTime), nil
 	case RefuseTransit:
-		return c.refuseTransit(env, a, in.Reasons, in.Text, "transit refused")
+		return c.refuseTransit(env, a, in.Reasons, in.Text, NewNote("note.transit_refused"))
 	case RevokeTransit:
-		return c.refuseTransit(env, a, in.Reasons, in.Text, "transit revoked: the requesting state must take the person back")
+		return c.refuseTransit(env, a, in.Reasons, in.Text, NewNote("note.transit_revoked"))
 	case RecordTransit:
 		v.Require("time", in.Time, "field.time.required")
 		if err := v.Err(); err != nil {
-			return "", err
+			return Note{}, err
 		}
 		executed := today
 		c.Application.Transit.ExecutedOn = &executed
-		return "transit executed on " + today.String(), nil
+		return NewNote("note.transit_executed", "date", today), nil
 	}
-	return "", Fail(EInternal, "err.internal.no_effects", "action", action)
+	return Note{}, Fail(EInternal, "err.internal.no_effects", "action", action)
 }
 
-// reasoned checks the reason of an action that needs nothing else.
-func reasoned(action, reason string) (string, error) {
+// reasoned checks the reason of an action that needs nothing else and
+// returns its note.
+func reasoned(reason string, note Note) (Note, error) {
 	var v Validation
 	v.Require("reason", reason, "field.reason.required")
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
-	return strings.ReplaceAll(action, "_", " "), nil
+	return note, nil
 }
 
 // refuseTransit refuses (or revokes) a transit on grounds of the list.
-func (c *Case) refuseTransit(env Env, a Actor, reasons []string, text, note string) (string, error) {
+func (c *Case) refuseTransit(env Env, a Actor, reasons []string, text string, note Note) (Note, error) {
 	var v Validation
 	today := env.Today
 	if len(reasons) == 0 {
@@ -414,7 +414,7 @@ func (c *Case) refuseTransit(env Env, a Actor, reasons []string, text, note stri
 		}
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	c.stopClock(ClockTransitReply, "", today, DeadlineMet)
 	c.Decision = &Decision{Outcome: "refuse", Reasons: slices.Clone(reasons), Text: text, ProposedBy: a.UserID, ProposedAt: env.Now, DecidedOn: &today}

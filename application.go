@@ -283,7 +283,7 @@ func NewCaseFrom(n NewCase, a Actor, id, reference, requestedState, profileID st
 		c.PreviousCaseID = &prev
 	}
 	for _, f := range n.Flags {
-		c.Flags = append(c.Flags, Flag{Code: f, RaisedAt: now, Note: "raised by the requesting state"})
+		c.Flags = append(c.Flags, Flag{Code: f, RaisedAt: now, NoteKey: "note.flag.raised_by_requesting_state"})
 	}
 	c.Timeline = []Event{{At: now, Action: ActCreate, To: string(StateDraft), ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID}}
 	return c

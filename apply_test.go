@@ -174,7 +174,7 @@ func (w *world) newCase(n NewCase, by Actor, now time.Time) *scenario {
 }
 
 // do applies an action that must succeed and checks the timeline event it adds.
-func (s *scenario) do(now string, a Actor, action string, in ActionInput) string {
+func (s *scenario) do(now string, a Actor, action string, in ActionInput) Note {
 	s.t.Helper()
 	from, events := s.c.Status, len(s.c.Timeline)
 	note, err := Apply(s.w.env(at(now)), s.c, a, action, in)
@@ -199,12 +199,12 @@ func (s *scenario) do(now string, a Actor, action string, in ActionInput) string
 		codes = nil
 	}
 	want := Event{At: at(now), Action: action, From: string(from), To: string(s.c.Status), ActorID: a.UserID,
-		Actor: a.Username, OrgID: a.Org.ID, Note: note, Text: strings.Join(said, "\n\n"), Codes: codes}
+		Actor: a.Username, OrgID: a.Org.ID, NoteKey: note.Key, NoteArgs: note.Args, Text: strings.Join(said, "\n\n"), Codes: codes}
 	if diff := cmp.Diff(want, s.c.Timeline[events]); diff != "" {
 		s.t.Errorf("%s: timeline event (-want +got):\n%s", action, diff)
 	}
-	if note == "" {
-		s.t.Errorf("%s: no note", action)
+	if !IsKey(note.Key) {
+		s.t.Errorf("%s: the note %q is no message key", action, note.Key)
 	}
 	return note
 }
@@ -216,8 +216,8 @@ func (s *scenario) reject(now string, a Actor, action string, in ActionInput, co
 	before := deepCopy(s.c)
 	note, err := Apply(s.w.env(at(now)), s.c, a, action, in)
 	checkErr(s.t, sprintf("%s: %s by %s in %s", now, action, a.Username, before.Status), err, code, fields...)
-	if note != "" {
-		s.t.Errorf("%s refused, yet the note %q", action, note)
+	if !note.IsZero() {
+		s.t.Errorf("%s refused, yet the note %v", action, note)
 	}
 	if diff := cmp.Diff(before, s.c); diff != "" {
 		s.t.Errorf("%s: the refused %s changed the case (-before +after):\n%s", now, action, diff)
@@ -465,8 +465,8 @@ func TestApplySubmitStartsReplyClock(t *testing.T) {
 			if !strings.Contains(d.Basis, "from receipt on "+tc.received) {
 				t.Errorf("basis %q does not say the rule", d.Basis)
 			}
-			if !strings.Contains(note, tc.due) {
-				t.Errorf("note %q does not give the due date", note)
+			if !strings.Contains(note.String(), "due_date="+tc.due) {
+				t.Errorf("note %v does not give the due date", note)
 			}
 			if len(s.c.Warnings) != 0 {
 				t.Errorf("warnings %v", s.c.Warnings)
@@ -929,8 +929,8 @@ func TestApplyDeemedApproval(t *testing.T) {
 	s.reject("2026-04-29 10:00", caSup1, ActDeemApproved, ActionInput{}, EForbidden)
 	note := s.do("2026-04-29 00:01", sysActor, ActDeemApproved, ActionInput{})
 	s.wantStatus(StateDeemedApproved)
-	if !strings.Contains(note, "2026-04-28") {
-		t.Errorf("the case does not say why: %q", note)
+	if !strings.Contains(note.String(), "2026-04-28") {
+		t.Errorf("the case does not say why: %v", note)
 	}
 	s.checkClock(ClockReply, "", DeadlineMissed, "2026-04-28")
 	s.checkClock(ClockTransferWindow, "", DeadlineRunning, "2026-07-29")
@@ -1270,14 +1270,14 @@ func TestApplyTransferWindowExtendedByRequestingState(t *testing.T) {
 	s.reject("2026-07-10 10:00", deOff, ActExtendTransferWindow, ActionInput{Justification: "x", NewEnd: dayp("2026-08-31"), RequestedOn: dayp("2026-07-09")}, EInvalid, "requested_on")
 	note := s.do("2026-07-10 10:00", deOff, ActExtendTransferWindow, ActionInput{Justification: "No flights until August.", NewEnd: dayp("2026-08-31")})
 	s.checkClock(ClockTransferWindow, "", DeadlineRunning, "2026-08-31")
-	if !strings.Contains(note, "2026-08-31") {
-		t.Errorf("note %q does not name the new end", note)
+	if !strings.Contains(note.String(), "2026-08-31") {
+		t.Errorf("note %v does not name the new end", note)
 	}
 	s.reject("2026-07-11 10:00", caSup1, ActExtendTransferWindow, ActionInput{Justification: "x", NewEnd: dayp("2026-09-30"), RequestedOn: dayp("2026-07-12")}, EInvalid, "requested_on")
 	note = s.do("2026-07-11 10:00", caSup1, ActExtendTransferWindow, ActionInput{Justification: "Court order.", NewEnd: dayp("2026-09-30"), RequestedOn: dayp("2026-07-09")})
 	s.checkClock(ClockTransferWindow, "", DeadlineRunning, "2026-09-30")
-	if !strings.Contains(note, "2026-07-09") {
-		t.Errorf("note %q does not name the date of the request", note)
+	if !strings.Contains(note.String(), "requested_on=2026-07-09") {
+		t.Errorf("note %v does not name the date of the request", note)
 	}
 }
 

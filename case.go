@@ -205,8 +205,11 @@ var SafeguardFlags = []string{FlagAsylumPending, FlagLegalStay, FlagMinor, FlagT
 
 // Flag is a safeguard flag on a case; Cleared holds who cleared it and why.
 type Flag struct {
-	Code      string     `json:"code"`
-	RaisedAt  time.Time  `json:"raised_at"`
+	Code     string    `json:"code"`
+	RaisedAt time.Time `json:"raised_at"`
+	// NoteKey says why the flag was raised, as a message key; Note is the
+	// English sentence of a flag raised before notes were keys.
+	NoteKey   string     `json:"note_key,omitempty"`
 	Note      string     `json:"note,omitempty"`
 	ClearedAt *time.Time `json:"cleared_at,omitempty"`
 	ClearedBy string     `json:"cleared_by,omitempty"`
@@ -305,7 +308,9 @@ type Transfer struct {
 	NotifiedOn    civil.Date  `json:"notified_on"`
 	LateNotice    bool        `json:"late_notice,omitempty"`
 	HandoverOn    *civil.Date `json:"handover_on,omitempty"`
-	HandoverNote  string      `json:"handover_note,omitempty"`
+	// HandoverNote is the English sentence of a handover recorded before
+	// notes were keys; the timeline's record_handover note says it now.
+	HandoverNote string `json:"handover_note,omitempty"`
 	// OperationID links the transfer to a group transfer operation (one
 	// flight or vehicle for several persons); set by the store only.
 	OperationID string `json:"operation_id,omitempty"`
@@ -382,7 +387,14 @@ type Event struct {
 	ActorID string    `json:"actor_id,omitempty"`
 	Actor   string    `json:"actor"` // username, or "system"
 	OrgID   string    `json:"organisation_id,omitempty"`
-	Note    string    `json:"note,omitempty"` // what happened, in words, written by the system
+	// NoteKey and NoteArgs say what happened, as a message key with its
+	// arguments (Note), worded in the reader's language where shown.
+	NoteKey  string         `json:"note_key,omitempty"`
+	NoteArgs map[string]any `json:"note_args,omitempty"`
+	// Note is what happened in English words, as events written before
+	// notes were keys hold it (NoteKey empty); the API fills it with NoteKey
+	// worded in the caller's language.
+	Note string `json:"note,omitempty"`
 	// Text is what the actor wrote with the action (a question, an answer,
 	// a reason); Codes are the reason codes chosen. Both are part of the case,
 	// never of the audit trail.

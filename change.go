@@ -54,9 +54,9 @@ type Change struct {
 var unchanged = Change{Unchanged: true}
 
 // event appends a timeline event of a change that keeps the case's state.
-func (c *Case) event(env Env, a Actor, action, note string) {
+func (c *Case) event(env Env, a Actor, action string, note Note) {
 	c.Timeline = append(c.Timeline, Event{At: env.Now, Action: action, From: string(c.Status), To: string(c.Status),
-		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: note})
+		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, NoteKey: note.Key, NoteArgs: note.Args})
 }
 
 // Act is a lifecycle action as a change of a case: Apply, and what the
@@ -98,7 +98,7 @@ func Assign(env Env, c *Case, a Actor, to User) (Change, error) {
 		return unchanged, nil
 	}
 	c.AssignedTo = to.ID
-	c.event(env, a, ChangeAssign, "assigned to officer "+to.ID)
+	c.event(env, a, ChangeAssign, NewNote("note.assigned", "user_id", to.ID))
 	return Change{Action: ChangeAssign, Records: []string{"user:" + to.ID}}, nil
 }
 
@@ -146,7 +146,7 @@ func CoverAbsence(env Env, c *Case, a Actor, from, to User) (Change, error) {
 		return unchanged, nil
 	}
 	c.AssignedTo = to.ID
-	c.event(env, a, ChangeAssign, "absence cover: moved from officer "+from.ID+" to officer "+to.ID)
+	c.event(env, a, ChangeAssign, NewNote("note.absence_cover", "from_user_id", from.ID, "user_id", to.ID))
 	return Change{Action: ChangeAssign, Records: []string{"user:" + from.ID, "user:" + to.ID}, Purpose: "absence cover"}, nil
 }
 
@@ -174,7 +174,7 @@ func EditDraft(env Env, c *Case, a Actor, n NewCase) (Change, error) {
 		return Change{}, err
 	}
 	c.Type, c.Procedure, c.Category, c.RequestingReference, c.Application = n.Type, n.Procedure, n.Category, n.RequestingReference, n.Application
-	c.event(env, a, ChangeUpdate, "draft edited")
+	c.event(env, a, ChangeUpdate, NewNote("note.draft_edited"))
 	return Change{Action: ChangeUpdate, Person: true}, nil
 }
 
@@ -201,8 +201,8 @@ func FlagOverdue(env Env, c *Case, a Actor) (Change, error) {
 		return unchanged, nil
 	}
 	c.Warnings = append(c.Warnings, WarnOverdue)
-	c.Timeline = append(c.Timeline, Event{At: env.Now, Action: ChangeReplyOverdue, Actor: "system",
-		Note: "the reply target date " + rc.DueOn.String() + " passed; the profile has no deemed approval, so the case is flagged overdue"})
+	note := NewNote("note.reply_overdue", "date", *rc.DueOn)
+	c.Timeline = append(c.Timeline, Event{At: env.Now, Action: ChangeReplyOverdue, Actor: "system", NoteKey: note.Key, NoteArgs: note.Args})
 	return Change{Action: ChangeReplyOverdue}, nil
 }
 
@@ -217,17 +217,17 @@ func RecomputeDeadlines(env Env, c *Case, a Actor, cals *deadline.Calendars) (Ch
 	if a.Role != RoleSystem {
 		return Change{}, Fail(EForbidden, "err.system_only.recompute")
 	}
-	lines, err := c.Recompute(cals)
+	moves, err := c.Recompute(cals)
 	if err != nil {
 		return Change{}, err
 	}
-	if len(lines) == 0 {
+	if len(moves) == 0 {
 		return unchanged, nil
 	}
-	for _, l := range lines {
-		c.Timeline = append(c.Timeline, Event{At: env.Now, Action: ChangeDeadlineRecomputed, Actor: "system", Note: l})
+	for _, n := range moves {
+		c.Timeline = append(c.Timeline, Event{At: env.Now, Action: ChangeDeadlineRecomputed, Actor: "system", NoteKey: n.Key, NoteArgs: n.Args})
 	}
-	return Change{Action: ChangeDeadlineRecomputed, Details: map[string]any{"changes": len(lines)}}, nil
+	return Change{Action: ChangeDeadlineRecomputed, Details: map[string]any{"changes": len(moves)}}, nil
 }
 
 // NewAttachment is a checked file to attach to a case.

@@ -135,41 +135,42 @@ const (
 )
 
 // Recompute recomputes every running clock on new holiday data and returns a
-// line per due date that moved (empty when nothing changed).
-func (c *Case) Recompute(cals *deadline.Calendars) ([]string, error) {
-	var changes []string
+// note per due date that moved (empty when nothing changed).
+func (c *Case) Recompute(cals *deadline.Calendars) ([]Note, error) {
+	var changes []Note
 	for i := range c.Deadlines {
 		d := &c.Deadlines[i]
 		if d.Status != DeadlineRunning {
 			continue
 		}
-		before := ""
-		if d.DueOn != nil {
-			before = d.DueOn.String()
-		}
+		before := d.DueOn
 		if err := d.compute(cals); err != nil {
 			return nil, err
 		}
-		after := ""
-		if d.DueOn != nil {
-			after = d.DueOn.String()
-		}
-		if before != after {
+		if n, moved := dueMoved(d.Kind, before, d.DueOn); moved {
 			if t := c.Task(d.TaskID); d.TaskID != "" && t != nil {
 				t.DueOn = d.DueOn
 			}
-			changes = append(changes, fmt.Sprintf("%s due date moved from %s to %s after a change of holiday data", d.Kind, orNone(before), orNone(after)))
+			changes = append(changes, n)
 		}
 	}
 	c.noteDeadlineWarnings()
 	return changes, nil
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "(not computable)"
+// dueMoved returns the note of a clock of kind whose due date went from
+// before to after on new holiday data (nil: not computable), and whether it
+// moved at all.
+func dueMoved(kind string, before, after *civil.Date) (Note, bool) {
+	switch {
+	case before == nil && after == nil, before != nil && after != nil && *before == *after:
+		return Note{}, false
+	case before == nil:
+		return NewNote("note.due_now_computable", "clock", kind, "date", *after), true
+	case after == nil:
+		return NewNote("note.due_not_computable", "clock", kind, "from_date", *before), true
 	}
-	return s
+	return NewNote("note.due_moved", "clock", kind, "from_date", *before, "date", *after), true
 }
 
 // noteDeadlineWarnings keeps the beyond-data and provisional warnings in step with the running clocks.

@@ -21,12 +21,12 @@ const MaxEmailAge = 366
 // submission in the system. Errors: EForbidden (not the central authority
 // of the requested state), EConflict (not a draft), EInvalid (received_on
 // and the application's fields).
-func ReceiveByEmail(env Env, c *Case, a Actor, receivedOn civil.Date) (string, error) {
+func ReceiveByEmail(env Env, c *Case, a Actor, receivedOn civil.Date) (Note, error) {
 	if !a.IsCA() || a.Org.State != c.RequestedState {
-		return "", Fail(EForbidden, "err.email.central_only")
+		return Note{}, Fail(EForbidden, "err.email.central_only")
 	}
 	if c.Status != StateDraft {
-		return "", Fail(EConflict, "err.case_already", "state", string(c.Status))
+		return Note{}, Fail(EConflict, "err.case_already", "state", string(c.Status))
 	}
 	var v Validation
 	switch {
@@ -38,18 +38,19 @@ func ReceiveByEmail(env Env, c *Case, a Actor, receivedOn civil.Date) (string, e
 		v.Add("received_on", "field.received_on.too_old")
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	if err := ValidateApplicationWith(c.Type, c.Procedure, c.Category, &c.Application, true, receivedOn, env.Evidence); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	note, err := c.submitOn(env, receivedOn)
 	if err != nil {
-		return "", err
+		return Note{}, err
 	}
 	c.Status = StateSubmitted
 	c.Timeline = append(c.Timeline, Event{At: env.Now, Action: ActReceiveByEmail, From: string(StateDraft), To: string(StateSubmitted),
-		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: "received by e-mail and entered by the central authority; " + note})
+		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID})
+	c.Timeline[len(c.Timeline)-1].SetNote(NewNote("note.received_by_email", "reason", note.Key).With(note))
 	return note, nil
 }
 

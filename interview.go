@@ -1,10 +1,11 @@
 package ercms
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ercms/ercms/civil"
 )
 
 // ActScheduleInterview is the name of the step that fixes an interview's
@@ -18,19 +19,19 @@ const ActScheduleInterview = "schedule_interview"
 // is open; each change is on the timeline. Errors: ENotFound (case out of
 // scope), EForbidden (not the mission's officer), EInvalid (fields task_id,
 // scheduled_at, place), EConflict (the interview was already held).
-func ScheduleInterview(env Env, c *Case, a Actor, taskID string, at time.Time, place string) (string, error) {
+func ScheduleInterview(env Env, c *Case, a Actor, taskID string, at time.Time, place string) (Note, error) {
 	if !CanView(a, c, env.Today) {
-		return "", Fail(ENotFound, "err.no_such_case")
+		return Note{}, Fail(ENotFound, "err.no_such_case")
 	}
 	if a.Role != RoleConsularOfficer {
-		return "", Fail(EForbidden, "err.interview.mission_only")
+		return Note{}, Fail(EForbidden, "err.interview.mission_only")
 	}
 	t := c.Task(taskID)
 	if t == nil || t.Kind != TaskInterview || t.OrgID != a.Org.ID {
-		return "", FieldError("task_id", "field.task_id.own_interview")
+		return Note{}, FieldError("task_id", "field.task_id.own_interview")
 	}
 	if t.Status != TaskOpen {
-		return "", Fail(EConflict, "err.interview.already", "task_status", t.Status)
+		return Note{}, Fail(EConflict, "err.interview.already", "task_status", t.Status)
 	}
 	var v Validation
 	if at.IsZero() {
@@ -50,12 +51,12 @@ func ScheduleInterview(env Env, c *Case, a Actor, taskID string, at time.Time, p
 		v.Add("place", "field.too_long", "max", 300)
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	at = at.UTC()
 	t.ScheduledAt, t.Place = &at, place
-	note := fmt.Sprintf("interview scheduled for %s (%s)", at.Format("2006-01-02 15:04 UTC"), t.Mode)
+	note := NewNote("note.interview_scheduled", "date", civil.Of(at), "time", at.Format("15:04"), "mode", t.Mode)
 	c.Timeline = append(c.Timeline, Event{At: env.Now, Action: ActScheduleInterview, From: string(c.Status), To: string(c.Status),
-		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: note, Text: place})
+		ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, NoteKey: note.Key, NoteArgs: note.Args, Text: place})
 	return note, nil
 }

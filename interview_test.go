@@ -1,6 +1,7 @@
 package ercms
 
 import (
+	"maps"
 	"testing"
 	"time"
 )
@@ -55,7 +56,7 @@ func TestScheduleInterview(t *testing.T) {
 		t.Errorf("scheduled task %+v in %s", got, s.c.Status)
 	}
 	last := s.c.Timeline[len(s.c.Timeline)-1]
-	if last.Action != ActScheduleInterview || last.Note != note || last.OrgID != orgBerlin.ID {
+	if last.Action != ActScheduleInterview || last.NoteKey != note.Key || !maps.Equal(last.NoteArgs, note.Args) || last.OrgID != orgBerlin.ID {
 		t.Errorf("timeline %+v", last)
 	}
 	// Held: no more moving it.

@@ -3,6 +3,7 @@ package ercms
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ercms/ercms/civil"
@@ -10,7 +11,7 @@ import (
 )
 
 // submit sets the date of receipt, starts the reply clock and checks the submission limits.
-func (c *Case) submit(env Env) (string, error) {
+func (c *Case) submit(env Env) (Note, error) {
 	received := env.Profile.ReceivedOn(env.Now)
 	note, err := c.submitOn(env, received)
 	if err == nil && c.Type == TypeReadmission {
@@ -30,7 +31,7 @@ const AcknowledgementEvent = "acknowledged_on"
 // acknowledgement of receipt of an application that came by e-mail or on
 // paper. Where the profile counts the reply time from the acknowledgement,
 // the running reply clock starts again from that date.
-func (c *Case) recordAcknowledgement(env Env, in RecordAcknowledgement) (string, error) {
+func (c *Case) recordAcknowledgement(env Env, in RecordAcknowledgement) (Note, error) {
 	var v Validation
 	switch {
 	case in.AcknowledgedOn == nil:
@@ -41,68 +42,66 @@ func (c *Case) recordAcknowledgement(env Env, in RecordAcknowledgement) (string,
 		v.Add("acknowledged_on", "field.acknowledged_on.before_received", "received", *c.ReceivedOn)
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	on := *in.AcknowledgedOn
 	c.AcknowledgedOn = &on
-	note := "acknowledgement of receipt sent on " + on.String()
 	if d := c.ReplyClock(); d != nil && d.Rule.From == AcknowledgementEvent {
 		d.From = on
 		if err := d.compute(env.Calendars); err != nil {
-			return "", err
+			return Note{}, err
 		}
 		if d.DueOn != nil {
-			note += "; the reply time counts from it: reply due " + d.DueOn.String()
+			return NewNote("note.acknowledgement_sent_reply_due", "date", on, "due_date", *d.DueOn), nil
 		}
 	}
-	return note, nil
+	return NewNote("note.acknowledgement_sent", "date", on), nil
 }
 
 // submitOn is submit with the date of receipt given: today's for a
 // submission in the system, the true date for an application that arrived
 // by e-mail.
-func (c *Case) submitOn(env Env, received civil.Date) (string, error) {
+func (c *Case) submitOn(env Env, received civil.Date) (Note, error) {
 	c.ReceivedOn = &received
 	c.raiseApplicationFlags(env)
 	if c.Type == TypeTransit {
 		t := c.Application.Transit
 		s, err := env.Profile.Setting("transit_lead_time", c.RequestingState)
 		if err != nil {
-			return "", err
+			return Note{}, err
 		}
 		r, err := deadline.Compute(s.Rule, t.TransitOn, env.Calendars)
 		if err != nil {
-			return "", err
+			return Note{}, err
 		}
 		if !r.BeyondData && received.After(r.Due) {
 			c.warn(WarnShortLeadTime)
 		}
 		if _, err := c.startClock(env, ClockTransitReply, "", received); err != nil {
-			return "", err
+			return Note{}, err
 		}
-		return "transit request received on " + received.String(), nil
+		return NewNote("note.transit_received", "date", received), nil
 	}
 	kind := ClockReply
 	if c.Procedure == ProcedureAccelerated {
 		kind = ClockReplyAccelerated
 		if err := c.checkSubmission(env, "submission_accelerated", c.Application.ApprehendedOn, received); err != nil {
-			return "", err
+			return Note{}, err
 		}
 	}
 	if c.Category != CategoryOwnNational {
 		if err := c.checkSubmission(env, "submission_tcn", c.Application.FactsKnownOn, received); err != nil {
-			return "", err
+			return Note{}, err
 		}
 	}
 	d, err := c.startClock(env, kind, "", received)
 	if err != nil {
-		return "", err
+		return Note{}, err
 	}
-	due := "not computable yet"
-	if d.DueOn != nil {
-		due = d.DueOn.String()
+	if d.DueOn == nil {
+		return NewNote("note.application_received_no_due", "date", received), nil
 	}
-	return fmt.Sprintf("application received on %s; reply due %s", received, due), nil
+	return NewNote("note.application_received", "date", received, "due_date", *d.DueOn), nil
 }
 
 // checkSubmission flags a submission made after the limit of rule kind counted from `from`.
@@ -134,7 +133,7 @@ func (c *Case) raiseApplicationFlags(env Env) {
 	}
 	for _, code := range SafeguardFlags {
 		if want[code] && !slices.ContainsFunc(c.Flags, func(f Flag) bool { return f.Code == code }) {
-			c.Flags = append(c.Flags, Flag{Code: code, RaisedAt: env.Now, Note: "raised from the application's special circumstances"})
+			c.Flags = append(c.Flags, Flag{Code: code, RaisedAt: env.Now, NoteKey: "note.flag.special_circumstances"})
 		}
 	}
 }
@@ -145,7 +144,7 @@ func (c *Case) addTask(env Env, kind, orgID, question, mode, language string) *T
 	return &c.Tasks[len(c.Tasks)-1]
 }
 
-func (c *Case) startVerification(env Env, in StartVerification) (string, error) {
+func (c *Case) startVerification(env Env, in StartVerification) (Note, error) {
 	var v Validation
 	if len(in.Tasks) == 0 {
 		v.Add("tasks", "field.tasks.required")
@@ -162,26 +161,26 @@ func (c *Case) startVerification(env Env, in StartVerification) (string, error) 
 		v.Require(fmt.Sprintf("tasks[%d].question", i), t.Question, "field.tasks.question.required")
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	for _, t := range in.Tasks {
 		task := c.addTask(env, TaskVerification, t.OrganisationID, t.Question, "", "")
 		d, err := c.startClock(env, ClockVerificationTask, task.ID, env.Today)
 		if err != nil {
-			return "", err
+			return Note{}, err
 		}
 		task.DueOn = d.DueOn
 	}
-	return fmt.Sprintf("%d verification task(s) sent", len(in.Tasks)), nil
+	return NewNote("note.verification_tasks_sent", "count", len(in.Tasks)), nil
 }
 
-func (c *Case) answerTask(env Env, a Actor, in AnswerTask) (string, error) {
+func (c *Case) answerTask(env Env, a Actor, in AnswerTask) (Note, error) {
 	t := c.Task(in.TaskID)
 	if t == nil || t.OrgID != a.Org.ID || t.Kind == TaskTravelDocument {
-		return "", FieldError("task_id", "field.task_id.own")
+		return Note{}, FieldError("task_id", "field.task_id.own")
 	}
 	if t.Status != TaskOpen {
-		return "", Fail(EConflict, "err.task_already", "task_status", t.Status)
+		return Note{}, Fail(EConflict, "err.task_already", "task_status", t.Status)
 	}
 	var v Validation
 	findings := TaskFindings
@@ -192,7 +191,7 @@ func (c *Case) answerTask(env Env, a Actor, in AnswerTask) (string, error) {
 		v.Add("finding", "field.finding.choose", "findings", findings)
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	today := env.Today
 	t.Status, t.Finding, t.Answer, t.AnsweredOn = TaskAnswered, in.Finding, in.Answer, &today
@@ -201,7 +200,7 @@ func (c *Case) answerTask(env Env, a Actor, in AnswerTask) (string, error) {
 		kind = c.taskClockKind(t.ID)
 	}
 	c.stopClock(kind, t.ID, today, DeadlineMet)
-	return fmt.Sprintf("%s task answered: %s", t.Kind, in.Finding), nil
+	return NewNote("note.task_answered", "task_kind", t.Kind, "finding", in.Finding), nil
 }
 
 // taskClockKind returns the clock kind attached to a task.
@@ -231,7 +230,7 @@ func (c *Case) mission(env Env, v *Validation, field, id string, serving bool) (
 	return org, true
 }
 
-func (c *Case) requestInterview(env Env, in RequestInterview) (string, error) {
+func (c *Case) requestInterview(env Env, in RequestInterview) (Note, error) {
 	var v Validation
 	// A mission not accredited to the requesting state may be asked: the
 	// interview then runs on the longer no-mission clock.
@@ -241,7 +240,7 @@ func (c *Case) requestInterview(env Env, in RequestInterview) (string, error) {
 	}
 	v.Require("language", in.Language, "field.language.required")
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	kind := ClockInterview
 	if !slices.Contains(m.Accredited, c.RequestingState) {
@@ -250,34 +249,37 @@ func (c *Case) requestInterview(env Env, in RequestInterview) (string, error) {
 	t := c.addTask(env, TaskInterview, m.ID, in.Place, in.Mode, in.Language)
 	d, err := c.startClock(env, kind, t.ID, env.Today)
 	if err != nil {
-		return "", err
+		return Note{}, err
 	}
 	t.DueOn = d.DueOn
-	return fmt.Sprintf("consular interview requested (%s)", in.Mode), nil
+	return NewNote("note.interview_requested", "mode", in.Mode), nil
 }
 
-func (c *Case) extendReply(env Env, in ExtendReply) (string, error) {
+func (c *Case) extendReply(env Env, in ExtendReply) (Note, error) {
 	var v Validation
 	d := c.ReplyClock()
 	v.Require("justification", in.Justification, "field.justification.extend_reply")
 	if d == nil {
-		return "", Fail(EConflict, "err.reply_clock_not_running")
+		return Note{}, Fail(EConflict, "err.reply_clock_not_running")
 	}
 	if in.Days < 1 || d.ExtendedDays+in.Days > env.Profile.ExtensionMaxDays {
 		v.Add("days", "field.days.range", "max", env.Profile.ExtensionMaxDays-d.ExtendedDays, "granted", d.ExtendedDays)
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	d.ExtendedDays += in.Days
 	if err := d.compute(env.Calendars); err != nil {
-		return "", err
+		return Note{}, err
 	}
-	return fmt.Sprintf("reply time extended by %d days to %s; the requesting state is told", in.Days, d.DueOn), nil
+	if d.DueOn == nil {
+		return NewNote("note.reply_extended_no_due", "count", in.Days), nil
+	}
+	return NewNote("note.reply_extended", "count", in.Days, "date", *d.DueOn), nil
 }
 
 // decide proposes or takes a decision: approve (with its input) or refuse.
-func (c *Case) decide(env Env, a Actor, approve *Approve, refuse *Refuse, next State) (string, error) {
+func (c *Case) decide(env Env, a Actor, approve *Approve, refuse *Refuse, next State) (Note, error) {
 	var v Validation
 	dec := &Decision{ProposedBy: a.UserID, ProposedAt: env.Now}
 	if in := approve; in != nil {
@@ -307,17 +309,20 @@ func (c *Case) decide(env Env, a Actor, approve *Approve, refuse *Refuse, next S
 		dec.Reasons, dec.Text = in.Reasons, in.Text
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	c.Decision = dec
+	if next == StatePendingSignOff && dec.Outcome == "refuse" {
+		return NewNote("note.refusal_proposed"), nil
+	}
 	if next == StatePendingSignOff {
-		return dec.Outcome + " proposed; waiting for a supervisor's sign-off", nil
+		return NewNote("note.approval_proposed"), nil
 	}
 	return c.finaliseDecision(env)
 }
 
 // finaliseDecision stops the reply clock and, for an approval, starts the transfer window.
-func (c *Case) finaliseDecision(env Env) (string, error) {
+func (c *Case) finaliseDecision(env Env) (Note, error) {
 	today := env.Today
 	c.Decision.DecidedOn = &today
 	rc := c.ReplyClock()
@@ -327,16 +332,16 @@ func (c *Case) finaliseDecision(env Env) (string, error) {
 	if c.Decision.Outcome == "refuse" {
 		c.stopAllClocks(today)
 		c.closeAllTasks(today)
-		return "refused; the reply is sent to the requesting state", nil
+		return NewNote("note.refused"), nil
 	}
 	c.closeVerification(today)
 	if _, err := c.startClock(env, ClockTransferWindow, "", today); err != nil {
-		return "", err
+		return Note{}, err
 	}
-	return "approved; the reply is sent to the requesting state", nil
+	return NewNote("note.approved"), nil
 }
 
-func (c *Case) correctDeemedApproval(env Env) (string, error) {
+func (c *Case) correctDeemedApproval(env Env) (Note, error) {
 	today := env.Today
 	for i := range c.Deadlines {
 		d := &c.Deadlines[i]
@@ -346,7 +351,7 @@ func (c *Case) correctDeemedApproval(env Env) (string, error) {
 		case (d.Kind == ClockReply || d.Kind == ClockReplyAccelerated) && d.Status == DeadlineMissed:
 			d.Status, d.MetOn = DeadlineRunning, nil
 			if err := d.compute(env.Calendars); err != nil {
-				return "", err
+				return Note{}, err
 			}
 		}
 	}
@@ -354,12 +359,10 @@ func (c *Case) correctDeemedApproval(env Env) (string, error) {
 		c.Decision = c.Decision.Overtaken // the proposal waiting for sign-off, if any
 	}
 	c.noteDeadlineWarnings()
-	rc := c.ReplyClock()
-	due := "(not computable)"
-	if rc != nil && rc.DueOn != nil {
-		due = rc.DueOn.String()
+	if rc := c.ReplyClock(); rc != nil && rc.DueOn != nil {
+		return NewNote("note.deemed_approval_corrected", "due_date", *rc.DueOn), nil
 	}
-	return "deemed approval corrected; reply clock recomputed, due " + due + "; the requesting state is told", nil
+	return NewNote("note.deemed_approval_corrected_no_due"), nil
 }
 
 // checkValidity adds to v, for field, a travel-document validity that has
@@ -372,7 +375,7 @@ func checkValidity(env Env, v *Validation, field string, until civil.Date) {
 	}
 }
 
-func (c *Case) issueTravelDocument(env Env, a Actor, in IssueTravelDocument) (string, error) {
+func (c *Case) issueTravelDocument(env Env, a Actor, in IssueTravelDocument) (Note, error) {
 	var task *Task
 	for i := range c.Tasks {
 		t := &c.Tasks[i]
@@ -381,7 +384,7 @@ func (c *Case) issueTravelDocument(env Env, a Actor, in IssueTravelDocument) (st
 		}
 	}
 	if task == nil || task.OrgID != a.Org.ID {
-		return "", Fail(EForbidden, "err.travel_document.other_mission")
+		return Note{}, Fail(EForbidden, "err.travel_document.other_mission")
 	}
 	var v Validation
 	v.Require("number", in.Number, "field.number.required")
@@ -391,13 +394,13 @@ func (c *Case) issueTravelDocument(env Env, a Actor, in IssueTravelDocument) (st
 		checkValidity(env, &v, "valid_until", *in.ValidUntil)
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	today := env.Today
 	task.Status, task.AnsweredOn, task.Finding = TaskAnswered, &today, "issued"
 	c.stopClock(ClockTravelDocument, "", today, DeadlineMet)
 	c.TravelDocument = &TravelDocument{Kind: TravelDocumentNational, Number: in.Number, IssuedOn: &today, ValidUntil: in.ValidUntil, MissionID: a.Org.ID}
-	return "travel document issued, valid until " + in.ValidUntil.String(), nil
+	return NewNote("note.travel_document_issued", "until_date", *in.ValidUntil), nil
 }
 
 func (c *Case) closeTasks(kind, status string, today civil.Date) {
@@ -440,12 +443,12 @@ func crossingPoints(p *deadline.Profile, memberState string) []string {
 	return out
 }
 
-func (c *Case) notifyTransfer(env Env, in NotifyTransfer) (string, error) {
+func (c *Case) notifyTransfer(env Env, in NotifyTransfer) (Note, error) {
 	var v Validation
 	t := in.Transfer
 	if t == nil {
 		v.Add("transfer", "field.transfer.required")
-		return "", v.Err()
+		return Note{}, v.Err()
 	}
 	today := env.Today
 	if t.Date.IsZero() {
@@ -469,18 +472,18 @@ func (c *Case) notifyTransfer(env Env, in NotifyTransfer) (string, error) {
 		}
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	n := Transfer{Date: t.Date, Time: t.Time, CrossingPoint: t.CrossingPoint, Flight: t.Flight, Escorts: t.Escorts,
 		EscortNames: t.EscortNames, MedicalEscort: t.MedicalEscort, Security: t.Security, SpecialNeeds: t.SpecialNeeds,
 		NotifiedOn: today, OperationID: t.OperationID}
 	s, err := env.Profile.Setting("transfer_notice", c.RequestingState)
 	if err != nil {
-		return "", err
+		return Note{}, err
 	}
 	r, err := deadline.Compute(s.Rule, t.Date, env.Calendars)
 	if err != nil {
-		return "", err
+		return Note{}, err
 	}
 	if r.BeyondData || today.After(r.Due) {
 		n.LateNotice = !r.BeyondData
@@ -488,21 +491,21 @@ func (c *Case) notifyTransfer(env Env, in NotifyTransfer) (string, error) {
 	c.Transfer = &n
 	c.setWarning(WarnLateNotice, n.LateNotice)
 	if n.LateNotice {
-		return fmt.Sprintf("transfer notified for %s at %s; LATE: the notice was due by %s (%s)", t.Date, t.CrossingPoint, r.Due, r.Basis), nil
+		return NewNote("note.transfer_notified_late", "date", t.Date, "crossing_point", t.CrossingPoint, "due_date", r.Due), nil
 	}
-	return fmt.Sprintf("transfer notified for %s at %s", t.Date, t.CrossingPoint), nil
+	return NewNote("note.transfer_notified", "date", t.Date, "crossing_point", t.CrossingPoint), nil
 }
 
 // handoverSkew is how far ahead of the server's clock a handover's time may
 // be, for the clocks of the border post's devices.
 const handoverSkew = 15 * time.Minute
 
-func (c *Case) recordHandover(env Env, in RecordHandover) (string, error) {
+func (c *Case) recordHandover(env Env, in RecordHandover) (Note, error) {
 	var v Validation
 	h := in.Handover
 	if h == nil {
 		v.Add("handover", "field.handover.required")
-		return "", v.Err()
+		return Note{}, v.Err()
 	}
 	on := env.Profile.ReceivedOn(h.At)
 	switch {
@@ -518,21 +521,23 @@ func (c *Case) recordHandover(env Env, in RecordHandover) (string, error) {
 		v.Add("handover.persons", "field.handover.persons.required")
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	c.Transfer.HandoverOn = &on
-	c.Transfer.HandoverNote = fmt.Sprintf("%d person(s) received by %s; documents: %s", h.Persons, h.Officer, h.Documents)
 	c.stopClock(ClockTransferWindow, "", on, DeadlineMet)
 	if _, err := c.startClock(env, ClockTakeBack, "", on); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	if _, err := c.startClock(env, ClockCloseAfterHandover, "", on); err != nil {
-		return "", err
+		return Note{}, err
 	}
-	return "handover recorded on " + on.String(), nil
+	if docs := strings.TrimSpace(h.Documents); docs != "" {
+		return NewNote("note.handover_recorded_documents", "date", on, "count", h.Persons, "officer", h.Officer, "documents", docs), nil
+	}
+	return NewNote("note.handover_recorded", "date", on, "count", h.Persons, "officer", h.Officer), nil
 }
 
-func (c *Case) clearFlag(env Env, a Actor, in ClearFlag) (string, error) {
+func (c *Case) clearFlag(env Env, a Actor, in ClearFlag) (Note, error) {
 	var v Validation
 	v.Require("reason", in.Reason, "field.reason.clear_safeguard")
 	idx := slices.IndexFunc(c.Flags, func(f Flag) bool { return f.Code == in.Flag && f.ClearedAt == nil })
@@ -540,12 +545,12 @@ func (c *Case) clearFlag(env Env, a Actor, in ClearFlag) (string, error) {
 		v.Add("flag", "field.flag.active")
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return Note{}, err
 	}
 	now := env.Now
 	f := &c.Flags[idx]
 	f.ClearedAt, f.ClearedBy, f.Reason = &now, a.UserID, in.Reason
-	return "safeguard flag " + in.Flag + " cleared", nil
+	return NewNote("note.flag_cleared", "flag", in.Flag), nil
 }
 
 // StartWithoutApplication puts a no-application case (LIFECYCLE.md: the

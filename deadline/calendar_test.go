@@ -122,23 +122,23 @@ func TestCalendarValidation(t *testing.T) {
 			y := year("AZ", 2026)
 			y.NonWorking = []Day{{Date: d("2025-12-31"), Name: "Solidarity"}}
 			return y
-		}()}, []string{"AZ-2026.non_working[0].date: 2025-12-31 is outside the year 2026"}},
+		}()}, []string{"AZ-2026.non_working[0].date: 31 December 2025 is outside the year 2026"}},
 		{"working and non-working", []Year{func() Year {
 			y := year("AZ", 2026)
 			y.NonWorking = []Day{{Date: d("2026-03-21"), Name: "Novruz"}}
 			y.Working = []Day{{Date: d("2026-03-21"), Name: "Swapped Saturday"}}
 			return y
-		}()}, []string{"AZ-2026.working[0].date: 2026-03-21 is listed both as a working and as a non-working day"}},
+		}()}, []string{"AZ-2026.working[0].date: 21 March 2026 is listed both as a working and as a non-working day"}},
 		{"weekday declared working", []Year{func() Year {
 			y := year("AZ", 2026)
 			y.Working = []Day{{Date: d("2026-03-03"), Name: "Tuesday"}}
 			return y
-		}()}, []string{"AZ-2026.working[0].date: 2026-03-03 is not a Saturday or a Sunday"}},
+		}()}, []string{"AZ-2026.working[0].date: 3 March 2026 is not a Saturday or a Sunday"}},
 		{"listed twice and without name", []Year{func() Year {
 			y := year("AZ", 2026)
 			y.NonWorking = []Day{{Date: d("2026-01-01"), Name: "New Year"}, {Date: d("2026-01-01")}}
 			return y
-		}()}, []string{"AZ-2026.non_working[1].name: is missing", "AZ-2026.non_working[1].date: 2026-01-01 is listed twice"}},
+		}()}, []string{"AZ-2026.non_working[1].name: is missing", "AZ-2026.non_working[1].date: 1 January 2026 is listed twice"}},
 		{"missing date", []Year{func() Year {
 			y := year("AZ", 2026)
 			y.NonWorking = []Day{{Name: "New Year"}}
@@ -191,7 +191,7 @@ func TestParseYear(t *testing.T) {
 	if _, err := ParseYear([]byte(`{"state":"AZ","year":2026,"status":"confirmed","source":"x","non_working":[{"date":"2026-02-30","name":"x"}]}`)); err == nil || !strings.Contains(err.Error(), "not a date") {
 		t.Errorf("bad date: %v", err)
 	}
-	if _, err := ParseYear([]byte(`{"state":"AZ","year":2026,"status":"confirmed","source":"x","non_working":[{"date":"2027-01-01","name":"x"}]}`)); err == nil || !strings.Contains(err.Error(), "non_working[0].date: 2027-01-01 is outside the year 2026") {
+	if _, err := ParseYear([]byte(`{"state":"AZ","year":2026,"status":"confirmed","source":"x","non_working":[{"date":"2027-01-01","name":"x"}]}`)); err == nil || !strings.Contains(err.Error(), "non_working[0].date: 1 January 2027 is outside the year 2026") {
 		t.Errorf("outside: %v", err)
 	}
 }

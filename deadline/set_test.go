@@ -89,7 +89,7 @@ func TestNewSetErrors(t *testing.T) {
 		want     []string
 	}{
 		{"same version twice", []*Profile{parseEmbedded(t, "eu-az.json"), dup}, cals, []string{"profile eu-az v1: version 1 is given twice"}},
-		{"later version not later", []*Profile{parseEmbedded(t, "eu-az.json"), early}, cals, []string{"profile eu-az v2.effective_from: 2010-01-01 is not after 2014-09-01"}},
+		{"later version not later", []*Profile{parseEmbedded(t, "eu-az.json"), early}, cals, []string{"profile eu-az v2.effective_from: 1 January 2010 is not after 1 September 2014"}},
 		{"invalid profile", []*Profile{bad}, cals, []string{`profile eu-az v1.rules.reply.unit: unknown unit "weeks"`}},
 		{"missing member-state calendars", []*Profile{parseEmbedded(t, "eu-az.json")}, onlyAZ, []string{
 			"profile eu-az v1.rules.submission_accelerated.calendar: no calendar data for DE",

@@ -3,7 +3,6 @@ package sqldb_test
 import (
 	"context"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
@@ -143,7 +142,7 @@ func TestNewHolidayMovesRunningClocks(t *testing.T) {
 				}
 				last := c.Timeline[len(c.Timeline)-1]
 				if last.Action != "deadline_recomputed" || last.Actor != "system" || !last.At.Equal(clock.Now()) ||
-					!strings.Contains(last.Note, kind) || !strings.Contains(last.Note, from) || !strings.Contains(last.Note, to) {
+					last.NoteKey != "note.due_moved" || last.NoteArgs["clock"] != kind || last.NoteArgs["from_date"] != from || last.NoteArgs["date"] != to {
 					t.Errorf("timeline ends with %+v", last)
 				}
 				// The index rows moved with the case.

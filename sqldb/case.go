@@ -160,7 +160,7 @@ func (tx *Tx) loadForChange(ctx context.Context, a ercms.Actor, id string, versi
 }
 
 func (tx *Tx) timeline(ctx context.Context, caseID string) ([]ercms.Event, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT at, action, from_status, to_status, actor_id, actor, org_id, note, text, codes FROM case_events WHERE case_id = $1 ORDER BY at, id`, caseID)
+	rows, err := tx.QueryContext(ctx, `SELECT at, action, from_status, to_status, actor_id, actor, org_id, note, note_key, note_args, text, codes FROM case_events WHERE case_id = $1 ORDER BY at, id`, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -168,9 +168,14 @@ func (tx *Tx) timeline(ctx context.Context, caseID string) ([]ercms.Event, error
 	var out []ercms.Event
 	for rows.Next() {
 		var e ercms.Event
-		var at, codes string
-		if err := rows.Scan(&at, &e.Action, &e.From, &e.To, &e.ActorID, &e.Actor, &e.OrgID, &e.Note, &e.Text, &codes); err != nil {
+		var at, noteArgs, codes string
+		if err := rows.Scan(&at, &e.Action, &e.From, &e.To, &e.ActorID, &e.Actor, &e.OrgID, &e.Note, &e.NoteKey, &noteArgs, &e.Text, &codes); err != nil {
 			return nil, err
+		}
+		if noteArgs != "" {
+			if err := json.Unmarshal([]byte(noteArgs), &e.NoteArgs); err != nil {
+				return nil, fmt.Errorf("sqldb: the note of an event of case %s: %w", caseID, err)
+			}
 		}
 		if codes != "" {
 			e.Codes = strings.Split(codes, ",")
@@ -221,11 +226,22 @@ func nextDue(c *ercms.Case) any {
 	return nil
 }
 
-const eventInsertSQL = `INSERT INTO case_events (id, case_id, at, action, from_status, to_status, actor_id, actor, org_id, note, text, codes)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`
+const eventInsertSQL = `INSERT INTO case_events (id, case_id, at, action, from_status, to_status, actor_id, actor, org_id, note, note_key, note_args, text, codes)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`
 
-func eventArgs(caseID string, e ercms.Event) []any {
-	return []any{newID(), caseID, formatTime(e.At), e.Action, e.From, e.To, e.ActorID, e.Actor, e.OrgID, e.Note, e.Text, strings.Join(e.Codes, ",")}
+// eventArgs gives the values of eventInsertSQL for event e of a case: the
+// arguments of its note as a JSON object ("" for none).
+func eventArgs(caseID string, e ercms.Event) ([]any, error) {
+	var noteArgs string
+	if len(e.NoteArgs) > 0 {
+		b, err := json.Marshal(e.NoteArgs)
+		if err != nil {
+			return nil, fmt.Errorf("sqldb: the note %s of an event of case %s: %w", e.NoteKey, caseID, err)
+		}
+		noteArgs = string(b)
+	}
+	return []any{newID(), caseID, formatTime(e.At), e.Action, e.From, e.To, e.ActorID, e.Actor, e.OrgID, e.Note, e.NoteKey, noteArgs,
+		e.Text, strings.Join(e.Codes, ",")}, nil
 }
 
 // nameTokens returns the distinct search tokens of every name of the person
@@ -326,7 +342,7 @@ func (s *DB) CreateCase(ctx context.Context, a ercms.Actor, n ercms.NewCase, ide
 				return err
 			}
 			c.Timeline = append(c.Timeline, ercms.Event{At: tx.now, Action: "no_application", From: string(ercms.StateDraft), To: string(c.Status),
-				ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, Note: "no application needed: the person holds a valid travel document"})
+				ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID, NoteKey: "note.no_application"})
 		}
 		if err := tx.create(ctx, a, c, createChange(c)); err != nil {
 			return err

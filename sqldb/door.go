@@ -243,7 +243,11 @@ func (tx *Tx) writeCase(ctx context.Context, c *ercms.Case, b *before, ch ercms.
 		}
 	}
 	for _, e := range c.Timeline {
-		if _, err := tx.ExecContext(ctx, eventInsertSQL, eventArgs(c.ID, e)...); err != nil {
+		args, err := eventArgs(c.ID, e)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, eventInsertSQL, args...); err != nil {
 			return err
 		}
 	}

@@ -47,7 +47,7 @@ func (s *DB) ImportApplication(ctx context.Context, a ercms.Actor, requestingOrg
 		}
 		c = ercms.NewCaseFrom(n, ercms.Actor{Org: org}, newID(), ref, p.RequestedState, p.ID, p.Version, tx.now)
 		c.Timeline[0].ActorID, c.Timeline[0].Actor, c.Timeline[0].OrgID = a.UserID, a.Username, a.Org.ID
-		c.Timeline[0].Note = "entered by the central authority from an application received by e-mail"
+		c.Timeline[0].SetNote(ercms.NewNote("note.entered_from_email"))
 		if _, err := ercms.ReceiveByEmail(env, c, a, receivedOn); err != nil {
 			return err
 		}

@@ -121,7 +121,11 @@ func (s *DB) BulkCreateCases(ctx context.Context, a ercms.Actor, ns []ercms.NewC
 			b.deadlines = append(b.deadlines, []any{c.ID, d.Kind, d.TaskID, dateOrNil(d.DueOn), d.Status})
 		}
 		for _, e := range c.Timeline {
-			b.events = append(b.events, eventArgs(c.ID, e))
+			args, err := eventArgs(c.ID, e)
+			if err != nil {
+				return nil, err
+			}
+			b.events = append(b.events, args)
 		}
 		b.audit = append(b.audit, createAudit(a, c).args(now))
 		ids = append(ids, c.ID)
@@ -181,7 +185,7 @@ var bulkTables = []struct {
 	{"case_identifiers", []string{"case_id", "value"}, func(b *bulkRows) [][]any { return b.ids }},
 	{"case_tasks", []string{"id", "case_id", "org_id", "kind", "status"}, func(b *bulkRows) [][]any { return b.tasks }},
 	{"case_deadlines", []string{"case_id", "kind", "task_id", "due_on", "status"}, func(b *bulkRows) [][]any { return b.deadlines }},
-	{"case_events", []string{"id", "case_id", "at", "action", "from_status", "to_status", "actor_id", "actor", "org_id", "note", "text", "codes"}, func(b *bulkRows) [][]any { return b.events }},
+	{"case_events", []string{"id", "case_id", "at", "action", "from_status", "to_status", "actor_id", "actor", "org_id", "note", "note_key", "note_args", "text", "codes"}, func(b *bulkRows) [][]any { return b.events }},
 	{"audit_events", []string{"id", "at", "actor_id", "actor_username", "org_id", "action", "object_type", "object_id", "records", "purpose",
 		"recipient", "party_state", "details"}, func(b *bulkRows) [][]any { return b.audit }},
 }

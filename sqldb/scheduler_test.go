@@ -92,7 +92,7 @@ func TestDeemedApproval(t *testing.T) {
 				t.Fatalf("%s: %s %+v", c.RequestingReference, c.Status, c.Decision)
 			}
 			last := c.Timeline[len(c.Timeline)-1]
-			if last.Action != ercms.ActDeemApproved || last.Actor != "system" || !strings.Contains(last.Note, "2026-03-17") || !strings.Contains(last.Note, "deemed approved") {
+			if last.Action != ercms.ActDeemApproved || last.Actor != "system" || last.NoteKey != "note.deemed_approved" || last.NoteArgs["date"] != "2026-03-17" {
 				t.Errorf("%s: the timeline says %+v", c.RequestingReference, last)
 			}
 			if d := c.Deadline(ercms.ClockReply); d.Status != ercms.DeadlineMissed {
@@ -160,7 +160,7 @@ func TestOverdueWithoutDeemedApproval(t *testing.T) {
 			got := readCase(t, db, c.ID)
 			last := got.Timeline[len(got.Timeline)-1]
 			if got.Status != ercms.StateSubmitted || !got.HasWarning(ercms.WarnOverdue) || got.Version != c.Version+1 ||
-				last.Action != "reply_overdue" || !strings.Contains(last.Note, due.String()) {
+				last.Action != "reply_overdue" || last.NoteArgs["date"] != due.String() {
 				t.Fatalf("flagged case: %s %v v%d %+v", got.Status, got.Warnings, got.Version, last)
 			}
 			for range 2 {

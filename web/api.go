@@ -85,18 +85,20 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, a ercms.Actor) error
 	return writeJSON(w, http.StatusOK, Me{UserID: a.UserID, Username: a.Username, Role: a.Role, Organisation: a.Org})
 }
 
-// CaseView is a case as the API returns it, with the actions the caller may take now.
+// CaseView is a case as the API returns it, with the actions the caller may
+// take now, and the notes of its timeline and flags worded in the language
+// of the request's Accept-Language (English when none) beside their keys.
 type CaseView struct {
 	*ercms.Case
 	Actions []string `json:"actions"`
 }
 
-func (s *Server) view(a ercms.Actor, c *ercms.Case) CaseView {
+func (s *Server) view(r *http.Request, a ercms.Actor, c *ercms.Case) CaseView {
 	acts := ercms.AvailableActions(a, c, s.db.Today())
 	if acts == nil {
 		acts = []string{}
 	}
-	return CaseView{Case: c, Actions: acts}
+	return CaseView{Case: notesFor(r, c), Actions: acts}
 }
 
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
@@ -121,7 +123,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a ercms.Acto
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
 	w.Header().Set("ETag", etag(c.Version))
-	return writeJSON(w, status, s.view(a, c))
+	return writeJSON(w, status, s.view(r, a, c))
 }
 
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
@@ -158,7 +160,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, a ercms.Actor) 
 		return err
 	}
 	w.Header().Set("ETag", etag(c.Version))
-	return writeJSON(w, http.StatusOK, s.view(a, c))
+	return writeJSON(w, http.StatusOK, s.view(r, a, c))
 }
 
 // ifMatch reads the version the client saw from If-Match ("3", 3 or W/"3").
@@ -192,7 +194,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a ercms.Actor) erro
 		return err
 	}
 	w.Header().Set("ETag", etag(c.Version))
-	return writeJSON(w, http.StatusOK, s.view(a, c))
+	return writeJSON(w, http.StatusOK, s.view(r, a, c))
 }
 
 // decodeAction reads the body of an action (nil: none) into the action's
@@ -310,7 +312,7 @@ func (s *Server) updateDraft(w http.ResponseWriter, r *http.Request, a ercms.Act
 		return err
 	}
 	w.Header().Set("ETag", etag(c.Version))
-	return writeJSON(w, http.StatusOK, s.view(a, c))
+	return writeJSON(w, http.StatusOK, s.view(r, a, c))
 }
 
 func (s *Server) assign(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
@@ -329,7 +331,7 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request, a ercms.Actor) e
 		return err
 	}
 	w.Header().Set("ETag", etag(c.Version))
-	return writeJSON(w, http.StatusOK, s.view(a, c))
+	return writeJSON(w, http.StatusOK, s.view(r, a, c))
 }
 
 // Calculation is the answer of the deadline calculator.

@@ -272,7 +272,7 @@ func (s *Server) scheduleInterview(w http.ResponseWriter, r *http.Request, a erc
 		return err
 	}
 	w.Header().Set("ETag", etag(c.Version))
-	return writeJSON(w, http.StatusOK, s.view(a, c))
+	return writeJSON(w, http.StatusOK, s.view(r, a, c))
 }
 
 func (s *Server) exportApplication(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
@@ -346,7 +346,7 @@ func (s *Server) importApplication(w http.ResponseWriter, r *http.Request, a erc
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
 	w.Header().Set("ETag", etag(c.Version))
-	return writeJSON(w, http.StatusCreated, s.view(a, c))
+	return writeJSON(w, http.StatusCreated, s.view(r, a, c))
 }
 
 func (s *Server) apiBlankForm(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {

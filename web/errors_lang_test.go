@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -21,7 +22,21 @@ import (
 // of the catalogue (i18n/messages/errors and the invalid.* field messages):
 // the parts between the placeholders long enough to be telling.
 func englishErrorSegments(t *testing.T) []string {
-	b, err := os.ReadFile("../i18n/messages/errors/en.json")
+	cat := i18n.Default()
+	extra := map[string]string{}
+	for _, k := range cat.Keys() {
+		if strings.HasPrefix(k, "invalid.") {
+			extra[k] = cat.T(i18n.EN, k)
+		}
+	}
+	return englishSegments(t, "../i18n/messages/errors/en.json", 15, extra)
+}
+
+// englishSegments returns the parts between the placeholders, of at least
+// least bytes, of the texts of the English message file (and of extra): the
+// wording that a page in another language must not show.
+func englishSegments(t *testing.T, file string, least int, extra map[string]string) []string {
+	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,16 +44,10 @@ func englishErrorSegments(t *testing.T) []string {
 	if err := json.Unmarshal(b, &en); err != nil {
 		t.Fatal(err)
 	}
-	cat := i18n.Default()
-	for _, k := range cat.Keys() {
-		if strings.HasPrefix(k, "invalid.") {
-			en[k] = cat.T(i18n.EN, k)
-		}
-	}
 	var out []string
-	for _, text := range en {
+	for _, text := range slices.Concat(slices.Collect(maps.Values(en)), slices.Collect(maps.Values(extra))) {
 		for _, seg := range placeholder.Split(text, -1) {
-			if seg = strings.TrimSpace(seg); len(seg) >= 15 {
+			if seg = strings.TrimSpace(seg); len(seg) >= least {
 				out = append(out, seg)
 			}
 		}

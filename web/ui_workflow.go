@@ -64,7 +64,7 @@ func caseSectionsFor(a ercms.Actor) []string {
 func (u *ui) loadSection(rq *request, d *caseData) error {
 	var err error
 	switch d.Section {
-	case "summary":
+	case "summary", "history": // the officer in charge; officers named in notes
 		if rq.actor.IsCA() {
 			users, err := u.s.db.Colleagues(rq.r.Context(), *rq.actor)
 			if err != nil {
