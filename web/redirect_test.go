@@ -27,7 +27,7 @@ func TestRedirectsStayOnSite(t *testing.T) {
 			t.Errorf("back=%q: %d to %q, want home", back, resp.StatusCode, loc)
 		}
 		u := newUIClient(t, base, "en")
-		if _, page := u.get("/signin?next=" + url.QueryEscape(back)); !strings.Contains(page, `name="next" value="/"`) {
+		if _, page := u.get("/signin?next=" + url.QueryEscape(back)); !strings.Contains(page, `name="next" value="/">`) {
 			t.Errorf("next=%q is kept by the sign-in form", back)
 		}
 	}
