@@ -502,6 +502,20 @@ func (c *Case) NextDeadline() *Deadline {
 	return best
 }
 
+// DeemedApprovalDue returns, for a deemed approval, the reply deadline the
+// requested state missed, which made the silence an approval; else nil.
+func (c *Case) DeemedApprovalDue() *civil.Date {
+	if c.Decision == nil || c.Decision.Outcome != "deemed_approval" {
+		return nil
+	}
+	for _, d := range c.Deadlines {
+		if (d.Kind == ClockReply || d.Kind == ClockReplyAccelerated) && d.Status == DeadlineMissed && d.DueOn != nil {
+			return d.DueOn
+		}
+	}
+	return nil
+}
+
 // verificationClocks are the clocks of the verification's tasks.
 var verificationClocks = []string{ClockVerificationTask, ClockInterview, ClockInterviewNoMission}
 

@@ -22,7 +22,9 @@ import "slices"
 //     document, the transfer (escorts, security measures, special needs), the
 //     decision's outcome, covered family and the assistance granted with a transit, and of the special
 //     circumstances only what the handover needs (medical escort, contagious
-//     disease, security risk, minor), with the transfer's timeline entries.
+//     disease, security risk, minor), with the transfer's timeline entries;
+//     of a case whose arrival was cancelled (withdrawn or expired), a stub
+//     only (arrivalStub).
 //
 // The requesting state sees the whole case but for the requested state's
 // internal targets: the clocks of its tasks (a verification task's target,
@@ -69,6 +71,9 @@ func ViewFor(a Actor, c *Case) *Case {
 		v.TravelDocument = c.TravelDocument
 		v.ownTasks(a, c)
 	case RoleBorderOfficer:
+		if c.Status == StateWithdrawn || c.Status == StateExpired {
+			return arrivalStub(c)
+		}
 		v.Person.Description = p.Description
 		v.Special = Special{Minor: c.Special.Minor, MedicalEscort: c.Special.MedicalEscort,
 			ContagiousDisease: c.Special.ContagiousDisease, SecurityRisk: c.Special.SecurityRisk}
@@ -82,7 +87,10 @@ func ViewFor(a Actor, c *Case) *Case {
 			v.Transit = c.Transit
 		}
 		for _, e := range c.Timeline {
-			if slices.Contains(borderTimeline, e.Action) {
+			if readsText, ok := borderTimeline[e.Action]; ok {
+				if !readsText {
+					e.Text, e.Codes = "", nil
+				}
 				v.Timeline = append(v.Timeline, e)
 			}
 		}
@@ -91,9 +99,11 @@ func ViewFor(a Actor, c *Case) *Case {
 }
 
 // borderTimeline lists the actions whose timeline entries a border crossing
-// point reads: the transfer or transit it must receive.
-var borderTimeline = []string{ActNotifyTransfer, ActConfirmTransfer, ActObjectTransfer, ActPostponeTransfer,
-	ActRecordNoShow, ActRecordHandover, ActApproveTransit, ActRevokeTransit, ActRecordTransit}
+// point reads (the transfer or transit it must receive) and whether it reads
+// what the actor wrote with them: not the grounds of a revoked transit,
+// which are the decision's (a criminal charge in the transit state, say).
+var borderTimeline = map[string]bool{ActNotifyTransfer: true, ActConfirmTransfer: true, ActObjectTransfer: true, ActPostponeTransfer: true,
+	ActRecordNoShow: true, ActRecordHandover: true, ActApproveTransit: true, ActRevokeTransit: false, ActRecordTransit: true}
 
 // ownTasks copies into v the tasks of c addressed to a's organisation, their
 // clocks, and the timeline entries of those tasks written by a's
@@ -142,4 +152,16 @@ func withoutTargets(c *Case) *Case {
 		v.Tasks[i].DueOn = nil
 	}
 	return &v
+}
+
+// arrivalStub is what a border crossing point reads of a case whose arrival
+// was cancelled (withdrawn or expired): the reference, the state, and the
+// transfer's date, time and crossing point; no person.
+func arrivalStub(c *Case) *Case {
+	v := &Case{ID: c.ID, Reference: c.Reference, Type: c.Type, Status: c.Status, Version: c.Version,
+		RequestedState: c.RequestedState, RequestingState: c.RequestingState, Deadlines: []Deadline{}}
+	if t := c.Transfer; t != nil {
+		v.Transfer = &Transfer{Date: t.Date, Time: t.Time, CrossingPoint: t.CrossingPoint, Flight: t.Flight}
+	}
+	return v
 }

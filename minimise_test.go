@@ -149,3 +149,29 @@ func TestNextDeadlineOfDecidedAndEndedCases(t *testing.T) {
 		t.Errorf("expired: next %+v, want none", d)
 	}
 }
+
+// TestBorderReadsNoTransitGrounds checks that a border post reads that a
+// transit was revoked, but not the grounds the central authority wrote or
+// chose (a criminal charge in the transit state), and that a withdrawn
+// arrival is a stub without the person.
+func TestBorderReadsNoTransitGrounds(t *testing.T) {
+	c := fullCase()
+	c.Timeline = append(c.Timeline, Event{Action: ActRevokeTransit, OrgID: orgSMS.ID, Text: "GROUNDS-MARK", Codes: []string{"prosecution_in_transit_state"}})
+	v := ViewFor(gydOff, c)
+	var revoked *Event
+	for i := range v.Timeline {
+		if v.Timeline[i].Action == ActRevokeTransit {
+			revoked = &v.Timeline[i]
+		}
+	}
+	if revoked == nil || revoked.Text != "" || len(revoked.Codes) != 0 {
+		t.Errorf("the border's entry of the revoked transit: %+v, want it without text and codes", revoked)
+	}
+	if c.Timeline[len(c.Timeline)-1].Text != "GROUNDS-MARK" {
+		t.Error("the view changed the case's timeline")
+	}
+	c.Status = StateWithdrawn
+	if s := ViewFor(gydOff, c); s.Person.Surname != "" || s.Transfer == nil || s.Transfer.SpecialNeeds != "" || s.Reference != c.Reference {
+		t.Errorf("the border's view of a withdrawn arrival: %+v", s)
+	}
+}

@@ -9,6 +9,11 @@ import (
 // BorderVisibleDays is how long after the handover a border crossing point still sees a case.
 const BorderVisibleDays = 30
 
+// BorderStubDays is how long a border crossing point still sees a stub of a
+// case whose arrival was cancelled (withdrawn or expired): its reference,
+// the transfer's date and crossing point, and its state.
+const BorderStubDays = 7
+
 // CanView reports whether actor may see case c on the date today (the
 // requested state's civil date). The store enforces the same rule in SQL
 // (sqldb.scopeClause); a test walks both. Out-of-scope reads answer not-found.
@@ -26,12 +31,33 @@ func CanView(a Actor, c *Case, today civil.Date) bool {
 		return a.Org.Kind == OrgConsularMission && c.Status != StateDraft &&
 			slices.Contains(a.Org.Accredited, c.RequestingState) && c.hasTaskFor(a.Org.ID)
 	case RoleBorderOfficer:
-		if a.Org.Kind != OrgBorderPoint || a.Org.CrossingPoint == "" || c.Status == StateDraft {
+		if a.Org.Kind != OrgBorderPoint || a.Org.CrossingPoint == "" || !c.borderSees(today) {
 			return false
 		}
 		return c.CrossingPoint() == a.Org.CrossingPoint && c.withinBorderWindow(today)
 	}
 	return false
+}
+
+// borderSees reports whether a border crossing point still sees a case in
+// its state: never a refused one, which never reaches it; a withdrawn or
+// expired one, whose arrival is cancelled, for BorderStubDays after its
+// last change (as a stub, ViewFor), the day of the change counted in UTC as
+// the store does.
+func (c *Case) borderSees(today civil.Date) bool {
+	switch c.Status {
+	case StateDraft, StateRefused, StateTransitRefused:
+		return false
+	case StateWithdrawn, StateExpired:
+		return !civil.Of(c.UpdatedAt.UTC()).Before(today.AddDays(-BorderStubDays))
+	}
+	return true
+}
+
+// hasOpenTaskFor reports whether c has a task addressed to the
+// organisation still open.
+func (c *Case) hasOpenTaskFor(orgID string) bool {
+	return slices.ContainsFunc(c.Tasks, func(t Task) bool { return t.OrgID == orgID && t.Status == TaskOpen })
 }
 
 func (c *Case) hasTaskFor(orgID string) bool {
@@ -92,6 +118,14 @@ func CanAct(a Actor, c *Case, action string, today civil.Date) error {
 	}
 	if action == ActRecordAcknowledgement && c.AcknowledgedElectronically {
 		return Fail(EConflict, "err.acknowledged_electronically")
+	}
+	// Offered only when it can succeed: an answer needs a task of the
+	// organisation still open, clearing a flag an active flag.
+	if action == ActAnswerTask && !c.hasOpenTaskFor(a.Org.ID) {
+		return Fail(EConflict, "err.no_open_task")
+	}
+	if action == ActClearFlag && len(c.ActiveFlags()) == 0 {
+		return Fail(EConflict, "err.no_active_flag")
 	}
 	if action == ActSignOff && c.Decision != nil && c.Decision.ProposedBy == a.UserID {
 		return Fail(EForbidden, "err.four_eyes")

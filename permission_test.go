@@ -128,7 +128,9 @@ func permFixtures() []permFixture {
 //   - consular_officer: cases of its member states (accreditation) that have
 //     a task addressed to it;
 //   - border_officer: cases with a transfer or transit notified to its
-//     crossing point, from notice until 30 days after handover;
+//     crossing point, from notice until 30 days after handover; and (issue
+//     11, where LIFECYCLE.md is silent) never a refused case, a withdrawn or
+//     expired one only for 7 days after its last change, as a stub;
 //   - admin, auditor, dpo, analyst: no case data;
 //   - system: everything (the timed actions).
 //
@@ -150,8 +152,11 @@ func specCanView(a Actor, f permFixture) bool {
 	case RoleConsularOfficer:
 		return a.Org.Kind == OrgConsularMission && taskFor && slices.Contains(a.Org.Accredited, "DE") && submitted
 	case RoleBorderOfficer:
+		cancelled := c.Status == StateWithdrawn || c.Status == StateExpired
+		recent := !c.UpdatedAt.IsZero() && permToday.Time().Sub(c.UpdatedAt) <= 8*24*time.Hour
 		return a.Org.Kind == OrgBorderPoint && f.crossing != "" && a.Org.CrossingPoint == f.crossing &&
-			f.handoverAgo <= specBorderDays && submitted
+			f.handoverAgo <= specBorderDays && submitted && c.Status != StateRefused && c.Status != StateTransitRefused &&
+			(!cancelled || recent)
 	}
 	return false
 }
@@ -175,6 +180,9 @@ func specCanAct(s *lifecycleSpec, a Actor, f permFixture, action string) string 
 		return EConflict
 	case row.NotProposer && a.UserID == proposerID:
 		return EForbidden
+	case action == ActAnswerTask && !slices.Contains(tasked, a.Org.ID),
+		action == ActClearFlag && !f.activeFlag:
+		return EConflict // offered only when it can succeed: an open task of its own, an active flag
 	case f.activeFlag && slices.Contains(s.FlagBlocked, action):
 		return EConflict
 	}

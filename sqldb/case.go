@@ -99,8 +99,12 @@ func scope(a ercms.Actor, today civil.Date, args *[]any) string {
 		if a.Org.Kind != ercms.OrgBorderPoint || a.Org.CrossingPoint == "" {
 			return "1=0"
 		}
-		return "c.status <> 'draft' AND c.crossing_point = " + arg(a.Org.CrossingPoint) +
-			" AND (c.handover_on IS NULL OR c.handover_on >= " + arg(today.AddDays(-ercms.BorderVisibleDays).String()) + ")"
+		// A refused case never reaches the border; a withdrawn or expired
+		// one stays listed as a stub for BorderStubDays (ercms.ViewFor),
+		// so that the post knows the arrival is cancelled.
+		return "c.status NOT IN ('draft', 'refused', 'transit_refused') AND c.crossing_point = " + arg(a.Org.CrossingPoint) +
+			" AND (c.handover_on IS NULL OR c.handover_on >= " + arg(today.AddDays(-ercms.BorderVisibleDays).String()) + ")" +
+			" AND (c.status NOT IN ('withdrawn', 'expired') OR c.updated_at >= " + arg(today.AddDays(-ercms.BorderStubDays).String()) + ")"
 	}
 	return "1=0"
 }

@@ -96,7 +96,7 @@ func (s *DB) ListCases(ctx context.Context, a ercms.Actor, f CaseFilter) (*CaseP
 		}
 		var shown []string
 		q, args := s.listSQL(a, f, search)
-		more, err := tx.summaries(ctx, q, args, f.Limit, &page.Cases, &shown)
+		more, err := tx.summaries(ctx, a, q, args, f.Limit, &page.Cases, &shown)
 		if err != nil {
 			return err
 		}
@@ -194,11 +194,11 @@ func (s *DB) listSQL(a ercms.Actor, f CaseFilter, search *searchQuery) (string, 
 	return `SELECT * FROM (` + exact + `) e UNION ALL SELECT * FROM (` + part(true) + `) s`, args
 }
 
-// summaries runs a list query (listSQL) and appends to out the summaries of
-// up to limit exact matches and, when they are all there, the similar ones
+// summaries runs a list query (listSQL) and appends to out the summaries,
+// as a may read them (ercms.ViewFor), of up to limit exact matches and, when they are all there, the similar ones
 // after them, and the records they show to shown; more reports an exact
 // match beyond limit.
-func (tx *Tx) summaries(ctx context.Context, q string, args []any, limit int, out *[]CaseSummary, shown *[]string) (more bool, err error) {
+func (tx *Tx) summaries(ctx context.Context, a ercms.Actor, q string, args []any, limit int, out *[]CaseSummary, shown *[]string) (more bool, err error) {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return false, err
@@ -235,12 +235,15 @@ func (tx *Tx) summaries(ctx context.Context, q string, args []any, limit int, ou
 			return false, err
 		}
 		c.Version, c.Status = r.version, ercms.State(r.status)
-		sum := summarise(&c)
+		sum := summarise(ercms.ViewFor(a, &c))
 		sum.Similar = r.similar != 0
 		*out = append(*out, sum)
 		// The summary shows the person's names and date of birth: the
 		// event names the person too, as FindCase's does.
-		*shown = append(*shown, "case:"+c.ID, "person:"+c.ID)
+		*shown = append(*shown, "case:"+c.ID)
+		if sum.Surname != "" {
+			*shown = append(*shown, "person:"+c.ID)
+		}
 	}
 	return more, rows.Close()
 }

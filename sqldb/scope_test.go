@@ -87,7 +87,16 @@ func scopeCases(t *testing.T, db *sqldb.DB, clock *testdb.Clock, act map[string]
 	// A transit request through GYD.
 	ids["nl transit"] = transit("NL-transit").ID
 
+	// Arrivals cancelled: one withdrawn 30 days before the walk (gone from
+	// the border post), one on the day of the walk (a stub for 7 days).
+	withdraw := func(ref string) string {
+		c := transfer(de, ref, ercms.ActConfirmTransfer)
+		return mustAct(t, db, de, c, ercms.ActWithdraw, ercms.ActionInput{ReasonCode: "voluntary_departure"}).ID
+	}
+	ids["de withdrawn 30 days ago"] = withdraw("DE-withdrawn-old")
+
 	clock.Advance(30 * day)
+	ids["de withdrawn today"] = withdraw("DE-withdrawn-new")
 	return ids
 }
 
@@ -268,6 +277,30 @@ func TestScopeOfActions(t *testing.T) {
 			At: clock.Now().Add(-time.Hour), Officer: "Fərid Nəsirov", Persons: 1}})
 		if c.Status != ercms.StateTransferred {
 			t.Fatalf("handover: %s", c.Status)
+		}
+	})
+}
+
+// TestBorderListEndsOnCancellation checks the border post's list: a case
+// withdrawn after its transfer was notified stays as a stub (reference and
+// state, no person) on the day, and is gone 30 days later.
+func TestBorderListEndsOnCancellation(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		ids := scopeCases(t, db, clock, act)
+		page, err := db.ListCases(ctx, act["border.officer"], sqldb.CaseFilter{Limit: sqldb.MaxPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := map[string]sqldb.CaseSummary{}
+		for _, c := range page.Cases {
+			listed[c.ID] = c
+		}
+		if stub, ok := listed[ids["de withdrawn today"]]; !ok || stub.Status != ercms.StateWithdrawn || stub.Surname != "" || stub.Reference == "" {
+			t.Errorf("the arrival withdrawn today: listed %v as %+v, want a stub without the person", ok, stub)
+		}
+		if _, ok := listed[ids["de withdrawn 30 days ago"]]; ok {
+			t.Error("the border post still lists an arrival withdrawn 30 days ago")
 		}
 	})
 }

@@ -1,11 +1,15 @@
 package web_test
 
 import (
+	"context"
+	"html"
 	"strings"
 	"testing"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/demo"
 	"github.com/ercms/ercms/i18n"
+	"github.com/ercms/ercms/sqldb"
 )
 
 // TestDecidedCaseDeadlines reads an approved case whose verification task
@@ -42,6 +46,34 @@ func TestDecidedCaseDeadlines(t *testing.T) {
 		_, queue := u.get("/cases")
 		if strings.Contains(queue, task) {
 			t.Errorf("%s: the queue shows the task's target for an approved case", user)
+		}
+	}
+}
+
+// TestDeemedApprovalSaysWhy reads a deemed-approved case of the demo in
+// French and Azerbaijani: its summary and decision say that the reply was
+// due on a date and none was sent.
+func TestDeemedApprovalSaysWhy(t *testing.T) {
+	db, actors, base := journeyStore(t)
+	if _, err := demo.SeedCases(context.Background(), db, actors, 40, 2026); err != nil {
+		t.Fatal(err)
+	}
+	page, err := db.ListCases(context.Background(), actors["sms.officer"], sqldb.CaseFilter{Status: []ercms.State{ercms.StateDeemedApproved}})
+	if err != nil || len(page.Cases) == 0 {
+		t.Fatalf("no deemed approval in the demo: %v", err)
+	}
+	c, err := db.FindCase(context.Background(), actors["sms.officer"], page.Cases[0].ID)
+	if err != nil || c.DeemedApprovalDue() == nil {
+		t.Fatalf("%v, %v", c, err)
+	}
+	for _, lang := range []i18n.Lang{i18n.FR, i18n.AZ} {
+		why := html.EscapeString(i18n.Default().T(lang, "case.deemed_why", "date", i18n.FormatDate(lang, *c.DeemedApprovalDue())))
+		u := newUIClient(t, base, string(lang))
+		u.signIn("sms.officer")
+		for _, section := range []string{"", "/decision"} {
+			if _, p := u.get("/cases/" + c.ID + section); !strings.Contains(p, why) {
+				t.Errorf("%s %s: the deemed approval does not say why (%q)", lang, section, why)
+			}
 		}
 	}
 }
