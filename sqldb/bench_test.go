@@ -454,7 +454,8 @@ func BenchmarkListCases(b *testing.B) {
 // BenchmarkSearchCases searches 100,000 cases by name: a Latin prefix, a
 // full name in Azerbaijani Latin and in Russian Cyrillic, two names, a rare
 // name and one that matches nothing, a reference and a requesting state's
-// file number (whose words "b" and "050000" also search names).
+// file number (identifiers: words with a digit), a name one letter off
+// (its similar spellings) and a name with a year of birth.
 func BenchmarkSearchCases(b *testing.B) {
 	for _, e := range benchEngines() {
 		b.Run(string(e), func(b *testing.B) {
@@ -469,6 +470,8 @@ func BenchmarkSearchCases(b *testing.B) {
 			b.Run("no_match", benchList(f, "sms.officer", sqldb.CaseFilter{Text: "Zzyzx"}, false))
 			b.Run("reference", benchList(f, "sms.officer", sqldb.CaseFilter{Text: f.ref}, true))
 			b.Run("file_number", benchList(f, "sms.officer", sqldb.CaseFilter{Text: "B-050000"}, false))
+			b.Run("misspelled", benchList(f, "sms.officer", sqldb.CaseFilter{Text: "Mamedof"}, true))
+			b.Run("name_and_year", benchList(f, "sms.officer", sqldb.CaseFilter{Text: "Məmmədov 1990"}, false))
 		})
 	}
 }
