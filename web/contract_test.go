@@ -37,6 +37,7 @@ var contract struct {
 var freeForm = []string{
 	"$.body.errors**", "$.body.field_keys**", "$.body.args**",
 	"$.body.events[*].details**", "$.body.transmissions[*].details**",
+	"$.body.profiles[*].rules**", "$.body.profiles[*].overrides**",
 	"$.body.info**", "$.body.servers[*]**", "$.body.security[*]**", "$.body.paths**", "$.body.components**",
 }
 
@@ -62,7 +63,7 @@ func apiContract() (validator.Validator, error) {
 			// Sent on every answer by the server's front (ServeHTTP, problem+json).
 			config.WithStrictIgnoredHeadersExtra("x-content-type-options", "content-language", "www-authenticate"),
 			// Maps on purpose: a problem's field messages and arguments, an audit
-			// event's details, and the OpenAPI document itself.
+			// event's details, a profile's rules, and the OpenAPI document itself.
 			config.WithStrictIgnorePaths(freeForm...))
 		if len(errs) > 0 {
 			contract.err = fmt.Errorf("openapi.json: %v", errs)
@@ -212,6 +213,23 @@ func TestContractCatchesDrift(t *testing.T) {
 		}
 		if want != "" && (ok || !strings.Contains(got, want)) {
 			t.Errorf("%s: want a finding naming %s, got:\n%s", body, want, got)
+		}
+	}
+}
+
+// TestOpenAPIDocumentIsValid checks openapi.json against the OpenAPI 3.1
+// specification's own schema.
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	v, err := apiContract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, errs := v.ValidateDocument(); !ok {
+		for _, e := range errs {
+			t.Errorf("openapi.json: %s (%s)", e.Message, e.Reason)
+			for _, f := range e.SchemaValidationErrors {
+				t.Errorf("  %s: %s", f.FieldPath, f.Reason)
+			}
 		}
 	}
 }
