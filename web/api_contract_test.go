@@ -45,6 +45,7 @@ func TestAPIEndpointsAnswerAsDocumented(t *testing.T) {
 	expect(de.do("GET", "/api/v1/profiles", nil), 200, "profiles")
 	expect(de.do("GET", "/api/v1/deadlines/calculate?rule=reply&from=2026-03-02", nil), 200, "calculator")
 	expect(de.do("GET", "/api/v1/deadlines/calculate?rule=no_such_rule&from=2026-03-02", nil), 422, "calculator, unknown rule")
+	expect(de.offContract().do("POST", "/api/v1/notifications/read", `{"case_id": 5}`), 422, "notifications read, a number for the case")
 	expect(de.do("PUT", "/api/v1/me/email", map[string]string{"email": "anna.schneider@bpol.example.de"}), 204, "e-mail address")
 
 	var cs caseJSON

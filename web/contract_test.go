@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -229,6 +230,59 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 			t.Errorf("openapi.json: %s (%s)", e.Message, e.Reason)
 			for _, f := range e.SchemaValidationErrors {
 				t.Errorf("  %s: %s", f.FieldPath, f.Reason)
+			}
+		}
+	}
+}
+
+// TestOpenAPIStatusesOfEveryOperation checks the statuses every operation
+// can answer whatever the tests send: 422 where it reads a body (the body
+// is decoded strictly), 401 behind the token, 428 and 412 where it takes
+// If-Match. The API tests fail on a status the document does not list, but
+// only on the paths they walk.
+func TestOpenAPIStatusesOfEveryOperation(t *testing.T) {
+	b, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type operation struct {
+		Security    *[]map[string][]string `json:"security"`
+		RequestBody json.RawMessage        `json:"requestBody"`
+		Parameters  []struct{ Name, In string }
+		Responses   map[string]json.RawMessage
+	}
+	var doc struct {
+		Security []map[string][]string                 `json:"security"`
+		Paths    map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for path, item := range doc.Paths {
+		for method, raw := range item {
+			if method == "parameters" {
+				continue
+			}
+			var op operation
+			if err := json.Unmarshal(raw, &op); err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			if op.RequestBody != nil {
+				want = append(want, "422")
+			}
+			if sec := doc.Security; op.Security == nil && len(sec) > 0 || op.Security != nil && len(*op.Security) > 0 {
+				want = append(want, "401")
+			}
+			for _, p := range op.Parameters {
+				if p.In == "header" && p.Name == "If-Match" {
+					want = append(want, "412", "428")
+				}
+			}
+			for _, status := range want {
+				if _, ok := op.Responses[status]; !ok {
+					t.Errorf("%s %s does not list %s", strings.ToUpper(method), path, status)
+				}
 			}
 		}
 	}
