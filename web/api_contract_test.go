@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/ercms/ercms/demo"
 	"github.com/ercms/ercms/internal/testdb"
 	"github.com/ercms/ercms/sqldb"
 )
@@ -92,4 +94,61 @@ func deOrg(t *testing.T, orgs []struct{ ID, Kind, State string }) string {
 	}
 	t.Fatal("no German requesting authority")
 	return ""
+}
+
+// TestAPIDemoCasesAsDocumented reads the demonstration's cases, in every
+// state the casework leaves them, through the checking client as the
+// officers of both sides, the mission and the border post: a case, a list,
+// its files, messages and group transfer answer as openapi.json says.
+func TestAPIDemoCasesAsDocumented(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demonstration's cases")
+	}
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	base := start(t, db)
+	ctx := context.Background()
+	actors, err := demo.Actors(ctx, db, demo.Azerbaijan())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.SeedCases(ctx, db, actors, 40, 2026); err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string]bool{}
+	operations := map[string]bool{}
+	for _, username := range []string{"sms.officer", "sms.supervisor", "de.officer", "mfa.consul.berlin", "border.officer"} {
+		c := signIn(t, base, username)
+		var page struct {
+			Cases []struct{ ID, Status string }
+		}
+		if r := c.do("GET", "/api/v1/cases?limit=200", nil); r.status != 200 {
+			t.Fatalf("%s lists the cases: %d %s", username, r.status, r.body)
+		} else {
+			r.decode(t, &page)
+		}
+		for _, cs := range page.Cases {
+			var full struct {
+				Transfer struct {
+					OperationID string `json:"operation_id"`
+				}
+			}
+			if r := c.do("GET", "/api/v1/cases/"+cs.ID, nil); r.status != 200 {
+				t.Errorf("%s reads %s: %d %s", username, cs.ID, r.status, r.body)
+				continue
+			} else {
+				r.decode(t, &full)
+			}
+			statuses[cs.Status] = true
+			c.do("GET", "/api/v1/cases/"+cs.ID+"/attachments", nil)
+			c.do("GET", "/api/v1/cases/"+cs.ID+"/messages", nil)
+			if id := full.Transfer.OperationID; id != "" && !operations[username+id] {
+				operations[username+id] = true
+				c.do("GET", "/api/v1/transfer-operations/"+id, nil)
+			}
+		}
+		c.do("GET", "/api/v1/notifications", nil)
+	}
+	if len(statuses) < 8 {
+		t.Errorf("the demonstration's cases are in %d states only: %v", len(statuses), statuses)
+	}
 }
