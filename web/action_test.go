@@ -81,12 +81,12 @@ func TestAPIRefusesFieldsOfOtherActions(t *testing.T) {
 			for _, o := range own { // the action's own fields may be there too
 				body[o] = sampleValues[o]
 			}
-			r := de.do("POST", "/api/v1/cases/"+cs.ID+"/actions/"+d.Action, body, "If-Match", `"1"`)
+			r := de.offContract().do("POST", "/api/v1/cases/"+cs.ID+"/actions/"+d.Action, body, "If-Match", `"1"`)
 			if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Errors[f] == "" {
 				t.Errorf("%s with %s: %d %s, want 422 naming %s", d.Action, f, r.status, r.body, f)
 			}
 			body["cases"] = []map[string]any{{"id": cs.ID, "version": 1}}
-			r = de.do("POST", "/api/v1/transfer-operations/no-such-operation/actions/"+d.Action, body)
+			r = de.offContract().do("POST", "/api/v1/transfer-operations/no-such-operation/actions/"+d.Action, body)
 			if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Errors[f] == "" {
 				t.Errorf("operation %s with %s: %d %s, want 422 naming %s", d.Action, f, r.status, r.body, f)
 			}
@@ -108,13 +108,13 @@ func TestAPIRefusesFieldsOfOtherActions(t *testing.T) {
 		{"record_handover", map[string]any{"handover": map[string]any{"officer": "o", "persons": 1, "signature": "x"}}, "handover.signature"},
 		{"start_verification", map[string]any{"tasks": []map[string]string{{"organisation_id": "o", "question": "q", "due_on": "2026-05-04"}}}, "tasks[0].due_on"},
 	} {
-		r := de.do("POST", "/api/v1/cases/"+cs.ID+"/actions/"+tc.action, tc.body, "If-Match", `"1"`)
+		r := de.offContract().do("POST", "/api/v1/cases/"+cs.ID+"/actions/"+tc.action, tc.body, "If-Match", `"1"`)
 		if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Errors[tc.field] == "" {
 			t.Errorf("%s with %s: %d %s, want 422 naming %s", tc.action, tc.field, r.status, r.body, tc.field)
 		}
 	}
 	// So on a group transfer's notice, and on any other body.
-	r = de.do("POST", "/api/v1/transfer-operations", map[string]any{"cases": []map[string]any{{"id": cs.ID, "version": 1}, {"id": "x", "version": 1}},
+	r = de.offContract().do("POST", "/api/v1/transfer-operations", map[string]any{"cases": []map[string]any{{"id": cs.ID, "version": 1}, {"id": "x", "version": 1}},
 		"transfer": map[string]any{"date": "2026-05-04", "crossing_point": "GYD", "escorts": 1, "notified_on": "2026-05-01"}})
 	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Errors["transfer.notified_on"] == "" {
 		t.Errorf("group notice with notified_on: %d %s, want 422 naming transfer.notified_on", r.status, r.body)
@@ -125,7 +125,7 @@ func TestAPIRefusesFieldsOfOtherActions(t *testing.T) {
 		t.Errorf("the refused bodies changed the case: ETag %s", r.header.Get("ETag"))
 	}
 	// An unknown action is not found; an action's own fields pass the decoder.
-	if r := de.do("POST", "/api/v1/cases/"+cs.ID+"/actions/frobnicate", map[string]string{}, "If-Match", `"1"`); r.status != http.StatusNotFound {
+	if r := de.offContract().do("POST", "/api/v1/cases/"+cs.ID+"/actions/frobnicate", map[string]string{}, "If-Match", `"1"`); r.status != http.StatusNotFound {
 		t.Errorf("unknown action: %d %s", r.status, r.body)
 	}
 	if r := de.act(&cs, "withdraw", map[string]string{"reason_code": "other", "reason": "Left on his own."}); r.status != http.StatusOK || cs.Status != "withdrawn" {
@@ -300,7 +300,7 @@ func TestAPIWrongKindOfValue(t *testing.T) {
 		{"notify_transfer", `{"transfer": {"date": 20260401, "crossing_point": "GYD", "escorts": 1}}`, "transfer.date", "a date as text"},
 		{"notify_transfer", `{"transfer": {"date": "2026-02-30", "crossing_point": "GYD", "escorts": 1}}`, "transfer.date", "YYYY-MM-DD"},
 	} {
-		r := de.do("POST", "/api/v1/cases/"+cs.ID+"/actions/"+tc.action, json.RawMessage(tc.body), "If-Match", fmt.Sprintf(`"%d"`, cs.Version))
+		r := de.offContract().do("POST", "/api/v1/cases/"+cs.ID+"/actions/"+tc.action, json.RawMessage(tc.body), "If-Match", fmt.Sprintf(`"%d"`, cs.Version))
 		p := r.problem(t)
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(p.Errors[tc.field], tc.want) || strings.Contains(p.Errors[tc.field], "civil.") ||
 			strings.Contains(p.Errors[tc.field], "int") {

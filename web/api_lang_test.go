@@ -57,7 +57,7 @@ func TestAPIAdapterErrorsInReadersLanguage(t *testing.T) {
 			} else {
 				headers = []string{"If-Match", `"1"`}
 			}
-			r := de.do(tc.method, tc.path, tc.body, headers...)
+			r := de.offContract().do(tc.method, tc.path, tc.body, headers...) // each request is wrong on purpose
 			p := r.problem(t)
 			if r.status != tc.status || p.Key != tc.key || p.Detail != cat.Message(lang, tc.key, tc.args) {
 				t.Errorf("%s (%s): %d key %q detail %q, want %d %q %q", tc.name, lang, r.status, p.Key, p.Detail, tc.status, tc.key, cat.Message(lang, tc.key, tc.args))
@@ -84,7 +84,7 @@ func TestAPIAdapterErrorsInReadersLanguage(t *testing.T) {
 	}
 
 	anon := &client{t: t, base: base}
-	r := anon.do("GET", "/api/v1/me", nil, "Accept-Language", "fr")
+	r := anon.offContract().do("GET", "/api/v1/me", nil, "Accept-Language", "fr")
 	if p := r.problem(t); r.status != http.StatusUnauthorized || p.Key != "err.api.sign_in" || p.Detail != cat.T(i18n.FR, "err.api.sign_in") {
 		t.Errorf("no token in French: %d %+v", r.status, p)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -186,16 +185,10 @@ func (c *client) upload(path string, fields map[string]string, name string, data
 	fw, _ := w.CreateFormFile("file", name)
 	_, _ = fw.Write(data)
 	_ = w.Close()
-	req, _ := http.NewRequest("POST", c.base+path, &b)
+	req, _ := http.NewRequest("POST", c.base+path, nil)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+c.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return reply{status: resp.StatusCode, header: resp.Header, body: body}
+	return c.send(req, b.Bytes())
 }
 
 func TestAPIAttachments(t *testing.T) {

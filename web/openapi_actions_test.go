@@ -391,6 +391,7 @@ func TestOpenAPIActionSchemas(t *testing.T) {
 	b, _ := os.ReadFile("openapi.json")
 	for _, ref := range strings.Split(string(b), `"#/components/schemas/`)[1:] {
 		name, _, _ := strings.Cut(ref, `"`)
+		name, _, _ = strings.Cut(name, "/") // a part of a schema: #/components/schemas/NotifyTransferInput/properties/transfer
 		if _, ok := schemas[name]; !ok {
 			t.Errorf("openapi.json refers to the schema %s, which it does not define", name)
 		}

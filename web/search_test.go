@@ -42,7 +42,7 @@ func TestSearchAnyText(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(11, 2026))
 	for _, user := range []string{"sms.officer", "de.officer"} {
-		api := signIn(t, base, user)
+		api := signIn(t, base, user) // hostile queries are off the contract on purpose: only the answers are checked
 		page := newUIClient(t, base, "az")
 		page.signIn(user)
 		for i := 0; i < 150; i++ {
@@ -52,7 +52,7 @@ func TestSearchAnyText(t *testing.T) {
 					q.Set(k, hostileText(r))
 				}
 			}
-			if rp := api.do("GET", "/api/v1/cases?"+q.Encode(), nil); rp.status != http.StatusOK && rp.status != http.StatusBadRequest {
+			if rp := api.offContract().do("GET", "/api/v1/cases?"+q.Encode(), nil); rp.status != http.StatusOK && rp.status != http.StatusBadRequest {
 				t.Errorf("%s: GET /api/v1/cases?%s: %d %s", user, q.Encode(), rp.status, rp.body)
 			}
 			if status, _ := page.get("/cases?" + q.Encode()); status != http.StatusOK {
