@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/i18n"
 )
 
 // FingerprintFormats are the fingerprint file formats a profile may allow.
@@ -48,6 +49,7 @@ type Profile struct {
 	Version        int        // 1, 2, …; a later version has a later EffectiveFrom
 	Name           string     // English name of the agreement
 	Source         string     // the legal text (or arrangement) the profile rests on
+	Sources        i18n.Texts // Source in the languages of the user interface
 	EffectiveFrom  civil.Date // first date of receipt this version applies to
 	RequestedState string     // state code of the requested state, e.g. AZ
 	TimeZone       string     // IANA zone of the requested state, e.g. Asia/Baku
@@ -80,6 +82,7 @@ type profileJSON struct {
 	Version                  int                     `json:"version"`
 	Name                     string                  `json:"name"`
 	Source                   string                  `json:"source"`
+	Sources                  i18n.Texts              `json:"sources,omitempty"`
 	EffectiveFrom            civil.Date              `json:"effective_from"`
 	RequestedState           string                  `json:"requested_state"`
 	TimeZone                 string                  `json:"time_zone"`
@@ -103,9 +106,10 @@ type figureJSON struct {
 
 type settingJSON struct {
 	Rule
-	Binding *bool  `json:"binding"`
-	Source  string `json:"source"`
-	Verify  bool   `json:"verify,omitempty"`
+	Binding *bool      `json:"binding"`
+	Source  string     `json:"source"`
+	Sources i18n.Texts `json:"sources,omitempty"`
+	Verify  bool       `json:"verify,omitempty"`
 }
 
 type overrideJSON struct {
@@ -152,7 +156,7 @@ func ParseProfile(b []byte) (*Profile, error) {
 		out := make(map[string]Setting, len(in))
 		for _, kind := range slices.Sorted(maps.Keys(in)) {
 			s := in[kind]
-			out[kind] = Setting{Rule: s.Rule, Binding: flag(join(join(path, kind), "binding"), s.Binding), Source: s.Source, Verify: s.Verify}
+			out[kind] = Setting{Rule: s.Rule, Binding: flag(join(join(path, kind), "binding"), s.Binding), Source: s.Source, Sources: s.Sources, Verify: s.Verify}
 		}
 		return out
 	}
@@ -163,6 +167,7 @@ func ParseProfile(b []byte) (*Profile, error) {
 		Version:                      j.Version,
 		Name:                         j.Name,
 		Source:                       j.Source,
+		Sources:                      j.Sources,
 		EffectiveFrom:                j.EffectiveFrom,
 		RequestedState:               j.RequestedState,
 		TimeZone:                     j.TimeZone,
@@ -207,7 +212,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 		}
 		out := make(map[string]settingJSON, len(in))
 		for kind, s := range in {
-			out[kind] = settingJSON{Rule: s.Rule, Binding: &s.Binding, Source: s.Source, Verify: s.Verify}
+			out[kind] = settingJSON{Rule: s.Rule, Binding: &s.Binding, Source: s.Source, Sources: s.Sources, Verify: s.Verify}
 		}
 		return out
 	}
@@ -216,6 +221,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 		Version:                  p.Version,
 		Name:                     p.Name,
 		Source:                   p.Source,
+		Sources:                  p.Sources,
 		EffectiveFrom:            p.EffectiveFrom,
 		RequestedState:           p.RequestedState,
 		TimeZone:                 p.TimeZone,
@@ -248,6 +254,11 @@ func (p *Profile) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// SourceIn names the legal text (or arrangement) the profile rests on in the
+// reader's language l (Source when the profile has no wording in the
+// languages of the user interface).
+func (p *Profile) SourceIn(l i18n.Lang) string { return p.Sources.Or(l, p.Source) }
+
 func profileSubject(id string, version int) string {
 	if id == "" {
 		return "profile"
@@ -275,6 +286,7 @@ func (p *Profile) validate(ps *problems) {
 	if strings.TrimSpace(p.Name) == "" {
 		ps.add("name", "is missing")
 	}
+	validateTexts("sources", p.Sources, ps)
 	switch {
 	case p.EffectiveFrom.IsZero():
 		ps.add("effective_from", "is missing")
@@ -382,6 +394,7 @@ func validateSetting(path string, s Setting, ps *problems, checkCalendar func(pa
 	if strings.TrimSpace(s.Source) == "" {
 		ps.add(join(path, "source"), "is missing: say where the figure comes from")
 	}
+	validateTexts(join(path, "sources"), s.Sources, ps)
 }
 
 func validateCrossingPoints(path string, cps []CrossingPoint, ps *problems) {

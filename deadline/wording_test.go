@@ -1,0 +1,61 @@
+package deadline
+
+import (
+	"fmt"
+	"io/fs"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/ercms/ercms/i18n"
+)
+
+// Every holiday of the shipped calendar files (with the year's source and
+// the notes of its pending windows) and every source of the shipped profiles (the profile's own and each rule's, overrides included)
+// is worded in Azerbaijani, English, French and Russian, not the English
+// text again.
+func TestShippedReferenceDataInFourLanguages(t *testing.T) {
+	check := func(what string, texts i18n.Texts, english string) {
+		t.Helper()
+		if missing := texts.Untranslated(english); len(missing) > 0 {
+			t.Errorf("%s (%q): no wording of its own in %v", what, english, missing)
+		}
+	}
+	calendars, _ := fs.Glob(dataFS, "data/calendars/*.json")
+	profiles, _ := fs.Glob(dataFS, "data/profiles/*.json")
+	if len(calendars) == 0 || len(profiles) == 0 {
+		t.Fatal("no shipped calendars or profiles")
+	}
+	for _, name := range calendars {
+		b, _ := dataFS.ReadFile(name)
+		y, err := ParseYear(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(name+" source", y.Sources, y.Source)
+		for _, w := range y.Pending {
+			check(fmt.Sprintf("%s pending from %s", name, w.From), w.Notes, w.Note)
+		}
+		for _, d := range slices.Concat(y.NonWorking, y.Working) {
+			// The files' own names are in the language of their source
+			// (French for Côte d'Ivoire): the English wording is in names.
+			check(fmt.Sprintf("%s %s", name, d.Date), d.Names, "")
+		}
+	}
+	for _, name := range profiles {
+		b, _ := dataFS.ReadFile(name)
+		p, err := ParseProfile(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(name+" source", p.Sources, p.Source)
+		for _, kind := range slices.Sorted(maps.Keys(p.Rules)) {
+			check(name+" rules."+kind, p.Rules[kind].Sources, p.Rules[kind].Source)
+		}
+		for state, o := range p.Overrides {
+			for kind, s := range o.Rules {
+				check(name+" overrides."+state+".rules."+kind, s.Sources, s.Source)
+			}
+		}
+	}
+}
