@@ -35,10 +35,10 @@ func orgsOf(kinds ...ercms.OrgKind) func(*ui, *request, caseData) []option {
 		var out []option
 		for _, o := range d.Orgs {
 			if slices.Contains(kinds, o.Kind) && o.State == d.Case.RequestedState && !o.Disabled {
-				out = append(out, option{Value: o.ID, Label: o.Name})
+				out = append(out, option{Value: o.ID, Label: o.NameIn(rq.lang)})
 			}
 		}
-		slices.SortFunc(out, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
+		slices.SortFunc(out, func(a, b option) int { return i18n.Compare(rq.lang, a.Label, b.Label) })
 		return out
 	}
 }

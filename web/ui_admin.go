@@ -95,7 +95,7 @@ func (u *ui) orgData(rq *request) (adminData, bool) {
 	}
 	d := adminData{Orgs: orgs, OrgNames: map[string]string{}, Roles: ercms.Roles, Kinds: ercms.OrgKinds, Values: map[string]string{}}
 	for _, o := range orgs {
-		d.OrgNames[o.ID] = o.Name
+		d.OrgNames[o.ID] = o.NameIn(rq.lang)
 	}
 	return d, true
 }
@@ -123,7 +123,11 @@ func (u *ui) storeErrors(rq *request, err error) ([]fieldError, bool) {
 
 func (u *ui) adminCreateOrganisation(rq *request) {
 	f := rq.r.PostForm
-	o := ercms.Organisation{Kind: ercms.OrgKind(f.Get("kind")), Name: strings.TrimSpace(f.Get("name")), State: strings.ToUpper(strings.TrimSpace(f.Get("state"))),
+	names := i18n.Texts{}
+	for _, l := range i18n.Languages {
+		names[l] = f.Get("names." + string(l))
+	}
+	o := ercms.Organisation{Kind: ercms.OrgKind(f.Get("kind")), Names: names, State: strings.ToUpper(strings.TrimSpace(f.Get("state"))),
 		ParentID: f.Get("parent_id"), AgencyType: strings.TrimSpace(f.Get("agency_type")), Accredited: splitList(strings.ToUpper(f.Get("accredited"))),
 		CrossingPoint: strings.ToUpper(strings.TrimSpace(f.Get("crossing_point")))}
 	err := u.s.db.CreateOrganisation(rq.r.Context(), *rq.actor, &o)
@@ -136,6 +140,11 @@ func (u *ui) adminCreateOrganisation(rq *request) {
 	if !ok {
 		u.fail(rq, err)
 		return
+	}
+	for i, e := range errs {
+		if e.ID == fieldID("name") { // the name is entered per language
+			errs[i].ID = fieldID("names")
+		}
 	}
 	d, ok := u.orgData(rq)
 	if ok {
@@ -604,7 +613,16 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 		}
 		return out
 	}
-	setting := func(prefix string) deadline.Setting {
+	// The wording of a source in the languages of the interface goes on to
+	// the new version while its text stays as it was; an edited text has
+	// only the wording entered.
+	sources := func(was deadline.Setting, source string) i18n.Texts {
+		if source == was.Source {
+			return was.Sources
+		}
+		return nil
+	}
+	setting := func(prefix string, was deadline.Setting) deadline.Setting {
 		cal := v[prefix+".calendar"]
 		if !strings.EqualFold(cal, deadline.RequestingCalendar) {
 			cal = strings.ToUpper(cal)
@@ -613,10 +631,10 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 		}
 		return deadline.Setting{Rule: deadline.Rule{Count: num(prefix + ".count"), Unit: deadline.Unit(v[prefix+".unit"]), From: v[prefix+".from"],
 			Calendar: cal, Before: on(prefix + ".before"), RollForward: on(prefix + ".roll_forward")},
-			Binding: on(prefix + ".binding"), Source: v[prefix+".source"], Verify: on(prefix + ".verify")}
+			Binding: on(prefix + ".binding"), Source: v[prefix+".source"], Sources: sources(was, v[prefix+".source"]), Verify: on(prefix + ".verify")}
 	}
 	base := f.Base
-	p := deadline.Profile{ID: base.ID, Name: v["name"], Source: v["source"], RequestedState: base.RequestedState, TimeZone: base.TimeZone,
+	p := deadline.Profile{ID: base.ID, Name: v["name"], Source: v["source"], Sources: sources(deadline.Setting{Source: base.Source, Sources: base.Sources}, v["source"]), RequestedState: base.RequestedState, TimeZone: base.TimeZone,
 		PartnerStates: splitList(strings.ToUpper(v["partner_states"])), DeemedApproval: on("deemed_approval"),
 		ReplyPausesOnInfoRequest: on("reply_pauses_on_info_request"), EUTravelDocumentOnLate: on("eu_travel_document_on_late"),
 		ExtensionMaxDays: num("extension_max.days"), ExtensionMaxSource: v["extension_max.source"], ExtensionMaxVerify: on("extension_max.verify"),
@@ -637,7 +655,7 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 		}
 	}
 	for _, k := range f.Kinds {
-		p.Rules[k] = setting("rules." + k)
+		p.Rules[k] = setting("rules."+k, base.Rules[k])
 	}
 	for _, st := range f.States {
 		pre := "overrides." + strings.ToLower(st)
@@ -649,7 +667,7 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 			if o.Rules == nil {
 				o.Rules = map[string]deadline.Setting{}
 			}
-			o.Rules[k] = setting(pre + ".rules." + k)
+			o.Rules[k] = setting(pre+".rules."+k, base.Overrides[st].Rules[k])
 		}
 		if p.Overrides == nil {
 			p.Overrides = map[string]deadline.Override{}
