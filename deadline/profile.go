@@ -25,9 +25,13 @@ var FingerprintFormats = []string{"wsq", "iso19794_2", "iso19794_4", "ansi_nist"
 // CrossingPoint is a border crossing point (usually an airport) where persons
 // are handed over.
 type CrossingPoint struct {
-	Code string `json:"code"` // e.g. the IATA code of an airport: GYD
-	Name string `json:"name"`
+	Code  string     `json:"code"` // e.g. the IATA code of an airport: GYD
+	Name  string     `json:"name"`
+	Names i18n.Texts `json:"names,omitempty"` // Name in the languages of the user interface
 }
+
+// NameIn names the crossing point in the reader's language l.
+func (c CrossingPoint) NameIn(l i18n.Lang) string { return c.Names.Or(l, c.Name) }
 
 // Override is what one member state's implementing protocol changes in a
 // profile: rules (whole settings, replacing the profile's of the same kind),
@@ -38,7 +42,11 @@ type Override struct {
 	CrossingPoints []CrossingPoint    `json:"crossing_points,omitempty"`
 	Languages      []string           `json:"languages,omitempty"`
 	Note           string             `json:"note,omitempty"`
+	Notes          i18n.Texts         `json:"notes,omitempty"` // Note in the languages of the user interface
 }
+
+// NoteIn gives the note on the protocol in the reader's language l.
+func (o Override) NoteIn(l i18n.Lang) string { return o.Notes.Or(l, o.Note) }
 
 // Profile is one version of an agreement (or non-binding arrangement) between
 // a requested state and its partner states: its time limits and the
@@ -48,6 +56,7 @@ type Profile struct {
 	ID             string     // stable identifier shared by all versions, e.g. eu-az
 	Version        int        // 1, 2, …; a later version has a later EffectiveFrom
 	Name           string     // English name of the agreement
+	Names          i18n.Texts // Name in the languages of the user interface
 	Source         string     // the legal text (or arrangement) the profile rests on
 	Sources        i18n.Texts // Source in the languages of the user interface
 	EffectiveFrom  civil.Date // first date of receipt this version applies to
@@ -81,6 +90,7 @@ type profileJSON struct {
 	ID                       string                  `json:"id"`
 	Version                  int                     `json:"version"`
 	Name                     string                  `json:"name"`
+	Names                    i18n.Texts              `json:"names,omitempty"`
 	Source                   string                  `json:"source"`
 	Sources                  i18n.Texts              `json:"sources,omitempty"`
 	EffectiveFrom            civil.Date              `json:"effective_from"`
@@ -117,6 +127,7 @@ type overrideJSON struct {
 	CrossingPoints []CrossingPoint        `json:"crossing_points,omitempty"`
 	Languages      []string               `json:"languages,omitempty"`
 	Note           string                 `json:"note,omitempty"`
+	Notes          i18n.Texts             `json:"notes,omitempty"`
 }
 
 // ParseProfile reads a profile in its JSON form and validates it. Every
@@ -166,6 +177,7 @@ func ParseProfile(b []byte) (*Profile, error) {
 		ID:                           j.ID,
 		Version:                      j.Version,
 		Name:                         j.Name,
+		Names:                        j.Names,
 		Source:                       j.Source,
 		Sources:                      j.Sources,
 		EffectiveFrom:                j.EffectiveFrom,
@@ -194,6 +206,7 @@ func ParseProfile(b []byte) (*Profile, error) {
 				CrossingPoints: o.CrossingPoints,
 				Languages:      o.Languages,
 				Note:           o.Note,
+				Notes:          o.Notes,
 			}
 		}
 	}
@@ -220,6 +233,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 		ID:                       p.ID,
 		Version:                  p.Version,
 		Name:                     p.Name,
+		Names:                    p.Names,
 		Source:                   p.Source,
 		Sources:                  p.Sources,
 		EffectiveFrom:            p.EffectiveFrom,
@@ -238,7 +252,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 	if p.Overrides != nil {
 		j.Overrides = make(map[string]overrideJSON, len(p.Overrides))
 		for state, o := range p.Overrides {
-			j.Overrides[state] = overrideJSON{Rules: settings(o.Rules), CrossingPoints: o.CrossingPoints, Languages: o.Languages, Note: o.Note}
+			j.Overrides[state] = overrideJSON{Rules: settings(o.Rules), CrossingPoints: o.CrossingPoints, Languages: o.Languages, Note: o.Note, Notes: o.Notes}
 		}
 	}
 	return json.Marshal(j)
@@ -253,6 +267,9 @@ func (p *Profile) UnmarshalJSON(b []byte) error {
 	*p = *q
 	return nil
 }
+
+// NameIn names the agreement in the reader's language l.
+func (p *Profile) NameIn(l i18n.Lang) string { return p.Names.Or(l, p.Name) }
 
 // SourceIn names the legal text (or arrangement) the profile rests on in the
 // reader's language l (Source when the profile has no wording in the
@@ -286,6 +303,7 @@ func (p *Profile) validate(ps *problems) {
 	if strings.TrimSpace(p.Name) == "" {
 		ps.add("name", "is missing")
 	}
+	validateTexts("names", p.Names, ps)
 	validateTexts("sources", p.Sources, ps)
 	switch {
 	case p.EffectiveFrom.IsZero():
@@ -381,6 +399,7 @@ func (p *Profile) validate(ps *problems) {
 			validateSetting(rpath, o.Rules[kind], ps, checkCalendar)
 		}
 		validateCrossingPoints(join(path, "crossing_points"), o.CrossingPoints, ps)
+		validateTexts(join(path, "notes"), o.Notes, ps)
 		for i, l := range o.Languages {
 			if _, err := language.Parse(l); err != nil || l == "" {
 				ps.add(join(path, fmt.Sprintf("languages[%d]", i)), "%q is not a language tag (such as de or fr)", l)
@@ -411,6 +430,7 @@ func validateCrossingPoints(path string, cps []CrossingPoint, ps *problems) {
 		if strings.TrimSpace(cp.Name) == "" {
 			ps.add(join(p, "name"), "is missing")
 		}
+		validateTexts(join(p, "names"), cp.Names, ps)
 	}
 }
 

@@ -11,7 +11,9 @@ import (
 )
 
 // Every holiday of the shipped calendar files (with the year's source and
-// the notes of its pending windows) and every source of the shipped profiles (the profile's own and each rule's, overrides included)
+// the notes of its pending windows) and every source of the shipped
+// profiles (the profile's own and each rule's, overrides included, with
+// the profile's name, its crossing points and the notes on the protocols)
 // is worded in Azerbaijani, English, French and Russian, not the English
 // text again.
 func TestShippedReferenceDataInFourLanguages(t *testing.T) {
@@ -48,11 +50,19 @@ func TestShippedReferenceDataInFourLanguages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		check(name+" name", p.Names, p.Name)
 		check(name+" source", p.Sources, p.Source)
+		for _, cp := range p.CrossingPoints {
+			check(name+" crossing point "+cp.Code, cp.Names, cp.Name)
+		}
 		for _, kind := range slices.Sorted(maps.Keys(p.Rules)) {
 			check(name+" rules."+kind, p.Rules[kind].Sources, p.Rules[kind].Source)
 		}
 		for state, o := range p.Overrides {
+			check(name+" overrides."+state+".note", o.Notes, o.Note)
+			for _, cp := range o.CrossingPoints {
+				check(name+" overrides."+state+" crossing point "+cp.Code, cp.Names, cp.Name)
+			}
 			for kind, s := range o.Rules {
 				check(name+" overrides."+state+".rules."+kind, s.Sources, s.Source)
 			}
