@@ -12,7 +12,8 @@ import (
 )
 
 // Reference data read on the pages (organisation names, holiday names, the
-// sources of time limits) is shown in the reader's language.
+// sources of time limits, the agreement's name and notes) is shown in the
+// reader's language.
 func TestUIReferenceDataInReadersLanguage(t *testing.T) {
 	db, actors, base := journeyStore(t)
 	s := newCase(t, db, actors).approved()
@@ -78,7 +79,11 @@ func TestUIReferenceDataInReadersLanguage(t *testing.T) {
 		}
 		_, page = admin.get("/admin/profiles")
 		page = html.UnescapeString(page)
+		in("the profile's name", page, profile.NameIn(lang), profile.Name)
 		in("the profile's source", page, profile.SourceIn(lang), profile.Source)
+		for state, o := range profile.Overrides {
+			in("the note on the protocol with "+state, page, o.NoteIn(lang), o.Note)
+		}
 		for kind, st := range profile.Rules {
 			in("the source of "+kind, page, st.SourceIn(lang), st.Source)
 		}

@@ -94,14 +94,14 @@ func flagOptions(_ *ui, rq *request, d caseData) []option {
 	return out
 }
 
-func crossingOptions(u *ui, _ *request, d caseData) []option {
+func crossingOptions(u *ui, rq *request, d caseData) []option {
 	p, err := u.s.db.ProfileFor(d.Case.RequestingState)
 	if err != nil {
 		return nil
 	}
 	var out []option
 	for _, cp := range p.CrossingPointsFor(d.Case.RequestingState) {
-		out = append(out, option{Value: cp.Code, Label: cp.Name + " (" + cp.Code + ")"})
+		out = append(out, option{Value: cp.Code, Label: cp.NameIn(rq.lang) + " (" + cp.Code + ")"})
 	}
 	return out
 }

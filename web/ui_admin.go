@@ -602,25 +602,20 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 		return n
 	}
 	on := func(name string) bool { return v[name] != "" }
-	points := func(name string) []deadline.CrossingPoint {
+	points := func(name string, was []deadline.CrossingPoint) []deadline.CrossingPoint {
 		var out []deadline.CrossingPoint
 		for line := range strings.Lines(v[name]) {
 			if line = strings.TrimSpace(line); line == "" {
 				continue
 			}
 			code, rest, _ := strings.Cut(line, " ")
-			out = append(out, deadline.CrossingPoint{Code: strings.ToUpper(code), Name: strings.TrimSpace(rest)})
+			cp := deadline.CrossingPoint{Code: strings.ToUpper(code), Name: strings.TrimSpace(rest)}
+			if i := slices.IndexFunc(was, func(w deadline.CrossingPoint) bool { return w.Code == cp.Code }); i >= 0 {
+				cp.Names = keptWording(was[i].Name, was[i].Names, cp.Name)
+			}
+			out = append(out, cp)
 		}
 		return out
-	}
-	// The wording of a source in the languages of the interface goes on to
-	// the new version while its text stays as it was; an edited text has
-	// only the wording entered.
-	sources := func(was deadline.Setting, source string) i18n.Texts {
-		if source == was.Source {
-			return was.Sources
-		}
-		return nil
 	}
 	setting := func(prefix string, was deadline.Setting) deadline.Setting {
 		cal := v[prefix+".calendar"]
@@ -631,15 +626,16 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 		}
 		return deadline.Setting{Rule: deadline.Rule{Count: num(prefix + ".count"), Unit: deadline.Unit(v[prefix+".unit"]), From: v[prefix+".from"],
 			Calendar: cal, Before: on(prefix + ".before"), RollForward: on(prefix + ".roll_forward")},
-			Binding: on(prefix + ".binding"), Source: v[prefix+".source"], Sources: sources(was, v[prefix+".source"]), Verify: on(prefix + ".verify")}
+			Binding: on(prefix + ".binding"), Source: v[prefix+".source"], Sources: keptWording(was.Source, was.Sources, v[prefix+".source"]), Verify: on(prefix + ".verify")}
 	}
 	base := f.Base
-	p := deadline.Profile{ID: base.ID, Name: v["name"], Source: v["source"], Sources: sources(deadline.Setting{Source: base.Source, Sources: base.Sources}, v["source"]), RequestedState: base.RequestedState, TimeZone: base.TimeZone,
+	p := deadline.Profile{ID: base.ID, Name: v["name"], Names: keptWording(base.Name, base.Names, v["name"]),
+		Source: v["source"], Sources: keptWording(base.Source, base.Sources, v["source"]), RequestedState: base.RequestedState, TimeZone: base.TimeZone,
 		PartnerStates: splitList(strings.ToUpper(v["partner_states"])), DeemedApproval: on("deemed_approval"),
 		ReplyPausesOnInfoRequest: on("reply_pauses_on_info_request"), EUTravelDocumentOnLate: on("eu_travel_document_on_late"),
 		ExtensionMaxDays: num("extension_max.days"), ExtensionMaxSource: v["extension_max.source"], ExtensionMaxVerify: on("extension_max.verify"),
 		TravelDocumentValidityDays: num("travel_document_validity.days"), TravelDocumentValiditySource: v["travel_document_validity.source"],
-		TravelDocumentValidityVerify: on("travel_document_validity.verify"), CrossingPoints: points("crossing_points"), Rules: map[string]deadline.Setting{}}
+		TravelDocumentValidityVerify: on("travel_document_validity.verify"), CrossingPoints: points("crossing_points", base.CrossingPoints), Rules: map[string]deadline.Setting{}}
 	switch day, err := civil.Parse(v["effective_from"]); {
 	case err != nil:
 		errs = append(errs, fieldError{ID: fieldID("effective_from"), Message: rq.t("web3.invalid.field", "field", u.profileLabel(rq, "effective_from"), "problem", rq.t("web3.invalid.date"))})
@@ -659,7 +655,9 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 	}
 	for _, st := range f.States {
 		pre := "overrides." + strings.ToLower(st)
-		o := deadline.Override{Note: v[pre+".note"], Languages: splitList(strings.ToLower(v[pre+".languages"])), CrossingPoints: points(pre + ".crossing_points")}
+		was := base.Overrides[st]
+		o := deadline.Override{Note: v[pre+".note"], Notes: keptWording(was.Note, was.Notes, v[pre+".note"]),
+			Languages: splitList(strings.ToLower(v[pre+".languages"])), CrossingPoints: points(pre+".crossing_points", was.CrossingPoints)}
 		for _, k := range f.Changes[st] {
 			if on(pre + ".rules." + k + ".remove") {
 				continue
@@ -667,7 +665,7 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 			if o.Rules == nil {
 				o.Rules = map[string]deadline.Setting{}
 			}
-			o.Rules[k] = setting(pre+".rules."+k, base.Overrides[st].Rules[k])
+			o.Rules[k] = setting(pre+".rules."+k, was.Rules[k])
 		}
 		if p.Overrides == nil {
 			p.Overrides = map[string]deadline.Override{}
@@ -675,6 +673,16 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 		p.Overrides[st] = o
 	}
 	return p, errs
+}
+
+// keptWording carries the wording of a text in the languages of the
+// interface on to a profile's new version while the text stays as it was
+// (wasText); an edited text has none (it shows as entered).
+func keptWording(wasText string, was i18n.Texts, text string) i18n.Texts {
+	if strings.TrimSpace(text) == strings.TrimSpace(wasText) {
+		return was
+	}
+	return nil
 }
 
 // profileLabel names a field of the profile form in the user's language.
