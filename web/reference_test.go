@@ -95,10 +95,10 @@ func TestUIReferenceDataInReadersLanguage(t *testing.T) {
 	}
 }
 
-// The administrator names a new organisation in the four languages (one is
-// enough); each reader sees the name in their language, and a form without
-// any name says so at the names.
-func TestUIOrganisationNamedPerLanguage(t *testing.T) {
+// The administrator names a new organisation, or a day off, in the four
+// languages (one is enough); each reader sees the name in their language,
+// and a form without any name says so at the names.
+func TestUIAdministratorNamesPerLanguage(t *testing.T) {
 	_, _, base := journeyStore(t)
 	admin := newUIClient(t, base, "ru")
 	admin.signIn("admin")
@@ -120,6 +120,20 @@ func TestUIOrganisationNamedPerLanguage(t *testing.T) {
 	status, page := admin.post("/admin/organisations", "/admin/organisations", form)
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `href="#f-names"`) || !strings.Contains(page, `id="f-names"`) {
 		t.Fatalf("no name: %d, want the error at the names\n%s", status, page)
+	}
+
+	const cal = "/admin/calendars/AZ/2026"
+	day := url.Values{"date": {"2026-12-30"}, "names.az": {"Dünya Azərbaycanlılarının Həmrəylik Günü (keçirilmiş istirahət günü)"},
+		"names.ru": {"День солидарности азербайджанцев мира (перенесённый день отдыха)"}}
+	if status, page := admin.post(cal, cal, day); status != http.StatusOK {
+		t.Fatalf("add a day off: %d\n%s", status, page)
+	}
+	for lang, want := range map[string]string{"az": day.Get("names.az"), "ru": day.Get("names.ru"), "en": day.Get("names.az")} {
+		u := newUIClient(t, base, lang)
+		u.signIn("admin")
+		if _, page := u.get(cal); !strings.Contains(html.UnescapeString(page), want) {
+			t.Errorf("%s: the calendar does not name the new day off %q", lang, want)
+		}
 	}
 }
 

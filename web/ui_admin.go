@@ -123,11 +123,7 @@ func (u *ui) storeErrors(rq *request, err error) ([]fieldError, bool) {
 
 func (u *ui) adminCreateOrganisation(rq *request) {
 	f := rq.r.PostForm
-	names := i18n.Texts{}
-	for _, l := range i18n.Languages {
-		names[l] = f.Get("names." + string(l))
-	}
-	o := ercms.Organisation{Kind: ercms.OrgKind(f.Get("kind")), Names: names, State: strings.ToUpper(strings.TrimSpace(f.Get("state"))),
+	o := ercms.Organisation{Kind: ercms.OrgKind(f.Get("kind")), Names: namesForm(rq), State: strings.ToUpper(strings.TrimSpace(f.Get("state"))),
 		ParentID: f.Get("parent_id"), AgencyType: strings.TrimSpace(f.Get("agency_type")), Accredited: splitList(strings.ToUpper(f.Get("accredited"))),
 		CrossingPoint: strings.ToUpper(strings.TrimSpace(f.Get("crossing_point")))}
 	err := u.s.db.CreateOrganisation(rq.r.Context(), *rq.actor, &o)
@@ -151,6 +147,18 @@ func (u *ui) adminCreateOrganisation(rq *request) {
 		d.Values = formValues(rq)
 		u.adminPage(rq, http.StatusUnprocessableEntity, "organisations", d, errs)
 	}
+}
+
+// namesForm reads a name entered in the languages of the interface
+// (names.<lang>, the "names" template), leaving out those left empty.
+func namesForm(rq *request) i18n.Texts {
+	names := i18n.Texts{}
+	for _, l := range i18n.Languages {
+		if s := strings.TrimSpace(rq.r.PostForm.Get("names." + string(l))); s != "" {
+			names[l] = s
+		}
+	}
+	return names
 }
 
 func (u *ui) userData(rq *request) (adminData, bool) {
@@ -295,10 +303,12 @@ func (u *ui) adminSaveCalendarYear(rq *request) {
 		if err != nil || day.Year != y.Year {
 			errs = append(errs, fieldError{ID: "f-date", Message: rq.t("admin.date_in_year", "year", strconv.Itoa(y.Year))})
 		}
-		if strings.TrimSpace(f.Get("name")) == "" {
-			errs = append(errs, fieldError{ID: "f-name", Message: rq.t("admin.name_the_day")})
+		names := namesForm(rq)
+		name := names.In(i18n.EN)
+		if name == "" {
+			errs = append(errs, fieldError{ID: fieldID("names"), Message: rq.t("admin.name_the_day")})
 		}
-		y.NonWorking = append(y.NonWorking, deadline.Day{Date: day, Name: strings.TrimSpace(f.Get("name"))})
+		y.NonWorking = append(y.NonWorking, deadline.Day{Date: day, Name: name, Names: names})
 		slices.SortFunc(y.NonWorking, func(a, b deadline.Day) int { return a.Date.Compare(b.Date) })
 	}
 	if len(errs) == 0 {
