@@ -11,11 +11,11 @@ import (
 )
 
 // Every holiday of the shipped calendar files (with the year's source and
-// the notes of its pending windows) and every source of the shipped
-// profiles (the profile's own and each rule's, overrides included, with
-// the profile's name, its crossing points and the notes on the protocols)
-// is worded in Azerbaijani, English, French and Russian, not the English
-// text again.
+// the notes of its pending windows) and of the member states, and every
+// source of the shipped profiles (the profile's own and each rule's,
+// overrides included, with the profile's name, its crossing points and the
+// notes on the protocols) is worded in Azerbaijani, English, French and
+// Russian, not the English text again.
 func TestShippedReferenceDataInFourLanguages(t *testing.T) {
 	check := func(what string, texts i18n.Texts, english string) {
 		t.Helper()
@@ -42,6 +42,13 @@ func TestShippedReferenceDataInFourLanguages(t *testing.T) {
 			// The files' own names are in the language of their source
 			// (French for Côte d'Ivoire): the English wording is in names.
 			check(fmt.Sprintf("%s %s", name, d.Date), d.Names, "")
+		}
+	}
+	// The member states' national holidays, named by the library in each
+	// state's language.
+	for _, y := range memberStateYears(memberStateFirstYear, memberStateLastYear) {
+		for _, d := range y.NonWorking {
+			check(fmt.Sprintf("%s %s", y.State, d.Date), d.Names, "")
 		}
 	}
 	for _, name := range profiles {
