@@ -87,7 +87,7 @@ type Organisation struct {
 }
 
 // NameIn names the organisation in the reader's language l: its name in l,
-// else in English, else in another language, else Name.
+// else its English name, else its name of record (Name).
 func (o Organisation) NameIn(l i18n.Lang) string { return o.Names.Or(l, o.Name) }
 
 // User is a person (or, with Service set, a member state's system) who signs in.
