@@ -3,6 +3,8 @@ package ercms
 import (
 	"slices"
 	"time"
+
+	"github.com/ercms/ercms/i18n"
 )
 
 // Role is what a user may do; each user has exactly one role.
@@ -64,10 +66,15 @@ func RoleAllowed(k OrgKind, r Role) bool { return slices.Contains(allowedRoles[k
 // Organisation is a body taking part in the system. Every organisation
 // belongs to one state (ISO 3166-1 alpha-2).
 type Organisation struct {
-	ID    string  `json:"id"`
-	Kind  OrgKind `json:"kind"`
-	Name  string  `json:"name"`
-	State string  `json:"state"`
+	ID   string  `json:"id"`
+	Kind OrgKind `json:"kind"`
+	// Name is the organisation's name as first entered; it names the
+	// organisation in a language Names has no text for (organisations
+	// created before names per language keep only this one).
+	Name string `json:"name"`
+	// Names is the organisation's name in each language it is known in.
+	Names i18n.Texts `json:"names,omitempty"`
+	State string     `json:"state"`
 	// ParentID links a consular mission to its ministry, for example.
 	ParentID string `json:"parent_id,omitempty"`
 	// AgencyType names what a verifying agency is (civil_registry, passport_registry, police, border_service).
@@ -78,6 +85,10 @@ type Organisation struct {
 	CrossingPoint string `json:"crossing_point,omitempty"`
 	Disabled      bool   `json:"disabled,omitempty"`
 }
+
+// NameIn names the organisation in the reader's language l: its name in l,
+// else its English name, else its name of record (Name).
+func (o Organisation) NameIn(l i18n.Lang) string { return o.Names.Or(l, o.Name) }
 
 // User is a person (or, with Service set, a member state's system) who signs in.
 type User struct {

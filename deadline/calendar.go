@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/i18n"
 )
 
 // The values of Year.Status.
@@ -23,19 +24,30 @@ const (
 )
 
 // Day is a listed day of a calendar year with its name (a holiday, a moved
-// rest day, a Saturday declared a working day…).
+// rest day, a Saturday declared a working day…): Name as the source of the
+// data gives it, Names in the languages of the user interface.
 type Day struct {
-	Date civil.Date `json:"date"`
-	Name string     `json:"name"`
+	Date  civil.Date `json:"date"`
+	Name  string     `json:"name"`
+	Names i18n.Texts `json:"names,omitempty"`
 }
 
+// NameIn names the day in the reader's language l (Name when the day has no
+// name in any language of the user interface).
+func (d Day) NameIn(l i18n.Lang) string { return d.Names.Or(l, d.Name) }
+
 // Window is a span of days (both ends included) in which a holiday not yet
-// decided may fall; Note says which.
+// decided may fall; Note says which, Notes in the languages of the user
+// interface.
 type Window struct {
-	From civil.Date `json:"from"`
-	To   civil.Date `json:"to"`
-	Note string     `json:"note"`
+	From  civil.Date `json:"from"`
+	To    civil.Date `json:"to"`
+	Note  string     `json:"note"`
+	Notes i18n.Texts `json:"notes,omitempty"`
 }
+
+// NoteIn says which holiday may fall in the window in the reader's language l.
+func (w Window) NoteIn(l i18n.Lang) string { return w.Notes.Or(l, w.Note) }
 
 // Year is one state's working-day calendar for one year. Saturdays and Sundays
 // are non-working days unless listed in Working; the days in NonWorking are
@@ -43,15 +55,21 @@ type Window struct {
 // status (so an unlisted weekday counts as a working day) but makes every
 // result that depends on it provisional.
 type Year struct {
-	State      string   `json:"state"`
-	Year       int      `json:"year"`
-	Status     string   `json:"status"` // StatusConfirmed or StatusProvisional
-	Source     string   `json:"source"`
-	Note       string   `json:"note,omitempty"`
-	NonWorking []Day    `json:"non_working"`
-	Working    []Day    `json:"working"`
-	Pending    []Window `json:"pending"`
+	State  string `json:"state"`
+	Year   int    `json:"year"`
+	Status string `json:"status"` // StatusConfirmed or StatusProvisional
+	Source string `json:"source"`
+	// Sources is Source in the languages of the user interface.
+	Sources    i18n.Texts `json:"sources,omitempty"`
+	Note       string     `json:"note,omitempty"`
+	NonWorking []Day      `json:"non_working"`
+	Working    []Day      `json:"working"`
+	Pending    []Window   `json:"pending"`
 }
+
+// SourceIn says where the year's days come from in the reader's language l
+// (Source when the year has no wording in the languages of the interface).
+func (y Year) SourceIn(l i18n.Lang) string { return y.Sources.Or(l, y.Source) }
 
 // label names the year in error messages, e.g. "AZ-2026".
 func (y Year) label() string { return fmt.Sprintf("%s-%d", y.State, y.Year) }
@@ -81,6 +99,7 @@ func (y Year) validate(prefix string, ps *problems) {
 	if strings.TrimSpace(y.Source) == "" {
 		ps.add(join(prefix, "source"), "field.deadline.days_source_missing")
 	}
+	validateTexts(join(prefix, "sources"), y.Sources, ps)
 	inYear := func(path string, d civil.Date) bool {
 		switch {
 		case d.IsZero():
@@ -97,9 +116,7 @@ func (y Year) validate(prefix string, ps *problems) {
 	nonWorking := make(map[civil.Date]bool, len(y.NonWorking))
 	for i, d := range y.NonWorking {
 		path := join(prefix, fmt.Sprintf("non_working[%d]", i))
-		if strings.TrimSpace(d.Name) == "" {
-			ps.add(join(path, "name"), "field.deadline.missing")
-		}
+		d.validateNames(path, ps)
 		if !inYear(join(path, "date"), d.Date) {
 			continue
 		}
@@ -111,9 +128,7 @@ func (y Year) validate(prefix string, ps *problems) {
 	working := make(map[civil.Date]bool, len(y.Working))
 	for i, d := range y.Working {
 		path := join(prefix, fmt.Sprintf("working[%d]", i))
-		if strings.TrimSpace(d.Name) == "" {
-			ps.add(join(path, "name"), "field.deadline.missing")
-		}
+		d.validateNames(path, ps)
 		if !inYear(join(path, "date"), d.Date) {
 			continue
 		}
@@ -137,9 +152,26 @@ func (y Year) validate(prefix string, ps *problems) {
 		if strings.TrimSpace(w.Note) == "" {
 			ps.add(join(path, "note"), "field.deadline.pending_note_missing")
 		}
+		validateTexts(join(path, "notes"), w.Notes, ps)
 	}
 	if len(y.Pending) > 0 && y.Status == StatusConfirmed {
 		ps.add(join(prefix, "pending"), "field.deadline.pending_confirmed")
+	}
+}
+
+// validateNames adds the problems of the day's name and names to ps.
+func (d Day) validateNames(path string, ps *problems) {
+	if strings.TrimSpace(d.Name) == "" {
+		ps.add(join(path, "name"), "field.deadline.missing")
+	}
+	validateTexts(join(path, "names"), d.Names, ps)
+}
+
+// validateTexts adds a problem to ps when texts holds a language that is not
+// one of the user interface.
+func validateTexts(path string, texts i18n.Texts, ps *problems) {
+	if unknown := texts.Unknown(); len(unknown) > 0 {
+		ps.add(path, "field.deadline.ui_language", "languages", strings.Join(unknown, ", "))
 	}
 }
 

@@ -1,9 +1,11 @@
 package deadline
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/rickar/cal/v2"
 	"github.com/rickar/cal/v2/at"
@@ -28,6 +30,7 @@ import (
 	"github.com/rickar/cal/v2/sk"
 
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/i18n"
 )
 
 // The years of member-state holiday data built at load time.
@@ -78,6 +81,7 @@ func memberStateYears(first, last int) []Year {
 	for _, state := range slices.Sorted(maps.Keys(memberStateHolidays)) {
 		for year := first; year <= last; year++ {
 			names := map[civil.Date][]string{}
+			words := map[civil.Date][]i18n.Texts{}
 			for _, h := range memberStateHolidays[state] {
 				if h.Type != cal.ObservancePublic && h.Type != cal.ObservanceUnknown {
 					continue
@@ -90,11 +94,14 @@ func memberStateYears(first, last int) []Year {
 				if obs.Year != year {
 					continue
 				}
+				moved := false
 				if act := civil.Of(actual); act != obs && act.Year == year {
 					names[obs] = append(names[obs], h.Name+" (observed)")
+					moved = true
 				} else {
 					names[obs] = append(names[obs], h.Name)
 				}
+				words[obs] = append(words[obs], memberStateHolidayNames().of(h.Name, moved))
 			}
 			y := Year{
 				State:  state,
@@ -104,10 +111,68 @@ func memberStateYears(first, last int) []Year {
 				Note:   "Computed at load time from the library's rules; one-off national decisions are not included.",
 			}
 			for _, d := range slices.SortedFunc(maps.Keys(names), civil.Date.Compare) {
-				y.NonWorking = append(y.NonWorking, Day{Date: d, Name: strings.Join(names[d], "; ")})
+				y.NonWorking = append(y.NonWorking, Day{Date: d, Name: strings.Join(names[d], "; "), Names: joinTexts(words[d], "; ")})
 			}
 			out = append(out, y)
 		}
+	}
+	return out
+}
+
+// holidayNames words the library's names of the member states' holidays
+// (each in its state's language) in the languages of the user interface:
+// data/holiday_names.json maps each name to a holiday and words each
+// holiday once.
+type holidayNames struct {
+	Observed i18n.Texts            `json:"observed"` // the mark of a holiday observed on another day
+	Holidays map[string]i18n.Texts `json:"holidays"`
+	Names    map[string]string     `json:"names"`
+}
+
+// memberStateHolidayNames reads data/holiday_names.json once.
+var memberStateHolidayNames = sync.OnceValue(func() holidayNames {
+	var h holidayNames
+	b, err := dataFS.ReadFile("data/holiday_names.json")
+	if err == nil {
+		err = json.Unmarshal(b, &h)
+	}
+	if err != nil {
+		panic("deadline: data/holiday_names.json: " + err.Error()) // embedded: a broken file fails every test
+	}
+	return h
+})
+
+// of words the library's holiday name, marked as observed on another day
+// when moved; nil when the file does not know the name (the day then shows
+// the library's name).
+func (h holidayNames) of(name string, moved bool) i18n.Texts {
+	words, ok := h.Holidays[h.Names[name]]
+	if !ok {
+		return nil
+	}
+	if !moved {
+		return words
+	}
+	out := i18n.Texts{}
+	for l, s := range words {
+		out[l] = s + " (" + h.Observed[l] + ")"
+	}
+	return out
+}
+
+// joinTexts joins the wordings of the holidays of one day, language by
+// language; nil when one of them has no wording.
+func joinTexts(ts []i18n.Texts, sep string) i18n.Texts {
+	out := i18n.Texts{}
+	for _, l := range i18n.Languages {
+		var parts []string
+		for _, t := range ts {
+			if t[l] == "" {
+				return nil
+			}
+			parts = append(parts, t[l])
+		}
+		out[l] = strings.Join(parts, sep)
 	}
 	return out
 }

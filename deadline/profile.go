@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/i18n"
 )
 
 // FingerprintFormats are the fingerprint file formats a profile may allow.
@@ -24,9 +25,13 @@ var FingerprintFormats = []string{"wsq", "iso19794_2", "iso19794_4", "ansi_nist"
 // CrossingPoint is a border crossing point (usually an airport) where persons
 // are handed over.
 type CrossingPoint struct {
-	Code string `json:"code"` // e.g. the IATA code of an airport: GYD
-	Name string `json:"name"`
+	Code  string     `json:"code"` // e.g. the IATA code of an airport: GYD
+	Name  string     `json:"name"`
+	Names i18n.Texts `json:"names,omitempty"` // Name in the languages of the user interface
 }
+
+// NameIn names the crossing point in the reader's language l.
+func (c CrossingPoint) NameIn(l i18n.Lang) string { return c.Names.Or(l, c.Name) }
 
 // Override is what one member state's implementing protocol changes in a
 // profile: rules (whole settings, replacing the profile's of the same kind),
@@ -37,7 +42,11 @@ type Override struct {
 	CrossingPoints []CrossingPoint    `json:"crossing_points,omitempty"`
 	Languages      []string           `json:"languages,omitempty"`
 	Note           string             `json:"note,omitempty"`
+	Notes          i18n.Texts         `json:"notes,omitempty"` // Note in the languages of the user interface
 }
+
+// NoteIn gives the note on the protocol in the reader's language l.
+func (o Override) NoteIn(l i18n.Lang) string { return o.Notes.Or(l, o.Note) }
 
 // Profile is one version of an agreement (or non-binding arrangement) between
 // a requested state and its partner states: its time limits and the
@@ -47,7 +56,9 @@ type Profile struct {
 	ID             string     // stable identifier shared by all versions, e.g. eu-az
 	Version        int        // 1, 2, …; a later version has a later EffectiveFrom
 	Name           string     // English name of the agreement
+	Names          i18n.Texts // Name in the languages of the user interface
 	Source         string     // the legal text (or arrangement) the profile rests on
+	Sources        i18n.Texts // Source in the languages of the user interface
 	EffectiveFrom  civil.Date // first date of receipt this version applies to
 	RequestedState string     // state code of the requested state, e.g. AZ
 	TimeZone       string     // IANA zone of the requested state, e.g. Asia/Baku
@@ -79,7 +90,9 @@ type profileJSON struct {
 	ID                       string                  `json:"id"`
 	Version                  int                     `json:"version"`
 	Name                     string                  `json:"name"`
+	Names                    i18n.Texts              `json:"names,omitempty"`
 	Source                   string                  `json:"source"`
+	Sources                  i18n.Texts              `json:"sources,omitempty"`
 	EffectiveFrom            civil.Date              `json:"effective_from"`
 	RequestedState           string                  `json:"requested_state"`
 	TimeZone                 string                  `json:"time_zone"`
@@ -103,9 +116,10 @@ type figureJSON struct {
 
 type settingJSON struct {
 	Rule
-	Binding *bool  `json:"binding"`
-	Source  string `json:"source"`
-	Verify  bool   `json:"verify,omitempty"`
+	Binding *bool      `json:"binding"`
+	Source  string     `json:"source"`
+	Sources i18n.Texts `json:"sources,omitempty"`
+	Verify  bool       `json:"verify,omitempty"`
 }
 
 type overrideJSON struct {
@@ -113,6 +127,7 @@ type overrideJSON struct {
 	CrossingPoints []CrossingPoint        `json:"crossing_points,omitempty"`
 	Languages      []string               `json:"languages,omitempty"`
 	Note           string                 `json:"note,omitempty"`
+	Notes          i18n.Texts             `json:"notes,omitempty"`
 }
 
 // ParseProfile reads a profile in its JSON form and validates it. Every
@@ -152,7 +167,7 @@ func ParseProfile(b []byte) (*Profile, error) {
 		out := make(map[string]Setting, len(in))
 		for _, kind := range slices.Sorted(maps.Keys(in)) {
 			s := in[kind]
-			out[kind] = Setting{Rule: s.Rule, Binding: flag(join(join(path, kind), "binding"), s.Binding), Source: s.Source, Verify: s.Verify}
+			out[kind] = Setting{Rule: s.Rule, Binding: flag(join(join(path, kind), "binding"), s.Binding), Source: s.Source, Sources: s.Sources, Verify: s.Verify}
 		}
 		return out
 	}
@@ -162,7 +177,9 @@ func ParseProfile(b []byte) (*Profile, error) {
 		ID:                           j.ID,
 		Version:                      j.Version,
 		Name:                         j.Name,
+		Names:                        j.Names,
 		Source:                       j.Source,
+		Sources:                      j.Sources,
 		EffectiveFrom:                j.EffectiveFrom,
 		RequestedState:               j.RequestedState,
 		TimeZone:                     j.TimeZone,
@@ -189,6 +206,7 @@ func ParseProfile(b []byte) (*Profile, error) {
 				CrossingPoints: o.CrossingPoints,
 				Languages:      o.Languages,
 				Note:           o.Note,
+				Notes:          o.Notes,
 			}
 		}
 	}
@@ -207,7 +225,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 		}
 		out := make(map[string]settingJSON, len(in))
 		for kind, s := range in {
-			out[kind] = settingJSON{Rule: s.Rule, Binding: &s.Binding, Source: s.Source, Verify: s.Verify}
+			out[kind] = settingJSON{Rule: s.Rule, Binding: &s.Binding, Source: s.Source, Sources: s.Sources, Verify: s.Verify}
 		}
 		return out
 	}
@@ -215,7 +233,9 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 		ID:                       p.ID,
 		Version:                  p.Version,
 		Name:                     p.Name,
+		Names:                    p.Names,
 		Source:                   p.Source,
+		Sources:                  p.Sources,
 		EffectiveFrom:            p.EffectiveFrom,
 		RequestedState:           p.RequestedState,
 		TimeZone:                 p.TimeZone,
@@ -232,7 +252,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 	if p.Overrides != nil {
 		j.Overrides = make(map[string]overrideJSON, len(p.Overrides))
 		for state, o := range p.Overrides {
-			j.Overrides[state] = overrideJSON{Rules: settings(o.Rules), CrossingPoints: o.CrossingPoints, Languages: o.Languages, Note: o.Note}
+			j.Overrides[state] = overrideJSON{Rules: settings(o.Rules), CrossingPoints: o.CrossingPoints, Languages: o.Languages, Note: o.Note, Notes: o.Notes}
 		}
 	}
 	return json.Marshal(j)
@@ -247,6 +267,14 @@ func (p *Profile) UnmarshalJSON(b []byte) error {
 	*p = *q
 	return nil
 }
+
+// NameIn names the agreement in the reader's language l.
+func (p *Profile) NameIn(l i18n.Lang) string { return p.Names.Or(l, p.Name) }
+
+// SourceIn names the legal text (or arrangement) the profile rests on in the
+// reader's language l (Source when the profile has no wording in the
+// languages of the user interface).
+func (p *Profile) SourceIn(l i18n.Lang) string { return p.Sources.Or(l, p.Source) }
 
 func profileSubject(id string, version int) string {
 	if id == "" {
@@ -275,6 +303,8 @@ func (p *Profile) validate(ps *problems) {
 	if strings.TrimSpace(p.Name) == "" {
 		ps.add("name", "field.deadline.missing")
 	}
+	validateTexts("names", p.Names, ps)
+	validateTexts("sources", p.Sources, ps)
 	switch {
 	case p.EffectiveFrom.IsZero():
 		ps.add("effective_from", "field.deadline.missing")
@@ -369,6 +399,7 @@ func (p *Profile) validate(ps *problems) {
 			validateSetting(rpath, o.Rules[kind], ps, checkCalendar)
 		}
 		validateCrossingPoints(join(path, "crossing_points"), o.CrossingPoints, ps)
+		validateTexts(join(path, "notes"), o.Notes, ps)
 		for i, l := range o.Languages {
 			if _, err := language.Parse(l); err != nil || l == "" {
 				ps.add(join(path, fmt.Sprintf("languages[%d]", i)), "field.deadline.language_tag", "value", l)
@@ -382,6 +413,7 @@ func validateSetting(path string, s Setting, ps *problems, checkCalendar func(pa
 	if strings.TrimSpace(s.Source) == "" {
 		ps.add(join(path, "source"), "field.deadline.figure_source_missing")
 	}
+	validateTexts(join(path, "sources"), s.Sources, ps)
 }
 
 func validateCrossingPoints(path string, cps []CrossingPoint, ps *problems) {
@@ -398,6 +430,7 @@ func validateCrossingPoints(path string, cps []CrossingPoint, ps *problems) {
 		if strings.TrimSpace(cp.Name) == "" {
 			ps.add(join(p, "name"), "field.deadline.missing")
 		}
+		validateTexts(join(p, "names"), cp.Names, ps)
 	}
 }
 

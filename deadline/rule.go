@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/i18n"
 )
 
 // Unit is the unit a time limit is counted in.
@@ -41,14 +42,22 @@ type Rule struct {
 }
 
 // Setting is a Rule as a profile ships it: whether it is a binding legal
-// deadline or only a target time, where the figure comes from, and whether the
-// figure still has to be verified against the legal text.
+// deadline or only a target time, where the figure comes from (Source as the
+// profile's author wrote it, Sources in the languages of the user
+// interface), and whether the figure still has to be verified against the
+// legal text.
 type Setting struct {
 	Rule
-	Binding bool   `json:"binding"`
-	Source  string `json:"source"`
-	Verify  bool   `json:"verify,omitempty"`
+	Binding bool       `json:"binding"`
+	Source  string     `json:"source"`
+	Sources i18n.Texts `json:"sources,omitempty"`
+	Verify  bool       `json:"verify,omitempty"`
 }
+
+// SourceIn says where the figure comes from in the reader's language l
+// (Source when the setting has no wording in the languages of the user
+// interface).
+func (s Setting) SourceIn(l i18n.Lang) string { return s.Sources.Or(l, s.Source) }
 
 // needsCalendar reports whether the rule's result depends on working days.
 func (r Rule) needsCalendar() bool {

@@ -12,7 +12,7 @@ import (
 	"github.com/ercms/ercms/civil"
 )
 
-//go:embed data/profiles/*.json data/calendars/*.json
+//go:embed data/profiles/*.json data/calendars/*.json data/holiday_names.json
 var dataFS embed.FS
 
 // Set is the profiles (every version of each) and the calendars a deployment

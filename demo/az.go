@@ -9,23 +9,43 @@ func Azerbaijan() Country {
 	return Country{
 		Code: "AZ", Language: "az",
 		Orgs: []Org{
-			org("sms", ercms.OrgCentralAuthority, "AZ", "State Migration Service of the Republic of Azerbaijan"),
-			org("mfa", ercms.OrgMinistry, "AZ", "Ministry of Foreign Affairs of the Republic of Azerbaijan"),
-			mission("AZ", "mfa", "mission-berlin", "Embassy of the Republic of Azerbaijan in Berlin – consular section", "DE"),
-			mission("AZ", "mfa", "mission-vienna", "Embassy of the Republic of Azerbaijan in Vienna – consular section", "AT"),
-			mission("AZ", "mfa", "mission-paris", "Embassy of the Republic of Azerbaijan in Paris – consular section", "FR"),
-			mission("AZ", "mfa", "mission-brussels", "Embassy of the Republic of Azerbaijan in Brussels – consular section", "BE"),
-			mission("AZ", "mfa", "mission-thehague", "Embassy of the Republic of Azerbaijan in The Hague – consular section", "NL"),
-			agency("AZ", "civil-registry", "civil_registry", "Ministry of Justice – Civil Registry Service"),
-			agency("AZ", "passport-registry", "passport_registry", "Ministry of Internal Affairs – Passport and Registration Department"),
-			agency("AZ", "police", "police", "Ministry of Internal Affairs – Police"),
-			borderPoint("AZ", "sbs-gyd", "GYD", "State Border Service – Heydar Aliyev International Airport"),
-			org("oversight", ercms.OrgOversight, "AZ", "eRCMS administration and oversight"),
-			org("de", ercms.OrgRequestingAuthority, "DE", "Bundespolizeipräsidium – Rückführung"),
-			org("at", ercms.OrgRequestingAuthority, "AT", "Bundesamt für Fremdenwesen und Asyl"),
-			org("be", ercms.OrgRequestingAuthority, "BE", "Office des Étrangers / Dienst Vreemdelingenzaken"),
-			org("fr", ercms.OrgRequestingAuthority, "FR", "Direction générale des étrangers en France"),
-			org("nl", ercms.OrgRequestingAuthority, "NL", "Dienst Terugkeer en Vertrek"),
+			org("sms", ercms.OrgCentralAuthority, "AZ", named(
+				"Azərbaycan Respublikasının Dövlət Miqrasiya Xidməti",
+				"State Migration Service of the Republic of Azerbaijan",
+				"Service national des migrations de la République d'Azerbaïdjan",
+				"Государственная миграционная служба Азербайджанской Республики")),
+			org("mfa", ercms.OrgMinistry, "AZ", named(
+				"Azərbaycan Respublikasının Xarici İşlər Nazirliyi",
+				"Ministry of Foreign Affairs of the Republic of Azerbaijan",
+				"Ministère des Affaires étrangères de la République d'Azerbaïdjan",
+				"Министерство иностранных дел Азербайджанской Республики")),
+			embassy("mission-berlin", "Berlindəki", "Berlin", "à Berlin", "в Берлине", "DE"),
+			embassy("mission-vienna", "Vyanadakı", "Vienna", "à Vienne", "в Вене", "AT"),
+			embassy("mission-paris", "Parisdəki", "Paris", "à Paris", "в Париже", "FR"),
+			embassy("mission-brussels", "Brüsseldəki", "Brussels", "à Bruxelles", "в Брюсселе", "BE"),
+			embassy("mission-thehague", "Haaqadakı", "The Hague", "à La Haye", "в Гааге", "NL"),
+			agency("AZ", "civil-registry", "civil_registry", named(
+				"Ədliyyə Nazirliyi – Vətəndaşlıq vəziyyəti aktlarının qeydiyyatı xidməti",
+				"Ministry of Justice – Civil Registry Service",
+				"Ministère de la Justice – Service de l'état civil",
+				"Министерство юстиции – Служба регистрации актов гражданского состояния")),
+			agency("AZ", "passport-registry", "passport_registry", named(
+				"Daxili İşlər Nazirliyi – Pasport-qeydiyyat idarəsi",
+				"Ministry of Internal Affairs – Passport and Registration Department",
+				"Ministère de l'Intérieur – Direction des passeports et de l'enregistrement",
+				"Министерство внутренних дел – Паспортно-регистрационное управление")),
+			agency("AZ", "police", "police", named(
+				"Daxili İşlər Nazirliyi – Polis",
+				"Ministry of Internal Affairs – Police",
+				"Ministère de l'Intérieur – Police",
+				"Министерство внутренних дел – Полиция")),
+			borderPoint("AZ", "sbs-gyd", "GYD", named(
+				"Dövlət Sərhəd Xidməti – Heydər Əliyev adına Beynəlxalq Aeroport",
+				"State Border Service – Heydar Aliyev International Airport",
+				"Service national des frontières – Aéroport international Heydar-Aliyev",
+				"Государственная пограничная служба – Международный аэропорт имени Гейдара Алиева")),
+			oversight("AZ"),
+			authorities["de"](), authorities["at"](), authorities["be"](), authorities["fr"](), authorities["nl"](),
 		},
 		Accounts: []Account{
 			{"admin", "System Administrator", "oversight", ercms.RoleAdmin},
@@ -367,4 +387,15 @@ func azerbaijanCasework() Casework {
 			"ev.stateless.note":        {"Soviet internal passport of the 1974 model"},
 		},
 	}
+}
+
+// embassy is the consular section of Azerbaijan's embassy in a member
+// state's capital, accredited to that state; in is the capital's name as
+// each language places it ("Berlindəki", "Berlin", "à Berlin", "в Берлине").
+func embassy(key, inAZ, inEN, inFR, inRU, state string) Org {
+	return mission("AZ", "mfa", key, named(
+		"Azərbaycan Respublikasının "+inAZ+" səfirliyi – konsulluq şöbəsi",
+		"Embassy of the Republic of Azerbaijan in "+inEN+" – consular section",
+		"Ambassade de la République d'Azerbaïdjan "+inFR+" – section consulaire",
+		"Посольство Азербайджанской Республики "+inRU+" – консульский отдел"), state)
 }

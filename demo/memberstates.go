@@ -1,6 +1,10 @@
 package demo
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ercms/ercms"
+)
 
 // The requesting side: facts of the member states, the same whichever
 // requested state the demo serves.
@@ -31,5 +35,45 @@ var referenceFormats = map[string]func(w *walk, year, seq int) string{
 	"FR": func(w *walk, year, seq int) string { return fmt.Sprintf("DGEF-%d-%05d", year, 300+seq) },
 	"NL": func(w *walk, year, seq int) string {
 		return fmt.Sprintf("V-%s / DTV-%d-%04d", w.pattern("##########"), year, seq)
+	},
+}
+
+// authorities are the member states' requesting authorities, by key (the
+// state's code in lower case); a demo lists the ones it serves.
+var authorities = map[string]func() Org{
+	"de": func() Org {
+		return org("de", ercms.OrgRequestingAuthority, "DE", named(
+			"Almaniya Federal Polis İdarəsi – Geri qaytarma (Bundespolizeipräsidium)",
+			"Federal Police Headquarters, Germany – Returns (Bundespolizeipräsidium)",
+			"Direction de la Police fédérale d'Allemagne – Retours (Bundespolizeipräsidium)",
+			"Федеральное управление полиции Германии – возвращение (Bundespolizeipräsidium)"))
+	},
+	"at": func() Org {
+		return org("at", ercms.OrgRequestingAuthority, "AT", named(
+			"Avstriya Federal İmmiqrasiya və Sığınacaq İdarəsi (BFA)",
+			"Federal Office for Immigration and Asylum, Austria (BFA)",
+			"Office fédéral de l'immigration et de l'asile d'Autriche (BFA)",
+			"Федеральное ведомство по делам иностранцев и убежища Австрии (BFA)"))
+	},
+	"be": func() Org {
+		return org("be", ercms.OrgRequestingAuthority, "BE", named(
+			"Belçika Əcnəbilər İdarəsi (Office des Étrangers / Dienst Vreemdelingenzaken)",
+			"Immigration Office, Belgium (Office des Étrangers / Dienst Vreemdelingenzaken)",
+			"Office des Étrangers (Belgique)",
+			"Управление по делам иностранцев Бельгии (Office des Étrangers / Dienst Vreemdelingenzaken)"))
+	},
+	"fr": func() Org {
+		return org("fr", ercms.OrgRequestingAuthority, "FR", named(
+			"Fransa Əcnəbilər üzrə Baş İdarəsi (DGEF)",
+			"Directorate-General for Foreign Nationals in France (DGEF)",
+			"Direction générale des étrangers en France (DGEF)",
+			"Главное управление по делам иностранцев Франции (DGEF)"))
+	},
+	"nl": func() Org {
+		return org("nl", ercms.OrgRequestingAuthority, "NL", named(
+			"Niderland Qayıdış və Gediş Xidməti (Dienst Terugkeer en Vertrek)",
+			"Repatriation and Departure Service, Netherlands (Dienst Terugkeer en Vertrek)",
+			"Service du retour et du départ des Pays-Bas (Dienst Terugkeer en Vertrek)",
+			"Служба возвращения и выезда Нидерландов (Dienst Terugkeer en Vertrek)"))
 	},
 }

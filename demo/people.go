@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/i18n"
 )
 
 // Org is an organisation of the demo with a short key the accounts refer to.
@@ -45,30 +46,46 @@ type Country struct {
 	Casework Casework
 }
 
-func org(key string, kind ercms.OrgKind, state, name string) Org {
-	return Org{Key: key, Organisation: ercms.Organisation{Kind: kind, State: state, Name: name}}
+// named is an organisation's name in Azerbaijani, English, French and
+// Russian; the English one is also its name of record (Organisation.Name).
+func named(az, en, fr, ru string) i18n.Texts {
+	return i18n.Texts{i18n.AZ: az, i18n.EN: en, i18n.FR: fr, i18n.RU: ru}
+}
+
+func org(key string, kind ercms.OrgKind, state string, names i18n.Texts) Org {
+	return Org{Key: key, Organisation: ercms.Organisation{Kind: kind, State: state, Name: names[i18n.EN], Names: names}}
 }
 
 // mission is a consular mission of state under the ministry parent,
 // accredited to member states.
-func mission(state, parent, key, name string, accredited ...string) Org {
-	o := org(key, ercms.OrgConsularMission, state, name)
+func mission(state, parent, key string, names i18n.Texts, accredited ...string) Org {
+	o := org(key, ercms.OrgConsularMission, state, names)
 	o.ParentID, o.Accredited = parent, accredited
 	return o
 }
 
 // agency is a verifying agency of state answering tasks of agencyType.
-func agency(state, key, agencyType, name string) Org {
-	o := org(key, ercms.OrgAgency, state, name)
+func agency(state, key, agencyType string, names i18n.Texts) Org {
+	o := org(key, ercms.OrgAgency, state, names)
 	o.AgencyType = agencyType
 	return o
 }
 
 // borderPoint is the border organisation at a crossing point of the profile.
-func borderPoint(state, key, crossingPoint, name string) Org {
-	o := org(key, ercms.OrgBorderPoint, state, name)
+func borderPoint(state, key, crossingPoint string, names i18n.Texts) Org {
+	o := org(key, ercms.OrgBorderPoint, state, names)
 	o.AgencyType, o.CrossingPoint = "border_service", crossingPoint
 	return o
+}
+
+// oversight is the organisation of the deployment's administrators,
+// auditors and analysts.
+func oversight(state string) Org {
+	return org("oversight", ercms.OrgOversight, state, named(
+		"eRCMS-in idarə edilməsi və nəzarəti",
+		"eRCMS administration and oversight",
+		"Administration et contrôle de l'eRCMS",
+		"Администрирование и контроль eRCMS"))
 }
 
 // Countries lists the demo deployments by requested state.

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/i18n"
 )
 
 // ArgonParams is the argon2id cost.
@@ -70,6 +72,15 @@ func (s *DB) CreateOrganisation(ctx context.Context, a ercms.Actor, o *ercms.Org
 		return ercms.Fail(ercms.EForbidden, "err.organisation.admin_only")
 	}
 	var v ercms.Validation
+	names, unknown := cleanNames(o.Names)
+	if len(unknown) > 0 {
+		v.Add("names", "field.organisation.names.language", "languages", strings.Join(unknown, ", "))
+	}
+	o.Names = names
+	if strings.TrimSpace(o.Name) == "" {
+		o.Name = names.In(i18n.EN)
+	}
+	o.Name = strings.TrimSpace(o.Name)
 	v.Require("name", o.Name, "field.organisation.name.required")
 	if len(o.State) != 2 || strings.ToUpper(o.State) != o.State {
 		v.Add("state", "field.organisation.state.format")
@@ -90,9 +101,13 @@ func (s *DB) CreateOrganisation(ctx context.Context, a ercms.Actor, o *ercms.Org
 		o.ID = newID()
 	}
 	return s.tx(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO organisations (id, kind, name, state, parent_id, agency_type, accredited, crossing_point, disabled, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-			o.ID, o.Kind, o.Name, o.State, nullString(o.ParentID), o.AgencyType, strings.Join(o.Accredited, ","), o.CrossingPoint, o.Disabled, formatTime(tx.now))
+		names, err := json.Marshal(o.Names)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO organisations (id, kind, name, names, state, parent_id, agency_type, accredited, crossing_point, disabled, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+			o.ID, o.Kind, o.Name, string(names), o.State, nullString(o.ParentID), o.AgencyType, strings.Join(o.Accredited, ","), o.CrossingPoint, o.Disabled, formatTime(tx.now))
 		if isUniqueViolation(err) {
 			return &ercms.Error{Code: ercms.EInvalid, Message: "err.organisation.exists", Fields: map[string]string{"name": "field.organisation.name.taken"}}
 		}
@@ -103,16 +118,48 @@ func (s *DB) CreateOrganisation(ctx context.Context, a ercms.Actor, o *ercms.Org
 	})
 }
 
-const orgColumns = `id, kind, name, state, COALESCE(parent_id, ''), agency_type, accredited, crossing_point, disabled`
+// cleanNames trims an organisation's names per language and drops the empty
+// ones; it returns the languages that are not languages of the interface.
+func cleanNames(in i18n.Texts) (i18n.Texts, []string) {
+	unknown := in.Unknown()
+	out := i18n.Texts{}
+	for _, l := range i18n.Languages {
+		if s := strings.TrimSpace(in[l]); s != "" {
+			out[l] = s
+		}
+	}
+	if len(out) == 0 {
+		return nil, unknown
+	}
+	return out, unknown
+}
+
+const orgColumns = `id, kind, name, names, state, COALESCE(parent_id, ''), agency_type, accredited, crossing_point, disabled`
+
+// orgFields returns where to scan the columns of orgColumns (or
+// orgColumnsPrefixed) for o, and the function that completes o once they
+// are scanned.
+func orgFields(o *ercms.Organisation) ([]any, func() error) {
+	var names, accredited string
+	dest := []any{&o.ID, &o.Kind, &o.Name, &names, &o.State, &o.ParentID, &o.AgencyType, &accredited, &o.CrossingPoint, &o.Disabled}
+	return dest, func() error {
+		if accredited != "" {
+			o.Accredited = strings.Split(accredited, ",")
+		}
+		if names == "" || names == "{}" {
+			return nil
+		}
+		return json.Unmarshal([]byte(names), &o.Names)
+	}
+}
 
 func scanOrg(row interface{ Scan(...any) error }) (ercms.Organisation, error) {
 	var o ercms.Organisation
-	var accredited string
-	err := row.Scan(&o.ID, &o.Kind, &o.Name, &o.State, &o.ParentID, &o.AgencyType, &accredited, &o.CrossingPoint, &o.Disabled)
-	if accredited != "" {
-		o.Accredited = strings.Split(accredited, ",")
+	dest, done := orgFields(&o)
+	if err := row.Scan(dest...); err != nil {
+		return o, err
 	}
-	return o, err
+	return o, done()
 }
 
 // Organisations lists every organisation (reference data, no personal data).
@@ -373,16 +420,15 @@ const actorColumns = `u.id, u.username, u.role, u.language, ` + orgColumnsPrefix
 
 func scanActor(row interface{ Scan(...any) error }, extra ...any) (ercms.Actor, error) {
 	var a ercms.Actor
-	var accredited string
-	err := row.Scan(append([]any{&a.UserID, &a.Username, &a.Role, &a.Language, &a.Org.ID, &a.Org.Kind, &a.Org.Name, &a.Org.State, &a.Org.ParentID,
-		&a.Org.AgencyType, &accredited, &a.Org.CrossingPoint, &a.Org.Disabled}, extra...)...)
-	if accredited != "" {
-		a.Org.Accredited = strings.Split(accredited, ",")
+	org, done := orgFields(&a.Org)
+	dest := append([]any{&a.UserID, &a.Username, &a.Role, &a.Language}, org...)
+	if err := row.Scan(append(dest, extra...)...); err != nil {
+		return a, err
 	}
-	return a, err
+	return a, done()
 }
 
-const orgColumnsPrefixed = `o.id, o.kind, o.name, o.state, COALESCE(o.parent_id, ''), o.agency_type, o.accredited, o.crossing_point, o.disabled`
+const orgColumnsPrefixed = `o.id, o.kind, o.name, o.names, o.state, COALESCE(o.parent_id, ''), o.agency_type, o.accredited, o.crossing_point, o.disabled`
 
 // APIToken describes an API token of a service account (the secret is shown once, at creation).
 type APIToken struct {

@@ -18,6 +18,7 @@ import (
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/deadline"
+	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/sqldb"
 )
 
@@ -336,17 +337,23 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request, a ercms.Actor) e
 
 // Calculation is the answer of the deadline calculator.
 type Calculation struct {
-	Rule        string     `json:"rule"`
-	Profile     string     `json:"profile"`
-	State       string     `json:"state"`
-	From        civil.Date `json:"from"`
-	DueOn       *string    `json:"due_on"`
-	Basis       string     `json:"basis"`
-	Binding     bool       `json:"binding"`
-	Source      string     `json:"source"`
+	Rule    string     `json:"rule"`
+	Profile string     `json:"profile"`
+	State   string     `json:"state"`
+	From    civil.Date `json:"from"`
+	DueOn   *string    `json:"due_on"`
+	Basis   string     `json:"basis"`
+	Binding bool       `json:"binding"`
+	Source  string     `json:"source"`
+	// Sources is Source in the languages of the user interface, where the
+	// profile words it so.
+	Sources     i18n.Texts `json:"sources,omitempty"`
 	BeyondData  bool       `json:"beyond_data,omitempty"`
 	Provisional bool       `json:"provisional,omitempty"`
 }
+
+// SourceIn says where the rule's figure comes from in the reader's language l.
+func (c Calculation) SourceIn(l i18n.Lang) string { return c.Sources.Or(l, c.Source) }
 
 // Calculate runs the deadline calculator (the API and `ercms deadline`).
 // profile "" takes the deployment's profile for the state; state "" takes
@@ -384,7 +391,7 @@ func Calculate(db *sqldb.DB, rule, from, profile, state string) (*Calculation, e
 		return nil, deadlineError(err, rule, profile, state)
 	}
 	out := &Calculation{Rule: rule, Profile: profile, State: state, From: day, Basis: res.Basis, Binding: st.Binding,
-		Source: st.Source, BeyondData: res.BeyondData, Provisional: res.Provisional}
+		Source: st.Source, Sources: st.Sources, BeyondData: res.BeyondData, Provisional: res.Provisional}
 	if !res.BeyondData {
 		due := res.Due.String()
 		out.DueOn = &due

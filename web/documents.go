@@ -62,7 +62,7 @@ func (s *Server) renderDocument(ctx context.Context, a ercms.Actor, c *ercms.Cas
 	}
 	names := map[string]string{}
 	for _, o := range orgs {
-		names[o.ID] = o.Name
+		names[o.ID] = o.NameIn(lang)
 	}
 	o := pdf.Options{Lang: lang, Org: func(id string) string { return names[id] }, Now: s.db.Now(), Loc: s.db.Location(),
 		Refusal:  func(code string) string { return s.ui.refusalLabel(lang, code) },

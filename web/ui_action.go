@@ -35,10 +35,10 @@ func orgsOf(kinds ...ercms.OrgKind) func(*ui, *request, caseData) []option {
 		var out []option
 		for _, o := range d.Orgs {
 			if slices.Contains(kinds, o.Kind) && o.State == d.Case.RequestedState && !o.Disabled {
-				out = append(out, option{Value: o.ID, Label: o.Name})
+				out = append(out, option{Value: o.ID, Label: o.NameIn(rq.lang)})
 			}
 		}
-		slices.SortFunc(out, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
+		slices.SortFunc(out, func(a, b option) int { return i18n.Compare(rq.lang, a.Label, b.Label) })
 		return out
 	}
 }
@@ -94,14 +94,14 @@ func flagOptions(_ *ui, rq *request, d caseData) []option {
 	return out
 }
 
-func crossingOptions(u *ui, _ *request, d caseData) []option {
+func crossingOptions(u *ui, rq *request, d caseData) []option {
 	p, err := u.s.db.ProfileFor(d.Case.RequestingState)
 	if err != nil {
 		return nil
 	}
 	var out []option
 	for _, cp := range p.CrossingPointsFor(d.Case.RequestingState) {
-		out = append(out, option{Value: cp.Code, Label: cp.Name + " (" + cp.Code + ")"})
+		out = append(out, option{Value: cp.Code, Label: cp.NameIn(rq.lang) + " (" + cp.Code + ")"})
 	}
 	return out
 }

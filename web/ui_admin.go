@@ -95,7 +95,7 @@ func (u *ui) orgData(rq *request) (adminData, bool) {
 	}
 	d := adminData{Orgs: orgs, OrgNames: map[string]string{}, Roles: ercms.Roles, Kinds: ercms.OrgKinds, Values: map[string]string{}}
 	for _, o := range orgs {
-		d.OrgNames[o.ID] = o.Name
+		d.OrgNames[o.ID] = o.NameIn(rq.lang)
 	}
 	return d, true
 }
@@ -123,7 +123,7 @@ func (u *ui) storeErrors(rq *request, err error) ([]fieldError, bool) {
 
 func (u *ui) adminCreateOrganisation(rq *request) {
 	f := rq.r.PostForm
-	o := ercms.Organisation{Kind: ercms.OrgKind(f.Get("kind")), Name: strings.TrimSpace(f.Get("name")), State: strings.ToUpper(strings.TrimSpace(f.Get("state"))),
+	o := ercms.Organisation{Kind: ercms.OrgKind(f.Get("kind")), Names: namesForm(rq), State: strings.ToUpper(strings.TrimSpace(f.Get("state"))),
 		ParentID: f.Get("parent_id"), AgencyType: strings.TrimSpace(f.Get("agency_type")), Accredited: splitList(strings.ToUpper(f.Get("accredited"))),
 		CrossingPoint: strings.ToUpper(strings.TrimSpace(f.Get("crossing_point")))}
 	err := u.s.db.CreateOrganisation(rq.r.Context(), *rq.actor, &o)
@@ -137,11 +137,28 @@ func (u *ui) adminCreateOrganisation(rq *request) {
 		u.fail(rq, err)
 		return
 	}
+	for i, e := range errs {
+		if e.ID == fieldID("name") { // the name is entered per language
+			errs[i].ID = fieldID("names")
+		}
+	}
 	d, ok := u.orgData(rq)
 	if ok {
 		d.Values = formValues(rq)
 		u.adminPage(rq, http.StatusUnprocessableEntity, "organisations", d, errs)
 	}
+}
+
+// namesForm reads a name entered in the languages of the interface
+// (names.<lang>, the "names" template), leaving out those left empty.
+func namesForm(rq *request) i18n.Texts {
+	names := i18n.Texts{}
+	for _, l := range i18n.Languages {
+		if s := strings.TrimSpace(rq.r.PostForm.Get("names." + string(l))); s != "" {
+			names[l] = s
+		}
+	}
+	return names
 }
 
 func (u *ui) userData(rq *request) (adminData, bool) {
@@ -286,10 +303,12 @@ func (u *ui) adminSaveCalendarYear(rq *request) {
 		if err != nil || day.Year != y.Year {
 			errs = append(errs, fieldError{ID: "f-date", Message: rq.t("admin.date_in_year", "year", strconv.Itoa(y.Year))})
 		}
-		if strings.TrimSpace(f.Get("name")) == "" {
-			errs = append(errs, fieldError{ID: "f-name", Message: rq.t("admin.name_the_day")})
+		names := namesForm(rq)
+		name := names.In(i18n.EN)
+		if name == "" {
+			errs = append(errs, fieldError{ID: fieldID("names"), Message: rq.t("admin.name_the_day")})
 		}
-		y.NonWorking = append(y.NonWorking, deadline.Day{Date: day, Name: strings.TrimSpace(f.Get("name"))})
+		y.NonWorking = append(y.NonWorking, deadline.Day{Date: day, Name: name, Names: names})
 		slices.SortFunc(y.NonWorking, func(a, b deadline.Day) int { return a.Date.Compare(b.Date) })
 	}
 	if len(errs) == 0 {
@@ -593,18 +612,22 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 		return n
 	}
 	on := func(name string) bool { return v[name] != "" }
-	points := func(name string) []deadline.CrossingPoint {
+	points := func(name string, was []deadline.CrossingPoint) []deadline.CrossingPoint {
 		var out []deadline.CrossingPoint
 		for line := range strings.Lines(v[name]) {
 			if line = strings.TrimSpace(line); line == "" {
 				continue
 			}
 			code, rest, _ := strings.Cut(line, " ")
-			out = append(out, deadline.CrossingPoint{Code: strings.ToUpper(code), Name: strings.TrimSpace(rest)})
+			cp := deadline.CrossingPoint{Code: strings.ToUpper(code), Name: strings.TrimSpace(rest)}
+			if i := slices.IndexFunc(was, func(w deadline.CrossingPoint) bool { return w.Code == cp.Code }); i >= 0 {
+				cp.Names = keptWording(was[i].Name, was[i].Names, cp.Name)
+			}
+			out = append(out, cp)
 		}
 		return out
 	}
-	setting := func(prefix string) deadline.Setting {
+	setting := func(prefix string, was deadline.Setting) deadline.Setting {
 		cal := v[prefix+".calendar"]
 		if !strings.EqualFold(cal, deadline.RequestingCalendar) {
 			cal = strings.ToUpper(cal)
@@ -613,15 +636,16 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 		}
 		return deadline.Setting{Rule: deadline.Rule{Count: num(prefix + ".count"), Unit: deadline.Unit(v[prefix+".unit"]), From: v[prefix+".from"],
 			Calendar: cal, Before: on(prefix + ".before"), RollForward: on(prefix + ".roll_forward")},
-			Binding: on(prefix + ".binding"), Source: v[prefix+".source"], Verify: on(prefix + ".verify")}
+			Binding: on(prefix + ".binding"), Source: v[prefix+".source"], Sources: keptWording(was.Source, was.Sources, v[prefix+".source"]), Verify: on(prefix + ".verify")}
 	}
 	base := f.Base
-	p := deadline.Profile{ID: base.ID, Name: v["name"], Source: v["source"], RequestedState: base.RequestedState, TimeZone: base.TimeZone,
+	p := deadline.Profile{ID: base.ID, Name: v["name"], Names: keptWording(base.Name, base.Names, v["name"]),
+		Source: v["source"], Sources: keptWording(base.Source, base.Sources, v["source"]), RequestedState: base.RequestedState, TimeZone: base.TimeZone,
 		PartnerStates: splitList(strings.ToUpper(v["partner_states"])), DeemedApproval: on("deemed_approval"),
 		ReplyPausesOnInfoRequest: on("reply_pauses_on_info_request"), EUTravelDocumentOnLate: on("eu_travel_document_on_late"),
 		ExtensionMaxDays: num("extension_max.days"), ExtensionMaxSource: v["extension_max.source"], ExtensionMaxVerify: on("extension_max.verify"),
 		TravelDocumentValidityDays: num("travel_document_validity.days"), TravelDocumentValiditySource: v["travel_document_validity.source"],
-		TravelDocumentValidityVerify: on("travel_document_validity.verify"), CrossingPoints: points("crossing_points"), Rules: map[string]deadline.Setting{}}
+		TravelDocumentValidityVerify: on("travel_document_validity.verify"), CrossingPoints: points("crossing_points", base.CrossingPoints), Rules: map[string]deadline.Setting{}}
 	switch day, err := civil.Parse(v["effective_from"]); {
 	case err != nil:
 		errs = append(errs, fieldError{ID: fieldID("effective_from"), Message: rq.t("web3.invalid.field", "field", u.profileLabel(rq, "effective_from"), "problem", rq.t("web3.invalid.date"))})
@@ -637,11 +661,13 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 		}
 	}
 	for _, k := range f.Kinds {
-		p.Rules[k] = setting("rules." + k)
+		p.Rules[k] = setting("rules."+k, base.Rules[k])
 	}
 	for _, st := range f.States {
 		pre := "overrides." + strings.ToLower(st)
-		o := deadline.Override{Note: v[pre+".note"], Languages: splitList(strings.ToLower(v[pre+".languages"])), CrossingPoints: points(pre + ".crossing_points")}
+		was := base.Overrides[st]
+		o := deadline.Override{Note: v[pre+".note"], Notes: keptWording(was.Note, was.Notes, v[pre+".note"]),
+			Languages: splitList(strings.ToLower(v[pre+".languages"])), CrossingPoints: points(pre+".crossing_points", was.CrossingPoints)}
 		for _, k := range f.Changes[st] {
 			if on(pre + ".rules." + k + ".remove") {
 				continue
@@ -649,7 +675,7 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 			if o.Rules == nil {
 				o.Rules = map[string]deadline.Setting{}
 			}
-			o.Rules[k] = setting(pre + ".rules." + k)
+			o.Rules[k] = setting(pre+".rules."+k, was.Rules[k])
 		}
 		if p.Overrides == nil {
 			p.Overrides = map[string]deadline.Override{}
@@ -657,6 +683,16 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 		p.Overrides[st] = o
 	}
 	return p, errs
+}
+
+// keptWording carries the wording of a text in the languages of the
+// interface on to a profile's new version while the text stays as it was
+// (wasText); an edited text has none (it shows as entered).
+func keptWording(wasText string, was i18n.Texts, text string) i18n.Texts {
+	if strings.TrimSpace(text) == strings.TrimSpace(wasText) {
+		return was
+	}
+	return nil
 }
 
 // profileLabel names a field of the profile form in the user's language.

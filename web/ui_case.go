@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/sqldb"
 )
 
@@ -100,10 +101,10 @@ func (d caseData) OfficerName(id string) string {
 // Value returns what the section's failed form held for a field.
 func (d caseData) Value(name string) string { return d.Form.Value(name) }
 
-// OrgName names an organisation by id.
-func (d caseData) OrgName(id string) string {
+// OrgName names an organisation by id in the reader's language l.
+func (d caseData) OrgName(id string, l i18n.Lang) string {
 	if o, ok := d.Orgs[id]; ok {
-		return o.Name
+		return o.NameIn(l)
 	}
 	return id
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/internal/htmlcheck"
 )
 
@@ -216,6 +217,7 @@ func TestUIProfileVersion(t *testing.T) {
 		f.Set("overrides.de.rules.transfer_notice.count", "6")
 		f.Set("overrides.at.rules.transfer_notice.remove", "yes")
 		f.Set("crossing_points", f.Get("crossing_points")+"\nNAJ Nakhchivan International Airport")
+		f.Set("rules.transit_reply.source", "EU–AZ Agreement, Art. 14(2): reply within 5 calendar days")
 	})
 	if status != 200 || !strings.Contains(page, "Version 2 of eu-az is saved") || !strings.Contains(page, "not yet in force") {
 		t.Fatalf("save: %d\n%s", status, page)
@@ -229,8 +231,19 @@ func TestUIProfileVersion(t *testing.T) {
 	if v2.Version != 2 || v2.Rules["reply"].Count != 20 || de.Count != 6 || at.Count != 3 || len(v2.CrossingPointsFor("DE")) != 2 {
 		t.Fatalf("version 2: v%d reply %d, DE notice %d, AT notice %d, %v", v2.Version, v2.Rules["reply"].Count, de.Count, at.Count, v2.CrossingPoints)
 	}
-	if v1, _ := db.Rules().Profile("eu-az", today); v1.Version != 1 {
+	v1, _ := db.Rules().Profile("eu-az", today)
+	if v1.Version != 1 {
 		t.Fatalf("in force today: v%d", v1.Version)
+	}
+	// The wording in the four languages goes on with the texts left as
+	// they were; an edited text is shown as entered, in every language.
+	fr := i18n.FR
+	if v2.NameIn(fr) != v1.NameIn(fr) || v2.SourceIn(fr) != v1.SourceIn(fr) || v2.Rules["reply"].SourceIn(fr) != v1.Rules["reply"].SourceIn(fr) ||
+		v2.CrossingPoints[0].NameIn(fr) != v1.CrossingPoints[0].NameIn(fr) || v2.Overrides["DE"].NoteIn(fr) != v1.Overrides["DE"].NoteIn(fr) {
+		t.Errorf("version 2 lost the French wording of texts left as they were")
+	}
+	if got := v2.Rules["transit_reply"].SourceIn(fr); got != "EU–AZ Agreement, Art. 14(2): reply within 5 calendar days" {
+		t.Errorf("an edited source in French: %q", got)
 	}
 }
 

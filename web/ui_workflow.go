@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -286,7 +287,9 @@ func (u *ui) importForm(rq *request, status int, values fieldValues, errs []fiel
 			auth = append(auth, o)
 		}
 	}
-	slices.SortFunc(auth, func(a, b ercms.Organisation) int { return strings.Compare(a.State+a.Name, b.State+b.Name) })
+	slices.SortFunc(auth, func(a, b ercms.Organisation) int {
+		return cmp.Or(strings.Compare(a.State, b.State), i18n.Compare(rq.lang, a.NameIn(rq.lang), b.NameIn(rq.lang)))
+	})
 	if values == nil {
 		values = fieldValues{"received_on": u.s.db.Today().String()}
 	}
