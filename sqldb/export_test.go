@@ -301,3 +301,17 @@ func (s *DB) TraceCaseWrites() *CaseWriters {
 // SetRecomputeHook makes f run before each case of a recomputation's batch;
 // an error from f aborts the batch as a crash would.
 func (s *DB) SetRecomputeHook(f func(caseID string) error) { s.recomputeHook = f }
+
+// RedoCountryCodes takes the store back before the migration of countries
+// to codes (12) and up again, as a store kept before it is migrated.
+func (s *DB) RedoCountryCodes(ctx context.Context) error {
+	p, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, 11); err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
+}
