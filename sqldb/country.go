@@ -38,44 +38,21 @@ func countryMigration() *goose.Migration {
 // refuses it when the draft is next saved.
 func codeKeptCountries(ctx context.Context, tx *sql.Tx) error {
 	m := i18n.NewCountryMatcher(i18n.Default(), ercms.Countries())
-	after := ""
-	for {
-		rows, err := tx.QueryContext(ctx, `SELECT id, data FROM cases WHERE id > $1 ORDER BY id LIMIT 1000`, after)
-		if err != nil {
-			return err
-		}
-		changed := map[string]string{}
-		var batch []string
-		for rows.Next() {
-			var id, data string
-			if err := rows.Scan(&id, &data); err != nil {
-				rows.Close()
-				return err
-			}
-			batch = append(batch, id)
-			out, ok, err := codeCountries(m, []byte(data))
+	return keptCases(ctx, tx, func(batch []keptCase) error {
+		for _, k := range batch {
+			out, changed, err := codeCountries(m, []byte(k.data))
 			if err != nil {
-				rows.Close()
-				return fmt.Errorf("case %s: %w", id, err)
+				return fmt.Errorf("case %s: %w", k.id, err)
 			}
-			if ok {
-				changed[id] = string(out)
+			if !changed {
+				continue
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(batch) == 0 {
-			return nil
-		}
-		for id, data := range changed {
-			if _, err := tx.ExecContext(ctx, `UPDATE cases SET data = $1 WHERE id = $2`, data, id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE cases SET data = $1 WHERE id = $2`, string(out), k.id); err != nil {
 				return err
 			}
 		}
-		after = batch[len(batch)-1]
-	}
+		return nil
+	})
 }
 
 // codeCountries rewrites the countries of one case's data as codes, and
