@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -363,7 +364,10 @@ func TestJourneyConsulIssuesTravelDocument(t *testing.T) {
 			b.open("/cases/" + s.c.ID + "/act/issue_travel_document")
 			b.screenshot("form")
 			b.fill("#f-number", "AZ-TD-000123")
-			b.fill("#f-valid_until", s.c.ReceivedOn.AddDays(25).String())
+			until := s.c.ReceivedOn.AddDays(25)
+			b.fill("#f-valid_until", strconv.Itoa(until.Day))
+			b.fill("#f-valid_until-month", strconv.Itoa(int(until.Month)))
+			b.fill("#f-valid_until-year", strconv.Itoa(until.Year))
 			b.submit("main form button[type=submit]")
 			b.screenshot("issued")
 			s.reload()

@@ -211,7 +211,8 @@ func TestUIGroupTransfer(t *testing.T) {
 	}
 	de := newUIClient(t, base, "en")
 	de.signIn("de.officer")
-	form := url.Values{"case": values[:1], "transfer.date": {today.AddDays(10).String()}, "transfer.time": {"07:30"},
+	on := today.AddDays(10)
+	form := url.Values{"case": values[:1], "transfer.date.day": {strconv.Itoa(on.Day)}, "transfer.date.month": {strconv.Itoa(int(on.Month))}, "transfer.date.year": {strconv.Itoa(on.Year)}, "transfer.time": {"07:30"},
 		"transfer.crossing_point": {"GYD"}, "transfer.flight_or_vehicle": {"charter 7"}, "transfer.escorts": {"4"}}
 	status, page := de.post("/transfers/new", "/transfers/new", form)
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-cases-error"`) || !strings.Contains(page, "charter 7") {
