@@ -478,7 +478,8 @@ func TestUITravelDocumentAndVerification(t *testing.T) {
 	// Anyone at the border, signed in or not, checks it.
 	anon := newUIClient(t, base, "en")
 	_, page = anon.get("/verify?t=" + url.QueryEscape(token))
-	if !strings.Contains(page, "Valid: the signature matches") || !strings.Contains(page, "RC-0077") {
+	if !strings.Contains(page, "Valid: the signature matches") || !strings.Contains(page, "RC-0077") ||
+		!strings.Contains(page, "<dd>"+i18n.Default().CountryName(i18n.EN, "AZ")+"</dd>") { // the nationality and issuing state named
 		t.Fatalf("verification page:\n%s", page)
 	}
 	payload, sig, _ := strings.Cut(token, ".")
