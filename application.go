@@ -208,6 +208,12 @@ func validateApplication(v *Validation, t CaseType, p Procedure, c Category, app
 	if strings.TrimSpace(app.Special.Health) != "" && !app.Special.CareConsent {
 		v.Add("special.health", "field.special.health.consent")
 	}
+	// A nationality is a code of the list (Countries), never free text.
+	for field, code := range map[string]string{"person.nationality": per.Nationality, "person.previous_nationality": per.PreviousNation} {
+		if code != "" && !IsCountry(code) {
+			v.Add(field, "field.country.unknown")
+		}
+	}
 	if per.Sex != "" && !slices.Contains([]string{"F", "M", "X"}, per.Sex) {
 		v.Add("person.sex", "field.person.sex.invalid")
 	}
@@ -217,6 +223,9 @@ func validateApplication(v *Validation, t CaseType, p Procedure, c Category, app
 			v.Add(key+".relationship", "field.family.relationship.required")
 		}
 		v.Require(key+".surname", f.Surname, "field.family.surname.required")
+		if f.Nationality != "" && !IsCountry(f.Nationality) {
+			v.Add(key+".nationality", "field.country.unknown")
+		}
 		if !f.DateOfBirth.IsZero() && f.DateOfBirth.Earliest().After(today) {
 			v.Add(key+".date_of_birth", "field.date_of_birth.future")
 		}
@@ -247,6 +256,10 @@ func validateApplication(v *Validation, t CaseType, p Procedure, c Category, app
 		}
 		v.Require("transit.itinerary", tr.Itinerary, "field.transit.itinerary.required")
 		v.Require("transit.final_destination", tr.FinalDestination, "field.transit.final_destination.required")
+		// The destination is a state of the list, not a code of no state.
+		if tr.FinalDestination != "" && (!IsCountry(tr.FinalDestination) || slices.Contains(NoStateCountries, tr.FinalDestination)) {
+			v.Add("transit.final_destination", "field.country.unknown")
+		}
 		v.Require("transit.entry_point", tr.EntryPoint, "field.entry_point.required")
 		if tr.TransitOn.IsZero() {
 			v.Add("transit.transit_on", "field.transit.transit_on.required")

@@ -1653,6 +1653,10 @@ func TestPrepare(t *testing.T) {
 		{"no surname", func(n *NewCase) { n.Person.Surname = "" }, []string{"person.surname"}},
 		{"born in the future", func(n *NewCase) { n.Person.DateOfBirth = PartialDate{Year: 2026, Month: 5} }, []string{"person.date_of_birth"}},
 		{"bad sex", func(n *NewCase) { n.Person.Sex = "male" }, []string{"person.sex"}},
+		{"nationality as free text", func(n *NewCase) {
+			n.Person.Nationality, n.Person.PreviousNation, n.Family[0].Nationality = "AZERBAIJAN", "Soviet", "XX"
+		}, []string{"person.nationality", "person.previous_nationality", "family[0].nationality"}},
+		{"transit to no state", func(n *NewCase) { *n = transitRequest("2026-04-24"); n.Transit.FinalDestination = CountryStateless }, []string{"transit.final_destination"}},
 		{"bad family", func(n *NewCase) { n.Family[0].Relationship = "cousin"; n.Family[0].Surname = "" }, []string{"family[0].relationship", "family[0].surname"}},
 		{"unknown evidence, issued tomorrow", func(n *NewCase) { n.Evidence[0] = Evidence{Type: "forged_passport", IssuedOn: dayp("2026-04-14")} }, []string{"evidence[0].type", "evidence[0].issued_on"}},
 		{"apprehended tomorrow", func(n *NewCase) { n.ApprehendedOn = dayp("2026-04-14") }, []string{"apprehended_on"}},
@@ -1789,5 +1793,31 @@ func TestCareNeedsNeedConsent(t *testing.T) {
 	n.Special.Health, n.Special.CareConsent = "Insulin twice a day", true
 	if err := ValidateApplication(n.Type, n.Procedure, n.Category, &n.Application, true, today); err != nil {
 		t.Errorf("care needs with consent: %v", err)
+	}
+}
+
+// TestCountriesOfTheList: a nationality is a code of the list, ISO's, a
+// former state's or ICAO's of no state; any other text is refused on its
+// field with field.country.unknown.
+func TestCountriesOfTheList(t *testing.T) {
+	today := day("2026-04-13")
+	newID := func() string { return "x" }
+	for _, code := range []string{"AZ", CountryStateless, CountryRefugee, CountryRefugeeOther, CountryUnspecified, "SU", "YU", "CS", ""} {
+		n := ownNational()
+		n.Person.Nationality, n.Person.PreviousNation, n.Family[0].Nationality = code, code, code
+		if err := n.Prepare(newID, today); err != nil {
+			t.Errorf("nationality %q refused: %v", code, err)
+		}
+	}
+	for _, text := range []string{"XX", "az", "AZE", "Azerbaijan", "ZZ", "EU", "XXD"} {
+		n := ownNational()
+		n.Person.Nationality = text
+		var e *Error
+		if err := n.Prepare(newID, today); !errors.As(err, &e) || e.Fields["person.nationality"] != "field.country.unknown" {
+			t.Errorf("nationality %q: %v, want field.country.unknown on person.nationality", text, err)
+		}
+	}
+	if got := len(Countries()); got != 249+len(FormerCountries)+len(NoStateCountries) {
+		t.Errorf("%d codes in the list, want ISO 3166-1's 249 and %d more", got, len(FormerCountries)+len(NoStateCountries))
 	}
 }

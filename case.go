@@ -134,8 +134,8 @@ type Person struct {
 	DateOfBirth     PartialDate `json:"date_of_birth"`
 	PlaceOfBirth    string      `json:"place_of_birth,omitempty"`
 	Description     string      `json:"physical_description,omitempty"`
-	Nationality     string      `json:"nationality,omitempty"` // claimed, ISO alpha-2 or "XX" for stateless
-	PreviousNation  string      `json:"previous_nationality,omitempty"`
+	Nationality     string      `json:"nationality,omitempty"`          // claimed, a code of Countries: ISO alpha-2, XXA for stateless
+	PreviousNation  string      `json:"previous_nationality,omitempty"` // a code of Countries, e.g. SU
 	Languages       []string    `json:"languages,omitempty"`
 	CivilStatus     string      `json:"civil_status,omitempty"`
 	FatherName      string      `json:"father_name,omitempty"`
@@ -154,7 +154,7 @@ type FamilyMember struct {
 	GivenNames   string      `json:"given_names"`
 	Sex          string      `json:"sex,omitempty"`
 	DateOfBirth  PartialDate `json:"date_of_birth"`
-	Nationality  string      `json:"nationality,omitempty"`
+	Nationality  string      `json:"nationality,omitempty"` // a code of Countries
 }
 
 // Strength is the weight of an evidence item (DOMAIN.md §4).

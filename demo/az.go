@@ -113,7 +113,7 @@ func azerbaijanCasework() Casework {
 	}
 	// stateless people: mostly former Soviet citizens of Azerbaijani origin born elsewhere
 	stateless := own
-	stateless.Code, stateless.Adjective, stateless.Passport, stateless.PreviousNationality = "XX", "stateless", "", "SU"
+	stateless.Code, stateless.Adjective, stateless.Passport, stateless.PreviousNationality = ercms.CountryStateless, "stateless", "", "SU"
 	stateless.Places = []string{"Marneuli (Georgia)", "Dərbənd (Russia)", "Səmərqənd (Uzbekistan)", "Bakı", "Gəncə", "Qazax"}
 	return Casework{
 		Own: own, Stateless: stateless,

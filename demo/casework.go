@@ -55,7 +55,7 @@ type Spelling struct{ Latin, Original string }
 
 // Nation holds the names, places and languages of the people of one state.
 type Nation struct {
-	// Code is the state (ISO 3166-1 alpha-2), "XX" for stateless people.
+	// Code is the state (ISO 3166-1 alpha-2), ercms.CountryStateless (XXA) for stateless people.
 	Code string
 	// Country and Adjective name the state and its nationals in the texts.
 	Country, Adjective string

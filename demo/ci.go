@@ -130,7 +130,7 @@ func coteDIvoireCasework() Casework {
 	// stateless people: born in Côte d'Ivoire of parents from neighbouring
 	// states, without the nationality of either
 	stateless := Nation{
-		Code: "XX", Country: "—", Adjective: "apatride",
+		Code: ercms.CountryStateless, Country: "—", Adjective: "apatride",
 		Languages: []string{"dyu", "fr"},
 		Surnames: []Spelling{{"Ouédraogo", ""}, {"Sawadogo", ""}, {"Compaoré", ""}, {"Kaboré", ""}, {"Zongo", ""}, {"Diarra", ""},
 			{"Keïta", ""}, {"Sangaré", ""}, {"Traoré", ""}},

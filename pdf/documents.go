@@ -50,7 +50,8 @@ func (b *Builder) person(c *ercms.Case) {
 		b.T("field.person.sex"), p.Sex,
 		b.T("field.person.date_of_birth"), p.DateOfBirth.String(),
 		b.T("field.person.place_of_birth"), p.PlaceOfBirth,
-		b.T("field.person.nationality"), p.Nationality,
+		b.T("field.person.nationality"), b.country(p.Nationality),
+		b.T("field.person.previous_nationality"), b.country(p.PreviousNation),
 		b.T("field.person.father_name"), p.FatherName,
 		b.T("field.person.mother_name"), p.MotherName,
 		b.T("field.person.languages"), strings.Join(p.Languages, ", "),
@@ -64,7 +65,7 @@ func (b *Builder) family(c *ercms.Case, only []string) {
 		if only != nil && !contains(only, f.ID) {
 			continue
 		}
-		rows = append(rows, []string{b.word("relationship.", f.Relationship), f.Surname, f.GivenNames, f.DateOfBirth.String(), f.Nationality})
+		rows = append(rows, []string{b.word("relationship.", f.Relationship), f.Surname, f.GivenNames, f.DateOfBirth.String(), b.country(f.Nationality)})
 	}
 	b.Heading(b.T("case.family"))
 	b.Table([]string{b.T("field.relationship"), b.T("field.person.surname"), b.T("field.person.given_names"), b.T("field.person.date_of_birth"), b.T("field.person.nationality")}, rows)
@@ -120,7 +121,7 @@ func Application(c *ercms.Case, o Options) ([]byte, error) {
 	if t := c.Transit; t != nil {
 		b.Heading(b.T("type.transit"))
 		b.Fields(b.T("pdf.itinerary"), t.Itinerary, b.T("pdf.other_states"), strings.Join(t.OtherStates, ", "),
-			b.T("pdf.final_destination"), t.FinalDestination, b.T("field.entry_point"), t.EntryPoint,
+			b.T("pdf.final_destination"), b.country(t.FinalDestination), b.T("field.entry_point"), t.EntryPoint,
 			b.T("field.date"), b.date(&t.TransitOn), b.T("field.time"), t.TransitTime, b.T("field.transfer.escorts"), strconv.Itoa(t.Escorts))
 	}
 	if c.Observations != "" {

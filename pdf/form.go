@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/carlos7ags/folio/document"
 	"github.com/carlos7ags/folio/font"
@@ -147,7 +148,7 @@ func ReadApplicationForm(data []byte) (ercms.NewCase, error) {
 		}
 		p.DateOfBirth = d
 	}
-	p.PlaceOfBirth, p.Nationality = get("person.place_of_birth"), strings.ToUpper(get("person.nationality"))
+	p.PlaceOfBirth, p.Nationality = get("person.place_of_birth"), formCountry(get("person.nationality"))
 	p.FatherName, p.MotherName = get("person.father_name"), get("person.mother_name")
 	for i := range formEvidenceRows {
 		typ := strings.ToLower(get(fmt.Sprintf("evidence.%d.type", i)))
@@ -172,4 +173,20 @@ func containsName(names []string, want string) bool {
 // IsPDF reports whether data starts like a PDF file.
 func IsPDF(data []byte) bool {
 	return bytes.HasPrefix(bytes.TrimLeft(data, " \r\n\t"), []byte("%PDF-"))
+}
+
+// countries reads a country written on the form, as a code or a name.
+var countries = sync.OnceValue(func() *i18n.CountryMatcher {
+	return i18n.NewCountryMatcher(i18n.Default(), ercms.Countries())
+})
+
+// formCountry reads the nationality written on a filled-in form: a code,
+// or a country's name or adjective in Azerbaijani, English, French or
+// Russian, as its code (ercms.Countries); text that names none is kept in
+// capitals, for the application's check to refuse on its field.
+func formCountry(text string) string {
+	if code, ok := countries().Match(text); ok {
+		return code
+	}
+	return strings.ToUpper(text)
 }

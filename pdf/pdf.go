@@ -89,6 +89,9 @@ func newBuilder(o Options, title, ref string) (*Builder, error) {
 // T translates key in the document's language.
 func (b *Builder) T(key string, args ...string) string { return b.o.Cat.T(b.o.Lang, key, args...) }
 
+// country names a country code in the document's language.
+func (b *Builder) country(code string) string { return b.o.Cat.CountryName(b.o.Lang, code) }
+
 // word translates a code of a vocabulary (prefix+code), or keeps the code.
 func (b *Builder) word(prefix, code string) string {
 	if code == "" {

@@ -256,7 +256,9 @@ func (s *DB) migrations() (*goose.Provider, error) {
 
 // goMigrations returns the migrations written in Go, the same for both
 // engines (new values each time: goose keeps state in them).
-func goMigrations() []*goose.Migration { return []*goose.Migration{indexMigration()} }
+func goMigrations() []*goose.Migration {
+	return []*goose.Migration{indexMigration(), countryMigration()}
+}
 
 // MigrationVersions lists the migration versions of an engine, those
 // written in Go with those of its SQL files (for the parity test).

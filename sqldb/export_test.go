@@ -33,12 +33,15 @@ func ChainHash(prev string, e *AuditEvent) string { return chainHash(prev, e) }
 
 // RedoSearchIndex takes the store back before the migrations of the search
 // index (9 and 10) and up again, as a store kept before them is migrated.
-func (s *DB) RedoSearchIndex(ctx context.Context) error {
+func (s *DB) RedoSearchIndex(ctx context.Context) error { return s.redoFrom(ctx, 8) }
+
+// redoFrom takes the store down to migration version and up again.
+func (s *DB) redoFrom(ctx context.Context, version int64) error {
 	p, err := s.migrations()
 	if err != nil {
 		return err
 	}
-	if _, err := p.DownTo(ctx, 8); err != nil {
+	if _, err := p.DownTo(ctx, version); err != nil {
 		return err
 	}
 	_, err = p.Up(ctx)
@@ -301,3 +304,7 @@ func (s *DB) TraceCaseWrites() *CaseWriters {
 // SetRecomputeHook makes f run before each case of a recomputation's batch;
 // an error from f aborts the batch as a crash would.
 func (s *DB) SetRecomputeHook(f func(caseID string) error) { s.recomputeHook = f }
+
+// RedoCountryCodes takes the store back before the migration of countries
+// to codes (12) and up again, as a store kept before it is migrated.
+func (s *DB) RedoCountryCodes(ctx context.Context) error { return s.redoFrom(ctx, 11) }

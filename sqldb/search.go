@@ -308,45 +308,60 @@ func indexMigration() *goose.Migration {
 	}})
 }
 
-// indexKeptCases writes the identifiers of every case, a thousand cases at
-// a time, and the spelling variants of every name skeleton already indexed.
-func indexKeptCases(ctx context.Context, tx *sql.Tx) error {
+// keptCase is the id and data of a case a migration reads.
+type keptCase struct{ id, data string }
+
+// keptCases calls fn with every case, a thousand cases at a time in the
+// order of their ids, for a migration written in Go: the rows of a batch
+// are read and closed before fn writes.
+func keptCases(ctx context.Context, tx *sql.Tx, fn func([]keptCase) error) error {
 	after := ""
 	for {
 		rows, err := tx.QueryContext(ctx, `SELECT id, data FROM cases WHERE id > $1 ORDER BY id LIMIT 1000`, after)
 		if err != nil {
 			return err
 		}
-		ids := map[string][]string{}
-		var batch []string
+		var batch []keptCase
 		for rows.Next() {
-			var id, data string
-			if err := rows.Scan(&id, &data); err != nil {
+			var k keptCase
+			if err := rows.Scan(&k.id, &k.data); err != nil {
 				rows.Close()
 				return err
 			}
-			var c ercms.Case
-			if err := json.Unmarshal([]byte(data), &c); err != nil {
-				rows.Close()
-				return fmt.Errorf("case %s: %w", id, err)
-			}
-			c.ID = id
-			ids[id] = caseIdentifiers(&c)
-			batch = append(batch, id)
+			batch = append(batch, k)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
 		if len(batch) == 0 {
-			break
+			return nil
 		}
-		for _, id := range batch {
-			if err := insertIdentifiers(ctx, tx, id, ids[id]); err != nil {
+		if err := fn(batch); err != nil {
+			return err
+		}
+		after = batch[len(batch)-1].id
+	}
+}
+
+// indexKeptCases writes the identifiers of every case, a thousand cases at
+// a time, and the spelling variants of every name skeleton already indexed.
+func indexKeptCases(ctx context.Context, tx *sql.Tx) error {
+	err := keptCases(ctx, tx, func(batch []keptCase) error {
+		for _, k := range batch {
+			var c ercms.Case
+			if err := json.Unmarshal([]byte(k.data), &c); err != nil {
+				return fmt.Errorf("case %s: %w", k.id, err)
+			}
+			c.ID = k.id
+			if err := insertIdentifiers(ctx, tx, k.id, caseIdentifiers(&c)); err != nil {
 				return err
 			}
 		}
-		after = batch[len(batch)-1]
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT skeleton FROM case_names`)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/blob"
+	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/demo"
 	"github.com/ercms/ercms/internal/testdb"
 	"github.com/ercms/ercms/sqldb"
@@ -148,6 +150,15 @@ func (b *browser) submit(sel string) {
 func (b *browser) fill(sel, v string) {
 	b.t.Helper()
 	b.run("fill "+sel, chromedp.SetValue(chromedp.CSS(sel), v))
+}
+
+// fillDate types d into the day, month and year fields of the date whose
+// day field is sel.
+func (b *browser) fillDate(sel string, d civil.Date) {
+	b.t.Helper()
+	b.fill(sel, strconv.Itoa(d.Day))
+	b.fill(sel+"-month", strconv.Itoa(int(d.Month)))
+	b.fill(sel+"-year", strconv.Itoa(d.Year))
 }
 
 func (b *browser) signIn(lang, username string) {
@@ -363,7 +374,7 @@ func TestJourneyConsulIssuesTravelDocument(t *testing.T) {
 			b.open("/cases/" + s.c.ID + "/act/issue_travel_document")
 			b.screenshot("form")
 			b.fill("#f-number", "AZ-TD-000123")
-			b.fill("#f-valid_until", s.c.ReceivedOn.AddDays(25).String())
+			b.fillDate("#f-valid_until", s.c.ReceivedOn.AddDays(25))
 			b.submit("main form button[type=submit]")
 			b.screenshot("issued")
 			s.reload()

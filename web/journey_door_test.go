@@ -88,7 +88,7 @@ func TestJourneyRecordAcknowledgement(t *testing.T) {
 			}
 			b.screenshot("errors")
 			sent := today.AddDays(-2)
-			b.fill("#f-acknowledged_on", sent.String())
+			b.fillDate("#f-acknowledged_on", sent)
 			b.submit("main form button[type=submit]")
 			b.screenshot("recorded")
 			b.expect("main", i18n.FormatDate(i18n.Lang(lang), sent))

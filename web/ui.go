@@ -47,6 +47,8 @@ type ui struct {
 	pages  map[string]*template.Template
 	assets map[string]asset // by hashed name
 	named  map[string]string
+	// countries are the options of a country list in each language, sorted by name.
+	countries map[i18n.Lang][]i18n.Country
 }
 
 type asset struct {
@@ -55,7 +57,10 @@ type asset struct {
 }
 
 func newUI(s *Server) *ui {
-	u := &ui{s: s, cat: i18n.Default(), pages: map[string]*template.Template{}, assets: map[string]asset{}, named: map[string]string{}}
+	u := &ui{s: s, cat: i18n.Default(), pages: map[string]*template.Template{}, assets: map[string]asset{}, named: map[string]string{}, countries: map[i18n.Lang][]i18n.Country{}}
+	for _, l := range i18n.Languages {
+		u.countries[l] = u.cat.Countries(l, ercms.Countries())
+	}
 	for _, name := range []string{"app.css", "app.js"} {
 		b, err := assetFS.ReadFile("assets/" + name)
 		if err != nil {
@@ -160,6 +165,8 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 		"documents":  documentsOf,
 		"refusal":    func(code string) string { return u.refusalLabel(l, code) },
 		"evidence":   func(code string) string { return u.evidenceLabel(l, code) },
+		"country":    func(code string) string { return u.cat.CountryName(l, code) },
+		"countries":  func() []i18n.Country { return u.countries[l] },
 		"upper":      strings.ToUpper,
 		"lower":      strings.ToLower,
 		"join":       strings.Join,

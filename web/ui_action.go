@@ -136,7 +136,9 @@ type renderedField struct {
 	ID, Label, Hint string
 	Options         []option
 	Values          []string
-	Error           string
+	// Parts are a date's day, month and year as submitted (KindDate).
+	Parts map[string]string
+	Error string
 }
 
 // Value is the first submitted value.
@@ -146,6 +148,9 @@ func (f renderedField) Value() string {
 	}
 	return ""
 }
+
+// Part is the submitted value of one of a date's three fields: day, month or year.
+func (f renderedField) Part(p string) string { return f.Parts[p] }
 
 // Checked reports whether v was submitted.
 func (f renderedField) Checked(v string) bool { return slices.Contains(f.Values, v) }
@@ -178,6 +183,12 @@ func (u *ui) actionForm(rq *request, d caseData, action string, errs map[string]
 		}
 		if rq.r.Method == http.MethodPost {
 			rf.Values = rq.r.PostForm[f.Name]
+			if f.Kind == ercms.KindDate {
+				rf.Parts = map[string]string{}
+				for _, p := range []string{"day", "month", "year"} {
+					rf.Parts[p] = rq.r.PostForm.Get(f.Name + "." + p)
+				}
+			}
 		}
 		for key, msg := range errs {
 			// tasks[0].question is the error of the field tasks.question; an
@@ -379,18 +390,17 @@ func (u *ui) setField(rq *request, v reflect.Value, path []string, f ercms.Field
 		list := append([]string{}, form[f.Name]...)
 		*target = &list
 	case *civil.Date, **civil.Date:
-		if get == "" {
-			return
+		day, key := formDate(func(k string) string { return strings.TrimSpace(form.Get(k)) }, f.Name)
+		if key != "" {
+			errs[f.Name] = rq.t(key)
 		}
-		day, err := civil.Parse(get)
-		if err != nil {
-			errs[f.Name] = rq.t("invalid.date")
+		if day == nil {
 			return
 		}
 		if p, ok := target.(**civil.Date); ok {
-			*p = &day
+			*p = day
 		} else {
-			*target.(*civil.Date) = day
+			*target.(*civil.Date) = *day
 		}
 	case *time.Time:
 		if get == "" {

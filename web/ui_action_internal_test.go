@@ -20,13 +20,19 @@ import (
 func TestActionFormsFitInputs(t *testing.T) {
 	db, _ := testdb.Open(t, sqldb.SQLite)
 	u := &ui{s: &Server{db: db}, cat: i18n.Default()}
-	sample := map[ercms.FieldKind]string{ercms.KindText: "x", ercms.KindTextarea: "x", ercms.KindDate: "2026-05-04", ercms.KindNumber: "2",
+	sample := map[ercms.FieldKind]string{ercms.KindText: "x", ercms.KindTextarea: "x", ercms.KindNumber: "2",
 		ercms.KindSelect: "v", ercms.KindRadios: "v", ercms.KindChecks: "v", ercms.KindCheckbox: "yes", ercms.KindDateTime: "2026-05-04T10:30"}
 	for _, d := range ercms.Descriptions {
 		form := url.Values{}
 		for _, f := range d.Fields {
 			if f.Choices != "" && choices[f.Choices] == nil {
 				t.Errorf("%s.%s: no options for the list %s", d.Action, f.Name, f.Choices)
+			}
+			if f.Kind == ercms.KindDate { // typed as day, month and year
+				form.Set(f.Name+".day", "4")
+				form.Set(f.Name+".month", "5")
+				form.Set(f.Name+".year", "2026")
+				continue
 			}
 			form.Set(f.Name, sample[f.Kind])
 		}

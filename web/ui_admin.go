@@ -279,7 +279,7 @@ func (u *ui) calendarYear(rq *request) (deadline.Year, bool) {
 
 func (u *ui) adminCalendarYear(rq *request) {
 	y, ok := u.calendarYear(rq)
-	d := adminData{Year: &y, Values: map[string]string{}}
+	d := adminData{Year: &y, Values: map[string]string{"date.year": strconv.Itoa(y.Year)}} // a day of this year
 	if ok && u.withRecomputation(rq, &d) {
 		u.adminPage(rq, http.StatusOK, "calendar", d, nil)
 	}
@@ -299,9 +299,14 @@ func (u *ui) adminSaveCalendarYear(rq *request) {
 	case f.Get("remove") != "":
 		y.NonWorking = slices.DeleteFunc(y.NonWorking, func(d deadline.Day) bool { return d.Date.String() == f.Get("remove") })
 	default:
-		day, err := civil.Parse(strings.TrimSpace(f.Get("date")))
-		if err != nil || day.Year != y.Year {
+		var day civil.Date
+		switch on, key := formDate(func(k string) string { return strings.TrimSpace(f.Get(k)) }, "date"); {
+		case key != "":
+			errs = append(errs, fieldError{ID: "f-date", Message: rq.t(key)})
+		case on == nil || on.Year != y.Year:
 			errs = append(errs, fieldError{ID: "f-date", Message: rq.t("admin.date_in_year", "year", strconv.Itoa(y.Year))})
+		default:
+			day = *on
 		}
 		names := namesForm(rq)
 		name := names.In(i18n.EN)

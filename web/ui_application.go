@@ -74,26 +74,15 @@ func personValues(c *ercms.Case) map[string]string {
 	v := map[string]string{
 		"requesting_reference": c.RequestingReference, "procedure": string(c.Procedure), "category": string(c.Category),
 		"person.surname": p.Surname, "person.given_names": p.GivenNames, "person.sex": p.Sex, "person.place_of_birth": p.PlaceOfBirth,
-		"person.nationality": p.Nationality, "person.father_name": p.FatherName, "person.mother_name": p.MotherName,
+		"person.nationality": p.Nationality, "person.previous_nationality": p.PreviousNation, "person.father_name": p.FatherName, "person.mother_name": p.MotherName,
 		"person.document_numbers": strings.Join(p.DocumentNumbers, ", "), "person.languages": strings.Join(p.Languages, ", "),
 	}
 	if o := p.OriginalScript; o != nil {
 		v["person.original_script.surname"], v["person.original_script.given_names"] = o.Surname, o.GivenNames
 	}
-	if !p.DateOfBirth.IsZero() {
-		v["dob.year"] = strconv.Itoa(p.DateOfBirth.Year)
-		if p.DateOfBirth.Month > 0 {
-			v["dob.month"] = strconv.Itoa(p.DateOfBirth.Month)
-		}
-		if p.DateOfBirth.Day > 0 {
-			v["dob.day"] = strconv.Itoa(p.DateOfBirth.Day)
-		}
-	}
-	for name, d := range map[string]*civil.Date{"apprehended_on": c.ApprehendedOn, "facts_known_on": c.FactsKnownOn} {
-		if d != nil {
-			v[name] = d.String()
-		}
-	}
+	setPartialDate(v, "dob", p.DateOfBirth)
+	setDate(v, "apprehended_on", c.ApprehendedOn)
+	setDate(v, "facts_known_on", c.FactsKnownOn)
 	sp := c.Special
 	for name, on := range map[string]bool{"special.needs_care": sp.NeedsCare, "special.care_consent": sp.CareConsent, "special.medical_escort": sp.MedicalEscort,
 		"special.contagious_disease": sp.ContagiousDisease, "special.minor": sp.Minor, "special.victim_of_trafficking": sp.VictimOfTrafficking,
@@ -119,7 +108,9 @@ func readPerson(rq *request, n *ercms.NewCase) map[string]string {
 	n.Type = ercms.TypeReadmission
 	n.RequestingReference, n.Procedure, n.Category = get("requesting_reference"), ercms.Procedure(get("procedure")), ercms.Category(get("category"))
 	p := &n.Person
-	p.Surname, p.GivenNames, p.Sex, p.PlaceOfBirth, p.Nationality = get("person.surname"), get("person.given_names"), get("person.sex"), get("person.place_of_birth"), strings.ToUpper(get("person.nationality"))
+	p.Surname, p.GivenNames, p.Sex, p.PlaceOfBirth = get("person.surname"), get("person.given_names"), get("person.sex"), get("person.place_of_birth")
+	// Countries are chosen from a list of codes (ercms.Countries).
+	p.Nationality, p.PreviousNation = get("person.nationality"), get("person.previous_nationality")
 	p.FatherName, p.MotherName = get("person.father_name"), get("person.mother_name")
 	p.DocumentNumbers, p.Languages = splitList(get("person.document_numbers")), splitList(get("person.languages"))
 	if s, g := get("person.original_script.surname"), get("person.original_script.given_names"); s != "" || g != "" {
@@ -127,48 +118,16 @@ func readPerson(rq *request, n *ercms.NewCase) map[string]string {
 	} else {
 		p.OriginalScript = nil
 	}
-	p.DateOfBirth = ercms.PartialDate{}
-	if dob, ok := partialDate(get("dob.year"), get("dob.month"), get("dob.day")); ok {
-		p.DateOfBirth = dob
-	} else {
-		errs["person.date_of_birth"] = rq.t("invalid.date_of_birth")
+	var key string
+	if p.DateOfBirth, key = formPartialDate(get, "dob"); key != "" {
+		errs["person.date_of_birth"] = rq.t(key)
 	}
 	for name, dst := range map[string]**civil.Date{"apprehended_on": &n.ApprehendedOn, "facts_known_on": &n.FactsKnownOn} {
-		*dst = nil
-		if v := get(name); v != "" {
-			d, err := civil.Parse(v)
-			if err != nil {
-				errs[name] = rq.t("invalid.date")
-				continue
-			}
-			*dst = &d
+		if *dst, key = formDate(get, name); key != "" {
+			errs[name] = rq.t(key)
 		}
 	}
 	return errs
-}
-
-// partialDate reads a date of birth given as year, month and day, each optional from the right.
-func partialDate(year, month, day string) (ercms.PartialDate, bool) {
-	if year == "" && month == "" && day == "" {
-		return ercms.PartialDate{}, true
-	}
-	s := year
-	if month != "" {
-		if len(month) == 1 {
-			month = "0" + month
-		}
-		s += "-" + month
-		if day != "" {
-			if len(day) == 1 {
-				day = "0" + day
-			}
-			s += "-" + day
-		}
-	} else if day != "" {
-		return ercms.PartialDate{}, false
-	}
-	p, err := ercms.ParsePartialDate(s)
-	return p, err == nil
 }
 
 func splitList(s string) []string {
@@ -308,11 +267,11 @@ func (u *ui) saveApplicationStep(rq *request) {
 		case get("remove") != "":
 			n.Family = slices.DeleteFunc(n.Family, func(m ercms.FamilyMember) bool { return m.ID == get("remove") })
 		case get("add") != "":
-			m := ercms.FamilyMember{Relationship: get("family.relationship"), Surname: get("family.surname"), GivenNames: get("family.given_names"), Sex: get("family.sex")}
-			if dob, ok := partialDate(get("family.dob.year"), get("family.dob.month"), get("family.dob.day")); ok {
-				m.DateOfBirth = dob
-			} else {
-				errs["family.date_of_birth"] = rq.t("invalid.date_of_birth")
+			m := ercms.FamilyMember{Relationship: get("family.relationship"), Surname: get("family.surname"), GivenNames: get("family.given_names"), Sex: get("family.sex"),
+				Nationality: get("family.nationality")}
+			var key string
+			if m.DateOfBirth, key = formPartialDate(get, "family.dob"); key != "" {
+				errs["family.date_of_birth"] = rq.t(key)
 			}
 			n.Family = append(n.Family, m)
 		default:
@@ -324,12 +283,9 @@ func (u *ui) saveApplicationStep(rq *request) {
 			n.Evidence = slices.DeleteFunc(n.Evidence, func(e ercms.Evidence) bool { return e.ID == get("remove") })
 		case get("add") != "":
 			e := ercms.Evidence{Type: get("evidence.type"), Number: get("evidence.document_number"), IssuedAt: get("evidence.issued_at"), Authority: get("evidence.authority")}
-			if v := get("evidence.issued_on"); v != "" {
-				if d, err := civil.Parse(v); err != nil {
-					errs["evidence.issued_on"] = rq.t("invalid.date")
-				} else {
-					e.IssuedOn = &d
-				}
+			var key string
+			if e.IssuedOn, key = formDate(get, "evidence.issued_on"); key != "" {
+				errs["evidence.issued_on"] = rq.t(key)
 			}
 			n.Evidence = append(n.Evidence, e)
 		default:

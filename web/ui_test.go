@@ -112,11 +112,11 @@ func TestUIAdministration(t *testing.T) {
 	}
 
 	// Holidays: validated field by field, then saved (the store's tests show the recomputation).
-	status, page = a.post("/admin/calendars/AZ/2026", "/admin/calendars/AZ/2026", url.Values{"date": {"2025-01-01"}, "names.en": {""}})
+	status, page = a.post("/admin/calendars/AZ/2026", "/admin/calendars/AZ/2026", url.Values{"date.day": {"1"}, "date.month": {"1"}, "date.year": {"2025"}, "names.en": {""}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `href="#f-date"`) || !strings.Contains(page, `href="#f-names"`) {
 		t.Fatalf("invalid holiday: %d\n%s", status, page)
 	}
-	status, page = a.post("/admin/calendars/AZ/2026", "/admin/calendars/AZ/2026", url.Values{"date": {"2026-03-04"}, "names.en": {"Test day off"}})
+	status, page = a.post("/admin/calendars/AZ/2026", "/admin/calendars/AZ/2026", url.Values{"date.day": {"4"}, "date.month": {"3"}, "date.year": {"2026"}, "names.en": {"Test day off"}})
 	if status != http.StatusOK || !strings.Contains(page, "Test day off") {
 		t.Fatalf("add a holiday: %d\n%s", status, page)
 	}

@@ -291,7 +291,9 @@ func (u *ui) importForm(rq *request, status int, values fieldValues, errs []fiel
 		return cmp.Or(strings.Compare(a.State, b.State), i18n.Compare(rq.lang, a.NameIn(rq.lang), b.NameIn(rq.lang)))
 	})
 	if values == nil {
-		values = fieldValues{"received_on": u.s.db.Today().String()}
+		values = fieldValues{}
+		today := u.s.db.Today()
+		setDate(values, "received_on", &today)
 	}
 	u.render(rq, status, "import", page{Title: rq.t("import.title"), Data: importData{Authorities: auth, fieldValues: values}, Errors: errs})
 }
@@ -302,7 +304,10 @@ func (u *ui) importPage(rq *request) { u.importForm(rq, http.StatusOK, nil, nil)
 // export, pasted or uploaded, with the true date of receipt.
 func (u *ui) importSubmit(rq *request) {
 	f := rq.r.PostForm
-	values := fieldValues{"requesting_organisation_id": f.Get("requesting_organisation_id"), "received_on": f.Get("received_on"), "application": f.Get("application")}
+	values := fieldValues{"requesting_organisation_id": f.Get("requesting_organisation_id"), "application": f.Get("application")}
+	for _, part := range []string{".day", ".month", ".year"} {
+		values["received_on"+part] = f.Get("received_on" + part)
+	}
 	errs := map[string]string{}
 	raw := strings.TrimSpace(values["application"])
 	if file, _, err := rq.r.FormFile("application_file"); err == nil {
@@ -326,9 +331,14 @@ func (u *ui) importSubmit(rq *request) {
 			errs["application"] = rq.t("import.bad_json")
 		}
 	}
-	received, err := civil.Parse(strings.TrimSpace(values["received_on"]))
-	if err != nil {
+	var received civil.Date
+	switch on, key := formDate(func(k string) string { return strings.TrimSpace(values[k]) }, "received_on"); {
+	case key != "":
+		errs["received_on"] = rq.t(key)
+	case on == nil:
 		errs["received_on"] = rq.t("invalid.received_on")
+	default:
+		received = *on
 	}
 	var original *sqldb.NewAttachment
 	if file, hdr, err := rq.r.FormFile("original"); err == nil {

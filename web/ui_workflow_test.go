@@ -6,6 +6,7 @@ import (
 	crand "crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"html"
 	"image"
 	"image/jpeg"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/pdf"
 	"github.com/ercms/ercms/seal"
 )
@@ -209,7 +211,8 @@ func TestUIGroupTransfer(t *testing.T) {
 	}
 	de := newUIClient(t, base, "en")
 	de.signIn("de.officer")
-	form := url.Values{"case": values[:1], "transfer.date": {today.AddDays(10).String()}, "transfer.time": {"07:30"},
+	on := today.AddDays(10)
+	form := url.Values{"case": values[:1], "transfer.date.day": {strconv.Itoa(on.Day)}, "transfer.date.month": {strconv.Itoa(int(on.Month))}, "transfer.date.year": {strconv.Itoa(on.Year)}, "transfer.time": {"07:30"},
 		"transfer.crossing_point": {"GYD"}, "transfer.flight_or_vehicle": {"charter 7"}, "transfer.escorts": {"4"}}
 	status, page := de.post("/transfers/new", "/transfers/new", form)
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-cases-error"`) || !strings.Contains(page, "charter 7") {
@@ -269,12 +272,28 @@ func TestUIImportReceivedByEmail(t *testing.T) {
 	}
 	sms := newUIClient(t, base, "fr")
 	sms.signIn("sms.officer")
-	received := db.Today().AddDays(-1).String()
-	status, page := sms.post("/imports/new", "/imports/new", url.Values{"requesting_organisation_id": {act["de.officer"].Org.ID}, "received_on": {received}, "application": {`{"nope": 1}`}})
+	// The day it arrived is typed as day, month and year.
+	day := db.Today().AddDays(-1)
+	received := map[string]string{"received_on.day": strconv.Itoa(day.Day), "received_on.month": strconv.Itoa(int(day.Month)), "received_on.year": strconv.Itoa(day.Year)}
+	fields := func(application string) url.Values {
+		v := url.Values{"requesting_organisation_id": {act["de.officer"].Org.ID}, "application": {application}}
+		for k, x := range received {
+			v.Set(k, x)
+		}
+		return v
+	}
+	status, page := sms.post("/imports/new", "/imports/new", fields(`{"nope": 1}`))
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-application-error"`) {
 		t.Fatalf("not our JSON: %d\n%s", status, page)
 	}
-	status, page = sms.post("/imports/new", "/imports/new", url.Values{"requesting_organisation_id": {act["de.officer"].Org.ID}, "received_on": {received}, "application": {string(b)}})
+	wrong := fields(string(b))
+	wrong.Set("received_on.day", "31")
+	wrong.Set("received_on.month", "4")
+	if status, page := sms.post("/imports/new", "/imports/new", wrong); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, `id="f-received_on-error">`+html.EscapeString(i18n.Default().T(i18n.FR, "invalid.date.no_such_day"))) {
+		t.Fatalf("received on 31 April: %d, want the French message on the field", status)
+	}
+	status, page = sms.post("/imports/new", "/imports/new", fields(string(b)))
 	if status != 200 || !strings.Contains(page, "Demande saisie sous la référence AZ-DE-") {
 		t.Fatalf("import: %d\n%s", status, page)
 	}
@@ -298,7 +317,9 @@ func TestUIImportReceivedByEmail(t *testing.T) {
 	w := multipart.NewWriter(&body)
 	_ = w.WriteField("csrf", csrfField.FindStringSubmatch(form)[1])
 	_ = w.WriteField("requesting_organisation_id", act["de.officer"].Org.ID)
-	_ = w.WriteField("received_on", received)
+	for k, x := range received {
+		_ = w.WriteField(k, x)
+	}
 	fw, _ := w.CreateFormFile("application_file", "antrag.pdf")
 	_, _ = fw.Write(filled)
 	_ = w.Close()
@@ -457,7 +478,8 @@ func TestUITravelDocumentAndVerification(t *testing.T) {
 	// Anyone at the border, signed in or not, checks it.
 	anon := newUIClient(t, base, "en")
 	_, page = anon.get("/verify?t=" + url.QueryEscape(token))
-	if !strings.Contains(page, "Valid: the signature matches") || !strings.Contains(page, "RC-0077") {
+	if !strings.Contains(page, "Valid: the signature matches") || !strings.Contains(page, "RC-0077") ||
+		!strings.Contains(page, "<dd>"+i18n.Default().CountryName(i18n.EN, "AZ")+"</dd>") { // the nationality and issuing state named
 		t.Fatalf("verification page:\n%s", page)
 	}
 	payload, sig, _ := strings.Cut(token, ".")
