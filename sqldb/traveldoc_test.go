@@ -12,20 +12,30 @@ import (
 	"github.com/ercms/ercms/sqldb"
 )
 
+// travelDocumentRequested signs travel documents with a new keyring and
+// takes a new case of de.officer to travel_document_requested from the
+// Berlin mission.
+func travelDocumentRequested(t *testing.T, db *sqldb.DB, clock *testdb.Clock, ref string) (*walk, *seal.Keyring, map[string]ercms.Actor) {
+	t.Helper()
+	act := seed(t, db)
+	keys, err := seal.OpenKeyring(t.TempDir(), clock.Now, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Signer = keys
+	de, sms, sup, berlin := act["de.officer"], act["sms.officer"], act["sms.supervisor"], act["mfa.consul.berlin"]
+	w := &walk{t: t, db: db, clock: clock, c: submittedCase(t, db, de, ref)}
+	w.do(sms, ercms.ActRegister, ercms.ActionInput{})
+	w.do(sms, ercms.ActApprove, ercms.ActionInput{FamilyCovered: &[]string{}})
+	w.do(sup, ercms.ActSignOff, ercms.ActionInput{})
+	w.do(de, ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin.Org.ID})
+	return w, keys, act
+}
+
 func TestTravelDocumentSigned(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
-		act := seed(t, db)
-		keys, err := seal.OpenKeyring(t.TempDir(), clock.Now, rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.Signer = keys
-		de, sms, sup, berlin := act["de.officer"], act["sms.officer"], act["sms.supervisor"], act["mfa.consul.berlin"]
-		w := &walk{t: t, db: db, clock: clock, c: submittedCase(t, db, de, "DE-TD-1")}
-		w.do(sms, ercms.ActRegister, ercms.ActionInput{})
-		w.do(sms, ercms.ActApprove, ercms.ActionInput{FamilyCovered: &[]string{}})
-		w.do(sup, ercms.ActSignOff, ercms.ActionInput{})
-		w.do(de, ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin.Org.ID})
+		w, keys, act := travelDocumentRequested(t, db, clock, "DE-TD-1")
+		de, berlin := act["de.officer"], act["mfa.consul.berlin"]
 		w.do(berlin, ercms.ActIssueTravelDocument, ercms.ActionInput{Number: "RC-7", ValidUntil: ptr(w.today().AddDays(20))})
 		first := w.c.TravelDocument.Signature
 		c, err := seal.Verify(first, keys.Lookup)
@@ -74,18 +84,8 @@ func TestTravelDocumentSigned(t *testing.T) {
 // by the requested state.
 func TestEUTravelDocumentIssuedByRequestingState(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
-		act := seed(t, db)
-		keys, err := seal.OpenKeyring(t.TempDir(), clock.Now, rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.Signer = keys
-		de, sms, sup, berlin := act["de.officer"], act["sms.officer"], act["sms.supervisor"], act["mfa.consul.berlin"]
-		w := &walk{t: t, db: db, clock: clock, c: submittedCase(t, db, de, "DE-TD-EU")}
-		w.do(sms, ercms.ActRegister, ercms.ActionInput{})
-		w.do(sms, ercms.ActApprove, ercms.ActionInput{FamilyCovered: &[]string{}})
-		w.do(sup, ercms.ActSignOff, ercms.ActionInput{})
-		w.do(de, ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin.Org.ID})
+		w, keys, act := travelDocumentRequested(t, db, clock, "DE-TD-EU")
+		de := act["de.officer"]
 		w.days(30) // the mission's deadline passes
 		w.do(de, ercms.ActAcceptEUTravelDocument, ercms.ActionInput{})
 		c, err := seal.Verify(w.c.TravelDocument.Signature, keys.Lookup)
