@@ -303,6 +303,20 @@ func orgByType(t *testing.T, db *sqldb.DB, agencyType string) string {
 	return ""
 }
 
+// transferNotified takes an approved case through the Berlin mission's
+// travel document (number) to a transfer notified at GYD ten days after its
+// receipt, with the arrangements of tr (date, time and crossing point are
+// set here).
+func (s *caseSetup) transferNotified(number string, tr ercms.Transfer) *caseSetup {
+	s.t.Helper()
+	berlin := orgByType(s.t, s.db, "Embassy of the Republic of Azerbaijan in Berlin – consular section")
+	s.act("de.officer", ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin})
+	valid := s.c.ReceivedOn.AddDays(28)
+	s.act("mfa.consul.berlin", ercms.ActIssueTravelDocument, ercms.ActionInput{Number: number, ValidUntil: &valid})
+	tr.Date, tr.Time, tr.CrossingPoint = s.c.ReceivedOn.AddDays(10), "10:40", "GYD"
+	return s.act("de.officer", ercms.ActNotifyTransfer, ercms.ActionInput{Transfer: &tr})
+}
+
 // approved drives a new case to approved.
 func (s *caseSetup) approved() *caseSetup {
 	s.act("de.officer", ercms.ActSubmit, ercms.ActionInput{}).act("sms.officer", ercms.ActRegister, ercms.ActionInput{})

@@ -25,12 +25,7 @@ func TestCareReachesThoseWhoAct(t *testing.T) {
 		n.Observations = observations
 	}).approved()
 	s.act("sms.supervisor", ercms.ActClearFlag, ercms.ActionInput{Flag: ercms.FlagMedical, Reason: "Fit to travel with an escort."})
-	berlin := orgByType(t, db, "Embassy of the Republic of Azerbaijan in Berlin – consular section")
-	s.act("de.officer", ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin})
-	valid := s.c.ReceivedOn.AddDays(28)
-	s.act("mfa.consul.berlin", ercms.ActIssueTravelDocument, ercms.ActionInput{Number: "AZ-TD-000778", ValidUntil: &valid})
-	s.act("de.officer", ercms.ActNotifyTransfer, ercms.ActionInput{Transfer: &ercms.Transfer{Date: s.c.ReceivedOn.AddDays(10), Time: "10:40",
-		CrossingPoint: "GYD", Flight: "LH 1234", Escorts: 2, MedicalEscort: true, Security: security, SpecialNeeds: needs}})
+	s.transferNotified("AZ-TD-000778", ercms.Transfer{Flight: "LH 1234", Escorts: 2, MedicalEscort: true, Security: security, SpecialNeeds: needs})
 	cat := i18n.Default()
 	for _, lang := range []i18n.Lang{i18n.AZ, i18n.FR} {
 		ca := newUIClient(t, base, string(lang))

@@ -14,12 +14,7 @@ import (
 // is then recorded.
 func TestAPIRefusesFutureHandover(t *testing.T) {
 	db, actors, base := journeyStore(t)
-	s := newCase(t, db, actors).approved()
-	berlin := orgByType(t, db, "Embassy of the Republic of Azerbaijan in Berlin – consular section")
-	s.act("de.officer", ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin})
-	valid := s.c.ReceivedOn.AddDays(28)
-	s.act("mfa.consul.berlin", ercms.ActIssueTravelDocument, ercms.ActionInput{Number: "AZ-TD-000780", ValidUntil: &valid})
-	s.act("de.officer", ercms.ActNotifyTransfer, ercms.ActionInput{Transfer: &ercms.Transfer{Date: s.c.ReceivedOn.AddDays(10), Time: "10:40", CrossingPoint: "GYD", Escorts: 1}})
+	s := newCase(t, db, actors).approved().transferNotified("AZ-TD-000780", ercms.Transfer{Escorts: 1})
 	s.act("sms.officer", ercms.ActConfirmTransfer, ercms.ActionInput{})
 
 	border := signIn(t, base, "border.officer")

@@ -27,12 +27,7 @@ func TestJourneyOfficersSeeRight(t *testing.T) {
 			s.act("sms.officer", ercms.ActStartVerification, ercms.ActionInput{Tasks: []ercms.TaskInput{{OrganisationID: orgByType(t, db, "civil_registry"), Question: "Is the person registered?"}}})
 			none := []string{}
 			s.act("sms.officer", ercms.ActApprove, ercms.ActionInput{FamilyCovered: &none}).act("sms.supervisor", ercms.ActSignOff, ercms.ActionInput{})
-			berlin := orgByType(t, db, "Embassy of the Republic of Azerbaijan in Berlin – consular section")
-			s.act("de.officer", ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin})
-			valid := s.c.ReceivedOn.AddDays(28)
-			s.act("mfa.consul.berlin", ercms.ActIssueTravelDocument, ercms.ActionInput{Number: "AZ-TD-000779", ValidUntil: &valid})
-			s.act("de.officer", ercms.ActNotifyTransfer, ercms.ActionInput{Transfer: &ercms.Transfer{Date: s.c.ReceivedOn.AddDays(10), Time: "10:40",
-				CrossingPoint: "GYD", Flight: "LH 1234", Escorts: 2, MedicalEscort: true, Security: security, SpecialNeeds: needs}})
+			s.transferNotified("AZ-TD-000779", ercms.Transfer{Flight: "LH 1234", Escorts: 2, MedicalEscort: true, Security: security, SpecialNeeds: needs})
 
 			ca := newBrowser(t, base)
 			ca.signIn(string(lang), "sms.officer")
