@@ -119,7 +119,7 @@ func TestUIAdministratorNamesPerLanguage(t *testing.T) {
 	}
 
 	const cal = "/admin/calendars/AZ/2026"
-	day := url.Values{"date": {"2026-12-30"}, "names.az": {"Dünya Azərbaycanlılarının Həmrəylik Günü (keçirilmiş istirahət günü)"},
+	day := url.Values{"date.day": {"30"}, "date.month": {"12"}, "date.year": {"2026"}, "names.az": {"Dünya Azərbaycanlılarının Həmrəylik Günü (keçirilmiş istirahət günü)"},
 		"names.ru": {"День солидарности азербайджанцев мира (перенесённый день отдыха)"}}
 	if status, page := admin.post(cal, cal, day); status != http.StatusOK {
 		t.Fatalf("add a day off: %d\n%s", status, page)
