@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -95,13 +94,27 @@ func (s *DB) ListCases(ctx context.Context, a ercms.Actor, f CaseFilter) (*CaseP
 			}
 		}
 		var shown []string
-		q, args := s.listSQL(a, f, search)
+		q, args := s.listSQL(a, f, search, false, false)
 		more, err := tx.summaries(ctx, a, q, args, f.Limit, &page.Cases, &shown)
 		if err != nil {
 			return err
 		}
 		if more {
 			page.Next = page.Cases[len(page.Cases)-1].ID
+		}
+		if search != nil && len(search.tokens) > 0 {
+			// The similar spellings follow the exact matches once these
+			// are at their end. The statement is sent on every page of a
+			// name search (a page's statements do not vary with the data),
+			// but does nothing while more exact matches follow.
+			n := len(page.Cases)
+			q, args := s.listSQL(a, f, search, true, !more)
+			if _, err := tx.summaries(ctx, a, q, args, similarLimit, &page.Cases, &shown); err != nil {
+				return err
+			}
+			for i := n; i < len(page.Cases); i++ {
+				page.Cases[i].Similar = true
+			}
 		}
 		if len(shown) == 0 {
 			return nil
@@ -136,107 +149,92 @@ const similarLimit = 20
 
 // listSQL writes the query of a list in a's scope and its arguments: the
 // cases of the filter from the cursor on, newest first, one more than the
-// page holds; with a search that has name words, followed by the cases
-// whose names are spelled one letter off (searchSQL) and are no exact
-// match, marked by the last column (one statement, whatever the data, so
-// that a page's statements do not grow with the cases).
-func (s *DB) listSQL(a ercms.Actor, f CaseFilter, search *searchQuery) (string, []any) {
+// page holds; or, with similar, the cases whose names are spelled one letter
+// off a name word of the search (searchSQL) and are no exact match, listed
+// after the exact matches (so without the cursor) and only when ended says
+// that these are at their end.
+func (s *DB) listSQL(a ercms.Actor, f CaseFilter, search *searchQuery, similar, ended bool) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
 	// Placeholders are numbered in the order they appear in the query text.
-	part := func(similar bool) string {
-		from := "cases c"
-		var where []string
-		if search != nil {
-			// The matching cases are a small set found through the indexes
-			// of case_names and case_identifiers and joined to cases by id;
-			// CROSS JOIN keeps that order on SQLite, whose planner has no
-			// statistics to choose it (it scanned and probed every case), and
-			// is a plain join to PostgreSQL.
-			from = "(" + searchSQL(*search, similar, arg) + ") m CROSS JOIN cases c"
-			where = append(where, "c.id = m.case_id")
-			if similar {
-				where = append(where, "c.id NOT IN ("+searchSQL(*search, false, arg)+")")
-			}
-		}
-		where = append(where, scope(a, s.actorToday(), &args))
-		if len(f.Status) > 0 {
-			ph := make([]string, len(f.Status))
-			for i, st := range f.Status {
-				ph[i] = arg(string(st))
-			}
-			where = append(where, "c.status IN ("+strings.Join(ph, ",")+")")
-		}
-		for _, kv := range [][2]string{{"c.type", string(f.Type)}, {"c.requesting_state", f.RequestingState}, {"c.procedure", string(f.Procedure)}, {"c.category", string(f.Category)}} {
-			if kv[1] != "" {
-				where = append(where, kv[0]+" = "+arg(kv[1]))
-			}
-		}
-		if f.DueBy != nil {
-			where = append(where, "c.next_due_on <= "+arg(f.DueBy.String()))
-		}
-		limit, mark := f.Limit+1, "0"
+	from := "cases c"
+	var where []string
+	if similar {
+		// A constant the engines test once, before anything is read.
+		where = append(where, arg(boolInt(ended))+" = 1")
+	}
+	if search != nil {
+		// The matching cases are a small set found through the indexes of
+		// case_names and case_identifiers and joined to cases by id; CROSS
+		// JOIN keeps that order on SQLite, whose planner has no statistics
+		// to choose it (it scanned and probed every case), and is a plain
+		// join to PostgreSQL.
+		from = "(" + searchSQL(*search, similar, arg) + ") m CROSS JOIN cases c"
+		where = append(where, "c.id = m.case_id")
 		if similar {
-			limit, mark = similarLimit, "1"
-		} else if f.After != "" {
-			where = append(where, "c.id < "+arg(f.After))
+			where = append(where, "c.id NOT IN ("+searchSQL(*search, false, arg)+")")
 		}
-		return `SELECT c.id, c.data, c.version, c.status, ` + mark + ` AS similar FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
-			fmt.Sprintf(` ORDER BY c.id DESC LIMIT %d`, limit)
 	}
-	if search == nil || len(search.tokens) == 0 {
-		return part(false), args
+	where = append(where, scope(a, s.actorToday(), &args))
+	if len(f.Status) > 0 {
+		ph := make([]string, len(f.Status))
+		for i, st := range f.Status {
+			ph[i] = arg(string(st))
+		}
+		where = append(where, "c.status IN ("+strings.Join(ph, ",")+")")
 	}
-	exact := part(false)
-	return `SELECT * FROM (` + exact + `) e UNION ALL SELECT * FROM (` + part(true) + `) s`, args
+	for _, kv := range [][2]string{{"c.type", string(f.Type)}, {"c.requesting_state", f.RequestingState}, {"c.procedure", string(f.Procedure)}, {"c.category", string(f.Category)}} {
+		if kv[1] != "" {
+			where = append(where, kv[0]+" = "+arg(kv[1]))
+		}
+	}
+	if f.DueBy != nil {
+		where = append(where, "c.next_due_on <= "+arg(f.DueBy.String()))
+	}
+	limit := f.Limit + 1
+	if similar {
+		limit = similarLimit
+	} else if f.After != "" {
+		where = append(where, "c.id < "+arg(f.After))
+	}
+	return `SELECT c.data, c.version, c.status FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY c.id DESC LIMIT %d`, limit), args
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // summaries runs a list query (listSQL) and appends to out the summaries,
-// as a may read them (ercms.ViewFor), of up to limit exact matches and, when they are all there, the similar ones
-// after them, and the records they show to shown; more reports an exact
-// match beyond limit.
+// as a may read them (ercms.ViewFor), of up to limit cases, and the records
+// they show to shown; more reports a case beyond limit.
 func (tx *Tx) summaries(ctx context.Context, a ercms.Actor, q string, args []any, limit int, out *[]CaseSummary, shown *[]string) (more bool, err error) {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return false, err
 	}
 	defer rows.Close()
-	type row struct {
-		id, data, status string
-		version, similar int
-	}
-	var exact, similar []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.data, &r.version, &r.status, &r.similar); err != nil {
+	for n := 0; rows.Next(); n++ {
+		if n == limit {
+			more = true
+			break
+		}
+		var data, status string
+		var version int
+		if err := rows.Scan(&data, &version, &status); err != nil {
 			return false, err
 		}
-		if r.similar == 0 {
-			exact = append(exact, r)
-		} else {
-			similar = append(similar, r)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return false, err
-	}
-	newestFirst := func(a, b row) int { return strings.Compare(b.id, a.id) }
-	slices.SortFunc(exact, newestFirst)
-	slices.SortFunc(similar, newestFirst)
-	if len(exact) > limit {
-		exact, similar, more = exact[:limit], nil, true
-	}
-	for _, r := range append(exact, similar...) {
 		var c ercms.Case
-		if err := json.Unmarshal([]byte(r.data), &c); err != nil {
+		if err := json.Unmarshal([]byte(data), &c); err != nil {
 			return false, err
 		}
-		c.Version, c.Status = r.version, ercms.State(r.status)
+		c.Version, c.Status = version, ercms.State(status)
 		sum := summarise(ercms.ViewFor(a, &c))
-		sum.Similar = r.similar != 0
 		*out = append(*out, sum)
 		// The summary shows the person's names and date of birth: the
 		// event names the person too, as FindCase's does.
@@ -244,6 +242,9 @@ func (tx *Tx) summaries(ctx context.Context, a ercms.Actor, q string, args []any
 		if sum.Surname != "" {
 			*shown = append(*shown, "person:"+c.ID)
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
 	}
 	return more, rows.Close()
 }
