@@ -24,6 +24,7 @@ const (
 	EUnauthorized         = "unauthorized"          // not signed in, or wrong credentials
 	EForbidden            = "forbidden"             // signed in, but the role may not do this
 	EInternal             = "internal"              // a fault of ours; details are logged, not shown
+	EThrottled            = "throttled"             // too many attempts: wait (the error says how long) and try again
 )
 
 // Error is the one error type the domain and its adapters return to callers.

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"net/mail"
+	"net/netip"
 	"strings"
 
 	"github.com/ercms/ercms"
@@ -96,15 +97,26 @@ func RandomPassword() string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:20]
 }
 
-// ChangePassword sets a user's own password after checking the current one.
-// Every session of the user ends, as with SetPassword.
-func (s *DB) ChangePassword(ctx context.Context, a ercms.Actor, current, next string) error {
+// ChangePassword sets a user's own password after checking the current
+// one, typed at the address from, under the same throttle as a sign-in
+// (EThrottled when checked too often in vain). Every session of the user
+// ends, as with SetPassword.
+func (s *DB) ChangePassword(ctx context.Context, a ercms.Actor, current, next string, from netip.Addr) error {
 	var hash string
 	if err := s.rdb.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, a.UserID).Scan(&hash); err != nil {
 		return err
 	}
+	at := &attempt{username: a.Username, userID: a.UserID, from: place(from)}
+	match, err := s.checkAttempt(ctx, at, hash, current)
+	if err != nil {
+		return err
+	}
 	var v ercms.Validation
-	if !checkPassword(hash, current) {
+	if match {
+		if err := s.tx(ctx, func(tx *Tx) error { return tx.succeeded(ctx, at) }); err != nil {
+			return err
+		}
+	} else {
 		v.Add("current", "field.password.current_wrong")
 	}
 	if next == current {

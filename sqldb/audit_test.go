@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -69,14 +70,14 @@ type auditRun struct {
 func runAudit(t *testing.T, db *sqldb.DB, clock *testdb.Clock) auditRun {
 	t.Helper()
 	act := seed(t, db)
-	sess, err := db.SignIn(ctx, "de.officer", testPassword)
+	sess, err := db.SignIn(ctx, "de.officer", testPassword, netip.Addr{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SignIn(ctx, "de.officer", "not the password"); ercms.ErrorCode(err) != ercms.EUnauthorized {
+	if _, err := db.SignIn(ctx, "de.officer", "not the password", netip.Addr{}); ercms.ErrorCode(err) != ercms.EUnauthorized {
 		t.Fatalf("wrong password: %v", err)
 	}
-	if _, err := db.SignIn(ctx, "Məmmədov", testPassword); ercms.ErrorCode(err) != ercms.EUnauthorized {
+	if _, err := db.SignIn(ctx, "Məmmədov", testPassword, netip.Addr{}); ercms.ErrorCode(err) != ercms.EUnauthorized {
 		t.Fatalf("unknown user: %v", err)
 	}
 	de, err := db.Authenticate(ctx, sess.Token)

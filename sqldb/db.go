@@ -61,6 +61,9 @@ type DB struct {
 	Argon ArgonParams
 	// SessionTTL is how long a sign-in session lasts.
 	SessionTTL time.Duration
+	// Throttle slows and refuses repeated failed password checks.
+	Throttle Throttle
+	hashing  *hashGate
 	// Log receives operational messages; it never receives personal data.
 	Log *slog.Logger
 	// Blobs keeps the bytes of attachments (package blob); nil refuses uploads.
@@ -107,7 +110,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &DB{Now: time.Now, FourEyes: true, Argon: DefaultArgon, SessionTTL: 12 * time.Hour, Log: opts.Log, dsn: opts.URL,
+	s := &DB{Now: time.Now, FourEyes: true, Argon: DefaultArgon, SessionTTL: 12 * time.Hour, Throttle: DefaultThrottle, hashing: newHashGate(16), Log: opts.Log, dsn: opts.URL,
 		recomputeWake: make(chan struct{}, 1)}
 	var err error
 	if strings.HasPrefix(opts.URL, "postgres://") || strings.HasPrefix(opts.URL, "postgresql://") {

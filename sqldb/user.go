@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -29,7 +30,7 @@ type ArgonParams struct {
 // DefaultArgon follows the RFC 9106 second recommended option (64 MiB, 3 passes).
 var DefaultArgon = ArgonParams{Time: 3, Memory: 64 * 1024, Threads: 2}
 
-// hashPassword returns an encoded argon2id hash with its parameters and salt.
+// hash returns an encoded argon2id hash with its parameters and salt.
 func (p ArgonParams) hash(password string) string {
 	salt := make([]byte, 16)
 	_ = fillRandom(salt)
@@ -214,6 +215,13 @@ func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.U
 		v.Add("password", "field.password.min_length", "min", MinPasswordLength)
 	}
 	u := &ercms.User{ID: newID(), Username: n.Username, DisplayName: n.DisplayName, OrgID: n.OrgID, Role: n.Role, Service: n.Service}
+	hash := ""
+	if !n.Service && v.Err() == nil {
+		var err error
+		if hash, err = s.hashPassword(ctx, n.Password); err != nil {
+			return nil, err
+		}
+	}
 	err := s.tx(ctx, func(tx *Tx) error {
 		org, ok, err := tx.organisation(ctx, n.OrgID)
 		if err != nil {
@@ -226,10 +234,6 @@ func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.U
 		}
 		if err := v.Err(); err != nil {
 			return err
-		}
-		hash := ""
-		if !n.Service {
-			hash = s.Argon.hash(n.Password)
 		}
 		u.CreatedAt = tx.now
 		_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username, display_name, org_id, role, service, password_hash, created_at)
@@ -317,7 +321,10 @@ func (s *DB) SetPassword(ctx context.Context, a ercms.Actor, userID, password st
 		e.Message = "err.password.too_short"
 		return e
 	}
-	hash := s.Argon.hash(password)
+	hash, err := s.hashPassword(ctx, password)
+	if err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2 AND service = FALSE`, hash, userID)
 		if err != nil {
@@ -333,30 +340,39 @@ func (s *DB) SetPassword(ctx context.Context, a ercms.Actor, userID, password st
 	})
 }
 
-// SignIn checks a username and password and opens a session. Wrong
-// credentials give the same EUnauthorized error whether or not the user exists.
-func (s *DB) SignIn(ctx context.Context, username, password string) (*ercms.Session, error) {
+// SignIn checks a username and password typed at the address from (the
+// zero Addr when unknown) and opens a session. Wrong credentials give the
+// same EUnauthorized error whether or not the user exists; attempts made
+// too soon after repeated failures for the username or from the address
+// (Throttle) get EThrottled, saying how long to wait, without a check.
+func (s *DB) SignIn(ctx context.Context, username, password string, from netip.Addr) (*ercms.Session, error) {
 	var id, hash string
 	var disabled, service bool
 	err := s.rdb.QueryRowContext(ctx, `SELECT id, password_hash, disabled, service FROM users WHERE username = $1`, username).Scan(&id, &hash, &disabled, &service)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
-	// Every answer costs one key derivation, so that its time does not tell
-	// an unknown username, a disabled account or a service account (which
-	// has no password) from a wrong password.
-	match := false
-	if hash != "" {
-		match = checkPassword(hash, password)
-	} else {
-		_ = s.Argon.hash(password)
+	// The throttle and the key derivation treat every attempt alike, so
+	// that neither the answer nor its time tells an unknown username, a
+	// disabled account or a service account (which has no password) from a
+	// wrong password.
+	at := &attempt{username: username, userID: id, from: place(from)}
+	match, err := s.checkAttempt(ctx, at, hash, password)
+	if err != nil {
+		return nil, err
 	}
-	ok := err == nil && !disabled && !service && match
+	ok := id != "" && !disabled && !service && match
 	var sess *ercms.Session
 	terr := s.tx(ctx, func(tx *Tx) error {
 		if !ok {
 			// The event names the account when it exists, never the username typed.
 			return tx.audit(ctx, auditEvent{actor: ercms.Actor{UserID: id}, action: "login.failed", objectType: "user", objectID: id})
+		}
+		if err := tx.succeeded(ctx, at); err != nil {
+			return err
+		}
+		if err := tx.forgetOldFailures(ctx, s.Throttle); err != nil {
+			return err
 		}
 		token := randomToken()
 		exp := tx.now.Add(s.SessionTTL)

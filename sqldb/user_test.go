@@ -1,6 +1,7 @@
 package sqldb_test
 
 import (
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ func TestSignIn(t *testing.T) {
 		var sess *ercms.Session
 		evs := newAudit(t, db, func() {
 			var err error
-			if sess, err = db.SignIn(ctx, "de.officer", testPassword); err != nil {
+			if sess, err = db.SignIn(ctx, "de.officer", testPassword, netip.Addr{}); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -48,7 +49,7 @@ func TestSignIn(t *testing.T) {
 			var err error
 			evs := newAudit(t, db, func() {
 				var s *ercms.Session
-				s, err = db.SignIn(ctx, tc.user, tc.password)
+				s, err = db.SignIn(ctx, tc.user, tc.password, netip.Addr{})
 				if s != nil {
 					t.Errorf("%q/%q got a session", tc.user, tc.password)
 				}
@@ -85,7 +86,7 @@ func TestSignIn(t *testing.T) {
 func TestSessionExpiry(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
 		seed(t, db)
-		sess, err := db.SignIn(ctx, "sms.officer", testPassword)
+		sess, err := db.SignIn(ctx, "sms.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +98,7 @@ func TestSessionExpiry(t *testing.T) {
 		_, err = db.Authenticate(ctx, sess.Token)
 		wantCode(t, err, ercms.EUnauthorized, "at expiry")
 		// A new sign-in gets a new session.
-		sess2, err := db.SignIn(ctx, "sms.officer", testPassword)
+		sess2, err := db.SignIn(ctx, "sms.officer", testPassword, netip.Addr{})
 		if err != nil || sess2.Token == sess.Token {
 			t.Fatalf("sign in again: %v", err)
 		}
@@ -113,11 +114,11 @@ func TestDisabledUser(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
 		act := seed(t, db)
 		admin, de := act["admin"], act["de.officer"]
-		s1, err := db.SignIn(ctx, "de.officer", testPassword)
+		s1, err := db.SignIn(ctx, "de.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		s2, err := db.SignIn(ctx, "de.officer", testPassword)
+		s2, err := db.SignIn(ctx, "de.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,9 +136,9 @@ func TestDisabledUser(t *testing.T) {
 			_, err := db.Authenticate(ctx, s.Token)
 			wantCode(t, err, ercms.EUnauthorized, "a disabled user's session")
 		}
-		_, err = db.SignIn(ctx, "de.officer", testPassword)
+		_, err = db.SignIn(ctx, "de.officer", testPassword, netip.Addr{})
 		wantCode(t, err, ercms.EUnauthorized, "a disabled user signs in")
-		_, wrong := db.SignIn(ctx, "de.officer", "wrong password!")
+		_, wrong := db.SignIn(ctx, "de.officer", "wrong password!", netip.Addr{})
 		if err.Error() != wrong.Error() {
 			t.Errorf("a disabled account is told apart: %q vs %q", err, wrong)
 		}
@@ -152,7 +153,7 @@ func TestDisabledUser(t *testing.T) {
 		}
 		_, err = db.Authenticate(ctx, s1.Token)
 		wantCode(t, err, ercms.EUnauthorized, "an old session after re-enabling")
-		s3, err := db.SignIn(ctx, "de.officer", testPassword)
+		s3, err := db.SignIn(ctx, "de.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +168,7 @@ func TestPasswordChange(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
 		act := seed(t, db)
 		de, fr := act["de.officer"], act["fr.officer"]
-		s, err := db.SignIn(ctx, "de.officer", testPassword)
+		s, err := db.SignIn(ctx, "de.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,9 +179,9 @@ func TestPasswordChange(t *testing.T) {
 		}
 		_, err = db.Authenticate(ctx, s.Token)
 		wantCode(t, err, ercms.EUnauthorized, "a session after a password change")
-		_, err = db.SignIn(ctx, "de.officer", testPassword)
+		_, err = db.SignIn(ctx, "de.officer", testPassword, netip.Addr{})
 		wantCode(t, err, ercms.EUnauthorized, "the old password")
-		if _, err := db.SignIn(ctx, "de.officer", "a new long password"); err != nil {
+		if _, err := db.SignIn(ctx, "de.officer", "a new long password", netip.Addr{}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -199,7 +200,7 @@ func TestAPITokens(t *testing.T) {
 		}
 		// A service account has no password to sign in with.
 		for _, pw := range []string{"", testPassword} {
-			_, err := db.SignIn(ctx, "de.system", pw)
+			_, err := db.SignIn(ctx, "de.system", pw, netip.Addr{})
 			wantCode(t, err, ercms.EUnauthorized, "a service account signs in")
 		}
 
@@ -254,7 +255,7 @@ func TestAPITokens(t *testing.T) {
 			t.Fatalf("the other token: %v", err)
 		}
 		// A session id is not an API token id.
-		s, err := db.SignIn(ctx, "de.officer", testPassword)
+		s, err := db.SignIn(ctx, "de.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,7 +334,7 @@ func TestCreateUserValidation(t *testing.T) {
 		if err != nil || u.ID == "" || u.Username != "de.officer2" || u.Role != ercms.RoleRequestingOfficer {
 			t.Fatalf("create: %v %+v", err, u)
 		}
-		if _, err := db.SignIn(ctx, "de.officer2", "əəəəəəəəəəəə"); err != nil {
+		if _, err := db.SignIn(ctx, "de.officer2", "əəəəəəəəəəəə", netip.Addr{}); err != nil {
 			t.Fatalf("sign in as the new user: %v", err)
 		}
 		if a, err := db.ActorByUsername(ctx, "de.officer2"); err != nil || a.Org.State != "DE" {

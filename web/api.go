@@ -40,6 +40,7 @@ func (s *Server) apiRoutes() {
 	s.add("POST", "/api/v1/organisations", true, s.createOrganisation)
 	s.add("POST", "/api/v1/users", true, s.createUser)
 	s.add("POST", "/api/v1/users/{id}/disable", true, s.disableUser)
+	s.add("POST", "/api/v1/users/{id}/unlock", true, s.unlockUser)
 	s.add("POST", "/api/v1/users/{id}/tokens", true, s.createToken)
 	s.add("DELETE", "/api/v1/tokens/{id}", true, s.revokeToken)
 	s.add("PUT", "/api/v1/calendars/{state}/{year}", true, s.putCalendarYear)
@@ -58,7 +59,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, _ ercms.Actor) e
 	if err := decode(r, &c); err != nil {
 		return err
 	}
-	sess, err := s.db.SignIn(r.Context(), c.Username, c.Password)
+	if err := s.shed.allow(s.clientAddr(r)); err != nil {
+		return err
+	}
+	sess, err := s.db.SignIn(r.Context(), c.Username, c.Password, s.clientAddr(r))
 	if err != nil {
 		return err
 	}
@@ -531,6 +535,15 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, a ercms.Acto
 
 func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
 	if err := s.db.SetUserDisabled(r.Context(), a, r.PathValue("id"), true); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// unlockUser lifts the hold that failed sign-ins put on an account.
+func (s *Server) unlockUser(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	if err := s.db.LiftSignInLock(r.Context(), a, r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -103,6 +103,12 @@ func signIn(t *testing.T, base, username string) *client {
 
 func start(t *testing.T, db *sqldb.DB) string {
 	t.Helper()
+	return startWith(t, db, nil)
+}
+
+// startWith is start with the server set up by configure before it serves.
+func startWith(t *testing.T, db *sqldb.DB, configure func(*web.Server)) string {
+	t.Helper()
 	blobs, err := blob.NewDir(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +117,11 @@ func start(t *testing.T, db *sqldb.DB) string {
 	if _, err := demo.SeedPeople(context.Background(), db, demo.Azerbaijan(), func(string) string { return password }); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(db, nil))
+	s := web.New(db, nil)
+	if configure != nil {
+		configure(s)
+	}
+	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"reflect"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +33,8 @@ type Server struct {
 	mux    *http.ServeMux
 	routes []route
 	ui     *ui
+	// shed bounds the password checks this node takes on (SetSignInRate).
+	shed *shedder
 	// lang is the deployment's language: the pages' language for a reader
 	// who has chosen none and whose browser asks for none of ours.
 	lang i18n.Lang
@@ -52,7 +55,7 @@ func New(db *sqldb.DB, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{db: db, log: log, mux: http.NewServeMux(), lang: i18n.CountryLanguage(db.Country())}
+	s := &Server{db: db, log: log, mux: http.NewServeMux(), lang: i18n.CountryLanguage(db.Country()), shed: newShedder(DefaultSignInRate)}
 	s.apiRoutes()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.handle(rt))
@@ -173,6 +176,15 @@ var httpStatuses = map[string]int{
 	ercms.EUnauthorized:         http.StatusUnauthorized,
 	ercms.EForbidden:            http.StatusForbidden,
 	ercms.EInternal:             http.StatusInternalServerError,
+	ercms.EThrottled:            http.StatusTooManyRequests,
+}
+
+// setRetryAfter tells the client of a throttled request (EThrottled) when
+// to try again, in the Retry-After header.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if e, ok := errors.AsType[*sqldb.Throttled](err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(e.Wait.Seconds())))
+	}
 }
 
 // HTTPStatus returns the HTTP status of an error code; an unknown code is an
@@ -234,6 +246,7 @@ func writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ercms"`)
 	}
+	setRetryAfter(w, err)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Content-Language", string(lang))
 	w.WriteHeader(status)

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"time"
+
 	"fmt"
 	"maps"
 	"net/http"
@@ -35,6 +37,7 @@ func (s *Server) adminRoutes(u *ui) {
 	page("POST /admin/users", u.adminCreateUser)
 	page("POST /admin/users/{id}/disable", u.adminDisableUser)
 	page("POST /admin/users/{id}/password", u.adminResetPassword)
+	page("POST /admin/users/{id}/unlock", u.adminUnlockUser)
 	page("GET /admin/calendars", u.adminCalendars)
 	page("GET /admin/calendars/{state}/{year}", u.adminCalendarYear)
 	page("POST /admin/calendars/{state}/{year}", u.adminSaveCalendarYear)
@@ -52,6 +55,7 @@ type adminData struct {
 	Orgs     []ercms.Organisation
 	OrgNames map[string]string
 	Users    []ercms.User
+	Locks    map[string]*time.Time // accounts held back by failed sign-ins, by user id: until when
 	Roles    []ercms.Role
 	Kinds    []ercms.OrgKind
 	Values   map[string]string
@@ -172,6 +176,15 @@ func (u *ui) userData(rq *request) (adminData, bool) {
 		return d, false
 	}
 	d.Users = users
+	locks, err := u.s.db.SignInLocks(rq.r.Context(), *rq.actor)
+	if err != nil {
+		u.fail(rq, err)
+		return d, false
+	}
+	d.Locks = map[string]*time.Time{}
+	for id, until := range locks {
+		d.Locks[id] = &until
+	}
 	return d, true
 }
 
@@ -217,6 +230,16 @@ func (u *ui) adminDisableUser(rq *request) {
 		return
 	}
 	u.flash(rq, rq.t("admin.disabled"))
+	http.Redirect(rq.w, rq.r, "/admin/users", http.StatusSeeOther)
+}
+
+// adminUnlockUser lifts the hold that failed sign-ins put on an account.
+func (u *ui) adminUnlockUser(rq *request) {
+	if err := u.s.db.LiftSignInLock(rq.r.Context(), *rq.actor, rq.r.PathValue("id")); err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.flash(rq, rq.t("admin.unlocked"))
 	http.Redirect(rq.w, rq.r, "/admin/users", http.StatusSeeOther)
 }
 

@@ -132,6 +132,9 @@ func (u *ui) fail(rq *request, err error) {
 		u.errorPage(rq, status, rq.t("error.version_missing"))
 	case ercms.EUnauthorized:
 		u.errorPage(rq, status, rq.t("error.unauthorized"))
+	case ercms.EThrottled:
+		setRetryAfter(rq.w, err)
+		u.errorPage(rq, status, u.errorText(rq, err))
 	default:
 		u.s.log.Error("page failed", "route", routeOf(rq.r), "err", err)
 		u.errorPage(rq, status, rq.t("error.internal"))
@@ -263,9 +266,18 @@ func (u *ui) signIn(rq *request) {
 		u.renderSignIn(rq, http.StatusUnprocessableEntity, username, errs)
 		return
 	}
-	sess, err := u.s.db.SignIn(rq.r.Context(), username, password)
-	if ercms.ErrorCode(err) == ercms.EUnauthorized {
+	var sess *ercms.Session
+	err = u.s.shed.allow(u.s.clientAddr(rq.r))
+	if err == nil {
+		sess, err = u.s.db.SignIn(rq.r.Context(), username, password, u.s.clientAddr(rq.r))
+	}
+	switch ercms.ErrorCode(err) {
+	case ercms.EUnauthorized:
 		u.renderSignIn(rq, http.StatusUnauthorized, username, []fieldError{{ID: "f-username", Message: rq.t("signin.error_credentials")}})
+		return
+	case ercms.EThrottled:
+		setRetryAfter(rq.w, err)
+		u.renderSignIn(rq, http.StatusTooManyRequests, username, []fieldError{{ID: "f-username", Message: u.errorText(rq, err)}})
 		return
 	}
 	if err != nil {
@@ -495,11 +507,20 @@ func (u *ui) changePassword(rq *request) {
 		errs = append(errs, fieldError{ID: "f-confirm", Message: rq.t("account.mismatch")})
 	}
 	if len(errs) == 0 {
-		err := u.s.db.ChangePassword(rq.r.Context(), *rq.actor, f.Get("current"), f.Get("new"))
+		err := u.s.shed.allow(u.s.clientAddr(rq.r))
+		if err == nil {
+			err = u.s.db.ChangePassword(rq.r.Context(), *rq.actor, f.Get("current"), f.Get("new"), u.s.clientAddr(rq.r))
+		}
 		if err == nil {
 			u.setCookie(rq, sessionCookie, "", -1, true)
 			u.setCookie(rq, sessionEndCookie, "", -1, true)
 			http.Redirect(rq.w, rq.r, "/signin", http.StatusSeeOther)
+			return
+		}
+		if ercms.ErrorCode(err) == ercms.EThrottled {
+			setRetryAfter(rq.w, err)
+			u.render(rq, http.StatusTooManyRequests, "password", page{Title: rq.t("error.title_prefix") + " " + rq.t("account.password"),
+				Errors: []fieldError{{ID: "f-current", Message: u.errorText(rq, err)}}})
 			return
 		}
 		var e *ercms.Error

@@ -7,10 +7,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/jobs"
+	"github.com/ercms/ercms/sqldb"
+	"github.com/ercms/ercms/web"
 )
 
 // Config is the configuration of every subcommand, read from ERCMS_*
@@ -32,6 +35,17 @@ type Config struct {
 	// BaseURL is the web application's public address, for links in
 	// e-mails (ERCMS_BASE_URL); default: the address served.
 	BaseURL string
+	// SignInRate is how many password checks a second this node takes on
+	// in all (ERCMS_SIGNIN_RATE, --signin-rate; default 20), and
+	// SignInRateAddress from one address (ERCMS_SIGNIN_RATE_ADDRESS,
+	// --signin-rate-address; default 5); the rest get 429 at once.
+	SignInRate, SignInRateAddress float64
+	// AddressSlowAfter is the number of failed sign-ins from one address
+	// (within an hour) after which it is slowed (ERCMS_SIGNIN_ADDRESS_SLOW,
+	// default 50), and AddressRefuseAfter the number after which it is
+	// refused for 15 minutes (ERCMS_SIGNIN_ADDRESS_REFUSE, default 150).
+	// Accounts that signed in from the address before are not held back.
+	AddressSlowAfter, AddressRefuseAfter int
 }
 
 // defaults of the configuration.
@@ -43,7 +57,27 @@ const (
 
 // configFromEnv returns the defaults overridden by the environment.
 func configFromEnv(getenv func(string) string) Config {
-	c := Config{Addr: defaultAddr, DataDir: defaultDataDir, Country: defaultCountry, LogFormat: "text"}
+	c := Config{Addr: defaultAddr, DataDir: defaultDataDir, Country: defaultCountry, LogFormat: "text",
+		SignInRate: float64(web.DefaultSignInRate.All), SignInRateAddress: float64(web.DefaultSignInRate.PerAddress),
+		AddressSlowAfter: sqldb.DefaultThrottle.Address.Free, AddressRefuseAfter: sqldb.DefaultThrottle.Address.Max}
+	for name, dst := range map[string]*float64{"ERCMS_SIGNIN_RATE": &c.SignInRate, "ERCMS_SIGNIN_RATE_ADDRESS": &c.SignInRateAddress} {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				n = -1 // refused by validate
+			}
+			*dst = n
+		}
+	}
+	for name, dst := range map[string]*int{"ERCMS_SIGNIN_ADDRESS_SLOW": &c.AddressSlowAfter, "ERCMS_SIGNIN_ADDRESS_REFUSE": &c.AddressRefuseAfter} {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				n = -1 // refused by validate
+			}
+			*dst = n
+		}
+	}
 	for name, dst := range map[string]*string{
 		"ERCMS_ADDR": &c.Addr, "ERCMS_DATA_DIR": &c.DataDir, "ERCMS_DATABASE_URL": &c.DatabaseURL,
 		"ERCMS_COUNTRY": &c.Country, "ERCMS_LOG_FORMAT": &c.LogFormat, "ERCMS_SMTP_URL": &c.SMTPURL, "ERCMS_BASE_URL": &c.BaseURL,
@@ -63,6 +97,10 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres:// URL or SQLite file (ERCMS_DATABASE_URL); default: ercms.db in the data directory")
 	fs.StringVar(&c.Country, "country", c.Country, "requested state the deployment serves, ISO 3166-1 alpha-2 (ERCMS_COUNTRY)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (ERCMS_LOG_FORMAT)")
+	fs.Float64Var(&c.SignInRate, "signin-rate", c.SignInRate, "password checks a second this node takes on in all; more get 429 (ERCMS_SIGNIN_RATE)")
+	fs.Float64Var(&c.SignInRateAddress, "signin-rate-address", c.SignInRateAddress, "password checks a second this node takes on from one address (ERCMS_SIGNIN_RATE_ADDRESS)")
+	fs.IntVar(&c.AddressSlowAfter, "signin-address-slow", c.AddressSlowAfter, "failed sign-ins from one address within an hour after which it is slowed (ERCMS_SIGNIN_ADDRESS_SLOW)")
+	fs.IntVar(&c.AddressRefuseAfter, "signin-address-refuse", c.AddressRefuseAfter, "failed sign-ins from one address after which it is refused for 15 minutes (ERCMS_SIGNIN_ADDRESS_REFUSE)")
 	fs.StringVar(&c.Language, "language", c.Language, "language of the pages for a reader who asks for none: az, en, fr or ru (ERCMS_LANGUAGE); default: that of --country")
 }
 
@@ -91,6 +129,12 @@ func (c *Config) validate() error {
 		if _, err := jobs.ParseSMTPURL(c.SMTPURL); err != nil {
 			errs = append(errs, fmt.Errorf("ERCMS_SMTP_URL: %w", err))
 		}
+	}
+	if c.SignInRate <= 0 || c.SignInRateAddress <= 0 {
+		errs = append(errs, errors.New("--signin-rate, --signin-rate-address (ERCMS_SIGNIN_RATE, ERCMS_SIGNIN_RATE_ADDRESS): use a number of checks a second above 0, e.g. 20"))
+	}
+	if c.AddressSlowAfter < 1 || c.AddressRefuseAfter <= c.AddressSlowAfter {
+		errs = append(errs, fmt.Errorf("--signin-address-slow %d, --signin-address-refuse %d: use a number of failures above 0, and a larger one to refuse", c.AddressSlowAfter, c.AddressRefuseAfter))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format/ERCMS_LOG_FORMAT %q: use text or json", c.LogFormat))

@@ -32,6 +32,8 @@ import (
 	"time"
 	_ "time/tzdata" // time zones of the profiles on machines without tzdata
 
+	"golang.org/x/time/rate"
+
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/blob"
 	"github.com/ercms/ercms/i18n"
@@ -227,6 +229,9 @@ func serve(ctx context.Context, c Config, db *sqldb.DB, log *slog.Logger, stdout
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	h := web.New(db, log)
+	h.SetSignInRate(web.SignInRate{All: rate.Limit(c.SignInRate), BurstAll: max(1, int(2*c.SignInRate)),
+		PerAddress: rate.Limit(c.SignInRateAddress), BurstAddr: max(1, int(4*c.SignInRateAddress))})
+	db.Throttle.Address.Free, db.Throttle.Address.Max = c.AddressSlowAfter, c.AddressRefuseAfter
 	if c.Language != "" {
 		h.SetLanguage(i18n.Lang(c.Language))
 	}
