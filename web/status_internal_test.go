@@ -24,13 +24,14 @@ func TestHTTPStatus(t *testing.T) {
 		ercms.EUnauthorized:         http.StatusUnauthorized,
 		ercms.EForbidden:            http.StatusForbidden,
 		ercms.EInternal:             http.StatusInternalServerError,
+		ercms.EThrottled:            http.StatusTooManyRequests,
 		"no_such_code":              http.StatusInternalServerError,
 	} {
 		if got := HTTPStatus(code); got != want {
 			t.Errorf("HTTPStatus(%q) = %d, want %d", code, got, want)
 		}
 	}
-	if len(httpStatuses) != 8 {
+	if len(httpStatuses) != 9 {
 		t.Errorf("%d codes mapped: a new code needs its status here and in the test", len(httpStatuses))
 	}
 }
