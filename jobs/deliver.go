@@ -2,9 +2,11 @@ package jobs
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,7 +15,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/ercms/ercms/outbound"
 )
 
 // SignatureHeader carries a webhook's signature: "t=<unix time>,v1=<hex
@@ -60,18 +65,66 @@ func VerifySignature(secret []byte, header string, body []byte, now time.Time, t
 	return errors.New("jobs: bad signature")
 }
 
-// HTTPDeliverer POSTs webhook bodies, signed, without following redirects.
+// HTTPDeliverer POSTs webhook bodies, signed, over https only, without
+// following redirects or proxies. Its connections go only where Policy
+// permits, checked on the address dialled (so a name that resolves
+// elsewhere since its registration gains nothing): a refused address is a
+// Permanent error before any packet is sent, whatever listens there.
 type HTTPDeliverer struct {
-	Client *http.Client
-	Now    func() time.Time
+	// Policy says which addresses deliveries may reach; nil: servers on
+	// the internet only.
+	Policy *outbound.Policy
+	// TLS configures the connections; nil: the system's roots (which
+	// SSL_CERT_FILE and SSL_CERT_DIR extend with a government network's
+	// certificate authority). Tests trust their own receiver here.
+	TLS *tls.Config
+	// Timeout bounds one delivery; default 30 seconds.
+	Timeout time.Duration
+	// Now returns the time of the signatures; nil: time.Now.
+	Now func() time.Time
+
+	once   sync.Once
+	client *http.Client
 }
 
+// httpClient builds, once, the client whose dialer applies the policy.
+func (d *HTTPDeliverer) httpClient() *http.Client {
+	d.once.Do(func() {
+		cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+		if d.TLS != nil {
+			cfg = d.TLS.Clone()
+			cfg.MinVersion = max(cfg.MinVersion, tls.VersionTLS12)
+		}
+		t := &http.Transport{
+			Proxy:                 nil, // a proxy would be the address dialled, not the subscriber
+			DialContext:           d.Policy.Dialer(10 * time.Second).DialContext,
+			TLSClientConfig:       cfg,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ResponseHeaderTimeout: 30 * time.Second,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConnsPerHost:   2,
+			IdleConnTimeout:       time.Minute,
+		}
+		d.client = &http.Client{
+			Transport:     t,
+			Timeout:       cmp.Or(d.Timeout, 30*time.Second),
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	})
+	return d.client
+}
+
+// errRefused begins the error of a delivery to an address that is not
+// https or that the policy refuses.
+var errRefused = errors.New("jobs: webhook address refused")
+
 // Deliver sends body to target with the delivery id and event names in
-// headers; network failures are retried by the runner.
+// headers; network failures are retried by the runner, an address that is
+// not https or that the policy refuses is a Permanent error.
 func (d *HTTPDeliverer) Deliver(ctx context.Context, target string, secret []byte, id, event string, body []byte) (int, error) {
 	u, err := url.Parse(target)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil {
-		return 0, Permanent{fmt.Errorf("jobs: webhook address refused")}
+	if err != nil || u.Scheme != "https" || u.User != nil || u.Host == "" {
+		return 0, Permanent{errRefused}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
@@ -86,13 +139,11 @@ func (d *HTTPDeliverer) Deliver(ctx context.Context, target string, secret []byt
 	req.Header.Set("ERCMS-Delivery", id)
 	req.Header.Set("ERCMS-Event", event)
 	req.Header.Set(SignatureHeader, Sign(secret, now(), body))
-	c := d.Client
-	if c == nil {
-		c = &http.Client{Timeout: 30 * time.Second}
+	resp, err := d.httpClient().Do(req)
+	if errors.Is(err, outbound.ErrRefused) {
+		// The address dialled goes to the job's log, for the operator.
+		return 0, Permanent{fmt.Errorf("%w: %v", errRefused, err)}
 	}
-	nc := *c
-	nc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := nc.Do(req)
 	if err != nil {
 		return 0, err
 	}

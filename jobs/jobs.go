@@ -187,7 +187,7 @@ func (r *Runner) webhook(ctx context.Context, j sqldb.Job) error {
 		return err
 	}
 	if status < 200 || status > 299 {
-		err := fmt.Errorf("jobs: webhook answered %d", status)
+		err := answerError{status}
 		if status != 429 && status < 500 {
 			return Permanent{err}
 		}
@@ -196,6 +196,18 @@ func (r *Runner) webhook(ctx context.Context, j sqldb.Job) error {
 	return r.DB.AdvanceWebhook(ctx, b.Webhook.ID, last)
 }
 
+// answerError is the failure of a delivery the subscriber answered with
+// another status than 2xx.
+type answerError struct{ status int }
+
+func (e answerError) Error() string { return fmt.Sprintf("jobs: webhook answered %d", e.status) }
+
+// disableHook ends a subscription whose delivery failed for good. The
+// reason recorded says the subscriber's answer when there was one, and
+// otherwise the same words whatever the failure (a refused address, no
+// connection, a TLS failure), so that the subscriptions a supervisor
+// registers and sees disabled tell nothing of the networks behind them;
+// the detail is in the job's log.
 func (r *Runner) disableHook(ctx context.Context, j sqldb.Job, cause error) error {
 	var p struct {
 		WebhookID string `json:"webhook_id"`
@@ -203,5 +215,10 @@ func (r *Runner) disableHook(ctx context.Context, j sqldb.Job, cause error) erro
 	if err := json.Unmarshal(j.Payload, &p); err != nil || p.WebhookID == "" {
 		return nil
 	}
-	return r.DB.DisableWebhook(ctx, p.WebhookID, cause.Error())
+	reason := "jobs: webhook not delivered"
+	var answer answerError
+	if errors.As(cause, &answer) {
+		reason = answer.Error()
+	}
+	return r.DB.DisableWebhook(ctx, p.WebhookID, reason)
 }

@@ -3,6 +3,8 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -186,6 +188,88 @@ func TestWebhookJobs(t *testing.T) {
 		}
 		if hooks, _ := db.Webhooks(ctx, deSup); len(hooks) != 0 {
 			t.Errorf("a refusing subscriber is still active: %+v", hooks)
+		}
+	})
+}
+
+// A subscription whose address turns out to be loopback at delivery (its
+// name resolves elsewhere since it was registered, or the allowance was
+// withdrawn) is disabled at the first attempt with the same reason whether
+// a server listens there or not, and the server gets nothing; with the
+// administrator's allowance the same subscription is delivered.
+func TestWebhookJobsToRefusedAddresses(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		ctx := context.Background()
+		act := seed(t, db)
+		de, deSup, auditor := act["de.officer"], act["de.supervisor"], act["auditor"]
+		srv, hits := receiver(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+		closed := httptest.NewTLSServer(http.NotFoundHandler())
+		closed.Close()
+		db.WebhookPolicy = loopbackAllowed
+		listening, err := db.CreateWebhook(ctx, deSup, srv.URL+"/ercms")
+		if err != nil {
+			t.Fatal(err)
+		}
+		silent, err := db.CreateWebhook(ctx, deSup, closed.URL+"/ercms")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _, err := db.CreateCase(ctx, de, application(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Act(ctx, de, c.ID, ercms.ActSubmit, c.Version, ercms.ActionInput{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SequenceAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r := &jobs.Runner{DB: db, Hooks: deliverer(srv, nil), Worker: "node-1", Backoff: func(int) time.Duration { return time.Minute }}
+		if n, err := r.RunOnce(ctx, 10); err != nil || n != 2 {
+			t.Fatalf("ran %d: %v", n, err)
+		}
+		if hits.Load() != 0 {
+			t.Errorf("the loopback receiver got %d requests", hits.Load())
+		}
+		if hooks, _ := db.Webhooks(ctx, deSup); len(hooks) != 0 {
+			t.Errorf("subscriptions to refused addresses still active: %+v", hooks)
+		}
+		if _, err := db.SequenceAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var reasons []string
+		for _, id := range []string{listening.ID, silent.ID} {
+			evs, err := db.AuditEvents(ctx, auditor, sqldb.AuditFilter{ObjectID: id})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range evs {
+				if e.Action == "webhook.disable" {
+					reasons = append(reasons, string(e.Details))
+				}
+			}
+		}
+		if len(reasons) != 2 || reasons[0] != reasons[1] || strings.Contains(reasons[0], "127.0.0.1") {
+			t.Errorf("disable reasons %q: want the same words for both, without the address", reasons)
+		}
+
+		// Allowed, the same address is delivered.
+		hook, err := db.CreateWebhook(ctx, deSup, srv.URL+"/ercms")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Act(ctx, act["sms.officer"], c.ID, ercms.ActRegister, c.Version+1, ercms.ActionInput{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SequenceAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r.Hooks = deliverer(srv, loopbackAllowed)
+		if n, err := r.RunOnce(ctx, 10); err != nil || n != 1 || hits.Load() != 1 {
+			t.Fatalf("allowed delivery: ran %d, %v, %d requests", n, err, hits.Load())
+		}
+		if hooks, _ := db.Webhooks(ctx, deSup); len(hooks) != 1 || hooks[0].ID != hook.ID || hooks[0].Cursor <= hook.Cursor {
+			t.Errorf("after an allowed delivery: %+v", hooks)
 		}
 	})
 }

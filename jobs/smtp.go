@@ -1,8 +1,10 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -16,19 +18,33 @@ import (
 	"time"
 )
 
-// SMTP sends e-mails through an SMTP server (net/smtp): STARTTLS when the
-// server offers it, AUTH PLAIN when a user is given (net/smtp refuses it
-// without TLS except to localhost). A 5xx answer is a Permanent error; a
-// 4xx answer or a network failure is retried by the runner.
+// SMTP sends e-mails through an SMTP server (net/smtp) over STARTTLS, the
+// server's name checked against the system's roots (or TLS): a server that
+// does not offer STARTTLS gets nothing, unless Plain says that it is a
+// local relay spoken to in clear. AUTH PLAIN when a user is given (net/smtp
+// refuses it without TLS except to localhost). A 5xx answer is a Permanent
+// error; a 4xx answer or a network failure is retried by the runner.
 type SMTP struct {
 	Addr     string // host:port
 	From     string
 	Username string
 	Password string
 	Timeout  time.Duration
+	// Plain sends without TLS (ERCMS_SMTP_URL's ?tls=none): for a relay on
+	// the same host or network only.
+	Plain bool
+	// TLS configures STARTTLS; nil: the system's roots, TLS 1.2 at least.
+	TLS *tls.Config
 }
 
-// ParseSMTPURL reads ERCMS_SMTP_URL: smtp://user:password@host:port?from=ercms@example.org.
+// ErrNoSTARTTLS is the failure of a send to a server that does not offer
+// STARTTLS while the configuration requires it.
+var ErrNoSTARTTLS = errors.New("jobs: the SMTP server does not offer STARTTLS: nothing was sent (a local relay spoken to in clear needs ?tls=none in ERCMS_SMTP_URL)")
+
+// ParseSMTPURL reads ERCMS_SMTP_URL:
+// smtp://user:password@host:587?from=ercms@example.org, and
+// smtp://relay:25?from=…&tls=none for a local relay spoken to without TLS
+// (tls=starttls, the default, requires STARTTLS).
 func ParseSMTPURL(raw string) (*SMTP, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "smtp" || u.Host == "" {
@@ -44,6 +60,13 @@ func ParseSMTPURL(raw string) (*SMTP, error) {
 	}
 	if s.From == "" || strings.ContainsAny(s.From, "\r\n<>") {
 		return nil, errors.New("jobs: the SMTP URL needs ?from=<sender address>")
+	}
+	switch u.Query().Get("tls") {
+	case "", "starttls":
+	case "none":
+		s.Plain = true
+	default:
+		return nil, errors.New("jobs: the SMTP URL's tls is starttls (the default) or none (a local relay without TLS)")
 	}
 	return s, nil
 }
@@ -75,8 +98,17 @@ func (s *SMTP) Send(ctx context.Context, to, subject, body string) error {
 		return classify(err)
 	}
 	defer c.Close()
-	if ok, _ := c.Extension("STARTTLS"); ok {
-		if err := c.StartTLS(tlsConfig(host)); err != nil {
+	if !s.Plain {
+		if ok, _ := c.Extension("STARTTLS"); !ok {
+			return ErrNoSTARTTLS
+		}
+		cfg := tlsConfig(host)
+		if s.TLS != nil {
+			cfg = s.TLS.Clone()
+			cfg.ServerName = cmp.Or(cfg.ServerName, host)
+			cfg.MinVersion = max(cfg.MinVersion, tls.VersionTLS12)
+		}
+		if err := c.StartTLS(cfg); err != nil {
 			return classify(err)
 		}
 	}

@@ -31,6 +31,7 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/deadline"
+	"github.com/ercms/ercms/outbound"
 )
 
 //go:embed migrations
@@ -70,6 +71,9 @@ type DB struct {
 	Blobs ercms.BlobStore
 	// Signer signs travel documents (a seal.Keyring); nil leaves them unsigned.
 	Signer Signer
+	// WebhookPolicy decides which webhook addresses may be registered
+	// (CreateWebhook); nil: servers on the internet only.
+	WebhookPolicy *outbound.Policy
 
 	rules    atomic.Pointer[deadline.Set]
 	refusals atomic.Pointer[[]ReferenceEntry] // the refusal reasons (loadReference)

@@ -7,11 +7,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/outbound"
 )
 
 // FeedEvent is one change of a case in the change feed of a member state's
@@ -93,14 +92,20 @@ type Webhook struct {
 
 // CreateWebhook subscribes a's authority to the changes of its cases from
 // now on. Requesting supervisors manage their authority's subscriptions.
-// The secret that signs the deliveries is returned once.
+// The address is an https URL of a server on the internet, or in a network
+// the administrator allowed (WebhookPolicy): loopback, private, link-local
+// and the other non-public addresses are refused, named or resolved. The
+// secret that signs the deliveries is returned once.
 // Errors: EForbidden, EInvalid (field url).
 func (s *DB) CreateWebhook(ctx context.Context, a ercms.Actor, rawURL string) (*Webhook, error) {
 	if a.Role != ercms.RoleRequestingSupervisor {
 		return nil, ercms.Fail(ercms.EForbidden, "err.webhook.supervisor_only")
 	}
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || len(rawURL) > 500 {
+	u, err := s.WebhookPolicy.CheckURL(ctx, rawURL)
+	switch {
+	case errors.Is(err, outbound.ErrRefused):
+		return nil, ercms.FieldError("url", "field.webhook.url.not_public")
+	case err != nil:
 		return nil, ercms.FieldError("url", "field.webhook.url.invalid")
 	}
 	secret := make([]byte, 32)

@@ -31,6 +31,13 @@ func TestAPIMessagesFeedAndWebhooks(t *testing.T) {
 		if p := deSup.do("POST", "/api/v1/webhooks", map[string]string{"url": "ftp://x"}).problem(t); p.Errors["url"] == "" {
 			t.Errorf("bad webhook URL: %+v", p)
 		}
+		// Addresses that would turn the server inward are refused on the field url.
+		for _, inward := range []string{"http://bpol.example.de/hook", "https://169.254.169.254/latest/meta-data/", "https://[::1]:8443/", "https://localhost/", "https://10.0.0.7/"} {
+			r := deSup.do("POST", "/api/v1/webhooks", map[string]string{"url": inward})
+			if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Errors["url"] == "" {
+				t.Errorf("%s: %d %+v", inward, r.status, p)
+			}
+		}
 		r := deSup.do("POST", "/api/v1/webhooks", map[string]string{"url": "https://bpol.example.de/hook"})
 		if r.status != http.StatusCreated {
 			t.Fatalf("create webhook: %d %s", r.status, r.body)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/jobs"
+	"github.com/ercms/ercms/outbound"
 	"github.com/ercms/ercms/sqldb"
 	"github.com/ercms/ercms/web"
 )
@@ -30,8 +32,21 @@ type Config struct {
 	// the country served (i18n.CountryLanguage), else English.
 	Language string
 	// SMTPURL is where notifications are e-mailed from (ERCMS_SMTP_URL,
-	// smtp://user:password@host:587?from=ercms@example.org); empty: in-app only.
+	// smtp://user:password@host:587?from=ercms@example.org); empty: in-app
+	// only. The server must offer STARTTLS, or nothing is sent; a local
+	// relay spoken to in clear is named with &tls=none
+	// (smtp://relay:25?from=ercms@example.org&tls=none).
 	SMTPURL string
+	// WebhookAllowNetworks lists the non-public networks that webhooks
+	// may reach (ERCMS_WEBHOOK_ALLOW_NETWORKS, --webhook-allow-networks):
+	// CIDR prefixes or addresses separated by commas, e.g. a member
+	// state's system on a government network, 10.20.0.0/16. Default: none,
+	// webhooks reach servers on the internet only, never loopback, private
+	// or link-local addresses. Deliveries are https in every network; a
+	// private certificate authority is trusted through SSL_CERT_FILE.
+	WebhookAllowNetworks string
+	// WebhookAllow is WebhookAllowNetworks parsed (by validate).
+	WebhookAllow []netip.Prefix
 	// BaseURL is the web application's public address, for links in
 	// e-mails (ERCMS_BASE_URL); default: the address served.
 	BaseURL string
@@ -81,7 +96,7 @@ func configFromEnv(getenv func(string) string) Config {
 	for name, dst := range map[string]*string{
 		"ERCMS_ADDR": &c.Addr, "ERCMS_DATA_DIR": &c.DataDir, "ERCMS_DATABASE_URL": &c.DatabaseURL,
 		"ERCMS_COUNTRY": &c.Country, "ERCMS_LOG_FORMAT": &c.LogFormat, "ERCMS_SMTP_URL": &c.SMTPURL, "ERCMS_BASE_URL": &c.BaseURL,
-		"ERCMS_LANGUAGE": &c.Language,
+		"ERCMS_LANGUAGE": &c.Language, "ERCMS_WEBHOOK_ALLOW_NETWORKS": &c.WebhookAllowNetworks,
 	} {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			*dst = v
@@ -102,6 +117,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.AddressSlowAfter, "signin-address-slow", c.AddressSlowAfter, "failed sign-ins from one address within an hour after which it is slowed (ERCMS_SIGNIN_ADDRESS_SLOW)")
 	fs.IntVar(&c.AddressRefuseAfter, "signin-address-refuse", c.AddressRefuseAfter, "failed sign-ins from one address after which it is refused for 15 minutes (ERCMS_SIGNIN_ADDRESS_REFUSE)")
 	fs.StringVar(&c.Language, "language", c.Language, "language of the pages for a reader who asks for none: az, en, fr or ru (ERCMS_LANGUAGE); default: that of --country")
+	fs.StringVar(&c.WebhookAllowNetworks, "webhook-allow-networks", c.WebhookAllowNetworks, "non-public networks webhooks may reach, CIDR prefixes separated by commas, e.g. 10.20.0.0/16 (ERCMS_WEBHOOK_ALLOW_NETWORKS); default: none, the internet only")
 }
 
 // validate checks the configuration, fills the derived default of the
@@ -136,6 +152,11 @@ func (c *Config) validate() error {
 	if c.AddressSlowAfter < 1 || c.AddressRefuseAfter <= c.AddressSlowAfter {
 		errs = append(errs, fmt.Errorf("--signin-address-slow %d, --signin-address-refuse %d: use a number of failures above 0, and a larger one to refuse", c.AddressSlowAfter, c.AddressRefuseAfter))
 	}
+	allow, err := outbound.ParsePrefixes(c.WebhookAllowNetworks)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--webhook-allow-networks/ERCMS_WEBHOOK_ALLOW_NETWORKS: %w", err))
+	}
+	c.WebhookAllow = allow
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format/ERCMS_LOG_FORMAT %q: use text or json", c.LogFormat))
 	}

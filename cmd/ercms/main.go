@@ -38,6 +38,7 @@ import (
 	"github.com/ercms/ercms/blob"
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/jobs"
+	"github.com/ercms/ercms/outbound"
 	"github.com/ercms/ercms/sqldb"
 	"github.com/ercms/ercms/web"
 )
@@ -182,6 +183,7 @@ func open(ctx context.Context, c Config, log *slog.Logger) (*sqldb.DB, error) {
 		return nil, err
 	}
 	db.Signer = keys
+	db.WebhookPolicy = &outbound.Policy{Allow: c.WebhookAllow}
 	return db, nil
 }
 
@@ -244,7 +246,7 @@ func serve(ctx context.Context, c Config, db *sqldb.DB, log *slog.Logger, stdout
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
-	runner := &jobs.Runner{DB: db, Hooks: &jobs.HTTPDeliverer{}, BaseURL: cmp.Or(c.BaseURL, url), Worker: workerName(), Log: log}
+	runner := &jobs.Runner{DB: db, Hooks: &jobs.HTTPDeliverer{Policy: db.WebhookPolicy}, BaseURL: cmp.Or(c.BaseURL, url), Worker: workerName(), Log: log}
 	if c.SMTPURL != "" {
 		m, err := jobs.ParseSMTPURL(c.SMTPURL)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -67,6 +68,33 @@ func TestConfigLanguage(t *testing.T) {
 	}
 	if _, _, err := parse("serve", []string{"--language", "de"}, env(nil), nil); err == nil || !strings.Contains(err.Error(), "--language") {
 		t.Errorf("a language the pages do not speak: %v", err)
+	}
+}
+
+// TestConfigWebhookNetworks: webhooks reach the internet only unless the
+// administrator names networks, by variable or flag; a network that does
+// not parse and an SMTP URL with an unknown tls are refused at start.
+func TestConfigWebhookNetworks(t *testing.T) {
+	c, _, err := parse("serve", nil, env(nil), nil)
+	if err != nil || len(c.WebhookAllow) != 0 {
+		t.Fatalf("default allowance %v, %v", c.WebhookAllow, err)
+	}
+	c, _, err = parse("serve", nil, env(map[string]string{"ERCMS_WEBHOOK_ALLOW_NETWORKS": "10.20.0.0/16, fd12:3456::/48"}), nil)
+	if err != nil || fmt.Sprint(c.WebhookAllow) != "[10.20.0.0/16 fd12:3456::/48]" {
+		t.Errorf("environment: %v, %v", c.WebhookAllow, err)
+	}
+	c, _, err = parse("serve", []string{"--webhook-allow-networks", "192.168.7.5"}, env(map[string]string{"ERCMS_WEBHOOK_ALLOW_NETWORKS": "10.20.0.0/16"}), nil)
+	if err != nil || fmt.Sprint(c.WebhookAllow) != "[192.168.7.5/32]" {
+		t.Errorf("flag over environment: %v, %v", c.WebhookAllow, err)
+	}
+	_, _, err = parse("serve", []string{"--webhook-allow-networks", "intranet"}, env(map[string]string{"ERCMS_SMTP_URL": "smtp://relay:25?from=ercms@example.org&tls=off"}), nil)
+	for _, want := range []string{"--webhook-allow-networks", "ERCMS_SMTP_URL"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v does not mention %s", err, want)
+		}
+	}
+	if _, _, err := parse("serve", nil, env(map[string]string{"ERCMS_SMTP_URL": "smtp://relay:25?from=ercms@example.org&tls=none"}), nil); err != nil {
+		t.Errorf("a local relay without TLS: %v", err)
 	}
 }
 

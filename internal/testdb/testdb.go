@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ercms/ercms/outbound"
 	"github.com/ercms/ercms/sqldb"
 )
 
@@ -112,8 +114,19 @@ func URL(t testing.TB, e sqldb.Engine) string {
 	return u.String()
 }
 
+// PublicAddr is where the host names of webhooks resolve in the tests
+// (Lookup): an address on the internet, never connected to.
+var PublicAddr = netip.MustParseAddr("93.184.215.14")
+
+// Lookup resolves every host name to PublicAddr, without DNS: the
+// resolver of the webhook policy of the stores Open returns.
+func Lookup(context.Context, string) ([]netip.Addr, error) {
+	return []netip.Addr{PublicAddr}, nil
+}
+
 // Open returns a fresh migrated store of engine e with a test clock set to
-// Start and cheap password hashing; it is closed when the test ends.
+// Start, cheap password hashing and webhook names resolved by Lookup; it
+// is closed when the test ends.
 func Open(t testing.TB, e sqldb.Engine) (*sqldb.DB, *Clock) {
 	t.Helper()
 	db, err := sqldb.Open(context.Background(), sqldb.Options{URL: URL(t, e)})
@@ -124,5 +137,6 @@ func Open(t testing.TB, e sqldb.Engine) (*sqldb.DB, *Clock) {
 	clock := &Clock{t: Start}
 	db.Now = clock.Now
 	db.Argon = FastArgon
+	db.WebhookPolicy = &outbound.Policy{LookupIP: Lookup}
 	return db, clock
 }
