@@ -1,10 +1,15 @@
 package web_test
 
 import (
+	"context"
+	"html"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/internal/testdb"
 	"github.com/ercms/ercms/sqldb"
@@ -78,4 +83,72 @@ func TestAPIRefusesTextItWouldRepair(t *testing.T) {
 	if r := de.act(&cs, "withdraw", map[string]string{"reason_code": "other", "reason": "Sent twice.\nThe other case stays."}); r.status != http.StatusOK || !strings.Contains(string(r.body), `Sent twice.\nThe other case stays.`) {
 		t.Errorf("a line feed in a reason: %d %s", r.status, r.body)
 	}
+}
+
+// TestUIRefusesControlCharacters: a form with a control character or a
+// direction override in its text is refused with a message in the page's
+// language beside the field (or on a page naming the field for the forms
+// that cannot show it), and nothing is saved; a line feed from a text area
+// is kept.
+func TestUIRefusesControlCharacters(t *testing.T) {
+	db, actors, base := journeyStore(t)
+	cat := i18n.Default()
+	s := newCase(t, db, actors)
+	de := newUIClient(t, base, "fr-FR,fr;q=0.9")
+	de.signIn("de.officer")
+	refused := func(label, key, char string) string {
+		return cat.T(i18n.FR, "web3.invalid.field", "field", cat.T(i18n.FR, label), "problem", cat.T(i18n.FR, key, "char", char))
+	}
+
+	withdraw := "/cases/" + s.c.ID + "/act/withdraw"
+	form := url.Values{"version": {strconv.Itoa(s.c.Version)}, "reason_code": {"other"}, "reason": {"Doublon\x1b[8m caché"}}
+	status, page := de.post(withdraw, withdraw, form)
+	if want := refused("field.reason", "input.control", "U+001B"); status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-reason-error"`) || !strings.Contains(html.UnescapeString(page), want) {
+		t.Fatalf("an ESC in the reason: %d, want 422 with %q beside the field:\n%s", status, want, page)
+	}
+	if s.reload(); s.c.Status != ercms.StateDraft || s.c.Version != 1 {
+		t.Fatalf("the refused form changed the case: %s version %d", s.c.Status, s.c.Version)
+	}
+
+	before := len(caseIDs(t, db, actors["de.officer"]))
+	status, page = de.post("/applications/new", "/applications/new", url.Values{"requesting_reference": {"BPOL-1"}, "person.surname": {"\u202eavoyilƏ"}})
+	if want := refused("field.person.surname", "input.bidi", "U+202E"); status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(page), want) || !strings.Contains(page, `id="f-person-surname-error"`) {
+		t.Errorf("a direction override in a surname: %d, want 422 with %q beside the field:\n%s", status, want, page)
+	}
+	if after := len(caseIDs(t, db, actors["de.officer"])); after != before {
+		t.Errorf("the refused application was saved: %d cases, had %d", after, before)
+	}
+
+	a := newUIClient(t, base, "fr")
+	a.signIn("admin")
+	status, page = a.post("/admin/users", "/admin/users", url.Values{"username": {"de.officer9"}, "display_name": {"Anna\x00Schmidt"}, "role": {"requesting_officer"}})
+	if want := refused("field.display_name", "input.control", "U+0000"); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(html.UnescapeString(page), cat.T(i18n.FR, "input.form_refused")) || !strings.Contains(html.UnescapeString(page), want) {
+		t.Errorf("a NUL in a display name: %d, want 422 with %q:\n%s", status, want, page)
+	}
+	if _, page := a.get("/admin/users"); strings.Contains(page, "de.officer9") {
+		t.Errorf("the refused user was created")
+	}
+
+	form.Set("reason", "Doublon.\r\nL’autre dossier reste.")
+	if status, page := de.post(withdraw, withdraw, form); status != http.StatusOK {
+		t.Fatalf("a line feed in the reason: %d\n%s", status, page)
+	}
+	if s.reload(); s.c.Status != ercms.StateWithdrawn {
+		t.Errorf("the reason with a line feed was not taken: %s", s.c.Status)
+	}
+}
+
+// caseIDs lists the ids of the cases actor sees.
+func caseIDs(t *testing.T, db *sqldb.DB, actor ercms.Actor) []string {
+	t.Helper()
+	list, err := db.ListCases(context.Background(), actor, sqldb.CaseFilter{Limit: sqldb.MaxPage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, c := range list.Cases {
+		ids = append(ids, c.ID)
+	}
+	return ids
 }

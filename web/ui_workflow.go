@@ -120,6 +120,10 @@ func (u *ui) sectionError(rq *request, section string, values fieldValues, errs 
 func (u *ui) sendMessage(rq *request) {
 	f := rq.r.PostForm
 	m := ercms.NewMessage{Kind: f.Get("kind"), Subject: f.Get("subject"), Body: f.Get("body"), ReplyTo: f.Get("reply_to")}
+	if len(rq.refused) > 0 {
+		u.sectionError(rq, "messages", fieldValues{"kind": m.Kind, "subject": m.Subject, "body": m.Body, "reply_to": m.ReplyTo}, rq.refused)
+		return
+	}
 	_, err := u.s.db.SendMessage(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), m)
 	if fields, ok := u.errorTexts(rq, err); ok {
 		u.sectionError(rq, "messages", fieldValues{"kind": m.Kind, "subject": m.Subject, "body": m.Body, "reply_to": m.ReplyTo}, fields)
