@@ -2,6 +2,7 @@ package ercms
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -94,3 +95,57 @@ func RefusedText(s string, multiLine bool) (key, char string) {
 
 // codePoint writes r as U+XXXX, the way a reader can look it up.
 func codePoint(r rune) string { return fmt.Sprintf("U+%04X", r) }
+
+// RefusedIn returns the JSON path of the first text of v (a struct, a
+// pointer, a list or a map of them) that RefusedText refuses, with the
+// reason's message key and the character at fault; "" when there is none.
+// It checks what arrives other than as JSON or a form, such as the fields
+// of an application's PDF form.
+func RefusedIn(v any) (path, key, char string) {
+	return refusedIn(reflect.ValueOf(v), "", false)
+}
+
+func refusedIn(v reflect.Value, path string, item bool) (string, string, string) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return refusedIn(v.Elem(), path, item)
+		}
+	case reflect.String:
+		if key, char := RefusedText(v.String(), !item && MultiLine(path)); key != "" {
+			return path, key, char
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() || f.Tag.Get("json") == "-" {
+				continue
+			}
+			p := jsonName(f)
+			switch name, _, _ := strings.Cut(f.Tag.Get("json"), ","); {
+			case f.Anonymous && name == "": // inlined, as encoding/json does
+				p = path
+			case path != "":
+				p = path + "." + p
+			}
+			if p, key, char := refusedIn(v.Field(i), p, false); key != "" {
+				return p, key, char
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if p, key, char := refusedIn(v.Index(i), fmt.Sprintf("%s[%d]", path, i), true); key != "" {
+				return p, key, char
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			if p, key, char := refusedIn(iter.Value(), path+"."+fmt.Sprint(iter.Key().Interface()), false); key != "" {
+				return p, key, char
+			}
+		}
+	}
+	return "", "", ""
+}

@@ -48,3 +48,15 @@ func TestMultiLine(t *testing.T) {
 		}
 	}
 }
+
+func TestRefusedIn(t *testing.T) {
+	n := NewCase{Application: Application{Person: Person{Surname: "Əliyeva"}, Observations: "one\ntwo",
+		Evidence: []Evidence{{Type: "national_passport"}, {Number: "C8\u202e7"}}}}
+	if path, key, char := RefusedIn(&n); path != "evidence[1].document_number" || key != "input.bidi" || char != "U+202E" {
+		t.Errorf("RefusedIn = %q %q %q, want the override in the second document's number", path, key, char)
+	}
+	n.Evidence = nil
+	if path, key, _ := RefusedIn(n); key != "" {
+		t.Errorf("a line feed in the observations is refused at %s: %s", path, key)
+	}
+}

@@ -329,9 +329,16 @@ func (u *ui) importSubmit(rq *request) {
 		var err error
 		if n, err = pdf.ReadApplicationForm([]byte(raw)); err != nil {
 			errs["application"] = rq.t("import.bad_form")
+		} else if path, key, char := ercms.RefusedIn(n); key != "" {
+			errs["application"] = rq.t("web3.invalid.field", "field", path, "problem", rq.t(key, "char", char))
 		}
 	default:
-		if err := decodeStrict(raw, &n); err != nil {
+		var e *ercms.Error
+		if err := refusedJSON([]byte(raw)); asError(err, &e) {
+			for path, key := range e.Fields { // one
+				errs["application"] = rq.t("web3.invalid.field", "field", path, "problem", u.cat.Message(rq.lang, key, e.FieldArgs[path]))
+			}
+		} else if err := decodeStrict(raw, &n); err != nil {
 			errs["application"] = rq.t("import.bad_json")
 		}
 	}
