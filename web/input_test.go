@@ -69,6 +69,9 @@ func TestAPIRefusesTextItWouldRepair(t *testing.T) {
 	if r := de.act(&cs, "withdraw", map[string]string{"reason_code": "other", "reason": "duplicate\x1b[8m"}); r.status != http.StatusUnprocessableEntity || r.problem(t).FieldKeys["reason"].Key != "input.control" {
 		t.Errorf("an ESC in a reason: %d %s", r.status, r.body)
 	}
+	if r := de.offContract().upload("/api/v1/cases/"+cs.ID+"/attachments", map[string]string{"purpose": "form\x1b"}, "x.pdf", []byte("%PDF-1.4\n%%EOF\n")); r.status != http.StatusUnprocessableEntity || r.problem(t).FieldKeys["purpose"].Key != "input.control" {
+		t.Errorf("an ESC in an upload's purpose: %d %s", r.status, r.body)
+	}
 	r = de.do("GET", "/api/v1/cases/"+cs.ID, nil)
 	if r.decode(t, &cs); cs.Version != 1 || cs.Status != "draft" || !strings.Contains(string(r.body), `"surname":"Hüseynov"`) {
 		t.Fatalf("the refused bodies changed the case: version %d %s", cs.Version, r.body)
