@@ -58,8 +58,9 @@ func (u *ui) serveAsset(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(a.body)
 }
 
-// handle wraps a page: security headers, language, the signed-in user, and
-// the CSRF check of every state-changing request.
+// handle wraps a page: security headers, language, the signed-in user, the
+// CSRF check of every state-changing request, and the check of the text of
+// every posted form (refusedText).
 func (u *ui) handle(auth bool, h func(*request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
