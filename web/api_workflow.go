@@ -226,12 +226,12 @@ func (s *Server) actOnOperation(w http.ResponseWriter, r *http.Request, a ercms.
 	if err != nil {
 		return badJSON(err, nil, nil)
 	}
+	if err := refusedJSON(raw); err != nil {
+		return err
+	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return badJSON(err, nil, nil)
-	}
-	if path := duplicatePath(raw); path != "" {
-		return badBody("err.api.body", path, "field.api.duplicate_field")
 	}
 	var body struct {
 		Cases []sqldb.CaseVersion `json:"cases"`

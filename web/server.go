@@ -24,6 +24,7 @@ import (
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/sqldb"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Server is the HTTP front of a store.
@@ -269,11 +270,15 @@ func decode(r *http.Request, v any) error {
 
 // decodeFrom is decode from any reader. A value that does not decode is
 // named by its field: a field the type does not have, a value of the wrong
-// kind, a date that does not parse.
+// kind, a date that does not parse, a name given twice, text that is not
+// UTF-8 or holds characters that are refused (refusedJSON).
 func decodeFrom(body io.Reader, v any) error {
 	raw, err := io.ReadAll(body)
 	if err != nil {
 		return badJSON(err, nil, nil)
+	}
+	if err := refusedJSON(raw); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -283,57 +288,96 @@ func decodeFrom(body io.Reader, v any) error {
 	if dec.More() {
 		return badBody("err.api.body_one_object", "body", "field.api.trailing_data")
 	}
-	if path := duplicatePath(raw); path != "" {
-		return badBody("err.api.body", path, "field.api.duplicate_field")
-	}
 	return nil
 }
 
-// duplicatePath returns the JSON path of the first name given twice in one
-// object of raw ("" when there is none, or when raw is not JSON): decoding
-// would silently keep the last value.
-func duplicatePath(raw []byte) string {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	var walk func(path string) (string, error)
-	walk = func(path string) (string, error) {
-		t, err := dec.Token()
-		if err != nil {
-			return "", err
+// refusedJSON returns the first thing of the JSON body raw that decoding
+// would repair or silently drop, as an error on the field at fault ("body"
+// when it is not in a field): a name given twice in one object (decoding
+// keeps the last value), text that is not UTF-8 or holds a lone surrogate
+// escape (decoding puts U+FFFD in its place), and text the character rule
+// refuses (ercms.RefusedText; a field's text may have lines when
+// ercms.MultiLine says so, an item of a list never). nil when there is none,
+// and when raw is not JSON: the decoder says what is wrong then.
+func refusedJSON(raw []byte) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true))
+	errNotJSON := errors.New("not JSON")
+	// unreadable is the error of a token that does not read at path: text
+	// that is not Unicode when encoding/json reads the body (which is what
+	// the strict reader refuses beyond it), else not JSON.
+	unreadable := func(path string) error {
+		if json.Valid(raw) {
+			return badBody("err.api.body", bodyPath(path), "input.not_utf8")
 		}
-		switch t {
-		case json.Delim('{'):
+		return errNotJSON
+	}
+	refused := func(path, text string, multiLine bool) error {
+		key, char := ercms.RefusedText(text, multiLine)
+		switch {
+		case key == "":
+			return nil
+		case char == "":
+			return badBody("err.api.body", bodyPath(path), key)
+		}
+		return badBody("err.api.body", bodyPath(path), key, "char", char)
+	}
+	var walk func(path string, item bool) error
+	walk = func(path string, item bool) error {
+		t, err := dec.ReadToken()
+		if err != nil {
+			return unreadable(path)
+		}
+		switch t.Kind() {
+		case '{':
 			seen := map[string]bool{}
-			for dec.More() {
-				k, err := dec.Token()
+			for dec.PeekKind() != '}' {
+				k, err := dec.ReadToken()
 				if err != nil {
-					return "", err
+					return unreadable(path)
 				}
-				name, _ := k.(string)
+				name := k.String()
+				if err := refused(path, name, false); err != nil {
+					return err
+				}
 				p := name
 				if path != "" {
 					p = path + "." + name
 				}
 				if seen[name] {
-					return p, nil
+					return badBody("err.api.body", p, "field.api.duplicate_field")
 				}
 				seen[name] = true
-				if dup, err := walk(p); dup != "" || err != nil {
-					return dup, err
+				if err := walk(p, false); err != nil {
+					return err
 				}
 			}
-		case json.Delim('['):
-			for i := 0; dec.More(); i++ {
-				if dup, err := walk(fmt.Sprintf("%s[%d]", path, i)); dup != "" || err != nil {
-					return dup, err
+		case '[':
+			for i := 0; dec.PeekKind() != ']'; i++ {
+				if err := walk(fmt.Sprintf("%s[%d]", path, i), true); err != nil {
+					return err
 				}
 			}
+		case '"':
+			return refused(path, t.String(), !item && ercms.MultiLine(path))
 		default:
-			return "", nil
+			return nil
 		}
-		_, err = dec.Token() // the closing delimiter
-		return "", err
+		if _, err := dec.ReadToken(); err != nil { // the closing delimiter
+			return unreadable(path)
+		}
+		return nil
 	}
-	path, _ := walk("")
+	if err := walk("", false); err != nil && err != errNotJSON {
+		return err
+	}
+	return nil
+}
+
+// bodyPath names the field at path for an error, "body" for the whole body.
+func bodyPath(path string) string {
+	if path == "" {
+		return "body"
+	}
 	return path
 }
 

@@ -234,6 +234,9 @@ type request struct {
 	lang  i18n.Lang
 	actor *ercms.Actor
 	token string
+	// refused are the messages of the posted form's fields whose text the
+	// character rule refuses, by field name (refusedText).
+	refused map[string]string
 }
 
 func (rq *request) t(key string, args ...string) string { return rq.u.cat.T(rq.lang, key, args...) }

@@ -266,6 +266,7 @@ func (u *ui) actionSubmit(rq *request) {
 	action := rq.r.PathValue("action")
 	version, _ := strconv.Atoi(rq.r.PostFormValue("version"))
 	in, errs := u.parseAction(rq, action)
+	errs = rq.withRefused(errs)
 	var err error
 	var c *ercms.Case
 	status := http.StatusUnprocessableEntity

@@ -192,7 +192,7 @@ func (u *ui) createApplication(rq *request) {
 		return
 	}
 	var n ercms.NewCase
-	errs := readPerson(rq, &n)
+	errs := rq.withRefused(readPerson(rq, &n))
 	if len(errs) == 0 {
 		c, _, err := u.s.db.CreateCase(rq.r.Context(), *rq.actor, n, rq.r.PostFormValue("idempotency_key"))
 		if err == nil {
@@ -300,12 +300,15 @@ func (u *ui) saveApplicationStep(rq *request) {
 		n.Observations = get("observations")
 		next = "review"
 	case "review":
-		u.submitApplication(rq, c)
-		return
+		if len(rq.refused) == 0 {
+			u.submitApplication(rq, c)
+			return
+		}
 	default:
 		u.notFound(rq)
 		return
 	}
+	errs = rq.withRefused(errs)
 	if len(errs) == 0 {
 		version, _ := strconv.Atoi(get("version"))
 		_, err := u.s.db.UpdateDraft(rq.r.Context(), *rq.actor, c.ID, version, n)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -57,8 +58,9 @@ func (u *ui) serveAsset(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(a.body)
 }
 
-// handle wraps a page: security headers, language, the signed-in user, and
-// the CSRF check of every state-changing request.
+// handle wraps a page: security headers, language, the signed-in user, the
+// CSRF check of every state-changing request, and the check of the text of
+// every posted form (refusedText).
 func (u *ui) handle(auth bool, h func(*request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
@@ -101,8 +103,80 @@ func (u *ui) handle(auth bool, h func(*request)) http.Handler {
 				return
 			}
 		}
+		if r.Method == http.MethodPost {
+			if rq.refused = u.refusedText(rq); len(rq.refused) > 0 && !formsShowingRefusedText[r.Pattern] {
+				u.refuseForm(rq)
+				return
+			}
+		}
 		h(rq)
 	})
+}
+
+// formsShowingRefusedText are the forms (by route pattern) whose handler
+// shows the text refused by the character rule (request.refused) beside its
+// field on the form itself, and saves nothing. Every other form is answered
+// by a page that names the fields (refuseForm) before its handler runs.
+var formsShowingRefusedText = map[string]bool{
+	"POST /cases/{id}/act/{action}":       true,
+	"POST /applications/new":              true,
+	"POST /cases/{id}/application/{step}": true,
+	"POST /cases/{id}/messages":           true,
+}
+
+// refusedText returns the message of every field of the posted form whose
+// text the character rule refuses (ercms.RefusedText: control characters,
+// direction overrides, invalid UTF-8; TAB and line feeds only in the text
+// areas, ercms.MultiLine), by field name; each message names the field by
+// its label. nil when the form may be read.
+func (u *ui) refusedText(rq *request) map[string]string {
+	var out map[string]string
+	for name, values := range rq.r.PostForm {
+		for _, v := range values {
+			key, char := ercms.RefusedText(v, ercms.MultiLine(name))
+			if key == "" {
+				continue
+			}
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[name] = rq.t("web3.invalid.field", "field", u.fieldLabel(rq, name), "problem", rq.t(key, "char", char))
+			break
+		}
+	}
+	return out
+}
+
+// fieldLabel returns the label of the form field name as the forms show it
+// (field.<name>, without list indices), or the name when it has none.
+func (u *ui) fieldLabel(rq *request, name string) string {
+	path := listIndex.ReplaceAllString(name, "")
+	for _, key := range []string{"field." + path, "web3.field." + path, "field." + path[strings.LastIndexByte(path, '.')+1:]} {
+		if u.cat.Has(rq.lang, key) {
+			return rq.t(key)
+		}
+	}
+	return name
+}
+
+// refuseForm answers a form with refused text (request.refused) by a page
+// that says nothing was saved and names each field and why.
+func (u *ui) refuseForm(rq *request) {
+	msgs := slices.Sorted(maps.Values(rq.refused))
+	u.errorPage(rq, http.StatusUnprocessableEntity, rq.t("input.form_refused")+" "+strings.Join(msgs, " "))
+}
+
+// withRefused returns the errors of a form with the text refused by the
+// character rule (request.refused) added, so that nothing is saved.
+func (rq *request) withRefused(errs map[string]string) map[string]string {
+	if len(rq.refused) == 0 {
+		return errs
+	}
+	if errs == nil {
+		errs = map[string]string{}
+	}
+	maps.Copy(errs, rq.refused)
+	return errs
 }
 
 // errorPage renders an error as a page. A page that is not found says so in

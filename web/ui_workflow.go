@@ -120,6 +120,10 @@ func (u *ui) sectionError(rq *request, section string, values fieldValues, errs 
 func (u *ui) sendMessage(rq *request) {
 	f := rq.r.PostForm
 	m := ercms.NewMessage{Kind: f.Get("kind"), Subject: f.Get("subject"), Body: f.Get("body"), ReplyTo: f.Get("reply_to")}
+	if len(rq.refused) > 0 {
+		u.sectionError(rq, "messages", fieldValues{"kind": m.Kind, "subject": m.Subject, "body": m.Body, "reply_to": m.ReplyTo}, rq.refused)
+		return
+	}
 	_, err := u.s.db.SendMessage(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), m)
 	if fields, ok := u.errorTexts(rq, err); ok {
 		u.sectionError(rq, "messages", fieldValues{"kind": m.Kind, "subject": m.Subject, "body": m.Body, "reply_to": m.ReplyTo}, fields)
@@ -325,9 +329,16 @@ func (u *ui) importSubmit(rq *request) {
 		var err error
 		if n, err = pdf.ReadApplicationForm([]byte(raw)); err != nil {
 			errs["application"] = rq.t("import.bad_form")
+		} else if path, key, char := ercms.RefusedIn(n); key != "" {
+			errs["application"] = rq.t("web3.invalid.field", "field", path, "problem", rq.t(key, "char", char))
 		}
 	default:
-		if err := decodeStrict(raw, &n); err != nil {
+		var e *ercms.Error
+		if err := refusedJSON([]byte(raw)); asError(err, &e) {
+			for path, key := range e.Fields { // one
+				errs["application"] = rq.t("web3.invalid.field", "field", path, "problem", u.cat.Message(rq.lang, key, e.FieldArgs[path]))
+			}
+		} else if err := decodeStrict(raw, &n); err != nil {
 			errs["application"] = rq.t("import.bad_json")
 		}
 	}

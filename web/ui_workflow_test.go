@@ -286,6 +286,12 @@ func TestUIImportReceivedByEmail(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-application-error"`) {
 		t.Fatalf("not our JSON: %d\n%s", status, page)
 	}
+	// A control character written as a JSON escape is refused, not kept.
+	escaped := strings.Replace(string(b), `"surname":"`, `"surname":"\u001b`, 1)
+	if status, page := sms.post("/imports/new", "/imports/new", fields(escaped)); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(html.UnescapeString(page), i18n.Default().T(i18n.FR, "input.control", "char", "U+001B")) {
+		t.Fatalf("an ESC in the pasted application: %d, want the French message", status)
+	}
 	wrong := fields(string(b))
 	wrong.Set("received_on.day", "31")
 	wrong.Set("received_on.month", "4")

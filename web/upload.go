@@ -93,6 +93,13 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request, a ercms.Actor
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		return badBody("err.api.multipart", "file", "field.api.one_file", "max", i18n.Bytes(maxUpload))
 	}
+	for name, values := range r.MultipartForm.Value {
+		for _, v := range values {
+			if key, char := ercms.RefusedText(v, false); key != "" {
+				return badBody("err.api.body", name, key, "char", char)
+			}
+		}
+	}
 	c, err := s.db.FindCase(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		return err
