@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/jobs"
+	"github.com/ercms/ercms/sqldb"
 )
 
 // Config is the configuration of every subcommand, read from ERCMS_*
@@ -32,6 +34,12 @@ type Config struct {
 	// BaseURL is the web application's public address, for links in
 	// e-mails (ERCMS_BASE_URL); default: the address served.
 	BaseURL string
+	// SessionIdle ends a sign-in session unused for this long
+	// (ERCMS_SESSION_IDLE, --session-idle: a Go duration such as 30m or
+	// 1h; default 30m, from 1m to the 12h a session lasts at most).
+	SessionIdle time.Duration
+	// sessionIdle is SessionIdle as written, parsed by validate.
+	sessionIdle string
 }
 
 // defaults of the configuration.
@@ -43,11 +51,11 @@ const (
 
 // configFromEnv returns the defaults overridden by the environment.
 func configFromEnv(getenv func(string) string) Config {
-	c := Config{Addr: defaultAddr, DataDir: defaultDataDir, Country: defaultCountry, LogFormat: "text"}
+	c := Config{Addr: defaultAddr, DataDir: defaultDataDir, Country: defaultCountry, LogFormat: "text", sessionIdle: sqldb.DefaultSessionIdle.String()}
 	for name, dst := range map[string]*string{
 		"ERCMS_ADDR": &c.Addr, "ERCMS_DATA_DIR": &c.DataDir, "ERCMS_DATABASE_URL": &c.DatabaseURL,
 		"ERCMS_COUNTRY": &c.Country, "ERCMS_LOG_FORMAT": &c.LogFormat, "ERCMS_SMTP_URL": &c.SMTPURL, "ERCMS_BASE_URL": &c.BaseURL,
-		"ERCMS_LANGUAGE": &c.Language,
+		"ERCMS_LANGUAGE": &c.Language, "ERCMS_SESSION_IDLE": &c.sessionIdle,
 	} {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			*dst = v
@@ -63,6 +71,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres:// URL or SQLite file (ERCMS_DATABASE_URL); default: ercms.db in the data directory")
 	fs.StringVar(&c.Country, "country", c.Country, "requested state the deployment serves, ISO 3166-1 alpha-2 (ERCMS_COUNTRY)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (ERCMS_LOG_FORMAT)")
+	fs.StringVar(&c.sessionIdle, "session-idle", c.sessionIdle, "sign-in sessions unused for this long end, e.g. 30m or 1h (ERCMS_SESSION_IDLE)")
 	fs.StringVar(&c.Language, "language", c.Language, "language of the pages for a reader who asks for none: az, en, fr or ru (ERCMS_LANGUAGE); default: that of --country")
 }
 
@@ -92,6 +101,11 @@ func (c *Config) validate() error {
 			errs = append(errs, fmt.Errorf("ERCMS_SMTP_URL: %w", err))
 		}
 	}
+	if d, err := time.ParseDuration(c.sessionIdle); err != nil || d < time.Minute || d > sqldb.DefaultSessionTTL {
+		errs = append(errs, fmt.Errorf("--session-idle/ERCMS_SESSION_IDLE %q: use a duration from 1m to %s, e.g. 30m", c.sessionIdle, shortDuration(sqldb.DefaultSessionTTL)))
+	} else {
+		c.SessionIdle = d
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format/ERCMS_LOG_FORMAT %q: use text or json", c.LogFormat))
 	}
@@ -102,6 +116,13 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("--database-url/ERCMS_DATABASE_URL: use a postgres:// URL or a SQLite file path"))
 	}
 	return errors.Join(errs...)
+}
+
+// shortDuration writes d without its zero parts: 12h, not 12h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	return strings.TrimSuffix(s, "0m")
 }
 
 // languageCodes lists the codes --language takes: "az, en, fr or ru".
