@@ -234,6 +234,9 @@ type request struct {
 	lang  i18n.Lang
 	actor *ercms.Actor
 	token string
+	// ends is when the session ends unless used again (the earlier of its
+	// absolute end and its idle end).
+	ends time.Time
 }
 
 func (rq *request) t(key string, args ...string) string { return rq.u.cat.T(rq.lang, key, args...) }
