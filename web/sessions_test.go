@@ -247,3 +247,86 @@ func TestAPISessionsAndTokens(t *testing.T) {
 		t.Errorf("the 90-day token after 10 days, unused 10 days: %d", r.status)
 	}
 }
+
+var newToken = regexp.MustCompile(`<code id="new-token">([0-9a-f]{64})</code>`)
+
+// TestUIAdminTokens: the administrator issues a service account's tokens
+// with a scope and an end (days or a last day), sees the secret once and
+// each token's scope and end in the list, and revokes one.
+func TestUIAdminTokens(t *testing.T) {
+	db, clock, base := clockedStore(t)
+	ctx := context.Background()
+	admin, err := db.ActorByUsername(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	de, err := db.ActorByUsername(ctx, "de.officer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := db.CreateUser(ctx, admin, sqldb.NewUser{Username: "bpol.system", DisplayName: "BPOL case system", OrgID: de.Org.ID, Role: "requesting_officer", Service: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newUIClient(t, base, "en")
+	u.signIn("admin")
+	tokens := "/admin/users/" + svc.ID + "/tokens"
+	if page := signedIn(t, u, "/admin/users", "users"); !strings.Contains(page, `href="`+tokens+`"`) {
+		t.Fatal("the users page does not lead to the service account's tokens")
+	}
+	if page := signedIn(t, u, tokens, "tokens"); !strings.Contains(page, "API tokens of bpol.system") || !strings.Contains(page, "no token yet") {
+		t.Fatalf("tokens page:\n%s", page)
+	}
+
+	status, page := u.post(tokens, tokens, url.Values{"name": {"BPOL"}, "days": {"90"}})
+	if status != 422 || !strings.Contains(page, "Choose what the token may do") {
+		t.Fatalf("no scope: %d\n%s", status, page)
+	}
+	status, page = u.post(tokens, tokens, url.Values{"name": {"BPOL"}, "scope": {"read"}, "days": {"400"}})
+	if status != 422 || !strings.Contains(page, "from 1 to 365") || !strings.Contains(page, `value="400"`) {
+		t.Fatalf("400 days: %d\n%s", status, page)
+	}
+	status, page = u.post(tokens, tokens, url.Values{"name": {"BPOL reader"}, "scope": {"read"}, "days": {"10"}})
+	m := newToken.FindStringSubmatch(page)
+	if status != 200 || m == nil || !strings.Contains(page, "Read only") || !strings.Contains(page, "12 March 2026 09:00") {
+		t.Fatalf("issue a read-only token: %d\n%s", status, page)
+	}
+	reader := &client{t: t, base: base, token: m[1]}
+	if r := reader.do("GET", "/api/v1/me", nil); r.status != 200 {
+		t.Errorf("the new token reads: %d", r.status)
+	}
+	if r := reader.do("PUT", "/api/v1/me/email", map[string]string{"email": "bpol@example.de"}); r.status != 403 {
+		t.Errorf("the read-only token changes: %d", r.status)
+	}
+	status, page = u.post(tokens, tokens, url.Values{"name": {"BPOL writer"}, "scope": {"write"}, "days": {"90"},
+		"until.day": {"31"}, "until.month": {"12"}, "until.year": {"2026"}})
+	if status != 200 || !newToken.MatchString(page) || !strings.Contains(page, "Read and change") || !strings.Contains(page, "1 January 2027 00:00") {
+		t.Fatalf("issue a token to a last day: %d\n%s", status, page)
+	}
+	if page = signedIn(t, u, tokens, "tokens again"); newToken.MatchString(page) {
+		t.Fatal("the secret is shown again")
+	}
+
+	revoke := regexp.MustCompile(`action="(` + tokens + `/[0-9a-f-]{36}/revoke)"`).FindAllStringSubmatch(page, -1)
+	if len(revoke) != 2 {
+		t.Fatalf("%d revoke buttons", len(revoke))
+	}
+	status, page = u.post(tokens, revoke[1][1], url.Values{})
+	if status != 200 || !strings.Contains(page, "The token has been revoked") || !strings.Contains(page, "Revoked ") {
+		t.Fatalf("revoke: %d\n%s", status, page)
+	}
+	if r := reader.do("GET", "/api/v1/me", nil); r.status != 401 {
+		t.Errorf("the revoked token: %d", r.status)
+	}
+	clock.Advance(400 * 24 * time.Hour)
+	u.signIn("admin")
+	if page := signedIn(t, u, tokens, "a year later"); !strings.Contains(page, "Expired") {
+		t.Fatalf("an expired token not marked:\n%s", page)
+	}
+
+	officer := newUIClient(t, base, "en")
+	officer.signIn("de.officer")
+	if status, _ := officer.get(tokens); status != 403 {
+		t.Errorf("an officer sees the tokens: %d", status)
+	}
+}
