@@ -307,7 +307,7 @@ func TestUIAdminTokens(t *testing.T) {
 		t.Fatal("the secret is shown again")
 	}
 
-	revoke := regexp.MustCompile(`action="(` + tokens + `/[0-9a-f-]{36}/revoke)"`).FindAllStringSubmatch(page, -1)
+	revoke := regexp.MustCompile(`action="(`+tokens+`/[0-9a-f-]{36}/revoke)"`).FindAllStringSubmatch(page, -1)
 	if len(revoke) != 2 {
 		t.Fatalf("%d revoke buttons", len(revoke))
 	}
