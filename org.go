@@ -112,6 +112,12 @@ type Actor struct {
 	Org      Organisation
 	// Language is the user's chosen language of the web application ("" when not chosen).
 	Language string
+	// SessionID is the opaque id of the session or API token the actor
+	// came with ("" for the command line and timed actions).
+	SessionID string
+	// ReadOnly tells that the actor came with an API token that may only
+	// read: the API refuses it every request that is not a GET.
+	ReadOnly bool
 }
 
 // SystemActor is the actor of timed actions (deemed approval, expiry).

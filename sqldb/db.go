@@ -60,11 +60,15 @@ type DB struct {
 	FourEyes bool
 	// Argon holds the password-hashing cost; tests lower it.
 	Argon ArgonParams
-	// SessionTTL is how long a sign-in session lasts.
+	// SessionTTL is how long a sign-in session lasts at most, however
+	// active its user (DefaultSessionTTL).
 	SessionTTL time.Duration
 	// Throttle slows and refuses repeated failed password checks.
 	Throttle Throttle
 	hashing  *hashGate
+	// SessionIdle ends a sign-in session unused for this long
+	// (DefaultSessionIdle); zero keeps sessions to their SessionTTL.
+	SessionIdle time.Duration
 	// Log receives operational messages; it never receives personal data.
 	Log *slog.Logger
 	// Blobs keeps the bytes of attachments (package blob); nil refuses uploads.
@@ -96,6 +100,14 @@ type DB struct {
 	recomputeHook func(caseID string) error
 }
 
+// The defaults of a sign-in session's lifetime.
+const (
+	// DefaultSessionTTL is the absolute lifetime of a sign-in session.
+	DefaultSessionTTL = 12 * time.Hour
+	// DefaultSessionIdle ends a sign-in session unused for this long.
+	DefaultSessionIdle = 30 * time.Minute
+)
+
 // Options configure Open.
 type Options struct {
 	// URL is a postgres:// URL, or a SQLite file path or file: URL.
@@ -114,7 +126,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &DB{Now: time.Now, FourEyes: true, Argon: DefaultArgon, SessionTTL: 12 * time.Hour, Throttle: DefaultThrottle, hashing: newHashGate(16), Log: opts.Log, dsn: opts.URL,
+	s := &DB{Now: time.Now, FourEyes: true, Argon: DefaultArgon, SessionTTL: DefaultSessionTTL, SessionIdle: DefaultSessionIdle, Throttle: DefaultThrottle, hashing: newHashGate(16), Log: opts.Log, dsn: opts.URL,
 		recomputeWake: make(chan struct{}, 1)}
 	var err error
 	if strings.HasPrefix(opts.URL, "postgres://") || strings.HasPrefix(opts.URL, "postgresql://") {

@@ -308,3 +308,18 @@ func (s *DB) SetRecomputeHook(f func(caseID string) error) { s.recomputeHook = f
 // RedoCountryCodes takes the store back before the migration of countries
 // to codes (12) and up again, as a store kept before it is migrated.
 func (s *DB) RedoCountryCodes(ctx context.Context) error { return s.redoFrom(ctx, 11) }
+
+// UndoSessionActivity takes the store back before migration 15 (when a
+// session was last seen, the scope and end of API tokens); Migrate brings
+// it up again.
+func (s *DB) UndoSessionActivity(ctx context.Context) error {
+	p, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, 14)
+	return err
+}
+
+// HashToken is the hash under which a token is stored.
+func HashToken(token string) string { return hashToken(token) }

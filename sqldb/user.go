@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/i18n"
 )
 
@@ -400,25 +401,70 @@ func (s *DB) SignOut(ctx context.Context, token string) error {
 	})
 }
 
-// Authenticate resolves a session or API token to its actor.
+// Authenticate resolves a session or API token to its actor. A sign-in
+// session unused for SessionIdle, and any session or token past its end,
+// is refused like a missing one.
 func (s *DB) Authenticate(ctx context.Context, token string) (ercms.Actor, error) {
-	var expires sql.NullString
-	a, err := scanActor(s.rdb.QueryRowContext(ctx, `SELECT `+actorColumns+`, s.expires_at FROM users u JOIN organisations o ON o.id = u.org_id
-		JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.disabled = FALSE AND o.disabled = FALSE`, hashToken(token)), &expires)
+	a, _, err := s.AuthenticateSession(ctx, token)
+	return a, err
+}
+
+// AuthenticateSession is Authenticate that also returns when the session
+// ends unless it is used again: the earlier of its absolute end and, for a
+// sign-in session, SessionIdle after it was last seen. It notes when the
+// session was seen at most once every seenEvery, so that reading a page
+// does not become a write every time.
+func (s *DB) AuthenticateSession(ctx context.Context, token string) (ercms.Actor, time.Time, error) {
+	missing := ercms.Fail(ercms.EUnauthorized, "err.session.missing")
+	var id, kind, scope, created string
+	var expires, seen sql.NullString
+	hash := hashToken(token)
+	a, err := scanActor(s.rdb.QueryRowContext(ctx, `SELECT `+actorColumns+`, s.id, s.kind, s.scope, s.created_at, s.expires_at, s.last_seen_at
+		FROM users u JOIN organisations o ON o.id = u.org_id
+		JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.disabled = FALSE AND o.disabled = FALSE`, hash),
+		&id, &kind, &scope, &created, &expires, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ercms.Actor{}, ercms.Fail(ercms.EUnauthorized, "err.session.missing")
+		return ercms.Actor{}, time.Time{}, missing
 	}
 	if err != nil {
-		return ercms.Actor{}, err
+		return ercms.Actor{}, time.Time{}, err
 	}
+	now := s.Now()
+	var end time.Time
 	if expires.Valid {
-		exp, err := parseTime(expires.String)
-		if err != nil || !s.Now().Before(exp) {
-			return ercms.Actor{}, ercms.Fail(ercms.EUnauthorized, "err.session.missing")
+		if end, err = parseTime(expires.String); err != nil || !now.Before(end) {
+			return ercms.Actor{}, time.Time{}, missing
 		}
 	}
-	return a, nil
+	last := created
+	if seen.Valid {
+		last = seen.String
+	}
+	lastSeen, err := parseTime(last)
+	if err != nil {
+		return ercms.Actor{}, time.Time{}, err
+	}
+	idle := kind == "session" && s.SessionIdle > 0
+	if idle && !now.Before(lastSeen.Add(s.SessionIdle)) {
+		return ercms.Actor{}, time.Time{}, missing
+	}
+	if now.Sub(lastSeen) >= seenEvery {
+		// Of requests at the same moment, the first writes.
+		if _, err := s.db.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND COALESCE(last_seen_at, created_at) < $3`,
+			formatTime(now), hash, formatTime(now.Add(-seenEvery))); err != nil {
+			return ercms.Actor{}, time.Time{}, err
+		}
+		lastSeen = now
+	}
+	if idle && (end.IsZero() || lastSeen.Add(s.SessionIdle).Before(end)) {
+		end = lastSeen.Add(s.SessionIdle)
+	}
+	a.SessionID, a.ReadOnly = id, scope == string(ScopeRead)
+	return a, end, nil
 }
+
+// seenEvery is how often Authenticate notes when a session was last seen.
+const seenEvery = time.Minute
 
 // ActorByUsername returns the actor of an active account (the command line
 // and the demo seed act as a named user).
@@ -446,37 +492,106 @@ func scanActor(row interface{ Scan(...any) error }, extra ...any) (ercms.Actor, 
 
 const orgColumnsPrefixed = `o.id, o.kind, o.name, o.names, o.state, COALESCE(o.parent_id, ''), o.agency_type, o.accredited, o.crossing_point, o.disabled`
 
+// TokenScope is what an API token may do.
+type TokenScope string
+
+// Token scopes.
+const (
+	// ScopeRead lets a token read only: the API refuses it every request
+	// that is not a GET.
+	ScopeRead TokenScope = "read"
+	// ScopeWrite lets a token do everything its service account may do.
+	ScopeWrite TokenScope = "write"
+)
+
+// Lifetimes of an API token.
+const (
+	// DefaultTokenDays is how long a token runs when no end is given.
+	DefaultTokenDays = 90
+	// MaxTokenDays is the longest a token may run.
+	MaxTokenDays = 365
+)
+
 // APIToken describes an API token of a service account (the secret is shown once, at creation).
 type APIToken struct {
-	ID        string     `json:"id"`
-	Name      string     `json:"name"`
-	UserID    string     `json:"user_id"`
-	Token     string     `json:"token,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	UserID     string     `json:"user_id"`
+	Token      string     `json:"token,omitempty"`
+	Scope      TokenScope `json:"scope"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  time.Time  `json:"expires_at"`
+	LastSeenAt *time.Time `json:"last_seen_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 }
 
-// CreateAPIToken issues a token for a service account, bound to its organisation.
-func (s *DB) CreateAPIToken(ctx context.Context, a ercms.Actor, userID, name string) (*APIToken, error) {
+// NewAPIToken is what an administrator gives to issue a token: its name,
+// its scope, and its end as a number of days or the last day it works (in
+// the deployment's time zone); with neither it runs DefaultTokenDays.
+type NewAPIToken struct {
+	Name  string      `json:"name"`
+	Scope TokenScope  `json:"scope"`
+	Days  int         `json:"days,omitempty"`
+	Until *civil.Date `json:"until,omitempty"`
+}
+
+// tokenEnd validates n and returns when its token stops working.
+func (s *DB) tokenEnd(now time.Time, n NewAPIToken) (time.Time, error) {
+	var v ercms.Validation
+	if strings.TrimSpace(n.Name) == "" {
+		v.Add("name", "field.token.name.required")
+	}
+	if n.Scope != ScopeRead && n.Scope != ScopeWrite {
+		v.Add("scope", "field.token.scope.choose")
+	}
+	end := now.Add(DefaultTokenDays * 24 * time.Hour)
+	switch {
+	case n.Days != 0 && n.Until != nil:
+		v.Add("days", "field.token.days.or_until")
+	case n.Until != nil:
+		today := civil.In(now, s.loc)
+		if d := today.DaysUntil(*n.Until); d < 1 || d > MaxTokenDays {
+			v.Add("until", "field.token.until.range", "max", MaxTokenDays)
+		}
+		next := n.Until.AddDays(1)
+		end = time.Date(next.Year, next.Month, next.Day, 0, 0, 0, 0, s.loc)
+	case n.Days != 0:
+		if n.Days < 1 || n.Days > MaxTokenDays {
+			v.Add("days", "field.token.days.range", "max", MaxTokenDays)
+		}
+		end = now.Add(time.Duration(n.Days) * 24 * time.Hour)
+	}
+	if err := v.Err(); err != nil {
+		e := err.(*ercms.Error)
+		e.Message = "err.token.invalid"
+		return end, e
+	}
+	return end, nil
+}
+
+// CreateAPIToken issues a token for a service account, bound to its
+// organisation, with a scope and an end.
+func (s *DB) CreateAPIToken(ctx context.Context, a ercms.Actor, userID string, n NewAPIToken) (*APIToken, error) {
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
 		return nil, ercms.Fail(ercms.EForbidden, "err.token.admin_only_issue")
 	}
-	if strings.TrimSpace(name) == "" {
-		return nil, &ercms.Error{Code: ercms.EInvalid, Message: "err.token.name_required", Fields: map[string]string{"name": "field.token.name.required"}}
-	}
-	t := &APIToken{ID: newID(), Name: name, UserID: userID, Token: randomToken()}
+	t := &APIToken{ID: newID(), Name: strings.TrimSpace(n.Name), UserID: userID, Scope: n.Scope, Token: randomToken()}
 	err := s.tx(ctx, func(tx *Tx) error {
+		end, err := s.tokenEnd(tx.now, n)
+		if err != nil {
+			return err
+		}
 		var service bool
-		err := tx.QueryRowContext(ctx, `SELECT service FROM users WHERE id = $1 AND disabled = FALSE`, userID).Scan(&service)
+		err = tx.QueryRowContext(ctx, `SELECT service FROM users WHERE id = $1 AND disabled = FALSE`, userID).Scan(&service)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !service) {
 			return &ercms.Error{Code: ercms.EInvalid, Message: "err.token.service_account_only", Fields: map[string]string{"user_id": "field.token.user_id.choose"}}
 		}
 		if err != nil {
 			return err
 		}
-		t.CreatedAt = tx.now
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, id, user_id, kind, name, created_at) VALUES ($1,$2,$3,'api',$4,$5)`,
-			hashToken(t.Token), t.ID, userID, name, formatTime(tx.now)); err != nil {
+		t.CreatedAt, t.ExpiresAt = tx.now, end.UTC()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, id, user_id, kind, name, scope, created_at, expires_at) VALUES ($1,$2,$3,'api',$4,$5,$6,$7)`,
+			hashToken(t.Token), t.ID, userID, t.Name, string(t.Scope), formatTime(tx.now), formatTime(end)); err != nil {
 			return err
 		}
 		return tx.audit(ctx, auditEvent{actor: a, action: "token.create", objectType: "token", objectID: t.ID})
@@ -485,6 +600,45 @@ func (s *DB) CreateAPIToken(ctx context.Context, a ercms.Actor, userID, name str
 		return nil, err
 	}
 	return t, nil
+}
+
+// APITokens lists the tokens of a service account, open and ended, newest
+// first, without their secrets (administrators).
+func (s *DB) APITokens(ctx context.Context, a ercms.Actor, userID string) ([]APIToken, error) {
+	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
+		return nil, ercms.Fail(ercms.EForbidden, "err.token.admin_only_list")
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT id, name, user_id, scope, created_at, COALESCE(expires_at, ''), last_seen_at, revoked_at
+		FROM sessions WHERE user_id = $1 AND kind = 'api' ORDER BY created_at DESC, id DESC`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []APIToken{}
+	for rows.Next() {
+		var t APIToken
+		var created, expires string
+		var seen, revoked sql.NullString
+		if err := rows.Scan(&t.ID, &t.Name, &t.UserID, &t.Scope, &created, &expires, &seen, &revoked); err != nil {
+			return nil, err
+		}
+		if t.CreatedAt, err = parseTime(created); err != nil {
+			return nil, err
+		}
+		if expires != "" {
+			if t.ExpiresAt, err = parseTime(expires); err != nil {
+				return nil, err
+			}
+		}
+		if t.LastSeenAt, err = parseNullTime(seen); err != nil {
+			return nil, err
+		}
+		if t.RevokedAt, err = parseNullTime(revoked); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 // RevokeAPIToken revokes an API token by its id.

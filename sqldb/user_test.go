@@ -82,21 +82,31 @@ func TestSignIn(t *testing.T) {
 	})
 }
 
-// TestSessionExpiry advances the clock past the session's lifetime.
+// TestSessionExpiry: a session used every 20 minutes ends at its absolute
+// lifetime (12 hours) all the same.
 func TestSessionExpiry(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
 		seed(t, db)
+		if db.SessionTTL != 12*time.Hour || db.SessionIdle != 30*time.Minute {
+			t.Fatalf("defaults: lifetime %s, idle %s", db.SessionTTL, db.SessionIdle)
+		}
 		sess, err := db.SignIn(ctx, "sms.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		clock.Advance(db.SessionTTL - time.Second)
+		for used := time.Duration(0); used+20*time.Minute < db.SessionTTL; used += 20 * time.Minute {
+			clock.Advance(20 * time.Minute)
+			if _, err := db.Authenticate(ctx, sess.Token); err != nil {
+				t.Fatalf("active after %s: %v", used+20*time.Minute, err)
+			}
+		}
+		clock.Set(sess.ExpiresAt.Add(-time.Second))
 		if _, err := db.Authenticate(ctx, sess.Token); err != nil {
 			t.Fatalf("a second before expiry: %v", err)
 		}
 		clock.Advance(time.Second)
 		_, err = db.Authenticate(ctx, sess.Token)
-		wantCode(t, err, ercms.EUnauthorized, "at expiry")
+		wantCode(t, err, ercms.EUnauthorized, "at expiry, though active")
 		// A new sign-in gets a new session.
 		sess2, err := db.SignIn(ctx, "sms.officer", testPassword, netip.Addr{})
 		if err != nil || sess2.Token == sess.Token {
@@ -188,7 +198,7 @@ func TestPasswordChange(t *testing.T) {
 }
 
 // TestAPITokens issues tokens to service accounts only; they authenticate
-// without expiring and stop when revoked or when the account is disabled.
+// without an idle timeout and stop when revoked or when the account is disabled.
 func TestAPITokens(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
 		act := seed(t, db)
@@ -204,18 +214,21 @@ func TestAPITokens(t *testing.T) {
 			wantCode(t, err, ercms.EUnauthorized, "a service account signs in")
 		}
 
-		_, err = db.CreateAPIToken(ctx, de, svc.ID, "case system")
+		rw := func(name string) sqldb.NewAPIToken { return sqldb.NewAPIToken{Name: name, Scope: sqldb.ScopeWrite} }
+		_, err = db.CreateAPIToken(ctx, de, svc.ID, rw("case system"))
 		wantCode(t, err, ercms.EForbidden, "an officer issues a token")
-		_, err = db.CreateAPIToken(ctx, admin, svc.ID, "  ")
+		_, err = db.CreateAPIToken(ctx, admin, svc.ID, rw("  "))
 		wantFields(t, err, "name")
-		_, err = db.CreateAPIToken(ctx, admin, de.UserID, "for a person")
+		_, err = db.CreateAPIToken(ctx, admin, svc.ID, sqldb.NewAPIToken{Name: "no scope"})
+		wantFields(t, err, "scope")
+		_, err = db.CreateAPIToken(ctx, admin, de.UserID, rw("for a person"))
 		wantFields(t, err, "user_id")
-		_, err = db.CreateAPIToken(ctx, admin, "no-such-user", "nobody's")
+		_, err = db.CreateAPIToken(ctx, admin, "no-such-user", rw("nobody's"))
 		wantFields(t, err, "user_id")
 
 		var tok *sqldb.APIToken
 		evs := newAudit(t, db, func() {
-			if tok, err = db.CreateAPIToken(ctx, admin, svc.ID, "case system"); err != nil {
+			if tok, err = db.CreateAPIToken(ctx, admin, svc.ID, rw("case system")); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -234,14 +247,14 @@ func TestAPITokens(t *testing.T) {
 		if err != nil || c.RequestingOrgID != de.Org.ID {
 			t.Fatalf("create through the token: %v", err)
 		}
-		// Tokens do not expire with sessions.
+		// Tokens do not end with sessions, nor for want of use.
 		clock.Advance(30 * day)
 		if _, err := db.Authenticate(ctx, tok.Token); err != nil {
 			t.Fatalf("a month later: %v", err)
 		}
 
 		wantCode(t, db.RevokeAPIToken(ctx, de, tok.ID), ercms.EForbidden, "an officer revokes a token")
-		tok2, err := db.CreateAPIToken(ctx, admin, svc.ID, "second system")
+		tok2, err := db.CreateAPIToken(ctx, admin, svc.ID, rw("second system"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,7 +286,7 @@ func TestAPITokens(t *testing.T) {
 		}
 		_, err = db.Authenticate(ctx, tok2.Token)
 		wantCode(t, err, ercms.EUnauthorized, "a disabled service account's token")
-		_, err = db.CreateAPIToken(ctx, admin, svc.ID, "third")
+		_, err = db.CreateAPIToken(ctx, admin, svc.ID, rw("third"))
 		wantFields(t, err, "user_id")
 	})
 }

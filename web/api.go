@@ -42,7 +42,10 @@ func (s *Server) apiRoutes() {
 	s.add("POST", "/api/v1/users/{id}/disable", true, s.disableUser)
 	s.add("POST", "/api/v1/users/{id}/unlock", true, s.unlockUser)
 	s.add("POST", "/api/v1/users/{id}/tokens", true, s.createToken)
+	s.add("GET", "/api/v1/users/{id}/tokens", true, s.listTokens)
 	s.add("DELETE", "/api/v1/tokens/{id}", true, s.revokeToken)
+	s.add("GET", "/api/v1/sessions", true, s.listSessions)
+	s.add("DELETE", "/api/v1/sessions/{id}", true, s.endSession)
 	s.add("PUT", "/api/v1/calendars/{state}/{year}", true, s.putCalendarYear)
 	s.add("GET", "/api/v1/recomputations", true, s.recomputations)
 	s.workflowRoutes()
@@ -551,17 +554,41 @@ func (s *Server) unlockUser(w http.ResponseWriter, r *http.Request, a ercms.Acto
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
-	var body struct {
-		Name string `json:"name"`
-	}
+	var body sqldb.NewAPIToken
 	if err := decode(r, &body); err != nil {
 		return err
 	}
-	t, err := s.db.CreateAPIToken(r.Context(), a, r.PathValue("id"), body.Name)
+	t, err := s.db.CreateAPIToken(r.Context(), a, r.PathValue("id"), body)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, t)
+}
+
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	ts, err := s.db.APITokens(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, ts)
+}
+
+// listSessions lists the caller's own open sessions and API tokens.
+func (s *Server) listSessions(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	list, err := s.db.Sessions(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, list)
+}
+
+// endSession ends one of the caller's own sessions or API tokens.
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	if err := s.db.EndSession(r.Context(), a, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {

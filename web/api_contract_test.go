@@ -38,8 +38,9 @@ func TestAPIEndpointsAnswerAsDocumented(t *testing.T) {
 	var service struct{ ID string }
 	expect(admin.do("POST", "/api/v1/users", map[string]any{"username": "bpol.system", "display_name": "BPOL case system", "organisation_id": deOrg(t, orgs.Organisations), "role": "requesting_officer", "service": true}), 201, "new service account").decode(t, &service)
 	var token struct{ ID, Token string }
-	expect(admin.do("POST", "/api/v1/users/"+user.ID+"/tokens", map[string]string{"name": "checker"}), 422, "a token for a person")
-	expect(admin.do("POST", "/api/v1/users/"+service.ID+"/tokens", map[string]string{"name": "checker"}), 201, "new token").decode(t, &token)
+	expect(admin.do("POST", "/api/v1/users/"+user.ID+"/tokens", map[string]string{"name": "checker", "scope": "read"}), 422, "a token for a person")
+	expect(admin.do("POST", "/api/v1/users/"+service.ID+"/tokens", map[string]string{"name": "checker", "scope": "read"}), 201, "new token").decode(t, &token)
+	expect(admin.do("GET", "/api/v1/users/"+service.ID+"/tokens", nil), 200, "the service account's tokens")
 	expect(admin.do("DELETE", "/api/v1/tokens/"+token.ID, nil), 204, "revoke the token")
 	expect(admin.do("POST", "/api/v1/users/"+user.ID+"/disable", nil), 204, "disable the user")
 	expect(admin.do("POST", "/api/v1/users/nobody/disable", nil), 404, "disable an unknown user")

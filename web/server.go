@@ -145,6 +145,10 @@ func (s *Server) handle(rt route) http.Handler {
 		if rt.auth {
 			a, err = s.authenticate(r)
 		}
+		if err == nil && a.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// The one check of a read-only API token's scope.
+			err = ercms.Fail(ercms.EForbidden, "err.token.read_only")
+		}
 		if err == nil {
 			err = rt.h(w, r, a)
 		}

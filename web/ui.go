@@ -237,6 +237,9 @@ type request struct {
 	// refused are the messages of the posted form's fields whose text the
 	// character rule refuses, by field name (refusedText).
 	refused map[string]string
+	// ends is when the session ends unless used again (the earlier of its
+	// absolute end and its idle end).
+	ends time.Time
 }
 
 func (rq *request) t(key string, args ...string) string { return rq.u.cat.T(rq.lang, key, args...) }

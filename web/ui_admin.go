@@ -48,6 +48,7 @@ func (s *Server) adminRoutes(u *ui) {
 	page("POST /admin/reference/refusal", u.adminAddRefusal)
 	page("POST /admin/reference/evidence", u.adminAddEvidence)
 	page("POST /admin/reference/{list}/{code}", u.adminToggleReference)
+	u.tokenRoutes(page)
 }
 
 type adminData struct {
@@ -75,6 +76,18 @@ type adminData struct {
 	// Recomputation is the latest recomputation of running deadlines
 	// (calendar pages), nil when there was none.
 	Recomputation *sqldb.Recomputation
+}
+
+// ServiceAccounts lists the active service accounts among Users, whose
+// API tokens have a page of their own.
+func (d adminData) ServiceAccounts() []ercms.User {
+	var out []ercms.User
+	for _, us := range d.Users {
+		if us.Service && !us.Disabled {
+			out = append(out, us)
+		}
+	}
+	return out
 }
 
 // Value returns a submitted form value.

@@ -41,6 +41,7 @@ func (s *Server) uiRoutes() {
 	page("GET /dashboard", true, u.dashboard)
 	page("GET /account/password", true, u.passwordPage)
 	page("POST /account/password", true, u.changePassword)
+	u.sessionRoutes(page)
 	s.applicationRoutes(u)
 	s.adminRoutes(u)
 	s.workflowPages(u)
@@ -69,8 +70,9 @@ func (u *ui) handle(auth bool, h func(*request)) http.Handler {
 		hd.Set("Referrer-Policy", "same-origin")
 		rq := &request{u: u, w: w, r: r}
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-			if a, err := u.s.db.Authenticate(r.Context(), c.Value); err == nil {
-				rq.actor, rq.token = &a, c.Value
+			// A read-only API token is for the API, never for the pages.
+			if a, ends, err := u.s.db.AuthenticateSession(r.Context(), c.Value); err == nil && !a.ReadOnly {
+				rq.actor, rq.token, rq.ends = &a, c.Value, ends
 			}
 		}
 		rq.lang = language(r, rq.actor, u.s.lang)
@@ -690,9 +692,12 @@ func (u *ui) taskDetail(l i18n.Lang, t ercms.Task) string {
 	return t.Question
 }
 
-// sessionEndCookie tells the pages when the browser's session ends, for the
-// expiry warning: the end as Unix seconds, bound to the session token (an
-// end copied from another session is ignored).
+// sessionEndCookie tells the pages when the browser's session ends at the
+// latest, for the expiry warning: the end as Unix seconds, bound to the
+// session token (an end copied from another session is ignored). The page
+// warns of the earlier of this end and the idle end the store reports (the
+// session ends unused for SessionIdle): both move only when a page is
+// served, so the page that stays open shows the true end.
 const sessionEndCookie = "ercms_session_end"
 
 // sessionWarnBefore is how long before the session ends the warning shows.
@@ -725,7 +730,12 @@ func (u *ui) sessionNotice(rq *request) *sessionNotice {
 	if err != nil || !sameToken(c.Value, sessionEndValue(rq.token, time.Unix(n, 0))) {
 		return nil
 	}
-	left := int64(time.Unix(n, 0).Sub(u.s.db.Now()).Seconds())
+	end := time.Unix(n, 0)
+	if !rq.ends.IsZero() && rq.ends.Before(end) {
+		// Unused for the idle timeout, the session ends before its end.
+		end = rq.ends
+	}
+	left := int64(end.Sub(u.s.db.Now()).Seconds())
 	if left <= 0 {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/jobs"
@@ -61,6 +62,12 @@ type Config struct {
 	// refused for 15 minutes (ERCMS_SIGNIN_ADDRESS_REFUSE, default 150).
 	// Accounts that signed in from the address before are not held back.
 	AddressSlowAfter, AddressRefuseAfter int
+	// SessionIdle ends a sign-in session unused for this long
+	// (ERCMS_SESSION_IDLE, --session-idle: a Go duration such as 30m or
+	// 1h; default 30m, from 1m to the 12h a session lasts at most).
+	SessionIdle time.Duration
+	// sessionIdle is SessionIdle as written, parsed by validate.
+	sessionIdle string
 }
 
 // defaults of the configuration.
@@ -72,7 +79,7 @@ const (
 
 // configFromEnv returns the defaults overridden by the environment.
 func configFromEnv(getenv func(string) string) Config {
-	c := Config{Addr: defaultAddr, DataDir: defaultDataDir, Country: defaultCountry, LogFormat: "text",
+	c := Config{Addr: defaultAddr, DataDir: defaultDataDir, Country: defaultCountry, LogFormat: "text", sessionIdle: sqldb.DefaultSessionIdle.String(),
 		SignInRate: float64(web.DefaultSignInRate.All), SignInRateAddress: float64(web.DefaultSignInRate.PerAddress),
 		AddressSlowAfter: sqldb.DefaultThrottle.Address.Free, AddressRefuseAfter: sqldb.DefaultThrottle.Address.Max}
 	for name, dst := range map[string]*float64{"ERCMS_SIGNIN_RATE": &c.SignInRate, "ERCMS_SIGNIN_RATE_ADDRESS": &c.SignInRateAddress} {
@@ -96,7 +103,7 @@ func configFromEnv(getenv func(string) string) Config {
 	for name, dst := range map[string]*string{
 		"ERCMS_ADDR": &c.Addr, "ERCMS_DATA_DIR": &c.DataDir, "ERCMS_DATABASE_URL": &c.DatabaseURL,
 		"ERCMS_COUNTRY": &c.Country, "ERCMS_LOG_FORMAT": &c.LogFormat, "ERCMS_SMTP_URL": &c.SMTPURL, "ERCMS_BASE_URL": &c.BaseURL,
-		"ERCMS_LANGUAGE": &c.Language, "ERCMS_WEBHOOK_ALLOW_NETWORKS": &c.WebhookAllowNetworks,
+		"ERCMS_LANGUAGE": &c.Language, "ERCMS_WEBHOOK_ALLOW_NETWORKS": &c.WebhookAllowNetworks, "ERCMS_SESSION_IDLE": &c.sessionIdle,
 	} {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			*dst = v
@@ -116,6 +123,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.Float64Var(&c.SignInRateAddress, "signin-rate-address", c.SignInRateAddress, "password checks a second this node takes on from one address (ERCMS_SIGNIN_RATE_ADDRESS)")
 	fs.IntVar(&c.AddressSlowAfter, "signin-address-slow", c.AddressSlowAfter, "failed sign-ins from one address within an hour after which it is slowed (ERCMS_SIGNIN_ADDRESS_SLOW)")
 	fs.IntVar(&c.AddressRefuseAfter, "signin-address-refuse", c.AddressRefuseAfter, "failed sign-ins from one address after which it is refused for 15 minutes (ERCMS_SIGNIN_ADDRESS_REFUSE)")
+	fs.StringVar(&c.sessionIdle, "session-idle", c.sessionIdle, "sign-in sessions unused for this long end, e.g. 30m or 1h (ERCMS_SESSION_IDLE)")
 	fs.StringVar(&c.Language, "language", c.Language, "language of the pages for a reader who asks for none: az, en, fr or ru (ERCMS_LANGUAGE); default: that of --country")
 	fs.StringVar(&c.WebhookAllowNetworks, "webhook-allow-networks", c.WebhookAllowNetworks, "non-public networks webhooks may reach, CIDR prefixes separated by commas, e.g. 10.20.0.0/16 (ERCMS_WEBHOOK_ALLOW_NETWORKS); default: none, the internet only")
 }
@@ -157,6 +165,11 @@ func (c *Config) validate() error {
 		errs = append(errs, fmt.Errorf("--webhook-allow-networks/ERCMS_WEBHOOK_ALLOW_NETWORKS: %w", err))
 	}
 	c.WebhookAllow = allow
+	if d, err := time.ParseDuration(c.sessionIdle); err != nil || d < time.Minute || d > sqldb.DefaultSessionTTL {
+		errs = append(errs, fmt.Errorf("--session-idle/ERCMS_SESSION_IDLE %q: use a duration from 1m to %s, e.g. 30m", c.sessionIdle, shortDuration(sqldb.DefaultSessionTTL)))
+	} else {
+		c.SessionIdle = d
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format/ERCMS_LOG_FORMAT %q: use text or json", c.LogFormat))
 	}
@@ -167,6 +180,13 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("--database-url/ERCMS_DATABASE_URL: use a postgres:// URL or a SQLite file path"))
 	}
 	return errors.Join(errs...)
+}
+
+// shortDuration writes d without its zero parts: 12h, not 12h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	return strings.TrimSuffix(s, "0m")
 }
 
 // languageCodes lists the codes --language takes: "az, en, fr or ru".

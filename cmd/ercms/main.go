@@ -172,6 +172,7 @@ func open(ctx context.Context, c Config, log *slog.Logger) (*sqldb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.SessionIdle = c.SessionIdle
 	// Attachments and signing keys live under the data directory, outside the database.
 	if db.Blobs, err = blob.NewDir(filepath.Join(c.DataDir, "blobs")); err != nil {
 		db.Close()

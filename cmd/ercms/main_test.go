@@ -46,6 +46,31 @@ func TestConfig(t *testing.T) {
 	}
 }
 
+// TestConfigSessionIdle: sign-in sessions end after 30 minutes unused
+// unless ERCMS_SESSION_IDLE or --session-idle say otherwise; a duration
+// that is no duration, or outside 1m to 12h, is refused.
+func TestConfigSessionIdle(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want time.Duration
+	}{
+		{nil, nil, 30 * time.Minute},
+		{nil, map[string]string{"ERCMS_SESSION_IDLE": "15m"}, 15 * time.Minute},
+		{[]string{"--session-idle", "1h"}, map[string]string{"ERCMS_SESSION_IDLE": "15m"}, time.Hour},
+	} {
+		c, _, err := parse("serve", tc.args, env(tc.env), nil)
+		if err != nil || c.SessionIdle != tc.want {
+			t.Errorf("%v %v: idle %s, %v; want %s", tc.args, tc.env, c.SessionIdle, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"30", "soon", "30s", "13h", "-5m"} {
+		if _, _, err := parse("serve", nil, env(map[string]string{"ERCMS_SESSION_IDLE": bad}), nil); err == nil || !strings.Contains(err.Error(), "ERCMS_SESSION_IDLE") || !strings.Contains(err.Error(), "from 1m to 12h") {
+			t.Errorf("idle %q: %v", bad, err)
+		}
+	}
+}
+
 // TestConfigLanguage: the deployment's language defaults to that of the
 // country served, ERCMS_LANGUAGE sets it, --language wins, and a language
 // the pages do not speak is refused.
