@@ -1,6 +1,7 @@
 package sqldb_test
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
@@ -15,11 +16,11 @@ import (
 func TestSessionIdle(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
 		seed(t, db)
-		idle, err := db.SignIn(ctx, "sms.officer", testPassword)
+		idle, err := db.SignIn(ctx, "sms.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		active, err := db.SignIn(ctx, "sms.officer", testPassword)
+		active, err := db.SignIn(ctx, "sms.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +75,7 @@ func TestSessionIdle(t *testing.T) {
 
 		// The idle timeout is the store's setting.
 		db.SessionIdle = time.Hour
-		fresh, err := db.SignIn(ctx, "sms.officer", testPassword)
+		fresh, err := db.SignIn(ctx, "sms.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,14 +104,14 @@ func TestOwnSessions(t *testing.T) {
 		seed(t, db)
 		var sess []*ercms.Session
 		for range 3 {
-			s, err := db.SignIn(ctx, "de.officer", testPassword)
+			s, err := db.SignIn(ctx, "de.officer", testPassword, netip.Addr{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			sess = append(sess, s)
 			clock.Advance(time.Minute)
 		}
-		theirs, err := db.SignIn(ctx, "fr.officer", testPassword)
+		theirs, err := db.SignIn(ctx, "fr.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +161,7 @@ func TestOwnSessions(t *testing.T) {
 		wantCode(t, db.EndSession(ctx, me, list[0].ID), ercms.ENotFound, "end twice")
 
 		// End all others.
-		extra, err := db.SignIn(ctx, "de.officer", testPassword)
+		extra, err := db.SignIn(ctx, "de.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -293,7 +294,7 @@ func TestSessionMigration(t *testing.T) {
 		if err := db.UndoSessionActivity(ctx); err != nil {
 			t.Fatal(err)
 		}
-		old, err := db.SignIn(ctx, "de.officer", testPassword)
+		old, err := db.SignIn(ctx, "de.officer", testPassword, netip.Addr{})
 		if err != nil {
 			t.Fatal(err)
 		}
