@@ -1,16 +1,19 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/jobs"
+	"github.com/ercms/ercms/web"
 )
 
 // Config is the configuration of every subcommand, read from ERCMS_*
@@ -29,9 +32,22 @@ type Config struct {
 	// SMTPURL is where notifications are e-mailed from (ERCMS_SMTP_URL,
 	// smtp://user:password@host:587?from=ercms@example.org); empty: in-app only.
 	SMTPURL string
-	// BaseURL is the web application's public address, for links in
-	// e-mails (ERCMS_BASE_URL); default: the address served.
+	// BaseURL is the web application's one public address (ERCMS_BASE_URL,
+	// --base-url, e.g. https://ercms.example.org): the links of e-mails, the
+	// QR codes of travel documents, the site whose browsers' forms are
+	// accepted; https makes the cookies Secure and __Host-. Default: the
+	// address served, http://ADDR (https:// with a certificate).
 	BaseURL string
+	// TrustedProxies are the reverse proxies (addresses and CIDR prefixes,
+	// comma-separated: ERCMS_TRUSTED_PROXIES, --trusted-proxies) whose
+	// X-Forwarded-For and X-Forwarded-Proto count; default: none.
+	TrustedProxies string
+	// Proxies is TrustedProxies parsed by validate.
+	Proxies []netip.Prefix
+	// TLSCert and TLSKey are the PEM files of the certificate (chain) and
+	// its key (ERCMS_TLS_CERT, ERCMS_TLS_KEY, --tls-cert, --tls-key): set
+	// both to serve https; default: plain http (behind a proxy, or the demo).
+	TLSCert, TLSKey string
 }
 
 // defaults of the configuration.
@@ -47,7 +63,7 @@ func configFromEnv(getenv func(string) string) Config {
 	for name, dst := range map[string]*string{
 		"ERCMS_ADDR": &c.Addr, "ERCMS_DATA_DIR": &c.DataDir, "ERCMS_DATABASE_URL": &c.DatabaseURL,
 		"ERCMS_COUNTRY": &c.Country, "ERCMS_LOG_FORMAT": &c.LogFormat, "ERCMS_SMTP_URL": &c.SMTPURL, "ERCMS_BASE_URL": &c.BaseURL,
-		"ERCMS_LANGUAGE": &c.Language,
+		"ERCMS_LANGUAGE": &c.Language, "ERCMS_TRUSTED_PROXIES": &c.TrustedProxies, "ERCMS_TLS_CERT": &c.TLSCert, "ERCMS_TLS_KEY": &c.TLSKey,
 	} {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			*dst = v
@@ -64,6 +80,10 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Country, "country", c.Country, "requested state the deployment serves, ISO 3166-1 alpha-2 (ERCMS_COUNTRY)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (ERCMS_LOG_FORMAT)")
 	fs.StringVar(&c.Language, "language", c.Language, "language of the pages for a reader who asks for none: az, en, fr or ru (ERCMS_LANGUAGE); default: that of --country")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of the web application, e.g. https://ercms.example.org (ERCMS_BASE_URL); default: http://ADDR")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "reverse proxies whose X-Forwarded-For/-Proto count: addresses and CIDR prefixes, comma-separated (ERCMS_TRUSTED_PROXIES); default: none")
+	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "PEM certificate (chain) file: serve https (ERCMS_TLS_CERT; with --tls-key)")
+	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "PEM private key file of --tls-cert (ERCMS_TLS_KEY)")
 }
 
 // validate checks the configuration, fills the derived default of the
@@ -95,6 +115,7 @@ func (c *Config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format/ERCMS_LOG_FORMAT %q: use text or json", c.LogFormat))
 	}
+	errs = append(errs, c.validateTrust()...)
 	switch u := c.DatabaseURL; {
 	case u == "":
 		c.DatabaseURL = filepath.Join(c.DataDir, "ercms.db")
@@ -102,6 +123,49 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("--database-url/ERCMS_DATABASE_URL: use a postgres:// URL or a SQLite file path"))
 	}
 	return errors.Join(errs...)
+}
+
+// validateTrust checks the public address, the proxies and the
+// certificate pair, and derives the default public address from --addr.
+func (c *Config) validateTrust() []error {
+	var errs []error
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("--tls-cert/ERCMS_TLS_CERT and --tls-key/ERCMS_TLS_KEY: set both (the certificate and its key) or neither"))
+	} else if c.TLSCert != "" {
+		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
+			errs = append(errs, fmt.Errorf("--tls-cert/--tls-key: %w", err))
+		}
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = defaultBaseURL(c.Addr, c.TLSCert != "")
+	} else if u, err := web.ParseBaseURL(c.BaseURL); err != nil {
+		errs = append(errs, fmt.Errorf("--base-url/ERCMS_BASE_URL %q: %w", c.BaseURL, err))
+	} else if c.BaseURL = u.String(); c.TLSCert != "" && u.Scheme != "https" {
+		errs = append(errs, fmt.Errorf("--base-url/ERCMS_BASE_URL %q: the server serves https (--tls-cert): use an https:// address", c.BaseURL))
+	}
+	var err error
+	if c.Proxies, err = web.ParseTrustedProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("--trusted-proxies/ERCMS_TRUSTED_PROXIES %q: %w; use addresses or CIDR prefixes, comma-separated, e.g. 10.0.0.5,10.1.0.0/16", c.TrustedProxies, err))
+	}
+	return errs
+}
+
+// defaultBaseURL is the public address of a deployment that names none:
+// the address served, http://ADDR or https://ADDR, with localhost for a
+// host that listens on every interface. A port 0 is chosen when serving.
+func defaultBaseURL(addr string, https bool) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	if a, err := netip.ParseAddr(host); host == "" || (err == nil && a.IsUnspecified()) {
+		host = "localhost"
+	}
+	scheme := "http"
+	if https {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
 // languageCodes lists the codes --language takes: "az, en, fr or ru".
