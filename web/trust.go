@@ -30,12 +30,20 @@ const apiSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
 // (http or https) and a host are allowed: no path, query or user. The Host
 // header of a request is never used for any of this.
 func (s *Server) SetBaseURL(base string) error {
+	if err := s.setBase(base); err != nil {
+		return err
+	}
+	return s.cop.AddTrustedOrigin(s.base.String())
+}
+
+// setBase checks and keeps the public address.
+func (s *Server) setBase(base string) error {
 	u, err := ParseBaseURL(base)
 	if err != nil {
 		return err
 	}
 	s.base = u
-	return s.cop.AddTrustedOrigin(u.String())
+	return nil
 }
 
 // ParseBaseURL checks a public base URL: http or https, a host, nothing

@@ -333,7 +333,7 @@ func (u *ui) switchLanguage(rq *request) {
 			return
 		}
 	}
-	u.setCookie(rq, langCookie, string(l), int((365 * 24 * time.Hour).Seconds()), false)
+	u.setCookie(rq, langCookie, string(l), int((365 * 24 * time.Hour).Seconds()), true)
 	if rq.actor != nil {
 		// Remembered per user, so that it follows them to another computer.
 		if err := u.s.db.SetLanguage(rq.r.Context(), *rq.actor, string(l)); err != nil {
