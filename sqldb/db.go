@@ -147,6 +147,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 				return nil, fmt.Errorf("sqldb: create the data directory: %w", err)
 			}
 		}
+		if !strings.Contains(opts.URL, "mode=memory") {
+			if err := privateFile(path); err != nil {
+				return nil, err
+			}
+		}
 		base := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)"
 		if s.db, err = openCounted("sqlite", base+"&_txlock=immediate", &s.statements, &s.caseWriters); err != nil {
 			return nil, err
@@ -193,6 +198,39 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// privateFile makes the SQLite database at path readable by its owner
+// only, as the blobs and keys are: a new file is created 0600 (SQLite
+// gives its -wal and -shm files the mode of the database), and an existing
+// database, WAL or shared-memory file loses the permissions of group and
+// others. An in-memory database has no file.
+func privateFile(path string) error {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, ":memory:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sqldb: open the database file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("sqldb: open the database file: %w", err)
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(name)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("sqldb: the database file: %w", err)
+		}
+		if mode := fi.Mode().Perm(); mode&0o077 != 0 {
+			if err := os.Chmod(name, mode&^0o077); err != nil {
+				return fmt.Errorf("sqldb: make the database file private: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // setCountry selects the requested state the deployment serves; it must

@@ -68,6 +68,9 @@ func newBrowser(t *testing.T, base string) *browser {
 		chromedp.ExecPath(chromiumPath(t)), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1280, 900))
+	if strings.HasPrefix(base, "https://") {
+		opts = append(opts, chromedp.Flag("ignore-certificate-errors", true)) // httptest's certificate
+	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancelC(); cancelA() })
@@ -163,8 +166,8 @@ func (b *browser) fillDate(sel string, d civil.Date) {
 
 func (b *browser) signIn(lang, username string) {
 	b.t.Helper()
-	b.open("/lang/" + lang + "?back=/signin")
 	b.open("/signin")
+	b.submit(`.lang-switch button[lang="` + lang + `"]`) // the language switch posts its form
 	b.screenshot("signin")
 	b.fill("#f-username", username)
 	b.fill("#f-password", password)
@@ -185,8 +188,17 @@ func (b *browser) expect(sel, re string) {
 	}
 }
 
-// journeyStore opens a store with the demo people and serves it.
+// journeyStore opens a store with the demo people and serves it over
+// http, its address the public one. Every answer is scanned for the
+// security headers and cookie flags (headerScan) when the test ends.
 func journeyStore(t *testing.T) (*sqldb.DB, map[string]ercms.Actor, string) {
+	return journeyStoreOver(t, false)
+}
+
+// journeyStoreOver is journeyStore over https (a test certificate) when
+// tls is set: the public address is then https, so the cookies are
+// __Host- and Secure, and every answer carries HSTS.
+func journeyStoreOver(t *testing.T, tls bool) (*sqldb.DB, map[string]ercms.Actor, string) {
 	db, _ := testdb.Open(t, sqldb.SQLite)
 	blobs, err := blob.NewDir(t.TempDir())
 	if err != nil {
@@ -197,8 +209,25 @@ func journeyStore(t *testing.T) (*sqldb.DB, map[string]ercms.Actor, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(db, nil))
-	t.Cleanup(srv.Close)
+	h := web.New(db, nil)
+	scan := &headerScan{https: tls}
+	srv := httptest.NewUnstartedServer(scan.wrap(h))
+	base := "http://" + srv.Listener.Addr().String()
+	if tls {
+		base = "https://" + srv.Listener.Addr().String()
+	}
+	if err := h.SetBaseURL(base); err != nil {
+		t.Fatal(err)
+	}
+	if tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	t.Cleanup(func() {
+		srv.Close()
+		scan.check(t)
+	})
 	return db, actors, srv.URL
 }
 

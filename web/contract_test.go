@@ -61,8 +61,10 @@ func apiContract() (validator.Validator, error) {
 			// Strict: a property or header the document does not name is drift,
 			// even where a schema leaves the object open.
 			config.WithStrictMode(),
-			// Sent on every answer by the server's front (ServeHTTP, problem+json).
-			config.WithStrictIgnoredHeadersExtra("x-content-type-options", "content-language", "www-authenticate"),
+			// Sent on every answer by the server's front (ServeHTTP's security
+			// headers, problem+json).
+			config.WithStrictIgnoredHeadersExtra("x-content-type-options", "content-language", "www-authenticate",
+				"content-security-policy", "referrer-policy", "x-frame-options", "strict-transport-security"),
 			// Maps on purpose: a problem's field messages and arguments, an audit
 			// event's details, a profile's rules, and the OpenAPI document itself.
 			config.WithStrictIgnorePaths(freeForm...))

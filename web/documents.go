@@ -144,15 +144,6 @@ func (s *Server) photoOf(ctx context.Context, a ercms.Actor, c *ercms.Case) ([]b
 	return nil, nil
 }
 
-// baseURL is the address of this web application as the client sees it.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if secure(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 func writePDF(w http.ResponseWriter, name string, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/pdf")
@@ -173,7 +164,7 @@ func (s *Server) caseDocument(w http.ResponseWriter, r *http.Request, a ercms.Ac
 		lang = i18n.Negotiate(r.Header.Get("Accept-Language"))
 	}
 	kind := r.PathValue("kind")
-	b, err := s.renderDocument(r.Context(), a, c, kind, lang, baseURL(r))
+	b, err := s.renderDocument(r.Context(), a, c, kind, lang, s.BaseURL())
 	if err != nil {
 		return err
 	}
@@ -191,7 +182,7 @@ func (u *ui) caseDocument(rq *request) {
 		return
 	}
 	kind := rq.r.PathValue("kind")
-	b, err := u.s.renderDocument(rq.r.Context(), *rq.actor, c, kind, rq.lang, baseURL(rq.r))
+	b, err := u.s.renderDocument(rq.r.Context(), *rq.actor, c, kind, rq.lang, u.s.BaseURL())
 	if err == nil {
 		err = u.s.db.RecordDocument(rq.r.Context(), *rq.actor, c, kind, b)
 	}

@@ -60,7 +60,7 @@ func TestCaseHistoryInReadersLanguage(t *testing.T) {
 			for _, user := range users {
 				u := newUIClient(t, base, string(lang))
 				u.signIn(user)
-				u.get("/lang/" + string(lang) + "?back=%2F")
+				u.switchLanguage(string(lang))
 				list, err := db.ListCases(ctx, actors[user], sqldb.CaseFilter{Limit: sqldb.MaxPage})
 				if err != nil {
 					t.Fatal(err)

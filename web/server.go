@@ -14,6 +14,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"reflect"
 	"runtime/debug"
 	"strconv"
@@ -39,6 +41,12 @@ type Server struct {
 	// lang is the deployment's language: the pages' language for a reader
 	// who has chosen none and whose browser asks for none of ours.
 	lang i18n.Lang
+	// base is the public address (SetBaseURL); proxies the peers whose
+	// forwarded headers count (SetTrustedProxies).
+	base    *url.URL
+	proxies []netip.Prefix
+	// cop refuses browsers' cross-origin state changes.
+	cop *http.CrossOriginProtection
 }
 
 // route is one registered endpoint; the OpenAPI parity test walks them.
@@ -56,7 +64,8 @@ func New(db *sqldb.DB, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{db: db, log: log, mux: http.NewServeMux(), lang: i18n.CountryLanguage(db.Country()), shed: newShedder(DefaultSignInRate)}
+	s := &Server{db: db, log: log, mux: http.NewServeMux(), lang: i18n.CountryLanguage(db.Country()), cop: http.NewCrossOriginProtection(), shed: newShedder(DefaultSignInRate)}
+	s.base, _ = url.Parse(defaultBaseURL)
 	s.apiRoutes()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.handle(rt))
@@ -89,7 +98,8 @@ func (s *Server) add(method, path string, auth bool, h func(http.ResponseWriter,
 }
 
 // ServeHTTP logs each request (method, route pattern, status, time: never the
-// query string or the body) and recovers from panics.
+// query string or the body), sets the security headers of every answer,
+// refuses browsers' cross-origin state changes and recovers from panics.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
@@ -100,8 +110,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.log.Info("request", "method", r.Method, "route", routeOf(r), "status", sw.status, "ms", time.Since(start).Milliseconds())
 	}()
-	sw.Header().Set("X-Content-Type-Options", "nosniff")
-	sw.Header().Set("Cache-Control", "no-store")
+	s.securityHeaders(sw, r)
+	if s.crossOrigin(sw, r) {
+		return
+	}
 	s.mux.ServeHTTP(sw, r)
 }
 

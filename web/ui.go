@@ -11,7 +11,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -33,6 +32,7 @@ const (
 	sessionCookie = "ercms_session"
 	langCookie    = "ercms_lang"
 	preCSRFCookie = "ercms_pre" // CSRF token of the sign-in form, before a session exists
+	flashCookie   = "ercms_flash"
 )
 
 // contentSecurityPolicy allows only our own scripts, styles and images: no
@@ -211,10 +211,8 @@ type page struct {
 	Session *sessionNotice
 }
 
-// LangURL returns the link that switches to language l and comes back here.
-func (p page) LangURL(l i18n.Lang) string {
-	return "/lang/" + string(l) + "?back=" + url.QueryEscape(p.Path)
-}
+// LangURL returns where the language switch posts to choose language l.
+func (p page) LangURL(l i18n.Lang) string { return "/lang/" + string(l) }
 
 // FieldError returns the error of one field, if any.
 func (p page) FieldError(id string) *fieldError {
@@ -240,6 +238,8 @@ type request struct {
 	// ends is when the session ends unless used again (the earlier of its
 	// absolute end and its idle end).
 	ends time.Time
+	// pre is the CSRF token of a reader not signed in (preCSRF).
+	pre string
 }
 
 func (rq *request) t(key string, args ...string) string { return rq.u.cat.T(rq.lang, key, args...) }
@@ -264,11 +264,11 @@ func (u *ui) dueWords(l i18n.Lang, today civil.Date, d *ercms.Deadline) string {
 	return u.cat.Message(l, "deadline.stopped_on", map[string]any{"date": *d.MetOn})
 }
 
-// language picks the language of a page: the switch's cookie, else the
-// user's remembered choice, else Accept-Language, else the deployment's
-// language def.
-func language(r *http.Request, a *ercms.Actor, def i18n.Lang) i18n.Lang {
-	if c, err := r.Cookie(langCookie); err == nil {
+// language picks the language of a page: the switch's cookie (named
+// cookie), else the user's remembered choice, else Accept-Language, else
+// the deployment's language def.
+func language(r *http.Request, a *ercms.Actor, def i18n.Lang, cookie string) i18n.Lang {
+	if c, err := r.Cookie(cookie); err == nil {
 		if l, ok := i18n.Parse(c.Value); ok {
 			return l
 		}
@@ -319,6 +319,8 @@ func (u *ui) render(rq *request, status int, name string, p page) {
 	p.User = rq.actor
 	if rq.token != "" {
 		p.CSRF = csrfFor(rq.token)
+	} else {
+		p.CSRF = u.preCSRF(rq)
 	}
 	if p.User != nil {
 		p.Nav = u.nav(rq)

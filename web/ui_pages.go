@@ -30,7 +30,8 @@ func (s *Server) uiRoutes() {
 	page("GET /signin", false, u.signInPage)
 	page("POST /signin", false, u.signIn)
 	page("POST /signout", true, u.signOut)
-	page("GET /lang/{lang}", false, u.switchLanguage)
+	page("POST /lang/{lang}", false, u.switchLanguage)
+	page("GET /lang/{lang}", false, u.languageLink)
 	page("GET /{$}", true, u.home)
 	page("GET /cases", true, u.caseList)
 	page("GET /cases/{id}", true, u.casePage)
@@ -66,16 +67,15 @@ func (u *ui) handle(auth bool, h func(*request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", contentSecurityPolicy)
-		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "same-origin")
 		rq := &request{u: u, w: w, r: r}
-		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if c, err := r.Cookie(u.s.cookie(sessionCookie)); err == nil && c.Value != "" {
 			// A read-only API token is for the API, never for the pages.
 			if a, ends, err := u.s.db.AuthenticateSession(r.Context(), c.Value); err == nil && !a.ReadOnly {
 				rq.actor, rq.token, rq.ends = &a, c.Value, ends
 			}
 		}
-		rq.lang = language(r, rq.actor, u.s.lang)
+		rq.lang = language(r, rq.actor, u.s.lang, u.s.cookie(langCookie))
 		if auth && rq.actor == nil {
 			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
@@ -219,26 +219,24 @@ func (u *ui) fail(rq *request, err error) {
 
 func (u *ui) notFound(rq *request) { u.errorPage(rq, http.StatusNotFound, rq.t("error.not_found")) }
 
-func secure(r *http.Request) bool {
-	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
-}
-
+// setCookie sets one of the pages' cookies (name without its __Host-
+// prefix): for the whole site, Lax, Secure when the base URL is https.
 func (u *ui) setCookie(rq *request, name, value string, maxAge int, httpOnly bool) {
-	http.SetCookie(rq.w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: httpOnly,
-		Secure: secure(rq.r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(rq.w, &http.Cookie{Name: u.s.cookie(name), Value: value, Path: "/", MaxAge: maxAge, HttpOnly: httpOnly,
+		Secure: u.s.secureCookie(rq.r), SameSite: http.SameSiteLaxMode})
 }
 
 // flash keeps a one-time message for the next page (never personal data: references only).
 func (u *ui) flash(rq *request, msg string) {
-	u.setCookie(rq, "ercms_flash", url.QueryEscape(msg), 60, true)
+	u.setCookie(rq, flashCookie, url.QueryEscape(msg), 60, true)
 }
 
 func (u *ui) takeFlash(rq *request) string {
-	c, err := rq.r.Cookie("ercms_flash")
+	c, err := rq.r.Cookie(u.s.cookie(flashCookie))
 	if err != nil || c.Value == "" {
 		return ""
 	}
-	u.setCookie(rq, "ercms_flash", "", -1, true)
+	u.setCookie(rq, flashCookie, "", -1, true)
 	msg, _ := url.QueryUnescape(c.Value)
 	return msg
 }
@@ -318,13 +316,13 @@ func (u *ui) renderSignIn(rq *request, status int, username string, errs []field
 		// pass the session's CSRF check of every POST.
 		pre = csrfFor(rq.token)
 	}
-	u.setCookie(rq, preCSRFCookie, pre, 3600, true)
+	u.setPreCSRF(rq, pre)
 	u.render(rq, status, "signin", page{Title: rq.t("signin.title"), Errors: errs,
 		Data: signInData{Username: username, Next: safeNext(rq.r.FormValue("next")), PreCSRF: pre}})
 }
 
 func (u *ui) signIn(rq *request) {
-	c, err := rq.r.Cookie(preCSRFCookie)
+	c, err := rq.r.Cookie(u.s.cookie(preCSRFCookie))
 	if err != nil || !sameToken(rq.r.PostFormValue("csrf"), c.Value) {
 		u.errorPage(rq, http.StatusForbidden, rq.t("error.csrf"))
 		return
@@ -369,8 +367,8 @@ func (u *ui) signIn(rq *request) {
 	}
 	// MaxAge, not Expires: the browser's clock need not agree with the server's.
 	maxAge := int(sess.ExpiresAt.Sub(u.s.db.Now()).Seconds())
-	http.SetCookie(rq.w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: secure(rq.r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(rq.w, &http.Cookie{Name: u.s.cookie(sessionCookie), Value: sess.Token, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: u.s.secureCookie(rq.r), SameSite: http.SameSiteLaxMode})
 	u.setCookie(rq, sessionEndCookie, sessionEndValue(sess.Token, sess.ExpiresAt), maxAge, true)
 	http.Redirect(rq.w, rq.r, safeNext(rq.r.PostFormValue("next")), http.StatusSeeOther)
 }
@@ -385,13 +383,45 @@ func (u *ui) signOut(rq *request) {
 	http.Redirect(rq.w, rq.r, "/signin", http.StatusSeeOther)
 }
 
+// setPreCSRF sets the CSRF token of a reader who is not signed in: the
+// token of the forms of the page (the sign-in form, the language switch),
+// kept in a cookie that the POST must match.
+func (u *ui) setPreCSRF(rq *request, token string) {
+	rq.pre = token
+	u.setCookie(rq, preCSRFCookie, token, 3600, true)
+}
+
+// preCSRF returns the CSRF token of the forms of a page for a reader who
+// is not signed in: the one of the pre-session cookie, else a new one.
+func (u *ui) preCSRF(rq *request) string {
+	if rq.pre != "" {
+		return rq.pre
+	}
+	if c, err := rq.r.Cookie(u.s.cookie(preCSRFCookie)); err == nil && len(c.Value) == 32 {
+		rq.pre = c.Value
+		return c.Value
+	}
+	u.setPreCSRF(rq, randomHex(16))
+	return rq.pre
+}
+
+// switchLanguage keeps the language chosen with the switch at the top of
+// every page: in a cookie, and for a signed-in user in the account. A
+// POST with the CSRF token of the page, signed in or not.
 func (u *ui) switchLanguage(rq *request) {
 	l, ok := i18n.Parse(rq.r.PathValue("lang"))
 	if !ok {
 		u.notFound(rq)
 		return
 	}
-	u.setCookie(rq, langCookie, string(l), int((365 * 24 * time.Hour).Seconds()), false)
+	if rq.token == "" { // a signed-in user's token was checked with every POST
+		c, err := rq.r.Cookie(u.s.cookie(preCSRFCookie))
+		if err != nil || !sameToken(rq.r.PostFormValue("csrf"), c.Value) {
+			u.errorPage(rq, http.StatusForbidden, rq.t("error.csrf"))
+			return
+		}
+	}
+	u.setCookie(rq, langCookie, string(l), int((365 * 24 * time.Hour).Seconds()), true)
 	if rq.actor != nil {
 		// Remembered per user, so that it follows them to another computer.
 		if err := u.s.db.SetLanguage(rq.r.Context(), *rq.actor, string(l)); err != nil {
@@ -399,6 +429,12 @@ func (u *ui) switchLanguage(rq *request) {
 			return
 		}
 	}
+	http.Redirect(rq.w, rq.r, safeNext(rq.r.PostFormValue("back")), http.StatusSeeOther)
+}
+
+// languageLink answers an old link to the language switch (a GET, which
+// must change nothing): back to the page, in the language it had.
+func (u *ui) languageLink(rq *request) {
 	http.Redirect(rq.w, rq.r, safeNext(rq.r.URL.Query().Get("back")), http.StatusSeeOther)
 }
 
@@ -721,7 +757,7 @@ type sessionNotice struct {
 
 // sessionNotice reads the end of the request's session; nil when unknown.
 func (u *ui) sessionNotice(rq *request) *sessionNotice {
-	c, err := rq.r.Cookie(sessionEndCookie)
+	c, err := rq.r.Cookie(u.s.cookie(sessionEndCookie))
 	if err != nil || rq.token == "" {
 		return nil
 	}

@@ -71,6 +71,15 @@ func (u *uiClient) signIn(username string) {
 	}
 }
 
+// switchLanguage chooses a language with the switch of the home page, as a
+// reader would: a POST with the page's CSRF token, back to the home page.
+func (u *uiClient) switchLanguage(lang string) {
+	u.t.Helper()
+	if status, _ := u.post("/", "/lang/"+lang, url.Values{"back": {"/"}}); status != http.StatusOK {
+		u.t.Fatalf("switch to %s: %d", lang, status)
+	}
+}
+
 func TestUISignInAndQueue(t *testing.T) {
 	_, _, base := journeyStore(t)
 	u := newUIClient(t, base, "fr-FR,fr;q=0.9")

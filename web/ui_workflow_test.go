@@ -476,6 +476,24 @@ func TestUITravelDocumentAndVerification(t *testing.T) {
 	if !strings.Contains(squeezed, "RC-0077") || !strings.Contains(squeezed, "Hüseynov") || !strings.Contains(squeezed, "/verify?t=") {
 		t.Fatalf("travel document text:\n%s", text)
 	}
+	// The QR code's address is the configured public one, whatever Host
+	// and forwarded headers the request carries.
+	if !strings.Contains(squeezed, base+"/verify?t=") {
+		t.Errorf("the verification address is not %s/verify:\n%s", base, text)
+	}
+	req, _ := http.NewRequest("GET", base+"/cases/"+c.ID+"/documents/travel_document", nil)
+	req.Host = "evil.example"
+	req.Header.Set("X-Forwarded-Host", "evil.example")
+	req.Header.Set("X-Forwarded-Proto", "https")
+	baseURL, _ := url.Parse(base)
+	for _, ck := range m.c.Jar.Cookies(baseURL) { // the client would pick the cookies of the Host
+		req.AddCookie(ck)
+	}
+	if status, doc := m.do(req); status != 200 {
+		t.Errorf("travel document with a forged Host: %d", status)
+	} else if text, err := pdf.Text([]byte(doc)); err != nil || strings.Contains(text, "evil") || !strings.Contains(strings.Join(strings.Fields(text), ""), base+"/verify?t=") {
+		t.Errorf("the Host header reached the travel document (%v):\n%s", err, text)
+	}
 	token := c.TravelDocument.Signature
 	if token == "" {
 		t.Fatal("the travel document is not signed")

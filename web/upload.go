@@ -150,7 +150,7 @@ func serveAttachment(w http.ResponseWriter, t *ercms.Attachment, rc io.Reader) {
 	h.Set("Content-Type", t.MIME)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox")
 	disposition := "attachment"
 	if t.Image() {
 		disposition = "inline"

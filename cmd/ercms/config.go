@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -48,9 +49,6 @@ type Config struct {
 	WebhookAllowNetworks string
 	// WebhookAllow is WebhookAllowNetworks parsed (by validate).
 	WebhookAllow []netip.Prefix
-	// BaseURL is the web application's public address, for links in
-	// e-mails (ERCMS_BASE_URL); default: the address served.
-	BaseURL string
 	// SignInRate is how many password checks a second this node takes on
 	// in all (ERCMS_SIGNIN_RATE, --signin-rate; default 20), and
 	// SignInRateAddress from one address (ERCMS_SIGNIN_RATE_ADDRESS,
@@ -68,6 +66,22 @@ type Config struct {
 	SessionIdle time.Duration
 	// sessionIdle is SessionIdle as written, parsed by validate.
 	sessionIdle string
+	// BaseURL is the web application's one public address (ERCMS_BASE_URL,
+	// --base-url, e.g. https://ercms.example.org): the links of e-mails, the
+	// QR codes of travel documents, the site whose browsers' forms are
+	// accepted; https makes the cookies Secure and __Host-. Default: the
+	// address served, http://ADDR (https:// with a certificate).
+	BaseURL string
+	// TrustedProxies are the reverse proxies (addresses and CIDR prefixes,
+	// comma-separated: ERCMS_TRUSTED_PROXIES, --trusted-proxies) whose
+	// X-Forwarded-For and X-Forwarded-Proto count; default: none.
+	TrustedProxies string
+	// Proxies is TrustedProxies parsed by validate.
+	Proxies []netip.Prefix
+	// TLSCert and TLSKey are the PEM files of the certificate (chain) and
+	// its key (ERCMS_TLS_CERT, ERCMS_TLS_KEY, --tls-cert, --tls-key): set
+	// both to serve https; default: plain http (behind a proxy, or the demo).
+	TLSCert, TLSKey string
 }
 
 // defaults of the configuration.
@@ -103,7 +117,7 @@ func configFromEnv(getenv func(string) string) Config {
 	for name, dst := range map[string]*string{
 		"ERCMS_ADDR": &c.Addr, "ERCMS_DATA_DIR": &c.DataDir, "ERCMS_DATABASE_URL": &c.DatabaseURL,
 		"ERCMS_COUNTRY": &c.Country, "ERCMS_LOG_FORMAT": &c.LogFormat, "ERCMS_SMTP_URL": &c.SMTPURL, "ERCMS_BASE_URL": &c.BaseURL,
-		"ERCMS_LANGUAGE": &c.Language, "ERCMS_WEBHOOK_ALLOW_NETWORKS": &c.WebhookAllowNetworks, "ERCMS_SESSION_IDLE": &c.sessionIdle,
+		"ERCMS_LANGUAGE": &c.Language, "ERCMS_WEBHOOK_ALLOW_NETWORKS": &c.WebhookAllowNetworks, "ERCMS_SESSION_IDLE": &c.sessionIdle, "ERCMS_TRUSTED_PROXIES": &c.TrustedProxies, "ERCMS_TLS_CERT": &c.TLSCert, "ERCMS_TLS_KEY": &c.TLSKey,
 	} {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			*dst = v
@@ -126,6 +140,10 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.sessionIdle, "session-idle", c.sessionIdle, "sign-in sessions unused for this long end, e.g. 30m or 1h (ERCMS_SESSION_IDLE)")
 	fs.StringVar(&c.Language, "language", c.Language, "language of the pages for a reader who asks for none: az, en, fr or ru (ERCMS_LANGUAGE); default: that of --country")
 	fs.StringVar(&c.WebhookAllowNetworks, "webhook-allow-networks", c.WebhookAllowNetworks, "non-public networks webhooks may reach, CIDR prefixes separated by commas, e.g. 10.20.0.0/16 (ERCMS_WEBHOOK_ALLOW_NETWORKS); default: none, the internet only")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of the web application, e.g. https://ercms.example.org (ERCMS_BASE_URL); default: http://ADDR")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "reverse proxies whose X-Forwarded-For/-Proto count: addresses and CIDR prefixes, comma-separated (ERCMS_TRUSTED_PROXIES); default: none")
+	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "PEM certificate (chain) file: serve https (ERCMS_TLS_CERT; with --tls-key)")
+	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "PEM private key file of --tls-cert (ERCMS_TLS_KEY)")
 }
 
 // validate checks the configuration, fills the derived default of the
@@ -173,6 +191,7 @@ func (c *Config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format/ERCMS_LOG_FORMAT %q: use text or json", c.LogFormat))
 	}
+	errs = append(errs, c.validateTrust()...)
 	switch u := c.DatabaseURL; {
 	case u == "":
 		c.DatabaseURL = filepath.Join(c.DataDir, "ercms.db")
@@ -187,6 +206,49 @@ func shortDuration(d time.Duration) string {
 	s := d.String()
 	s = strings.TrimSuffix(s, "0s")
 	return strings.TrimSuffix(s, "0m")
+}
+
+// validateTrust checks the public address, the proxies and the
+// certificate pair, and derives the default public address from --addr.
+func (c *Config) validateTrust() []error {
+	var errs []error
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("--tls-cert/ERCMS_TLS_CERT and --tls-key/ERCMS_TLS_KEY: set both (the certificate and its key) or neither"))
+	} else if c.TLSCert != "" {
+		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
+			errs = append(errs, fmt.Errorf("--tls-cert/--tls-key: %w", err))
+		}
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = defaultBaseURL(c.Addr, c.TLSCert != "")
+	} else if u, err := web.ParseBaseURL(c.BaseURL); err != nil {
+		errs = append(errs, fmt.Errorf("--base-url/ERCMS_BASE_URL %q: %w", c.BaseURL, err))
+	} else if c.BaseURL = u.String(); c.TLSCert != "" && u.Scheme != "https" {
+		errs = append(errs, fmt.Errorf("--base-url/ERCMS_BASE_URL %q: the server serves https (--tls-cert): use an https:// address", c.BaseURL))
+	}
+	var err error
+	if c.Proxies, err = web.ParseTrustedProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("--trusted-proxies/ERCMS_TRUSTED_PROXIES %q: %w; use addresses or CIDR prefixes, comma-separated, e.g. 10.0.0.5,10.1.0.0/16", c.TrustedProxies, err))
+	}
+	return errs
+}
+
+// defaultBaseURL is the public address of a deployment that names none:
+// the address served, http://ADDR or https://ADDR, with localhost for a
+// host that listens on every interface. A port 0 is chosen when serving.
+func defaultBaseURL(addr string, https bool) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	if a, err := netip.ParseAddr(host); host == "" || (err == nil && a.IsUnspecified()) {
+		host = "localhost"
+	}
+	scheme := "http"
+	if https {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
 // languageCodes lists the codes --language takes: "az, en, fr or ru".

@@ -15,8 +15,8 @@
 package main
 
 import (
-	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,9 +24,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -231,6 +233,7 @@ func serve(ctx context.Context, c Config, db *sqldb.DB, log *slog.Logger, stdout
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
+	base := publicURL(c.BaseURL, ln.Addr())
 	h := web.New(db, log)
 	h.SetSignInRate(web.SignInRate{All: rate.Limit(c.SignInRate), BurstAll: max(1, int(2*c.SignInRate)),
 		PerAddress: rate.Limit(c.SignInRateAddress), BurstAddr: max(1, int(4*c.SignInRateAddress))})
@@ -238,16 +241,27 @@ func serve(ctx context.Context, c Config, db *sqldb.DB, log *slog.Logger, stdout
 	if c.Language != "" {
 		h.SetLanguage(i18n.Lang(c.Language))
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+	if err := h.SetBaseURL(base); err != nil {
+		ln.Close()
+		return fmt.Errorf("--base-url %s: %w", base, err)
+	}
+	h.SetTrustedProxies(c.Proxies)
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute,
+		TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go db.RunScheduler(ctx, time.Minute)
 	go db.RunRecomputations(ctx, 5*time.Second)
 	go db.RunAuditSequencer(ctx, 2*time.Second)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	url := "http://" + ln.Addr().String()
-	runner := &jobs.Runner{DB: db, Hooks: &jobs.HTTPDeliverer{Policy: db.WebhookPolicy}, BaseURL: cmp.Or(c.BaseURL, url), Worker: workerName(), Log: log}
+	scheme := "http"
+	if c.TLSCert != "" {
+		scheme = "https"
+		go func() { errc <- srv.ServeTLS(ln, c.TLSCert, c.TLSKey) }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
+	runner := &jobs.Runner{DB: db, Hooks: &jobs.HTTPDeliverer{Policy: db.WebhookPolicy}, BaseURL: base, Worker: workerName(), Log: log}
 	if c.SMTPURL != "" {
 		m, err := jobs.ParseSMTPURL(c.SMTPURL)
 		if err != nil {
@@ -256,9 +270,9 @@ func serve(ctx context.Context, c Config, db *sqldb.DB, log *slog.Logger, stdout
 		runner.Mail = m
 	}
 	go runner.Run(ctx, 15*time.Second)
-	fmt.Fprintf(stdout, "eRCMS is running at %s (database: %s)\n", url, db.Engine())
+	fmt.Fprintf(stdout, "eRCMS is running at %s (%s on %s, database: %s)\n", base, scheme, ln.Addr(), db.Engine())
 	if banner != nil {
-		banner(url)
+		banner(base)
 	}
 	select {
 	case err := <-errc:
@@ -275,6 +289,19 @@ func serve(ctx context.Context, c Config, db *sqldb.DB, log *slog.Logger, stdout
 		log.Error("audit sequencer at shutdown", "err", err)
 	}
 	return nil
+}
+
+// publicURL is the configured public address, whose port 0 (the default
+// address of --addr 127.0.0.1:0) becomes the port the listener chose.
+func publicURL(base string, ln net.Addr) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Port() != "0" {
+		return base
+	}
+	if a, ok := ln.(*net.TCPAddr); ok {
+		u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(a.Port))
+	}
+	return u.String()
 }
 
 // workerName names this node in job leases: host and process.
