@@ -52,6 +52,11 @@ type adminData struct {
 	Orgs     []ercms.Organisation
 	OrgNames map[string]string
 	Users    []ercms.User
+	// Grants are the pending grants this administrator may confirm or
+	// refuse, by account id; Pending says that the account just created
+	// waits for a second person's confirmation.
+	Grants   map[string]*sqldb.Grant
+	Pending  string
 	Roles    []ercms.Role
 	Kinds    []ercms.OrgKind
 	Values   map[string]string
@@ -172,6 +177,15 @@ func (u *ui) userData(rq *request) (adminData, bool) {
 		return d, false
 	}
 	d.Users = users
+	grants, err := u.s.db.PendingGrants(rq.r.Context(), *rq.actor)
+	if err != nil {
+		u.fail(rq, err)
+		return d, false
+	}
+	d.Grants = map[string]*sqldb.Grant{}
+	for i, g := range grants {
+		d.Grants[g.UserID] = &grants[i]
+	}
 	return d, true
 }
 
@@ -190,7 +204,7 @@ func (u *ui) adminCreateUser(rq *request) {
 	if !n.Service {
 		n.Password = pw
 	}
-	_, err := u.s.db.CreateUser(rq.r.Context(), *rq.actor, n)
+	created, err := u.s.db.CreateUser(rq.r.Context(), *rq.actor, n)
 	d, ok := u.userData(rq)
 	if !ok {
 		return
@@ -207,6 +221,9 @@ func (u *ui) adminCreateUser(rq *request) {
 	}
 	if !n.Service {
 		d.Secret = rq.t("admin.password_once", "username", n.Username, "password", pw)
+	}
+	if created.Status == ercms.AccountPending {
+		d.Pending = rq.t("grants.created_pending", "username", n.Username)
 	}
 	u.adminPage(rq, http.StatusOK, "users", d, nil)
 }
