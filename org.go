@@ -92,16 +92,29 @@ func (o Organisation) NameIn(l i18n.Lang) string { return o.Names.Or(l, o.Name) 
 
 // User is a person (or, with Service set, a member state's system) who signs in.
 type User struct {
-	ID          string    `json:"id"`
-	Username    string    `json:"username"`
-	DisplayName string    `json:"display_name"`
-	OrgID       string    `json:"organisation_id"`
-	Role        Role      `json:"role"`
-	Service     bool      `json:"service,omitempty"`
-	Disabled    bool      `json:"disabled,omitempty"`
-	Language    string    `json:"language,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          string `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	OrgID       string `json:"organisation_id"`
+	Role        Role   `json:"role"`
+	Service     bool   `json:"service,omitempty"`
+	Disabled    bool   `json:"disabled,omitempty"`
+	// Status says whether the account may sign in: active, or pending a
+	// second person's confirmation of its role, or refused (GrantNeedsConfirmation).
+	Status    AccountStatus `json:"status"`
+	Language  string        `json:"language,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
 }
+
+// AccountStatus is where an account stands in the grant of its role.
+type AccountStatus string
+
+// Account statuses: only an active account signs in.
+const (
+	AccountActive  AccountStatus = "active"
+	AccountPending AccountStatus = "pending"
+	AccountRefused AccountStatus = "refused"
+)
 
 // Actor is who performs an operation: the user with their organisation, as
 // resolved from a session or an API token. Every store call takes one.

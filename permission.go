@@ -151,3 +151,36 @@ func AvailableActions(a Actor, c *Case, today civil.Date) []string {
 	}
 	return out
 }
+
+// ReadsCaseData reports whether a role reads case data (personal data of
+// the people returned): every officer and supervisor role. Administrators,
+// auditors and DPOs (audit events hold references, not personal data) and
+// analysts (anonymised statistics) do not.
+func ReadsCaseData(r Role) bool {
+	switch r {
+	case RoleAdmin, RoleAuditor, RoleDPO, RoleAnalyst, RoleSystem:
+		return false
+	}
+	return true
+}
+
+// GrantNeedsConfirmation reports whether an administrator's grant of role r
+// waits for a second person (separation of duties): every role that reads
+// case data, and the administrator role itself, since an administrator
+// confirms grants (else one administrator would create a second one and
+// confirm their own grant with it).
+func GrantNeedsConfirmation(r Role) bool { return r == RoleAdmin || ReadsCaseData(r) }
+
+// SupervisorOf returns the supervisor role of an organisation kind, the
+// role that confirms grants in it, or "" for a kind without one (agencies,
+// consular missions, border posts, ministries, oversight), where a second
+// administrator confirms.
+func SupervisorOf(k OrgKind) Role {
+	switch k {
+	case OrgCentralAuthority:
+		return RoleCASupervisor
+	case OrgRequestingAuthority:
+		return RoleRequestingSupervisor
+	}
+	return ""
+}

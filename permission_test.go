@@ -361,3 +361,26 @@ func TestSafeguardFlagsBlockTransferActions(t *testing.T) {
 		t.Errorf("request_travel_document with a flag: %v", err)
 	}
 }
+
+// TestGrantNeedsConfirmation: every officer and supervisor role reads case
+// data, and its grant, like the administrator role's, waits for a second
+// person; oversight and statistics roles are granted at once.
+func TestGrantNeedsConfirmation(t *testing.T) {
+	for _, r := range Roles {
+		reads := r != RoleAdmin && r != RoleAuditor && r != RoleDPO && r != RoleAnalyst
+		if ReadsCaseData(r) != reads {
+			t.Errorf("%s reads case data: %v, want %v", r, !reads, reads)
+		}
+		if want := reads || r == RoleAdmin; GrantNeedsConfirmation(r) != want {
+			t.Errorf("%s needs confirmation: %v, want %v", r, !want, want)
+		}
+	}
+	if SupervisorOf(OrgCentralAuthority) != RoleCASupervisor || SupervisorOf(OrgRequestingAuthority) != RoleRequestingSupervisor {
+		t.Error("the supervisors of the authorities")
+	}
+	for _, k := range []OrgKind{OrgAgency, OrgConsularMission, OrgBorderPoint, OrgMinistry, OrgOversight} {
+		if SupervisorOf(k) != "" {
+			t.Errorf("%s has a supervisor who confirms", k)
+		}
+	}
+}

@@ -39,7 +39,7 @@ func (s *DB) Users(ctx context.Context, a ercms.Actor) ([]ercms.User, error) {
 // Colleagues lists the active accounts of a's own organisation (no
 // service accounts), for choosing an officer: assignment, absence cover.
 func (s *DB) Colleagues(ctx context.Context, a ercms.Actor) ([]ercms.User, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND NOT u.disabled AND NOT u.service ORDER BY u.username`, a.Org.ID)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.org_id = $1 AND NOT u.disabled AND u.status = 'active' AND NOT u.service ORDER BY u.username`, a.Org.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -39,8 +39,12 @@ func TestOrganisationNamesPerLanguage(t *testing.T) {
 			t.Errorf("in English (not given): %q, names %v; want the name of record", got.NameIn(i18n.EN), got.Names)
 		}
 
-		if _, err := db.CreateUser(ctx, admin, sqldb.NewUser{Username: "nax.police", DisplayName: "Elnur Abbasov", OrgID: o.ID,
-			Role: ercms.RoleAgencyOfficer, Password: testPassword}); err != nil {
+		u, err := db.CreateUser(ctx, admin, sqldb.NewUser{Username: "nax.police", DisplayName: "Elnur Abbasov", OrgID: o.ID,
+			Role: ercms.RoleAgencyOfficer, Password: testPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ConfirmGrant(ctx, secondAdmin(t, db, admin.Org), u.ID); err != nil {
 			t.Fatal(err)
 		}
 		a, err := db.ActorByUsername(ctx, "nax.police")

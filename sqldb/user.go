@@ -215,7 +215,7 @@ func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.U
 	if !n.Service && len([]rune(n.Password)) < MinPasswordLength {
 		v.Add("password", "field.password.min_length", "min", MinPasswordLength)
 	}
-	u := &ercms.User{ID: newID(), Username: n.Username, DisplayName: n.DisplayName, OrgID: n.OrgID, Role: n.Role, Service: n.Service}
+	u := &ercms.User{ID: newID(), Username: n.Username, DisplayName: n.DisplayName, OrgID: n.OrgID, Role: n.Role, Service: n.Service, Status: grantStatus(a, n.Role)}
 	hash := ""
 	if !n.Service && v.Err() == nil {
 		var err error
@@ -237,15 +237,18 @@ func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.U
 			return err
 		}
 		u.CreatedAt = tx.now
-		_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username, display_name, org_id, role, service, password_hash, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, u.ID, u.Username, u.DisplayName, u.OrgID, u.Role, u.Service, hash, formatTime(tx.now))
+		_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username, display_name, org_id, role, service, password_hash, created_at, status)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, u.ID, u.Username, u.DisplayName, u.OrgID, u.Role, u.Service, hash, formatTime(tx.now), u.Status)
 		if isUniqueViolation(err) {
 			return &ercms.Error{Code: ercms.EInvalid, Message: "err.user.username_taken", Fields: map[string]string{"username": "field.user.username.taken"}}
 		}
 		if err != nil {
 			return err
 		}
-		return tx.audit(ctx, auditEvent{actor: a, action: "user.create", objectType: "user", objectID: u.ID})
+		if err := tx.audit(ctx, auditEvent{actor: a, action: "user.create", objectType: "user", objectID: u.ID}); err != nil {
+			return err
+		}
+		return tx.requestGrant(ctx, a, u)
 	})
 	if err != nil {
 		return nil, err
@@ -265,12 +268,12 @@ func validUsername(s string) bool {
 	return true
 }
 
-const userColumns = `u.id, u.username, u.display_name, u.org_id, u.role, u.service, u.disabled, u.language, u.created_at`
+const userColumns = `u.id, u.username, u.display_name, u.org_id, u.role, u.service, u.disabled, u.language, u.created_at, u.status`
 
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (ercms.User, error) {
 	var u ercms.User
 	var created string
-	err := row.Scan(append([]any{&u.ID, &u.Username, &u.DisplayName, &u.OrgID, &u.Role, &u.Service, &u.Disabled, &u.Language, &created}, extra...)...)
+	err := row.Scan(append([]any{&u.ID, &u.Username, &u.DisplayName, &u.OrgID, &u.Role, &u.Service, &u.Disabled, &u.Language, &created, &u.Status}, extra...)...)
 	if err == nil {
 		u.CreatedAt, err = parseTime(created)
 	}
@@ -349,7 +352,7 @@ func (s *DB) SetPassword(ctx context.Context, a ercms.Actor, userID, password st
 func (s *DB) SignIn(ctx context.Context, username, password string, from netip.Addr) (*ercms.Session, error) {
 	var id, hash string
 	var disabled, service bool
-	err := s.rdb.QueryRowContext(ctx, `SELECT id, password_hash, disabled, service FROM users WHERE username = $1`, username).Scan(&id, &hash, &disabled, &service)
+	err := s.rdb.QueryRowContext(ctx, `SELECT id, password_hash, disabled OR status <> 'active', service FROM users WHERE username = $1`, username).Scan(&id, &hash, &disabled, &service)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
@@ -421,7 +424,7 @@ func (s *DB) AuthenticateSession(ctx context.Context, token string) (ercms.Actor
 	hash := hashToken(token)
 	a, err := scanActor(s.rdb.QueryRowContext(ctx, `SELECT `+actorColumns+`, s.id, s.kind, s.scope, s.created_at, s.expires_at, s.last_seen_at
 		FROM users u JOIN organisations o ON o.id = u.org_id
-		JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.disabled = FALSE AND o.disabled = FALSE`, hash),
+		JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.disabled = FALSE AND u.status = 'active' AND o.disabled = FALSE`, hash),
 		&id, &kind, &scope, &created, &expires, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ercms.Actor{}, time.Time{}, missing
@@ -469,7 +472,7 @@ const seenEvery = time.Minute
 // ActorByUsername returns the actor of an active account (the command line
 // and the demo seed act as a named user).
 func (s *DB) ActorByUsername(ctx context.Context, username string) (ercms.Actor, error) {
-	a, err := scanActor(s.rdb.QueryRowContext(ctx, `SELECT `+actorColumns+` FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.username = $1 AND u.disabled = FALSE AND o.disabled = FALSE`, username))
+	a, err := scanActor(s.rdb.QueryRowContext(ctx, `SELECT `+actorColumns+` FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.username = $1 AND u.disabled = FALSE AND u.status = 'active' AND o.disabled = FALSE`, username))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, ercms.Fail(ercms.ENotFound, "err.user.no_active", "username", username)
 	}

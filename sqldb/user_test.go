@@ -208,6 +208,9 @@ func TestAPITokens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if err := db.ConfirmGrant(ctx, act["de.supervisor"], svc.ID); err != nil {
+			t.Fatal(err)
+		}
 		// A service account has no password to sign in with.
 		for _, pw := range []string{"", testPassword} {
 			_, err := db.SignIn(ctx, "de.system", pw, netip.Addr{})
@@ -346,6 +349,9 @@ func TestCreateUserValidation(t *testing.T) {
 		u, err := db.CreateUser(ctx, admin, n)
 		if err != nil || u.ID == "" || u.Username != "de.officer2" || u.Role != ercms.RoleRequestingOfficer {
 			t.Fatalf("create: %v %+v", err, u)
+		}
+		if err := db.ConfirmGrant(ctx, act["de.supervisor"], u.ID); err != nil {
+			t.Fatal(err)
 		}
 		if _, err := db.SignIn(ctx, "de.officer2", "əəəəəəəəəəəə", netip.Addr{}); err != nil {
 			t.Fatalf("sign in as the new user: %v", err)

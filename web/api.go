@@ -41,6 +41,9 @@ func (s *Server) apiRoutes() {
 	s.add("POST", "/api/v1/users", true, s.createUser)
 	s.add("POST", "/api/v1/users/{id}/disable", true, s.disableUser)
 	s.add("POST", "/api/v1/users/{id}/unlock", true, s.unlockUser)
+	s.add("POST", "/api/v1/users/{id}/confirm", true, s.confirmGrant)
+	s.add("POST", "/api/v1/users/{id}/refuse", true, s.refuseGrant)
+	s.add("GET", "/api/v1/grants", true, s.pendingGrants)
 	s.add("POST", "/api/v1/users/{id}/tokens", true, s.createToken)
 	s.add("GET", "/api/v1/users/{id}/tokens", true, s.listTokens)
 	s.add("DELETE", "/api/v1/tokens/{id}", true, s.revokeToken)
@@ -538,6 +541,39 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, a ercms.Acto
 
 func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
 	if err := s.db.SetUserDisabled(r.Context(), a, r.PathValue("id"), true); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// pendingGrants lists the grants of roles waiting for the caller's confirmation.
+func (s *Server) pendingGrants(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	gs, err := s.db.PendingGrants(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, gs)
+}
+
+// confirmGrant confirms the pending role of an account.
+func (s *Server) confirmGrant(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	if err := s.db.ConfirmGrant(r.Context(), a, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// refuseGrant refuses the pending role of an account, with a reason.
+func (s *Server) refuseGrant(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	if err := s.db.RefuseGrant(r.Context(), a, r.PathValue("id"), body.Reason); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

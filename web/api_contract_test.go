@@ -37,6 +37,23 @@ func TestAPIEndpointsAnswerAsDocumented(t *testing.T) {
 	expect(admin.do("POST", "/api/v1/users", map[string]any{"username": "ganja.checker", "display_name": "Leyla Əliyeva", "organisation_id": agency.ID, "role": "agency_officer", "password": password}), 201, "new user").decode(t, &user)
 	var service struct{ ID string }
 	expect(admin.do("POST", "/api/v1/users", map[string]any{"username": "bpol.system", "display_name": "BPOL case system", "organisation_id": deOrg(t, orgs.Organisations), "role": "requesting_officer", "service": true}), 201, "new service account").decode(t, &service)
+	// Both roles read case data: they wait for a second person.
+	expect(admin.do("GET", "/api/v1/grants", nil), 200, "grants, the requesting administrator")
+	expect(admin.do("POST", "/api/v1/users/"+user.ID+"/confirm", nil), 403, "the requesting administrator confirms")
+	expect(deSup.do("POST", "/api/v1/users/"+user.ID+"/confirm", nil), 404, "a member state's supervisor confirms an agency's account")
+	var grants []struct {
+		UserID string `json:"user_id"`
+	}
+	expect(deSup.do("GET", "/api/v1/grants", nil), 200, "grants, the member state's supervisor").decode(t, &grants)
+	if len(grants) != 1 || grants[0].UserID != service.ID {
+		t.Errorf("the supervisor's grants: %+v", grants)
+	}
+	expect(deSup.do("POST", "/api/v1/users/"+service.ID+"/refuse", map[string]string{"reason": ""}), 422, "refuse without a reason")
+	expect(deSup.do("POST", "/api/v1/users/"+service.ID+"/confirm", nil), 204, "confirm")
+	expect(deSup.do("POST", "/api/v1/users/"+service.ID+"/confirm", nil), 404, "confirm again")
+	var other struct{ ID string }
+	expect(admin.do("POST", "/api/v1/users", map[string]any{"username": "de.officer9", "display_name": "Max Mustermann", "organisation_id": deOrg(t, orgs.Organisations), "role": "requesting_officer", "password": password}), 201, "another user").decode(t, &other)
+	expect(deSup.do("POST", "/api/v1/users/"+other.ID+"/refuse", map[string]string{"reason": "not on our staff"}), 204, "refuse")
 	var token struct{ ID, Token string }
 	expect(admin.do("POST", "/api/v1/users/"+user.ID+"/tokens", map[string]string{"name": "checker", "scope": "read"}), 422, "a token for a person")
 	expect(admin.do("POST", "/api/v1/users/"+service.ID+"/tokens", map[string]string{"name": "checker", "scope": "read"}), 201, "new token").decode(t, &token)

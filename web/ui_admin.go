@@ -57,6 +57,11 @@ type adminData struct {
 	OrgNames map[string]string
 	Users    []ercms.User
 	Locks    map[string]*time.Time // accounts held back by failed sign-ins, by user id: until when
+	// Grants are the pending grants this administrator may confirm or
+	// refuse, by account id; Pending says that the account just created
+	// waits for a second person's confirmation.
+	Grants   map[string]*sqldb.Grant
+	Pending  string
 	Roles    []ercms.Role
 	Kinds    []ercms.OrgKind
 	Values   map[string]string
@@ -198,6 +203,15 @@ func (u *ui) userData(rq *request) (adminData, bool) {
 	for id, until := range locks {
 		d.Locks[id] = &until
 	}
+	grants, err := u.s.db.PendingGrants(rq.r.Context(), *rq.actor)
+	if err != nil {
+		u.fail(rq, err)
+		return d, false
+	}
+	d.Grants = map[string]*sqldb.Grant{}
+	for i, g := range grants {
+		d.Grants[g.UserID] = &grants[i]
+	}
 	return d, true
 }
 
@@ -216,7 +230,7 @@ func (u *ui) adminCreateUser(rq *request) {
 	if !n.Service {
 		n.Password = pw
 	}
-	_, err := u.s.db.CreateUser(rq.r.Context(), *rq.actor, n)
+	created, err := u.s.db.CreateUser(rq.r.Context(), *rq.actor, n)
 	d, ok := u.userData(rq)
 	if !ok {
 		return
@@ -233,6 +247,9 @@ func (u *ui) adminCreateUser(rq *request) {
 	}
 	if !n.Service {
 		d.Secret = rq.t("admin.password_once", "username", n.Username, "password", pw)
+	}
+	if created.Status == ercms.AccountPending {
+		d.Pending = rq.t("grants.created_pending", "username", n.Username)
 	}
 	u.adminPage(rq, http.StatusOK, "users", d, nil)
 }

@@ -45,6 +45,7 @@ func (s *Server) uiRoutes() {
 	u.sessionRoutes(page)
 	s.applicationRoutes(u)
 	s.adminRoutes(u)
+	s.grantPages(u)
 	s.workflowPages(u)
 	page("/", false, u.notFound)
 }
@@ -266,6 +267,9 @@ func (u *ui) nav(rq *request) []navItem {
 		items = append(items, navItem{Href: "/absence", Label: rq.t("nav.absence"), Current: p == "/absence"})
 	}
 	items = append(items, navItem{Href: "/deadlines", Label: rq.t("nav.calculator"), Current: p == "/deadlines"})
+	if confirmsGrants(rq.actor.Role) {
+		items = append(items, navItem{Href: "/grants", Label: rq.t("nav.grants"), Current: p == "/grants"})
+	}
 	if rq.actor.Role == ercms.RoleAdmin {
 		items = append(items, navItem{Href: "/admin", Label: rq.t("nav.admin"), Current: strings.HasPrefix(p, "/admin")})
 	}

@@ -114,10 +114,43 @@ func TestUIAdministration(t *testing.T) {
 	if status != http.StatusOK || m == nil {
 		t.Fatalf("create a user: %d\n%s", status, page)
 	}
+	// A role that reads case data waits for a second person: here the
+	// central authority's supervisor (not the administrator who asked).
+	if !strings.Contains(page, "It signs in once a second person confirms its role") {
+		t.Errorf("the page does not say the account waits for confirmation:\n%s", page)
+	}
 	newcomer := newUIClient(t, base, "en")
+	status, page = newcomer.post("/signin", "/signin", url.Values{"username": {"sms.officer2"}, "password": {m[1]}})
+	if status == http.StatusOK && strings.Contains(page, `class="who"`) {
+		t.Fatalf("the new user signs in before confirmation: %d", status)
+	}
+	u2, err := db.UserByUsername(context.Background(), "sms.officer2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, page := a.get("/admin/users"); !strings.Contains(page, "Awaiting a second person") || strings.Contains(page, `/grants/`+u2.ID+`/confirm`) {
+		t.Errorf("the requesting administrator's users page: pending not shown, or offers to confirm:\n%s", page)
+	}
+	if status, page := a.post("/admin/users", "/grants/"+u2.ID+"/confirm", url.Values{}); status != http.StatusForbidden || !strings.Contains(page, "A supervisor of the account") {
+		t.Errorf("the administrator confirms a central-authority account: %d\n%s", status, page)
+	}
+	sup := newUIClient(t, base, "en")
+	sup.signIn("sms.supervisor")
+	if _, page := sup.get("/"); !strings.Contains(page, `href="/grants"`) {
+		t.Errorf("no link to the accounts to confirm in the supervisor's navigation")
+	}
+	if status, page := sup.get("/grants"); status != http.StatusOK || !strings.Contains(page, "sms.officer2") || !strings.Contains(page, "Aysel Quliyeva") || !strings.Contains(page, ">admin<") {
+		t.Fatalf("the supervisor's accounts to confirm: %d\n%s", status, page)
+	}
+	if status, page := sup.post("/grants", "/grants/"+u2.ID+"/confirm", url.Values{}); status != http.StatusOK || !strings.Contains(page, "The role is confirmed") || strings.Contains(page, "sms.officer2") {
+		t.Fatalf("the supervisor confirms: %d\n%s", status, page)
+	}
 	status, page = newcomer.post("/signin", "/signin", url.Values{"username": {"sms.officer2"}, "password": {m[1]}})
 	if status != http.StatusOK || !strings.Contains(page, "sms.officer2") {
 		t.Fatalf("the new user signs in: %d", status)
+	}
+	if status, page := newcomer.get("/cases"); status != http.StatusOK || !strings.Contains(page, "/cases/") {
+		t.Errorf("the confirmed officer lists cases: %d", status)
 	}
 
 	// Holidays: validated field by field, then saved (the store's tests show the recomputation).

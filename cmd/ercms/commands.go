@@ -88,7 +88,12 @@ func demoPassword(dir string) (string, error) {
 }
 
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const help = "usage: ercms user create --username U --name N --org ORG --role R [--password P]\n       ercms user disable --username U\n       ercms user reset-password --username U [--password P]"
+	const help = "usage: ercms user create --username U --name N --org ORG --role R [--password P]\n       ercms user disable --username U\n       ercms user reset-password --username U [--password P]\n\n" +
+		"An account created here is active at once, whatever its role: the command line bootstraps the first\n" +
+		"accounts (at least two administrators, and the first supervisors of each authority). An account\n" +
+		"an administrator creates with a role that reads case data, or with the administrator role, signs\n" +
+		"in only once a second person confirms it: a supervisor of its organisation (central or requesting\n" +
+		"authority), else another administrator."
 	if len(args) == 0 {
 		return exitError{code: exitUsage, msg: help}
 	}
@@ -132,7 +137,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "created %s (%s)\n", u.Username, u.Role)
+		fmt.Fprintf(stdout, "created %s (%s), active at once\n", u.Username, u.Role)
 	case "disable":
 		u, err := db.UserByUsername(ctx, username)
 		if err != nil {

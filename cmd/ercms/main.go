@@ -3,7 +3,7 @@
 //	ercms serve                      serve the web application and the API
 //	ercms demo [--demo-password P]   migrate, seed a demonstration deployment once, and serve
 //	ercms migrate                    apply the database migrations
-//	ercms user create|disable|reset-password …
+//	ercms user create|disable|reset-password …   (accounts created here are active at once: the first accounts)
 //	ercms audit verify               recompute the audit hash chain; non-zero exit when broken
 //	ercms deadline --rule R --from YYYY-MM-DD [--profile P] [--state XX]
 //

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -170,6 +171,19 @@ func TestUserAndAuditCommands(t *testing.T) {
 		"--org", "State Migration Service of the Republic of Azerbaijan", "--role", "ca_officer")
 	if code != 0 || !regexp.MustCompile(`password: [a-z2-7]{20}\n`).MatchString(out) {
 		t.Fatalf("user create: exit %d\n%s%s", code, out, errOut)
+	}
+	// The command line bootstraps accounts: active at once, no second person.
+	db, err = sqldb.Open(context.Background(), sqldb.Options{URL: filepath.Join(dir, "ercms.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := regexp.MustCompile(`password: ([a-z2-7]{20})\n`).FindStringSubmatch(out)[1]
+	if _, err := db.SignIn(context.Background(), "sms.officer2", pw, netip.Addr{}); err != nil {
+		t.Errorf("the account created on the command line signs in: %v", err)
+	}
+	db.Close()
+	if code, _, errOut := runCmd(t, "user"); code != exitUsage || !strings.Contains(errOut, "active at once") {
+		t.Errorf("user help: exit %d %s", code, errOut)
 	}
 	if code, _, errOut := runCmd(t, "user", "create", "--data", dir, "--username", "x", "--name", "", "--org", "nope", "--role", "ca_officer"); code != exitFail || !strings.Contains(errOut, "org:") {
 		t.Errorf("bad user create: exit %d %s", code, errOut)
