@@ -328,12 +328,12 @@ func TestCreateUserValidation(t *testing.T) {
 
 		// Twelve characters are enough, counted as characters, not bytes.
 		n := good
-		n.Password = "əəəəəəəəəəəə"
+		n.Password = "Şuşa gəzinti"
 		u, err := db.CreateUser(ctx, admin, n)
 		if err != nil || u.ID == "" || u.Username != "de.officer2" || u.Role != ercms.RoleRequestingOfficer {
 			t.Fatalf("create: %v %+v", err, u)
 		}
-		if _, err := db.SignIn(ctx, "de.officer2", "əəəəəəəəəəəə"); err != nil {
+		if _, err := db.SignIn(ctx, "de.officer2", "Şuşa gəzinti"); err != nil {
 			t.Fatalf("sign in as the new user: %v", err)
 		}
 		if a, err := db.ActorByUsername(ctx, "de.officer2"); err != nil || a.Org.State != "DE" {
