@@ -76,9 +76,10 @@ func vetPassword(v *ercms.Validation, password string, userInputs ...string) {
 // (so that "абвгд" is a sequence); the weaker reading counts.
 func guessable(password string, userInputs []string) string {
 	var worst zxcvbn.Result
+	words := accountWords(userInputs)
 	for i, form := range estimatorForms(password) {
 		var inputs []string
-		for _, in := range accountWords(userInputs) {
+		for _, in := range words {
 			inputs = append(inputs, estimatorForm(in, i == 0))
 		}
 		r := zxcvbn.PasswordStrength(form, inputs)
