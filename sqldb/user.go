@@ -65,7 +65,8 @@ func hashToken(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// MinPasswordLength is the shortest password accepted.
+// MinPasswordLength is the shortest password accepted, in characters
+// (see vetPassword for the whole rule).
 const MinPasswordLength = 12
 
 // CreateOrganisation adds an organisation (administrators, and the demo seed with the system actor).
@@ -212,8 +213,10 @@ func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.U
 		v.Add("username", "field.user.username.format")
 	}
 	v.Require("display_name", n.DisplayName, "field.user.display_name.required")
-	if !n.Service && len([]rune(n.Password)) < MinPasswordLength {
-		v.Add("password", "field.password.min_length", "min", MinPasswordLength)
+	if !n.Service {
+		if err := s.vetNewUserPassword(ctx, &v, n); err != nil {
+			return nil, err
+		}
 	}
 	u := &ercms.User{ID: newID(), Username: n.Username, DisplayName: n.DisplayName, OrgID: n.OrgID, Role: n.Role, Service: n.Service, Status: grantStatus(a, n.Role)}
 	hash := ""
@@ -320,10 +323,8 @@ func (s *DB) SetPassword(ctx context.Context, a ercms.Actor, userID, password st
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem && a.UserID != userID {
 		return ercms.Fail(ercms.EForbidden, "err.password.own_only")
 	}
-	if len([]rune(password)) < MinPasswordLength {
-		e := ercms.FieldError("password", "field.password.min_length", "min", MinPasswordLength)
-		e.Message = "err.password.too_short"
-		return e
+	if err := s.refusePassword(ctx, userID, password); err != nil {
+		return err
 	}
 	hash, err := s.hashPassword(ctx, password)
 	if err != nil {

@@ -345,7 +345,7 @@ func TestCreateUserValidation(t *testing.T) {
 
 		// Twelve characters are enough, counted as characters, not bytes.
 		n := good
-		n.Password = "əəəəəəəəəəəə"
+		n.Password = "Şuşa gəzinti"
 		u, err := db.CreateUser(ctx, admin, n)
 		if err != nil || u.ID == "" || u.Username != "de.officer2" || u.Role != ercms.RoleRequestingOfficer {
 			t.Fatalf("create: %v %+v", err, u)
@@ -353,7 +353,7 @@ func TestCreateUserValidation(t *testing.T) {
 		if err := db.ConfirmGrant(ctx, act["de.supervisor"], u.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SignIn(ctx, "de.officer2", "əəəəəəəəəəəə", netip.Addr{}); err != nil {
+		if _, err := db.SignIn(ctx, "de.officer2", "Şuşa gəzinti", netip.Addr{}); err != nil {
 			t.Fatalf("sign in as the new user: %v", err)
 		}
 		if a, err := db.ActorByUsername(ctx, "de.officer2"); err != nil || a.Org.State != "DE" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/demo"
+	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/sqldb"
 	"github.com/ercms/ercms/web"
 )
@@ -46,8 +47,8 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 		if password, err = demoPassword(c.DataDir); err != nil {
 			return err
 		}
-	} else if len([]rune(password)) < sqldb.MinPasswordLength {
-		return exitError{code: exitUsage, msg: fmt.Sprintf("--demo-password: use at least %d characters", sqldb.MinPasswordLength)}
+	} else if err := sqldb.PasswordProblem(password); err != nil {
+		return exitError{code: exitUsage, msg: "--demo-password: " + fieldText(err, "password")}
 	}
 	fmt.Fprintln(stdout, "seeding the demonstration data (only the first time)…")
 	actors, err := demo.SeedPeople(ctx, db, country(), func(string) string { return password })
@@ -68,6 +69,15 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		fmt.Fprintf(stdout, "\nAPI: %s/api/v1 (OpenAPI document at %s/api/v1/openapi.json). Stop with Ctrl-C.\n", url, url)
 	})
+}
+
+// fieldText renders in English the message of err on field, or err.
+func fieldText(err error, field string) string {
+	var e *ercms.Error
+	if errors.As(err, &e) && e.Fields[field] != "" {
+		return i18n.Default().Message(i18n.EN, e.Fields[field], e.FieldArgs[field])
+	}
+	return err.Error()
 }
 
 // demoPassword returns the demo password kept in dir, creating it once.

@@ -191,6 +191,10 @@ func TestUserAndAuditCommands(t *testing.T) {
 	if code, _, errOut := runCmd(t, "user", "reset-password", "--data", dir, "--username", "sms.officer2", "--password", "another long password"); code != 0 {
 		t.Errorf("reset-password: %s", errOut)
 	}
+	if code, _, errOut := runCmd(t, "user", "reset-password", "--data", dir, "--username", "sms.officer2", "--password", "sms.officer2sms"); code != exitFail ||
+		!strings.Contains(errOut, "password: Do not use your username") {
+		t.Errorf("reset-password to the username: exit %d %s", code, errOut)
+	}
 	if code, _, errOut := runCmd(t, "user", "disable", "--data", dir, "--username", "sms.officer2"); code != 0 {
 		t.Errorf("disable: %s", errOut)
 	}
@@ -435,4 +439,18 @@ func TestDemoCoteDIvoire(t *testing.T) {
 		t.Errorf("second start seeded again:\n%s", out)
 	}
 	stop()
+}
+
+// TestDemoPasswordRule: a demo password the operator chooses follows the
+// rule of every password, and the refusal says why.
+func TestDemoPasswordRule(t *testing.T) {
+	for _, tc := range []struct{ password, want string }{
+		{"short", "--demo-password: Use at least 12 characters."},
+		{"passwordpassword", "--demo-password: Repeated characters or words"},
+	} {
+		code, _, errOut := runCmd(t, "demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--demo-password", tc.password)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%q: exit %d %s", tc.password, code, errOut)
+		}
+	}
 }
