@@ -197,11 +197,7 @@ func TestTokenExpiryAndScope(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
 		act := seed(t, db)
 		admin, de := act["admin"], act["de.officer"]
-		svc, err := db.CreateUser(ctx, admin, sqldb.NewUser{Username: "de.system", DisplayName: "German case system", OrgID: de.Org.ID,
-			Role: ercms.RoleRequestingOfficer, Service: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		svc := serviceAccount(t, db, act)
 		issue := func(n sqldb.NewAPIToken) *sqldb.APIToken {
 			t.Helper()
 			tok, err := db.CreateAPIToken(ctx, admin, svc.ID, n)
@@ -283,30 +279,29 @@ func TestSessionMigration(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
 		act := seed(t, db)
 		admin, de := act["admin"], act["de.officer"]
-		svc, err := db.CreateUser(ctx, admin, sqldb.NewUser{Username: "de.system", DisplayName: "German case system", OrgID: de.Org.ID,
-			Role: ercms.RoleRequestingOfficer, Service: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		svc := serviceAccount(t, db, act)
 		// The migration writes the database's time: the test runs on it.
 		now := time.Now().UTC().Truncate(time.Second)
 		clock.Set(now.Add(-2 * time.Hour))
 		if err := db.UndoSessionActivity(ctx); err != nil {
 			t.Fatal(err)
 		}
-		old, err := db.SignIn(ctx, "de.officer", testPassword, netip.Addr{})
-		if err != nil {
+		// Written as the code of before wrote them: the code of now reads
+		// the accounts' columns of later migrations.
+		before := clock.Now().Format("2006-01-02T15:04:05.000000Z")
+		if _, err := db.SQL().ExecContext(ctx, `INSERT INTO sessions (token_hash, id, user_id, kind, created_at, expires_at) VALUES ($1, 'old-session', $2, 'session', $3, $4)`,
+			sqldb.HashToken("old session"), de.UserID, before, clock.Now().Add(db.SessionTTL).Format("2006-01-02T15:04:05.000000Z")); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.SQL().ExecContext(ctx, `INSERT INTO sessions (token_hash, id, user_id, kind, name, created_at) VALUES ($1, 'old-token', $2, 'api', 'old', $3)`,
-			sqldb.HashToken("old token"), svc.ID, clock.Now().Format("2006-01-02T15:04:05.000000Z")); err != nil {
+			sqldb.HashToken("old token"), svc.ID, before); err != nil {
 			t.Fatal(err)
 		}
 		clock.Set(now)
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Authenticate(ctx, old.Token); err != nil {
+		if _, err := db.Authenticate(ctx, "old session"); err != nil {
 			t.Fatalf("a session of two hours ago after the upgrade: %v", err)
 		}
 		a, err := db.Authenticate(ctx, "old token")
@@ -318,7 +313,7 @@ func TestSessionMigration(t *testing.T) {
 			t.Fatalf("tokens after the upgrade: %v %+v", err, list)
 		}
 		clock.Advance(31 * time.Minute)
-		_, err = db.Authenticate(ctx, old.Token)
+		_, err = db.Authenticate(ctx, "old session")
 		wantCode(t, err, ercms.EUnauthorized, "the old session idle 31 minutes after the upgrade")
 	})
 }

@@ -203,14 +203,7 @@ func TestAPITokens(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
 		act := seed(t, db)
 		admin, de := act["admin"], act["de.officer"]
-		svc, err := db.CreateUser(ctx, admin, sqldb.NewUser{Username: "de.system", DisplayName: "German case system", OrgID: de.Org.ID,
-			Role: ercms.RoleRequestingOfficer, Service: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := db.ConfirmGrant(ctx, act["de.supervisor"], svc.ID); err != nil {
-			t.Fatal(err)
-		}
+		svc := serviceAccount(t, db, act)
 		// A service account has no password to sign in with.
 		for _, pw := range []string{"", testPassword} {
 			_, err := db.SignIn(ctx, "de.system", pw, netip.Addr{})
@@ -218,7 +211,7 @@ func TestAPITokens(t *testing.T) {
 		}
 
 		rw := func(name string) sqldb.NewAPIToken { return sqldb.NewAPIToken{Name: name, Scope: sqldb.ScopeWrite} }
-		_, err = db.CreateAPIToken(ctx, de, svc.ID, rw("case system"))
+		_, err := db.CreateAPIToken(ctx, de, svc.ID, rw("case system"))
 		wantCode(t, err, ercms.EForbidden, "an officer issues a token")
 		_, err = db.CreateAPIToken(ctx, admin, svc.ID, rw("  "))
 		wantFields(t, err, "name")
@@ -360,4 +353,19 @@ func TestCreateUserValidation(t *testing.T) {
 			t.Fatalf("actor: %v %+v", err, a)
 		}
 	})
+}
+
+// serviceAccount is the German authority's case system: a service account
+// created by the administrator and confirmed by the authority's supervisor.
+func serviceAccount(t *testing.T, db *sqldb.DB, act map[string]ercms.Actor) *ercms.User {
+	t.Helper()
+	svc, err := db.CreateUser(ctx, act["admin"], sqldb.NewUser{Username: "de.system", DisplayName: "German case system", OrgID: act["de.officer"].Org.ID,
+		Role: ercms.RoleRequestingOfficer, Service: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ConfirmGrant(ctx, act["de.supervisor"], svc.ID); err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }

@@ -198,6 +198,9 @@ func TestAPISessionsAndTokens(t *testing.T) {
 	var svc struct{ ID string }
 	admin.do("POST", "/api/v1/users", map[string]any{"username": "bpol.system", "display_name": "BPOL case system", "organisation_id": deOrg(t, orgs.Organisations),
 		"role": "requesting_officer", "service": true}).decode(t, &svc)
+	if r := signIn(t, base, "de.supervisor").do("POST", "/api/v1/users/"+svc.ID+"/confirm", nil); r.status != http.StatusNoContent {
+		t.Fatalf("the supervisor confirms the service account: %d %s", r.status, r.body)
+	}
 	var ro, rw struct {
 		ID, Token, Scope string
 		ExpiresAt        time.Time `json:"expires_at"`
@@ -266,6 +269,13 @@ func TestUIAdminTokens(t *testing.T) {
 	}
 	svc, err := db.CreateUser(ctx, admin, sqldb.NewUser{Username: "bpol.system", DisplayName: "BPOL case system", OrgID: de.Org.ID, Role: "requesting_officer", Service: true})
 	if err != nil {
+		t.Fatal(err)
+	}
+	boss, err := db.ActorByUsername(ctx, "de.supervisor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ConfirmGrant(ctx, boss, svc.ID); err != nil {
 		t.Fatal(err)
 	}
 	u := newUIClient(t, base, "en")
