@@ -131,6 +131,9 @@ func (s *DB) RunScheduler(ctx context.Context, interval time.Duration) {
 		} else if len(rep.Applied) > 0 || rep.Flagged > 0 || rep.Failed > 0 {
 			s.Log.Info("scheduler", "applied", rep.Applied, "flagged_overdue", rep.Flagged, "failed", rep.Failed)
 		}
+		if _, err := s.ForgetSignInFailures(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("forget old sign-in failures", "err", err)
+		}
 		if n, err := s.NotifyDeadlines(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Error("deadline notifications", "err", err)
 		} else if n > 0 {

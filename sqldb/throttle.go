@@ -216,11 +216,20 @@ func (tx *Tx) succeeded(ctx context.Context, at *attempt) error {
 	return err
 }
 
-// forgetOldFailures deletes the counters no limit remembers any more.
-func (tx *Tx) forgetOldFailures(ctx context.Context, l Throttle) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM signin_counters WHERE last_at < $1`,
-		formatTime(tx.now.Add(-max(l.Account.Forget, l.Address.Forget))))
-	return err
+// ForgetSignInFailures deletes the failure counters no limit remembers
+// any more (one for each username guessed, in a spray), and returns how
+// many; the scheduler runs it.
+func (s *DB) ForgetSignInFailures(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM signin_counters WHERE last_at < $1`,
+			formatTime(tx.now.Add(-max(s.Throttle.Account.Forget, s.Throttle.Address.Forget))))
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
+	return n, err
 }
 
 // LiftSignInLock clears the failed sign-ins counted for a user's account,

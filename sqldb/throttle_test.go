@@ -195,6 +195,15 @@ func TestThrottleAddress(t *testing.T) {
 			t.Errorf("after the refusal ended: %+v", g)
 		}
 
+		// The scheduler forgets the counters of a day ago, not those of now.
+		all := count(t, db, `SELECT COUNT(*) FROM signin_counters`)
+		clock.Advance(23 * time.Hour)
+		signInOutcome(t, db, "guess.recent", "wrong password", netip.MustParseAddr("192.0.2.1"))
+		clock.Advance(time.Hour + time.Second)
+		if n, err := db.ForgetSignInFailures(ctx); err != nil || n != int64(all) || count(t, db, `SELECT COUNT(*) FROM signin_counters`) != 2 {
+			t.Errorf("forgot %d of %d counters (%v); %d left, want the 2 of the last attempt", n, all, err, count(t, db, `SELECT COUNT(*) FROM signin_counters`))
+		}
+
 		// One IPv6 /64 is one place.
 		db.Throttle.Address.Free, db.Throttle.Address.Max = 3, 4
 		for i := 1; i <= 3; i++ {

@@ -376,9 +376,6 @@ func (s *DB) SignIn(ctx context.Context, username, password string, from netip.A
 		if err := tx.succeeded(ctx, at); err != nil {
 			return err
 		}
-		if err := tx.forgetOldFailures(ctx, s.Throttle); err != nil {
-			return err
-		}
 		token := randomToken()
 		exp := tx.now.Add(s.SessionTTL)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, id, user_id, kind, created_at, expires_at) VALUES ($1,$2,$3,'session',$4,$5)`,
