@@ -90,7 +90,8 @@ func (s *DB) SetEmail(ctx context.Context, a ercms.Actor, userID, email string) 
 }
 
 // RandomPassword returns a new password of 20 random base32 characters
-// (100 bits), for accounts an administrator creates or resets.
+// (100 bits): the demo's shared password. Administrators never hand out
+// passwords: a reset or a new account gets a setup code (IssueSetupCode).
 func RandomPassword() string {
 	b := make([]byte, 13)
 	_, _ = rand.Read(b)

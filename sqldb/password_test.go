@@ -94,8 +94,8 @@ func TestPasswordRuleBounded(t *testing.T) {
 	}
 }
 
-// TestRandomPasswordAccepted: the passwords administrators hand out pass
-// the rule.
+// TestRandomPasswordAccepted: the demo's generated password passes the
+// rule.
 func TestRandomPasswordAccepted(t *testing.T) {
 	for range 100 {
 		p := sqldb.RandomPassword()

@@ -202,10 +202,25 @@ type NewUser struct {
 }
 
 // CreateUser adds a user account. Service accounts have no password and sign
-// in with API tokens only.
+// in with API tokens only. An account created without a password (the
+// administrator's way: see CreateUserWithSetupCode) cannot sign in until
+// its user chooses one with a setup code.
 func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.User, error) {
+	u, _, err := s.createUser(ctx, a, n)
+	return u, err
+}
+
+// CreateUserWithSetupCode adds a user account like CreateUser and, for a
+// person's account created without a password, issues in the same
+// transaction the one-time setup code with which the user chooses their
+// own password (nil for a service account or a password given).
+func (s *DB) CreateUserWithSetupCode(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.User, *SetupCode, error) {
+	return s.createUser(ctx, a, n)
+}
+
+func (s *DB) createUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.User, *SetupCode, error) {
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem {
-		return nil, ercms.Fail(ercms.EForbidden, "err.user.admin_only")
+		return nil, nil, ercms.Fail(ercms.EForbidden, "err.user.admin_only")
 	}
 	var v ercms.Validation
 	n.Username = strings.TrimSpace(n.Username)
@@ -213,19 +228,21 @@ func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.U
 		v.Add("username", "field.user.username.format")
 	}
 	v.Require("display_name", n.DisplayName, "field.user.display_name.required")
-	if !n.Service {
+	withCode := !n.Service && n.Password == ""
+	if !n.Service && !withCode {
 		if err := s.vetNewUserPassword(ctx, &v, n); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	u := &ercms.User{ID: newID(), Username: n.Username, DisplayName: n.DisplayName, OrgID: n.OrgID, Role: n.Role, Service: n.Service, Status: grantStatus(a, n.Role)}
 	hash := ""
-	if !n.Service && v.Err() == nil {
+	if !n.Service && !withCode && v.Err() == nil {
 		var err error
 		if hash, err = s.hashPassword(ctx, n.Password); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
+	var sc *SetupCode
 	err := s.tx(ctx, func(tx *Tx) error {
 		org, ok, err := tx.organisation(ctx, n.OrgID)
 		if err != nil {
@@ -251,12 +268,17 @@ func (s *DB) CreateUser(ctx context.Context, a ercms.Actor, n NewUser) (*ercms.U
 		if err := tx.audit(ctx, auditEvent{actor: a, action: "user.create", objectType: "user", objectID: u.ID}); err != nil {
 			return err
 		}
+		if withCode {
+			if sc, err = tx.issueSetupCode(ctx, a, u.ID); err != nil {
+				return err
+			}
+		}
 		return tx.requestGrant(ctx, a, u)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return u, nil
+	return u, sc, nil
 }
 
 func validUsername(s string) bool {

@@ -58,6 +58,8 @@ func TestAccessibility(t *testing.T) {
 			r := c.page("GET", "/signin", nil, 200)
 			r = c.page("POST", "/signin", url.Values{"csrf": {r.csrf()}}, http.StatusUnprocessableEntity)
 			c.page("POST", "/signin", url.Values{"csrf": {r.csrf()}, "username": {"sms.officer"}, "password": {"not the password"}}, http.StatusUnauthorized)
+			r = c.page("GET", "/account/setup", nil, 200)
+			c.page("POST", "/account/setup", url.Values{"csrf": {r.csrf()}, "new": {"one"}, "confirm": {"two"}}, http.StatusUnprocessableEntity)
 			c.page("GET", "/no-such-page", nil, http.StatusNotFound)
 			pages += c.pages
 		}

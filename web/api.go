@@ -41,6 +41,7 @@ func (s *Server) apiRoutes() {
 	s.add("POST", "/api/v1/users", true, s.createUser)
 	s.add("POST", "/api/v1/users/{id}/disable", true, s.disableUser)
 	s.add("POST", "/api/v1/users/{id}/unlock", true, s.unlockUser)
+	s.add("POST", "/api/v1/users/{id}/reset", true, s.resetUser)
 	s.add("POST", "/api/v1/users/{id}/confirm", true, s.confirmGrant)
 	s.add("POST", "/api/v1/users/{id}/refuse", true, s.refuseGrant)
 	s.add("GET", "/api/v1/grants", true, s.pendingGrants)
@@ -532,11 +533,33 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, a ercms.Acto
 	if err := decode(r, &n); err != nil {
 		return err
 	}
-	u, err := s.db.CreateUser(r.Context(), a, n)
+	if n.Password != "" {
+		// The administrator never knows a user's password: the user
+		// chooses it with the setup code of the answer.
+		return ercms.FieldError("password", "field.user.password.not_set_by_admin")
+	}
+	u, code, err := s.db.CreateUserWithSetupCode(r.Context(), a, n)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, u)
+	return writeJSON(w, http.StatusCreated, createdUser{User: u, SetupCode: code})
+}
+
+// createdUser is the answer of creating an account: the account and, for
+// a person, the one-time setup code to hand over (shown only here).
+type createdUser struct {
+	*ercms.User
+	*sqldb.SetupCode
+}
+
+// resetUser resets a user's password: the old one stops working, and the
+// answer carries, once, the setup code with which the user chooses a new one.
+func (s *Server) resetUser(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	code, err := s.db.IssueSetupCode(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, code)
 }
 
 func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {

@@ -34,7 +34,8 @@ func TestAPIEndpointsAnswerAsDocumented(t *testing.T) {
 	var agency struct{ ID string }
 	expect(admin.do("POST", "/api/v1/organisations", map[string]any{"kind": "agency", "name": "State Migration Service, Gəncə office", "state": "AZ", "agency_type": "migration"}), 201, "new organisation").decode(t, &agency)
 	var user struct{ ID string }
-	expect(admin.do("POST", "/api/v1/users", map[string]any{"username": "ganja.checker", "display_name": "Leyla Əliyeva", "organisation_id": agency.ID, "role": "agency_officer", "password": password}), 201, "new user").decode(t, &user)
+	expect(admin.do("POST", "/api/v1/users", map[string]any{"username": "ganja.checker", "display_name": "Leyla Əliyeva", "organisation_id": agency.ID, "role": "agency_officer"}), 201, "new user, with its setup code").decode(t, &user)
+	expect(admin.do("POST", "/api/v1/users", map[string]any{"username": "ganja.checker2", "display_name": "Leyla Əliyeva", "organisation_id": agency.ID, "role": "agency_officer", "password": password}), 422, "new user with a password of the administrator's")
 	var service struct{ ID string }
 	expect(admin.do("POST", "/api/v1/users", map[string]any{"username": "bpol.system", "display_name": "BPOL case system", "organisation_id": deOrg(t, orgs.Organisations), "role": "requesting_officer", "service": true}), 201, "new service account").decode(t, &service)
 	// Both roles read case data: they wait for a second person.
@@ -52,13 +53,15 @@ func TestAPIEndpointsAnswerAsDocumented(t *testing.T) {
 	expect(deSup.do("POST", "/api/v1/users/"+service.ID+"/confirm", nil), 204, "confirm")
 	expect(deSup.do("POST", "/api/v1/users/"+service.ID+"/confirm", nil), 404, "confirm again")
 	var other struct{ ID string }
-	expect(admin.do("POST", "/api/v1/users", map[string]any{"username": "de.officer9", "display_name": "Max Mustermann", "organisation_id": deOrg(t, orgs.Organisations), "role": "requesting_officer", "password": password}), 201, "another user").decode(t, &other)
+	expect(admin.do("POST", "/api/v1/users", map[string]any{"username": "de.officer9", "display_name": "Max Mustermann", "organisation_id": deOrg(t, orgs.Organisations), "role": "requesting_officer"}), 201, "another user").decode(t, &other)
 	expect(deSup.do("POST", "/api/v1/users/"+other.ID+"/refuse", map[string]string{"reason": "not on our staff"}), 204, "refuse")
 	var token struct{ ID, Token string }
 	expect(admin.do("POST", "/api/v1/users/"+user.ID+"/tokens", map[string]string{"name": "checker", "scope": "read"}), 422, "a token for a person")
 	expect(admin.do("POST", "/api/v1/users/"+service.ID+"/tokens", map[string]string{"name": "checker", "scope": "read"}), 201, "new token").decode(t, &token)
 	expect(admin.do("GET", "/api/v1/users/"+service.ID+"/tokens", nil), 200, "the service account's tokens")
 	expect(admin.do("DELETE", "/api/v1/tokens/"+token.ID, nil), 204, "revoke the token")
+	expect(admin.do("POST", "/api/v1/users/"+user.ID+"/reset", nil), 201, "reset the user's password: a setup code")
+	expect(admin.do("POST", "/api/v1/users/"+service.ID+"/reset", nil), 404, "reset a service account")
 	expect(admin.do("POST", "/api/v1/users/"+user.ID+"/disable", nil), 204, "disable the user")
 	expect(admin.do("POST", "/api/v1/users/nobody/disable", nil), 404, "disable an unknown user")
 

@@ -224,13 +224,9 @@ func (u *ui) adminUsers(rq *request) {
 
 func (u *ui) adminCreateUser(rq *request) {
 	f := rq.r.PostForm
-	pw := sqldb.RandomPassword()
 	n := sqldb.NewUser{Username: strings.TrimSpace(f.Get("username")), DisplayName: strings.TrimSpace(f.Get("display_name")),
 		OrgID: f.Get("organisation_id"), Role: ercms.Role(f.Get("role")), Service: f.Get("service") != ""}
-	if !n.Service {
-		n.Password = pw
-	}
-	created, err := u.s.db.CreateUser(rq.r.Context(), *rq.actor, n)
+	created, code, err := u.s.db.CreateUserWithSetupCode(rq.r.Context(), *rq.actor, n)
 	d, ok := u.userData(rq)
 	if !ok {
 		return
@@ -245,8 +241,8 @@ func (u *ui) adminCreateUser(rq *request) {
 		u.adminPage(rq, http.StatusUnprocessableEntity, "users", d, errs)
 		return
 	}
-	if !n.Service {
-		d.Secret = rq.t("admin.password_once", "username", n.Username, "password", pw)
+	if code != nil {
+		d.Secret = u.setupCodeText(rq, n.Username, code)
 	}
 	if created.Status == ercms.AccountPending {
 		d.Pending = rq.t("grants.created_pending", "username", n.Username)
@@ -273,9 +269,13 @@ func (u *ui) adminUnlockUser(rq *request) {
 	http.Redirect(rq.w, rq.r, "/admin/users", http.StatusSeeOther)
 }
 
+// adminResetPassword resets a user's password: the old one stops working
+// and the page shows, once, a setup code to hand over by a second channel,
+// with which the user chooses a new password. The administrator never
+// sees or sets the password.
 func (u *ui) adminResetPassword(rq *request) {
-	pw := sqldb.RandomPassword()
-	if err := u.s.db.SetPassword(rq.r.Context(), *rq.actor, rq.r.PathValue("id"), pw); err != nil {
+	code, err := u.s.db.IssueSetupCode(rq.r.Context(), *rq.actor, rq.r.PathValue("id"))
+	if err != nil {
 		u.fail(rq, err)
 		return
 	}
@@ -285,10 +285,17 @@ func (u *ui) adminResetPassword(rq *request) {
 	}
 	for _, us := range d.Users {
 		if us.ID == rq.r.PathValue("id") {
-			d.Secret = rq.t("admin.password_once", "username", us.Username, "password", pw)
+			d.Secret = u.setupCodeText(rq, us.Username, code)
 		}
 	}
 	u.adminPage(rq, http.StatusOK, "users", d, nil)
+}
+
+// setupCodeText tells the administrator the setup code of a user, how to
+// hand it over and until when it works.
+func (u *ui) setupCodeText(rq *request, username string, code *sqldb.SetupCode) string {
+	until := u.funcs(rq.lang)["datetime"].(func(any) string)(code.ExpiresAt)
+	return rq.t("admin.setup_code_once", "username", username, "code", code.Code, "until", until)
 }
 
 func (u *ui) adminCalendars(rq *request) {

@@ -43,6 +43,7 @@ func (s *Server) uiRoutes() {
 	page("GET /account/password", true, u.passwordPage)
 	page("POST /account/password", true, u.changePassword)
 	u.sessionRoutes(page)
+	s.setupRoutes(u)
 	s.applicationRoutes(u)
 	s.adminRoutes(u)
 	s.grantPages(u)

@@ -110,17 +110,23 @@ func TestUIAdministration(t *testing.T) {
 	sms := orgByType(t, db, "State Migration Service of the Republic of Azerbaijan")
 	status, page = a.post("/admin/users", "/admin/users", url.Values{"username": {"sms.officer2"}, "display_name": {"Aysel Quliyeva"},
 		"organisation_id": {sms}, "role": {"ca_officer"}})
-	m := regexp.MustCompile(`sms\.officer2: ([a-z2-7]{20})`).FindStringSubmatch(page)
-	if status != http.StatusOK || m == nil {
+	// The administrator gets a setup code, not a password: the user
+	// chooses their own with it.
+	code := regexp.MustCompile(`sms\.officer2: ([A-Z2-7]{5}(-[A-Z2-7]{5}){3})`).FindStringSubmatch(page)
+	if status != http.StatusOK || code == nil {
 		t.Fatalf("create a user: %d\n%s", status, page)
 	}
+	const chosen = "Aysel's very own passphrase"
 	// A role that reads case data waits for a second person: here the
 	// central authority's supervisor (not the administrator who asked).
 	if !strings.Contains(page, "It signs in once a second person confirms its role") {
 		t.Errorf("the page does not say the account waits for confirmation:\n%s", page)
 	}
 	newcomer := newUIClient(t, base, "en")
-	status, page = newcomer.post("/signin", "/signin", url.Values{"username": {"sms.officer2"}, "password": {m[1]}})
+	if status, page := newcomer.setUp("sms.officer2", code[1], chosen); status != http.StatusOK || !strings.Contains(page, "Your password is set") {
+		t.Fatalf("the new user chooses a password: %d\n%s", status, page)
+	}
+	status, page = newcomer.post("/signin", "/signin", url.Values{"username": {"sms.officer2"}, "password": {chosen}})
 	if status == http.StatusOK && strings.Contains(page, `class="who"`) {
 		t.Fatalf("the new user signs in before confirmation: %d", status)
 	}
@@ -145,7 +151,7 @@ func TestUIAdministration(t *testing.T) {
 	if status, page := sup.post("/grants", "/grants/"+u2.ID+"/confirm", url.Values{}); status != http.StatusOK || !strings.Contains(page, "The role is confirmed") || strings.Contains(page, "sms.officer2") {
 		t.Fatalf("the supervisor confirms: %d\n%s", status, page)
 	}
-	status, page = newcomer.post("/signin", "/signin", url.Values{"username": {"sms.officer2"}, "password": {m[1]}})
+	status, page = newcomer.post("/signin", "/signin", url.Values{"username": {"sms.officer2"}, "password": {chosen}})
 	if status != http.StatusOK || !strings.Contains(page, "sms.officer2") {
 		t.Fatalf("the new user signs in: %d", status)
 	}

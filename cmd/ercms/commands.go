@@ -103,7 +103,10 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		"accounts (at least two administrators, and the first supervisors of each authority). An account\n" +
 		"an administrator creates with a role that reads case data, or with the administrator role, signs\n" +
 		"in only once a second person confirms it: a supervisor of its organisation (central or requesting\n" +
-		"authority), else another administrator."
+		"authority), else another administrator.\n\n" +
+		"Without --password, create and reset-password print a one-time setup code (valid 24 hours, once)\n" +
+		"instead: give it to the user by phone or in person, and the user chooses their own password with\n" +
+		"it at /account/setup. --password is for the operator's own bootstrap accounts on the server console."
 	if len(args) == 0 {
 		return exitError{code: exitUsage, msg: help}
 	}
@@ -117,7 +120,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 			fs.StringVar(&role, "role", "", "role: "+roleNames())
 		}
 		if sub == "create" || sub == "reset-password" {
-			fs.StringVar(&password, "password", "", "password (default: generated and printed once)")
+			fs.StringVar(&password, "password", "", "password (default: none; a one-time setup code is printed for the user to choose one)")
 		}
 	})
 	if err != nil {
@@ -133,17 +136,15 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	defer db.Close()
 	sys := ercms.SystemActor()
 	sys.Username = "command-line"
-	generated := password == ""
-	if generated {
-		password = sqldb.RandomPassword()
-	}
+	var code *sqldb.SetupCode
 	switch sub {
 	case "create":
 		orgID, err := findOrg(ctx, db, org)
 		if err != nil {
 			return err
 		}
-		u, err := db.CreateUser(ctx, sys, sqldb.NewUser{Username: username, DisplayName: name, OrgID: orgID, Role: ercms.Role(role), Password: password})
+		var u *ercms.User
+		u, code, err = db.CreateUserWithSetupCode(ctx, sys, sqldb.NewUser{Username: username, DisplayName: name, OrgID: orgID, Role: ercms.Role(role), Password: password})
 		if err != nil {
 			return err
 		}
@@ -163,15 +164,20 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
-		if err := db.SetPassword(ctx, sys, u.ID, password); err != nil {
+		if password == "" {
+			if code, err = db.IssueSetupCode(ctx, sys, u.ID); err != nil {
+				return err
+			}
+		} else if err := db.SetPassword(ctx, sys, u.ID, password); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "reset the password of %s; their sessions are revoked\n", username)
 	default:
 		return exitError{code: exitUsage, msg: fmt.Sprintf("unknown user command %q\n%s", sub, help)}
 	}
-	if generated {
-		fmt.Fprintf(stdout, "password: %s\n", password)
+	if code != nil {
+		fmt.Fprintf(stdout, "setup code: %s (once, until %s): give it to the user by phone or in person; they choose their password with it at /account/setup\n",
+			code.Code, code.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	return nil
 }

@@ -169,7 +169,8 @@ func TestUserAndAuditCommands(t *testing.T) {
 
 	code, out, errOut := runCmd(t, "user", "create", "--data", dir, "--username", "sms.officer2", "--name", "Aysel Quliyeva",
 		"--org", "State Migration Service of the Republic of Azerbaijan", "--role", "ca_officer")
-	if code != 0 || !regexp.MustCompile(`password: [a-z2-7]{20}\n`).MatchString(out) {
+	setup := regexp.MustCompile(`setup code: ([A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{5}) `)
+	if code != 0 || !setup.MatchString(out) || strings.Contains(out, "password:") {
 		t.Fatalf("user create: exit %d\n%s%s", code, out, errOut)
 	}
 	// The command line bootstraps accounts: active at once, no second person.
@@ -177,8 +178,11 @@ func TestUserAndAuditCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pw := regexp.MustCompile(`password: ([a-z2-7]{20})\n`).FindStringSubmatch(out)[1]
-	if _, err := db.SignIn(context.Background(), "sms.officer2", pw, netip.Addr{}); err != nil {
+	// No password is printed: the user chooses one with the setup code.
+	if err := db.UseSetupCode(context.Background(), "sms.officer2", setup.FindStringSubmatch(out)[1], "a password of Aysel's own", netip.Addr{}); err != nil {
+		t.Fatalf("the setup code printed: %v", err)
+	}
+	if _, err := db.SignIn(context.Background(), "sms.officer2", "a password of Aysel's own", netip.Addr{}); err != nil {
 		t.Errorf("the account created on the command line signs in: %v", err)
 	}
 	db.Close()
@@ -190,6 +194,9 @@ func TestUserAndAuditCommands(t *testing.T) {
 	}
 	if code, _, errOut := runCmd(t, "user", "reset-password", "--data", dir, "--username", "sms.officer2", "--password", "another long password"); code != 0 {
 		t.Errorf("reset-password: %s", errOut)
+	}
+	if code, out, errOut := runCmd(t, "user", "reset-password", "--data", dir, "--username", "sms.officer2"); code != 0 || !setup.MatchString(out) {
+		t.Errorf("reset-password without a password prints a setup code: exit %d %s%s", code, out, errOut)
 	}
 	if code, _, errOut := runCmd(t, "user", "reset-password", "--data", dir, "--username", "sms.officer2", "--password", "sms.officer2sms"); code != exitFail ||
 		!strings.Contains(errOut, "password: Do not use your username") {
