@@ -118,6 +118,7 @@ func startWith(t *testing.T, db *sqldb.DB, configure func(*web.Server)) string {
 		t.Fatal(err)
 	}
 	s := web.New(db, nil)
+	s.SetSignInRate(unshed) // tests sign many users in at once from one address
 	if configure != nil {
 		configure(s)
 	}

@@ -210,6 +210,7 @@ func journeyStoreOver(t *testing.T, tls bool) (*sqldb.DB, map[string]ercms.Actor
 		t.Fatal(err)
 	}
 	h := web.New(db, nil)
+	h.SetSignInRate(unshed) // journeys sign many users in at once from one address
 	scan := &headerScan{https: tls}
 	srv := httptest.NewUnstartedServer(scan.wrap(h))
 	base := "http://" + srv.Listener.Addr().String()

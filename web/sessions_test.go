@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -11,22 +10,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ercms/ercms/demo"
 	"github.com/ercms/ercms/internal/testdb"
 	"github.com/ercms/ercms/sqldb"
-	"github.com/ercms/ercms/web"
 )
 
 // clockedStore is a seeded SQLite store with its settable clock, served.
 func clockedStore(t *testing.T) (*sqldb.DB, *testdb.Clock, string) {
 	t.Helper()
 	db, clock := testdb.Open(t, sqldb.SQLite)
-	if _, err := demo.SeedPeople(context.Background(), db, demo.Azerbaijan(), func(string) string { return password }); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(web.New(db, nil))
-	t.Cleanup(srv.Close)
-	return db, clock, srv.URL
+	return db, clock, startWith(t, db, nil)
 }
 
 // cookie returns the value of one of the client's cookies.

@@ -23,8 +23,8 @@ func throttleServer(t *testing.T, r web.SignInRate) (*sqldb.DB, *testdb.Clock, s
 	return db, clock, startWith(t, db, func(s *web.Server) { s.SetSignInRate(r) })
 }
 
-// unshed is a node rate no test reaches: the tests of the store's
-// throttle do not depend on how fast they run.
+// unshed is a node rate no test reaches: the tests do not depend on how
+// fast they run (TestSignInShed tests the node's rate).
 var unshed = web.SignInRate{All: 1000, BurstAll: 1000, PerAddress: 1000, BurstAddr: 1000}
 
 func signInReply(c *client, username, pw string) reply {
