@@ -72,6 +72,15 @@ func (s *DB) hashPassword(ctx context.Context, password string) (string, error) 
 	return s.Argon.hash(password), nil
 }
 
+// newPasswordHash checks a password chosen for the user userID against
+// the password rule (refusePassword) and derives its stored hash.
+func (s *DB) newPasswordHash(ctx context.Context, userID, password string) (string, error) {
+	if err := s.refusePassword(ctx, userID, password); err != nil {
+		return "", err
+	}
+	return s.hashPassword(ctx, password)
+}
+
 // checkAttempt checks password against an encoded hash for attempt at,
 // in a slot of the gate and under the throttle (admit). With no hash (no
 // such account, or a service account) it derives a key all the same, so

@@ -141,10 +141,7 @@ func (s *DB) UseSetupCode(ctx context.Context, username, code, password string, 
 	if !s.Now().Before(exp) {
 		return ercms.Fail(ercms.EConflict, "err.setup.expired")
 	}
-	if err := s.refusePassword(ctx, id, password); err != nil {
-		return err
-	}
-	pw, err := s.hashPassword(ctx, password)
+	pw, err := s.newPasswordHash(ctx, id, password)
 	if err != nil {
 		return err
 	}

@@ -345,10 +345,7 @@ func (s *DB) SetPassword(ctx context.Context, a ercms.Actor, userID, password st
 	if a.Role != ercms.RoleAdmin && a.Role != ercms.RoleSystem && a.UserID != userID {
 		return ercms.Fail(ercms.EForbidden, "err.password.own_only")
 	}
-	if err := s.refusePassword(ctx, userID, password); err != nil {
-		return err
-	}
-	hash, err := s.hashPassword(ctx, password)
+	hash, err := s.newPasswordHash(ctx, userID, password)
 	if err != nil {
 		return err
 	}
