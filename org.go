@@ -151,4 +151,25 @@ type Session struct {
 	Token     string    `json:"token"`
 	UserID    string    `json:"-"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// SecondFactor is "" for a session signed in, else what its user must
+	// still do before it is: FactorVerify or FactorEnrol. Such a session
+	// opens only the pages of the second factor.
+	SecondFactor string `json:"-"`
+}
+
+// What a session opened by a right password still waits for.
+const (
+	// FactorVerify: a code of the user's authenticator app, a recovery
+	// code, or the user's passkey.
+	FactorVerify = "verify"
+	// FactorEnrol: the user must set up a second factor first.
+	FactorEnrol = "enrol"
+)
+
+// NeedsSecondFactor reports whether the role reads personal data or
+// administers the deployment, so that where the deployment's policy
+// requires it, its users sign in with a second factor. The analyst reads
+// anonymised statistics only; a service account uses API tokens.
+func (r Role) NeedsSecondFactor() bool {
+	return r != RoleAnalyst && r != RoleSystem
 }

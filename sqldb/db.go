@@ -78,6 +78,16 @@ type DB struct {
 	// WebhookPolicy decides which webhook addresses may be registered
 	// (CreateWebhook); nil: servers on the internet only.
 	WebhookPolicy *outbound.Policy
+	// RequireSecondFactor makes every user of a role that NeedsSecondFactor
+	// set up and give a second factor at sign-in (factor.go). Off, only the
+	// users who set one up give it.
+	RequireSecondFactor bool
+	// RememberDevice is how long a device that passed the second factor is
+	// remembered when its user asks (DefaultRememberDevice); zero never.
+	RememberDevice time.Duration
+	// Secrets seals the seeds of authenticator apps (a secret.Box); nil
+	// refuses to set one up.
+	Secrets Sealer
 
 	rules    atomic.Pointer[deadline.Set]
 	refusals atomic.Pointer[[]ReferenceEntry] // the refusal reasons (loadReference)
@@ -126,7 +136,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &DB{Now: time.Now, FourEyes: true, Argon: DefaultArgon, SessionTTL: DefaultSessionTTL, SessionIdle: DefaultSessionIdle, Throttle: DefaultThrottle, hashing: newHashGate(16), Log: opts.Log, dsn: opts.URL,
+	s := &DB{Now: time.Now, FourEyes: true, Argon: DefaultArgon, SessionTTL: DefaultSessionTTL, SessionIdle: DefaultSessionIdle, RememberDevice: DefaultRememberDevice, Throttle: DefaultThrottle, hashing: newHashGate(16), Log: opts.Log, dsn: opts.URL,
 		recomputeWake: make(chan struct{}, 1)}
 	var err error
 	if strings.HasPrefix(opts.URL, "postgres://") || strings.HasPrefix(opts.URL, "postgresql://") {

@@ -28,7 +28,7 @@ type SessionInfo struct {
 func (s *DB) Sessions(ctx context.Context, a ercms.Actor) ([]SessionInfo, error) {
 	now := s.Now()
 	rows, err := s.rdb.QueryContext(ctx, `SELECT id, kind, name, scope, created_at, COALESCE(last_seen_at, created_at), expires_at FROM sessions
-		WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2) ORDER BY created_at DESC, id DESC`,
+		WHERE user_id = $1 AND factor = '' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2) ORDER BY created_at DESC, id DESC`,
 		a.UserID, formatTime(now))
 	if err != nil {
 		return nil, err

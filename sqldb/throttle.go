@@ -96,6 +96,11 @@ func accountKey(username string) string {
 	return "account:" + hex.EncodeToString(h[:16])
 }
 
+// codesKey is the counter of the wrong second-factor codes given for an
+// account (factor.go): apart from its wrong passwords, so that a right
+// password does not wipe them, under the same limit.
+func codesKey(username string) string { return accountKey(username) + ":codes" }
+
 // place is the address an attempt is counted under: the address itself
 // for IPv4, the /64 for IPv6 (one subscriber's network); "" when unknown.
 func place(a netip.Addr) string {
@@ -115,9 +120,22 @@ type attempt struct {
 	username string
 	userID   string // "" when no account has the username
 	from     string // place of the client address, "" when unknown
+	// device is the hash of the token of a device remembered for the
+	// account (factor.go), "" when none: its attempts are counted apart,
+	// so that someone guessing elsewhere does not lock it out.
+	device string
 	// byAddress is set by admit when the attempt counts for its address
 	// (not when the account is known there).
 	byAddress bool
+}
+
+// accountKey is the counter the attempt counts under for its account: the
+// remembered device's own, else the account's.
+func (at *attempt) accountKey() string {
+	if at.device != "" {
+		return "device:" + at.device
+	}
+	return accountKey(at.username)
 }
 
 // admit refuses an attempt made too soon after the failures counted for
@@ -127,9 +145,17 @@ type attempt struct {
 func (s *DB) admit(ctx context.Context, at *attempt) error {
 	return s.tx(ctx, func(tx *Tx) error {
 		lim := s.Throttle
-		wait, err := tx.waitOf(ctx, accountKey(at.username), lim.Account)
+		wait, err := tx.waitOf(ctx, at.accountKey(), lim.Account)
 		if err != nil {
 			return err
+		}
+		if at.device == "" {
+			// Wrong second-factor codes hold the password back too.
+			w, err := tx.waitRead(ctx, codesKey(at.username), lim.Account, "")
+			if err != nil {
+				return err
+			}
+			wait = max(wait, w)
 		}
 		countAddress := at.from != ""
 		if countAddress && at.userID != "" {
@@ -151,7 +177,7 @@ func (s *DB) admit(ctx context.Context, at *attempt) error {
 		if wait > 0 {
 			return throttled(wait)
 		}
-		if err := tx.countFailure(ctx, accountKey(at.username), lim.Account); err != nil {
+		if err := tx.countFailure(ctx, at.accountKey(), lim.Account); err != nil {
 			return err
 		}
 		at.byAddress = countAddress
@@ -170,9 +196,18 @@ func (tx *Tx) waitOf(ctx context.Context, key string, l Limit) (time.Duration, e
 	if _, err := tx.ExecContext(ctx, `INSERT INTO signin_counters (key, failures, last_at) VALUES ($1, 0, '') ON CONFLICT (key) DO NOTHING`, key); err != nil {
 		return 0, err
 	}
+	return tx.waitRead(ctx, key, l, tx.s.forUpdate())
+}
+
+// waitRead is waitOf without the lock (lock "") and without adding a
+// counter for a key that has none.
+func (tx *Tx) waitRead(ctx context.Context, key string, l Limit, lock string) (time.Duration, error) {
 	var failures int
 	var last string
-	err := tx.QueryRowContext(ctx, `SELECT failures, last_at FROM signin_counters WHERE key = $1`+tx.s.forUpdate(), key).Scan(&failures, &last)
+	err := tx.QueryRowContext(ctx, `SELECT failures, last_at FROM signin_counters WHERE key = $1`+lock, key).Scan(&failures, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
 	if err != nil || failures == 0 {
 		return 0, err
 	}
@@ -200,7 +235,7 @@ func (tx *Tx) countFailure(ctx context.Context, key string, l Limit) error {
 // the account's counter is cleared, the address's lowered by one, and the
 // address is remembered as a place the account signs in from.
 func (tx *Tx) succeeded(ctx context.Context, at *attempt) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM signin_counters WHERE key = $1`, accountKey(at.username)); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM signin_counters WHERE key = $1`, at.accountKey()); err != nil {
 		return err
 	}
 	if at.from == "" {
@@ -248,7 +283,7 @@ func (s *DB) LiftSignInLock(ctx context.Context, a ercms.Actor, userID string) e
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_counters WHERE key = $1`, accountKey(username)); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_counters WHERE key IN ($1, $2)`, accountKey(username), codesKey(username)); err != nil {
 			return err
 		}
 		return tx.audit(ctx, auditEvent{actor: a, action: "user.unlock", objectType: "user", objectID: userID})
@@ -280,7 +315,8 @@ func (s *DB) SignInLocks(ctx context.Context, a ercms.Actor) (map[string]time.Ti
 		if err != nil {
 			return nil, err
 		}
-		if t := lastAt.Add(lim.wait(failures)); now.Before(t) {
+		key = strings.TrimSuffix(key, ":codes") // wrong codes lock the account too
+		if t := lastAt.Add(lim.wait(failures)); now.Before(t) && t.After(until[key]) {
 			until[key] = t
 		}
 	}

@@ -369,10 +369,21 @@ func (s *DB) SetPassword(ctx context.Context, a ercms.Actor, userID, password st
 // same EUnauthorized error whether or not the user exists; attempts made
 // too soon after repeated failures for the username or from the address
 // (Throttle) get EThrottled, saying how long to wait, without a check.
+// When the user has a second factor, or must set one up, the session
+// waits for it (Session.SecondFactor; factor.go).
 func (s *DB) SignIn(ctx context.Context, username, password string, from netip.Addr) (*ercms.Session, error) {
+	return s.SignInOn(ctx, username, password, from, "")
+}
+
+// SignInOn is SignIn on a device that may be remembered for the user
+// (device: the token of its cookie, "" when none): a remembered device
+// skips the second factor, and its failed attempts are counted apart from
+// the account's, so that someone guessing elsewhere does not lock it out.
+func (s *DB) SignInOn(ctx context.Context, username, password string, from netip.Addr, device string) (*ercms.Session, error) {
 	var id, hash string
+	var role ercms.Role
 	var disabled, service bool
-	err := s.rdb.QueryRowContext(ctx, `SELECT id, password_hash, disabled OR status <> 'active', service FROM users WHERE username = $1`, username).Scan(&id, &hash, &disabled, &service)
+	err := s.rdb.QueryRowContext(ctx, `SELECT id, password_hash, disabled OR status <> 'active', service, role FROM users WHERE username = $1`, username).Scan(&id, &hash, &disabled, &service, &role)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
@@ -381,6 +392,11 @@ func (s *DB) SignIn(ctx context.Context, username, password string, from netip.A
 	// disabled account or a service account (which has no password) from a
 	// wrong password.
 	at := &attempt{username: username, userID: id, from: place(from)}
+	if owner, err := s.deviceOwner(ctx, device); err != nil {
+		return nil, err
+	} else if owner != "" && owner == id {
+		at.device = hashToken(device)
+	}
 	match, err := s.checkAttempt(ctx, at, hash, password)
 	if err != nil {
 		return nil, err
@@ -392,17 +408,22 @@ func (s *DB) SignIn(ctx context.Context, username, password string, from netip.A
 			// The event names the account when it exists, never the username typed.
 			return tx.audit(ctx, auditEvent{actor: ercms.Actor{UserID: id}, action: "login.failed", objectType: "user", objectID: id})
 		}
+		stage, err := tx.factorStage(ctx, id, role, at.device != "")
+		if err != nil {
+			return err
+		}
 		if err := tx.succeeded(ctx, at); err != nil {
 			return err
 		}
-		token := randomToken()
-		exp := tx.now.Add(s.SessionTTL)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, id, user_id, kind, created_at, expires_at) VALUES ($1,$2,$3,'session',$4,$5)`,
-			hashToken(token), newID(), id, formatTime(tx.now), formatTime(exp)); err != nil {
+		if sess, err = tx.openSession(ctx, id, stage); err != nil {
 			return err
 		}
-		sess = &ercms.Session{Token: token, UserID: id, ExpiresAt: exp}
-		return tx.audit(ctx, auditEvent{actor: ercms.Actor{UserID: id, Username: username}, action: "login", objectType: "user", objectID: id})
+		action := "login"
+		if stage != "" {
+			action = "login.factor_due"
+		}
+		return tx.audit(ctx, auditEvent{actor: ercms.Actor{UserID: id, Username: username}, action: action, objectType: "user", objectID: id,
+			details: map[string]any{"device_remembered": at.device != ""}})
 	})
 	if terr != nil {
 		return nil, terr
@@ -441,7 +462,7 @@ func (s *DB) AuthenticateSession(ctx context.Context, token string) (ercms.Actor
 	hash := hashToken(token)
 	a, err := scanActor(s.rdb.QueryRowContext(ctx, `SELECT `+actorColumns+`, s.id, s.kind, s.scope, s.created_at, s.expires_at, s.last_seen_at
 		FROM users u JOIN organisations o ON o.id = u.org_id
-		JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.disabled = FALSE AND u.status = 'active' AND o.disabled = FALSE`, hash),
+		JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.factor = '' AND s.revoked_at IS NULL AND u.disabled = FALSE AND u.status = 'active' AND o.disabled = FALSE`, hash),
 		&id, &kind, &scope, &created, &expires, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ercms.Actor{}, time.Time{}, missing

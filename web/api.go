@@ -41,6 +41,7 @@ func (s *Server) apiRoutes() {
 	s.add("POST", "/api/v1/users", true, s.createUser)
 	s.add("POST", "/api/v1/users/{id}/disable", true, s.disableUser)
 	s.add("POST", "/api/v1/users/{id}/unlock", true, s.unlockUser)
+	s.add("POST", "/api/v1/users/{id}/reset-factor", true, s.resetFactor)
 	s.add("POST", "/api/v1/users/{id}/reset", true, s.resetUser)
 	s.add("POST", "/api/v1/users/{id}/confirm", true, s.confirmGrant)
 	s.add("POST", "/api/v1/users/{id}/refuse", true, s.refuseGrant)
@@ -59,6 +60,9 @@ func (s *Server) apiRoutes() {
 type credentials struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// Code is the second factor of an account that has one: a code of its
+	// authenticator app or a recovery code.
+	Code string `json:"code"`
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
@@ -69,11 +73,43 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, _ ercms.Actor) e
 	if err := s.shed.allow(s.clientAddr(r)); err != nil {
 		return err
 	}
+	if len(c.Code) > 64 {
+		return ercms.FieldError("code", "err.factor.wrong_code")
+	}
 	sess, err := s.db.SignIn(r.Context(), c.Username, c.Password, s.clientAddr(r))
 	if err != nil {
 		return err
 	}
+	if sess.SecondFactor != "" {
+		// The API takes the second factor in the same request: the
+		// pending session ends here unless the code passes.
+		if sess, err = s.secondFactor(r, sess, c.Code); err != nil {
+			return err
+		}
+	}
 	return writeJSON(w, http.StatusCreated, sess)
+}
+
+// secondFactor passes the second factor of a pending API sign-in with
+// code, or ends it.
+func (s *Server) secondFactor(r *http.Request, pending *ercms.Session, code string) (*ercms.Session, error) {
+	var refused error
+	switch {
+	case pending.SecondFactor == ercms.FactorEnrol:
+		refused = ercms.Fail(ercms.EForbidden, "err.login.enrol_first")
+	case strings.TrimSpace(code) == "":
+		refused = ercms.Fail(ercms.EUnauthorized, "err.login.code_needed")
+	default:
+		res, err := s.db.VerifySecondFactor(r.Context(), pending.Token, code, false)
+		if err == nil {
+			return res.Session, nil
+		}
+		refused = err
+	}
+	if err := s.db.SignOut(r.Context(), pending.Token); err != nil {
+		return nil, err
+	}
+	return nil, refused
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
@@ -606,6 +642,15 @@ func (s *Server) refuseGrant(w http.ResponseWriter, r *http.Request, a ercms.Act
 // unlockUser lifts the hold that failed sign-ins put on an account.
 func (s *Server) unlockUser(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
 	if err := s.db.LiftSignInLock(r.Context(), a, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// resetFactor removes the second factors of a user who lost them.
+func (s *Server) resetFactor(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	if err := s.db.ResetSecondFactor(r.Context(), a, r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -172,8 +173,104 @@ func (b *browser) signIn(lang, username string) {
 	b.fill("#f-username", username)
 	b.fill("#f-password", password)
 	b.submit("main button[type=submit]")
+	if strings.HasPrefix(b.path(), "/signin/factor") {
+		b.passSecondFactor(username)
+	}
 	if got := b.attr("html", "lang"); got != lang {
 		b.t.Fatalf("page language %q, want %q", got, lang)
+	}
+}
+
+// path is the path of the page shown.
+func (b *browser) path() string {
+	return value(b, "location", chromedp.Evaluate[string](`location.pathname`))
+}
+
+// exists reports whether the page has an element sel.
+func (b *browser) exists(sel string) bool {
+	return value(b, "find "+sel, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q) !== null`, sel)))
+}
+
+// apps holds the authenticator app each user of a journey server set up,
+// by server address and username, so that the browser types its codes
+// (journeyClocks gives the server's time).
+var (
+	apps          sync.Map // base + " " + username → *app
+	journeyClocks sync.Map // base → *testdb.Clock
+)
+
+// app is an authenticator app: its key and the last time step a code of
+// it was given (the server takes each code once).
+type app struct {
+	mu   sync.Mutex
+	key  string
+	last int64
+}
+
+// rememberApp keeps the app set up with key for id (base and username),
+// unless it is kept already: two sign-ins at once may show the same key.
+func rememberApp(id, key string, clock *testdb.Clock) *app {
+	fresh := &app{key: key, last: clock.Now().Unix()/30 - 2}
+	v, loaded := apps.LoadOrStore(id, fresh)
+	if a := v.(*app); loaded && a.key != key {
+		apps.Store(id, fresh)
+		return fresh
+	}
+	return v.(*app)
+}
+
+// give runs send with the app's next code, one sign-in at a time, so that
+// the server sees the codes in their order (it takes each step once).
+func (a *app) give(t *testing.T, clock *testdb.Clock, send func(code string)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	send(a.code(t, clock))
+}
+
+// code returns the app's next code at the server's time, moving the
+// clock on when the codes of this time step are spent. The caller holds a.mu.
+func (a *app) code(t *testing.T, clock *testdb.Clock) string {
+	st := clock.Now().Unix() / 30
+	if a.last >= st+1 {
+		clock.Advance(30 * time.Second)
+		st = clock.Now().Unix() / 30
+	}
+	st = max(st, a.last+1) // the server allows one step of drift
+	a.last = st
+	return appCode(t, a.key, time.Unix(st*30, 0))
+}
+
+// passSecondFactor gives the second factor on the page it asks for it:
+// at the first sign-in it sets up an authenticator app (its key read from
+// the page) and continues past the recovery codes; later it types the
+// app's code. It asks to remember the device.
+func (b *browser) passSecondFactor(username string) {
+	b.t.Helper()
+	c, ok := journeyClocks.Load(b.base)
+	if !ok {
+		b.t.Fatalf("no clock for the server %s", b.base)
+	}
+	clock := c.(*testdb.Clock)
+	id := b.base + " " + username
+	if b.exists("#app-key") {
+		b.screenshot("second-factor-setup")
+		rememberApp(id, strings.ReplaceAll(b.text("#app-key"), " ", ""), clock)
+	}
+	v, ok := apps.Load(id)
+	if !ok {
+		b.t.Fatalf("%s has no authenticator app in this test", username)
+	}
+	v.(*app).give(b.t, clock, func(code string) {
+		b.fill("#f-code", code)
+		b.run("remember the device", chromedp.Click(chromedp.CSS("#f-remember")))
+		b.submit("main button[type=submit]")
+	})
+	if b.exists(".recovery-codes") {
+		b.screenshot("recovery-codes")
+		b.submit("main a.button")
+	}
+	if strings.HasPrefix(b.path(), "/signin") {
+		b.t.Fatalf("%s: the second factor did not pass: %s", username, b.text("main"))
 	}
 }
 
@@ -199,7 +296,15 @@ func journeyStore(t *testing.T) (*sqldb.DB, map[string]ercms.Actor, string) {
 // tls is set: the public address is then https, so the cookies are
 // __Host- and Secure, and every answer carries HSTS.
 func journeyStoreOver(t *testing.T, tls bool) (*sqldb.DB, map[string]ercms.Actor, string) {
-	db, _ := testdb.Open(t, sqldb.SQLite)
+	return journeyServe(t, tls, "127.0.0.1")
+}
+
+// journeyServe is journeyStoreOver with the public address named by host
+// (localhost, where browsers take passkeys over http).
+func journeyServe(t *testing.T, tls bool, host string) (*sqldb.DB, map[string]ercms.Actor, string) {
+	db, clock := testdb.Open(t, sqldb.SQLite)
+	// Every journey signs in with a second factor, as a deployment does.
+	db.RequireSecondFactor = true
 	blobs, err := blob.NewDir(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -213,9 +318,10 @@ func journeyStoreOver(t *testing.T, tls bool) (*sqldb.DB, map[string]ercms.Actor
 	h.SetSignInRate(unshed) // journeys sign many users in at once from one address
 	scan := &headerScan{https: tls}
 	srv := httptest.NewUnstartedServer(scan.wrap(h))
-	base := "http://" + srv.Listener.Addr().String()
+	_, port, _ := strings.Cut(srv.Listener.Addr().String(), ":")
+	base := "http://" + host + ":" + port
 	if tls {
-		base = "https://" + srv.Listener.Addr().String()
+		base = "https://" + host + ":" + port
 	}
 	if err := h.SetBaseURL(base); err != nil {
 		t.Fatal(err)
@@ -225,11 +331,13 @@ func journeyStoreOver(t *testing.T, tls bool) (*sqldb.DB, map[string]ercms.Actor
 	} else {
 		srv.Start()
 	}
+	journeyClocks.Store(base, clock)
 	t.Cleanup(func() {
+		journeyClocks.Delete(base)
 		srv.Close()
 		scan.check(t)
 	})
-	return db, actors, srv.URL
+	return db, actors, base
 }
 
 func TestJourneySubmitApplication(t *testing.T) {

@@ -20,7 +20,10 @@ import (
 func throttleServer(t *testing.T, r web.SignInRate) (*sqldb.DB, *testdb.Clock, string) {
 	t.Helper()
 	db, clock := testdb.Open(t, sqldb.SQLite)
-	return db, clock, startWith(t, db, func(s *web.Server) { s.SetSignInRate(r) })
+	base := startWith(t, db, func(s *web.Server) { s.SetSignInRate(r) })
+	journeyClocks.Store(base, clock) // for a test that turns the second factor on
+	t.Cleanup(func() { journeyClocks.Delete(base) })
+	return db, clock, base
 }
 
 // unshed is a node rate no test reaches: the tests do not depend on how

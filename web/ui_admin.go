@@ -38,6 +38,7 @@ func (s *Server) adminRoutes(u *ui) {
 	page("POST /admin/users/{id}/disable", u.adminDisableUser)
 	page("POST /admin/users/{id}/password", u.adminResetPassword)
 	page("POST /admin/users/{id}/unlock", u.adminUnlockUser)
+	page("POST /admin/users/{id}/factor/reset", u.adminResetFactor)
 	page("GET /admin/calendars", u.adminCalendars)
 	page("GET /admin/calendars/{state}/{year}", u.adminCalendarYear)
 	page("POST /admin/calendars/{state}/{year}", u.adminSaveCalendarYear)
@@ -266,6 +267,16 @@ func (u *ui) adminUnlockUser(rq *request) {
 		return
 	}
 	u.flash(rq, rq.t("admin.unlocked"))
+	http.Redirect(rq.w, rq.r, "/admin/users", http.StatusSeeOther)
+}
+
+// adminResetFactor removes the second factors of a user who lost them.
+func (u *ui) adminResetFactor(rq *request) {
+	if err := u.s.db.ResetSecondFactor(rq.r.Context(), *rq.actor, rq.r.PathValue("id")); err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.flash(rq, rq.t("admin.factor_reset"))
 	http.Redirect(rq.w, rq.r, "/admin/users", http.StatusSeeOther)
 }
 

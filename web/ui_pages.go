@@ -44,6 +44,7 @@ func (s *Server) uiRoutes() {
 	page("POST /account/password", true, u.changePassword)
 	u.sessionRoutes(page)
 	s.setupRoutes(u)
+	s.factorRoutes(u)
 	s.applicationRoutes(u)
 	s.adminRoutes(u)
 	s.grantPages(u)
@@ -302,6 +303,8 @@ func safeNext(next string) string {
 
 type signInData struct {
 	Username, Next, PreCSRF string
+	// FactorOff says that the policy of second factors is off here.
+	FactorOff bool
 }
 
 func (u *ui) signInPage(rq *request) {
@@ -323,7 +326,7 @@ func (u *ui) renderSignIn(rq *request, status int, username string, errs []field
 	}
 	u.setPreCSRF(rq, pre)
 	u.render(rq, status, "signin", page{Title: rq.t("signin.title"), Errors: errs,
-		Data: signInData{Username: username, Next: safeNext(rq.r.FormValue("next")), PreCSRF: pre}})
+		Data: signInData{Username: username, Next: safeNext(rq.r.FormValue("next")), PreCSRF: pre, FactorOff: !u.s.db.RequireSecondFactor}})
 }
 
 func (u *ui) signIn(rq *request) {
@@ -348,7 +351,7 @@ func (u *ui) signIn(rq *request) {
 	var sess *ercms.Session
 	err = u.s.shed.allow(u.s.clientAddr(rq.r))
 	if err == nil {
-		sess, err = u.s.db.SignIn(rq.r.Context(), username, password, u.s.clientAddr(rq.r))
+		sess, err = u.s.db.SignInOn(rq.r.Context(), username, password, u.s.clientAddr(rq.r), u.deviceToken(rq))
 	}
 	switch ercms.ErrorCode(err) {
 	case ercms.EUnauthorized:
@@ -363,18 +366,19 @@ func (u *ui) signIn(rq *request) {
 		u.fail(rq, err)
 		return
 	}
-	u.setCookie(rq, preCSRFCookie, "", -1, true)
 	if rq.token != "" {
 		// Signed in again before the old session ended: it ends now.
 		if err := u.s.db.SignOut(rq.r.Context(), rq.token); err != nil {
 			u.s.log.Warn("end the replaced session", "err", err)
 		}
+		u.setCookie(rq, sessionCookie, "", -1, true)
 	}
-	// MaxAge, not Expires: the browser's clock need not agree with the server's.
-	maxAge := int(sess.ExpiresAt.Sub(u.s.db.Now()).Seconds())
-	http.SetCookie(rq.w, &http.Cookie{Name: u.s.cookie(sessionCookie), Value: sess.Token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: u.s.secureCookie(rq.r), SameSite: http.SameSiteLaxMode})
-	u.setCookie(rq, sessionEndCookie, sessionEndValue(sess.Token, sess.ExpiresAt), maxAge, true)
+	if sess.SecondFactor != "" {
+		u.startPending(rq, sess, rq.r.PostFormValue("next"))
+		return
+	}
+	u.setCookie(rq, preCSRFCookie, "", -1, true)
+	u.startSession(rq, sess)
 	http.Redirect(rq.w, rq.r, safeNext(rq.r.PostFormValue("next")), http.StatusSeeOther)
 }
 

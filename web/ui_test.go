@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/internal/testdb"
 )
 
 // uiClient is a browser without JavaScript: cookies, forms and redirects.
@@ -65,10 +67,50 @@ func (u *uiClient) post(from, action string, form url.Values) (int, string) {
 
 func (u *uiClient) signIn(username string) {
 	u.t.Helper()
-	status, page := u.post("/signin", "/signin", url.Values{"username": {username}, "password": {password}})
+	status, page := u.signInWith(username, password)
 	if status != 200 || !strings.Contains(page, `class="who"`) {
 		u.t.Fatalf("sign in %s: %d\n%s", username, status, page)
 	}
+}
+
+// signInWith posts the sign-in form with a password, and gives the second
+// factor when a page asks for it; it returns the page reached.
+func (u *uiClient) signInWith(username, pw string) (int, string) {
+	u.t.Helper()
+	status, page := u.post("/signin", "/signin", url.Values{"username": {username}, "password": {pw}})
+	if strings.Contains(page, `action="/signin/factor"`) {
+		status, page = u.passSecondFactor(username, page)
+	}
+	return status, page
+}
+
+// passSecondFactor gives the second factor the page asks for: at the
+// first sign-in it sets up an authenticator app with the key on the page,
+// later it types the app's code (apps, journeyClocks); it asks to remember
+// the device, and continues past the recovery codes.
+func (u *uiClient) passSecondFactor(username, page string) (int, string) {
+	u.t.Helper()
+	c, ok := journeyClocks.Load(u.base)
+	if !ok {
+		u.t.Fatalf("no clock for the server %s", u.base)
+	}
+	clock := c.(*testdb.Clock)
+	id := u.base + " " + username
+	if key := appKeyRE.FindStringSubmatch(page); key != nil {
+		rememberApp(id, strings.ReplaceAll(key[1], " ", ""), clock)
+	}
+	v, ok := apps.Load(id)
+	if !ok {
+		u.t.Fatalf("%s has no authenticator app in this test", username)
+	}
+	var status int
+	v.(*app).give(u.t, clock, func(code string) {
+		status, page = u.post("/signin/factor", "/signin/factor", url.Values{"code": {code}, "remember": {"on"}})
+	})
+	if m := regexp.MustCompile(`<a class="button" href="([^"]+)">`).FindStringSubmatch(page); m != nil && strings.Contains(page, `class="recovery-codes"`) {
+		return u.get(html.UnescapeString(m[1]))
+	}
+	return status, page
 }
 
 // switchLanguage chooses a language with the switch of the home page, as a
@@ -126,7 +168,7 @@ func TestUIAdministration(t *testing.T) {
 	if status, page := newcomer.setUp("sms.officer2", code[1], chosen); status != http.StatusOK || !strings.Contains(page, "Your password is set") {
 		t.Fatalf("the new user chooses a password: %d\n%s", status, page)
 	}
-	status, page = newcomer.post("/signin", "/signin", url.Values{"username": {"sms.officer2"}, "password": {chosen}})
+	status, page = newcomer.signInWith("sms.officer2", chosen)
 	if status == http.StatusOK && strings.Contains(page, `class="who"`) {
 		t.Fatalf("the new user signs in before confirmation: %d", status)
 	}
@@ -151,7 +193,7 @@ func TestUIAdministration(t *testing.T) {
 	if status, page := sup.post("/grants", "/grants/"+u2.ID+"/confirm", url.Values{}); status != http.StatusOK || !strings.Contains(page, "The role is confirmed") || strings.Contains(page, "sms.officer2") {
 		t.Fatalf("the supervisor confirms: %d\n%s", status, page)
 	}
-	status, page = newcomer.post("/signin", "/signin", url.Values{"username": {"sms.officer2"}, "password": {chosen}})
+	status, page = newcomer.signInWith("sms.officer2", chosen)
 	if status != http.StatusOK || !strings.Contains(page, "sms.officer2") {
 		t.Fatalf("the new user signs in: %d", status)
 	}
@@ -207,7 +249,7 @@ func TestUIChangePassword(t *testing.T) {
 		t.Fatalf("change: %d", status)
 	}
 	again := newUIClient(t, base, "en")
-	if status, page := again.post("/signin", "/signin", url.Values{"username": {"nl.officer"}, "password": {"a brand new secret"}}); status != http.StatusOK || !strings.Contains(page, `class="who"`) {
+	if status, page := again.signInWith("nl.officer", "a brand new secret"); status != http.StatusOK || !strings.Contains(page, `class="who"`) {
 		t.Fatalf("sign in with the new password: %d", status)
 	}
 }

@@ -33,6 +33,9 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return usageError(err)
 	}
+	if c.SecondFactor == "" {
+		c.SecondFactor = "off" // the demo's accounts sign in with the password alone; its sign-in page says so
+	}
 	country, ok := demo.Countries[c.Country]
 	if !ok {
 		return exitError{code: exitUsage, msg: fmt.Sprintf("--country %s: the demo exists for %s", c.Country, strings.Join(demo.CountryCodes(), ", "))}
@@ -98,7 +101,7 @@ func demoPassword(dir string) (string, error) {
 }
 
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const help = "usage: ercms user create --username U --name N --org ORG --role R [--password P]\n       ercms user disable --username U\n       ercms user reset-password --username U [--password P]\n\n" +
+	const help = "usage: ercms user create --username U --name N --org ORG --role R [--password P]\n       ercms user disable --username U\n       ercms user reset-password --username U [--password P]\n       ercms user reset-factor --username U\n\n" +
 		"An account created here is active at once, whatever its role: the command line bootstraps the first\n" +
 		"accounts (at least two administrators, and the first supervisors of each authority). An account\n" +
 		"an administrator creates with a role that reads case data, or with the administrator role, signs\n" +
@@ -106,7 +109,9 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		"authority), else another administrator.\n\n" +
 		"Without --password, create and reset-password print a one-time setup code (valid 24 hours, once)\n" +
 		"instead: give it to the user by phone or in person, and the user chooses their own password with\n" +
-		"it at /account/setup. --password is for the operator's own bootstrap accounts on the server console."
+		"it at /account/setup. --password is for the operator's own bootstrap accounts on the server console.\n\n" +
+		"reset-factor removes the second factors of a user who lost them (phone and recovery codes): the\n" +
+		"user sets one up again at the next sign-in."
 	if len(args) == 0 {
 		return exitError{code: exitUsage, msg: help}
 	}
@@ -172,6 +177,16 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		fmt.Fprintf(stdout, "reset the password of %s; their sessions are revoked\n", username)
+	case "reset-factor":
+		u, err := db.UserByUsername(ctx, username)
+		if err != nil {
+			return err
+		}
+		if err := db.ResetSecondFactor(ctx, sys, u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "removed the second factors of %s; their sessions are revoked, and they set up a new one at the next sign-in\n", username)
+		return nil
 	default:
 		return exitError{code: exitUsage, msg: fmt.Sprintf("unknown user command %q\n%s", sub, help)}
 	}

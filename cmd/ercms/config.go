@@ -82,6 +82,19 @@ type Config struct {
 	// its key (ERCMS_TLS_CERT, ERCMS_TLS_KEY, --tls-cert, --tls-key): set
 	// both to serve https; default: plain http (behind a proxy, or the demo).
 	TLSCert, TLSKey string
+	// SecondFactor is the policy of second factors (ERCMS_SECOND_FACTOR,
+	// --second-factor): "required" makes every user of a role that reads
+	// personal data, and every administrator, set up an authenticator app
+	// or a passkey at the first sign-in and give it at each sign-in; "off"
+	// asks it only of users who set one up. Default: required; the demo's
+	// default is off, and its sign-in page says so.
+	SecondFactor string
+	// RememberDevice is how long a device that passed the second factor is
+	// remembered when its user asks (ERCMS_REMEMBER_DEVICE,
+	// --remember-device: a duration up to 720h; 0 never; default 12h).
+	RememberDevice time.Duration
+	// rememberDevice is RememberDevice as written, parsed by validate.
+	rememberDevice string
 }
 
 // defaults of the configuration.
@@ -93,7 +106,7 @@ const (
 
 // configFromEnv returns the defaults overridden by the environment.
 func configFromEnv(getenv func(string) string) Config {
-	c := Config{Addr: defaultAddr, DataDir: defaultDataDir, Country: defaultCountry, LogFormat: "text", sessionIdle: sqldb.DefaultSessionIdle.String(),
+	c := Config{Addr: defaultAddr, DataDir: defaultDataDir, Country: defaultCountry, LogFormat: "text", sessionIdle: sqldb.DefaultSessionIdle.String(), rememberDevice: shortDuration(sqldb.DefaultRememberDevice),
 		SignInRate: float64(web.DefaultSignInRate.All), SignInRateAddress: float64(web.DefaultSignInRate.PerAddress),
 		AddressSlowAfter: sqldb.DefaultThrottle.Address.Free, AddressRefuseAfter: sqldb.DefaultThrottle.Address.Max}
 	for name, dst := range map[string]*float64{"ERCMS_SIGNIN_RATE": &c.SignInRate, "ERCMS_SIGNIN_RATE_ADDRESS": &c.SignInRateAddress} {
@@ -118,6 +131,7 @@ func configFromEnv(getenv func(string) string) Config {
 		"ERCMS_ADDR": &c.Addr, "ERCMS_DATA_DIR": &c.DataDir, "ERCMS_DATABASE_URL": &c.DatabaseURL,
 		"ERCMS_COUNTRY": &c.Country, "ERCMS_LOG_FORMAT": &c.LogFormat, "ERCMS_SMTP_URL": &c.SMTPURL, "ERCMS_BASE_URL": &c.BaseURL,
 		"ERCMS_LANGUAGE": &c.Language, "ERCMS_WEBHOOK_ALLOW_NETWORKS": &c.WebhookAllowNetworks, "ERCMS_SESSION_IDLE": &c.sessionIdle, "ERCMS_TRUSTED_PROXIES": &c.TrustedProxies, "ERCMS_TLS_CERT": &c.TLSCert, "ERCMS_TLS_KEY": &c.TLSKey,
+		"ERCMS_SECOND_FACTOR": &c.SecondFactor, "ERCMS_REMEMBER_DEVICE": &c.rememberDevice,
 	} {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			*dst = v
@@ -144,6 +158,8 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "reverse proxies whose X-Forwarded-For/-Proto count: addresses and CIDR prefixes, comma-separated (ERCMS_TRUSTED_PROXIES); default: none")
 	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "PEM certificate (chain) file: serve https (ERCMS_TLS_CERT; with --tls-key)")
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "PEM private key file of --tls-cert (ERCMS_TLS_KEY)")
+	fs.StringVar(&c.SecondFactor, "second-factor", c.SecondFactor, "required: users who read personal data and administrators sign in with an authenticator app or a passkey; off: only those who set one up (ERCMS_SECOND_FACTOR); default: required (the demo: off)")
+	fs.StringVar(&c.rememberDevice, "remember-device", c.rememberDevice, "how long a device that passed the second factor is remembered when its user asks, up to 720h; 0: never (ERCMS_REMEMBER_DEVICE)")
 }
 
 // validate checks the configuration, fills the derived default of the
@@ -187,6 +203,14 @@ func (c *Config) validate() error {
 		errs = append(errs, fmt.Errorf("--session-idle/ERCMS_SESSION_IDLE %q: use a duration from 1m to %s, e.g. 30m", c.sessionIdle, shortDuration(sqldb.DefaultSessionTTL)))
 	} else {
 		c.SessionIdle = d
+	}
+	if c.SecondFactor != "" && c.SecondFactor != "required" && c.SecondFactor != "off" {
+		errs = append(errs, fmt.Errorf("--second-factor/ERCMS_SECOND_FACTOR %q: use required or off", c.SecondFactor))
+	}
+	if d, err := time.ParseDuration(c.rememberDevice); err != nil || d < 0 || d > 720*time.Hour {
+		errs = append(errs, fmt.Errorf("--remember-device/ERCMS_REMEMBER_DEVICE %q: use a duration up to 720h, e.g. 12h, or 0 to never remember a device", c.rememberDevice))
+	} else {
+		c.RememberDevice = d
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format/ERCMS_LOG_FORMAT %q: use text or json", c.LogFormat))

@@ -41,6 +41,7 @@ import (
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/jobs"
 	"github.com/ercms/ercms/outbound"
+	"github.com/ercms/ercms/secret"
 	"github.com/ercms/ercms/sqldb"
 	"github.com/ercms/ercms/web"
 )
@@ -186,6 +187,12 @@ func open(ctx context.Context, c Config, log *slog.Logger) (*sqldb.DB, error) {
 		return nil, err
 	}
 	db.Signer = keys
+	if db.Secrets, err = secret.OpenKeyFile(filepath.Join(c.DataDir, "keys", "secrets.key")); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("the key of the sealed secrets: %w", err)
+	}
+	db.RequireSecondFactor = c.SecondFactor != "off"
+	db.RememberDevice = c.RememberDevice
 	db.WebhookPolicy = &outbound.Policy{Allow: c.WebhookAllow}
 	return db, nil
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"github.com/ercms/ercms/secret"
 	"net/netip"
 	"net/url"
 	"os"
@@ -138,5 +139,10 @@ func Open(t testing.TB, e sqldb.Engine) (*sqldb.DB, *Clock) {
 	db.Now = clock.Now
 	db.Argon = FastArgon
 	db.WebhookPolicy = &outbound.Policy{LookupIP: Lookup}
+	key := make([]byte, secret.KeySize)
+	_, _ = rand.Read(key)
+	if db.Secrets, err = secret.NewBox(key); err != nil {
+		t.Fatal(err)
+	}
 	return db, clock
 }

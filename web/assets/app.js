@@ -88,4 +88,38 @@
     timer = window.setInterval(check, 10000);
     check();
   }
+  // Passkeys and security keys: a button with data-passkey-get (sign in)
+  // or data-passkey-create (set one up) holds the server's WebAuthn
+  // options as JSON; the browser asks the authenticator, puts its answer
+  // in the form's hidden "passkey" field and posts the form to the
+  // button's data-action. Without this file or WebAuthn the button stays
+  // hidden and the codes still work.
+  var passkeyButtons = document.querySelectorAll("[data-passkey-get],[data-passkey-create]");
+  if (passkeyButtons.length && window.PublicKeyCredential && PublicKeyCredential.parseRequestOptionsFromJSON) {
+    Array.prototype.forEach.call(passkeyButtons, function (btn) {
+      btn.hidden = false;
+      btn.addEventListener("click", function () {
+        var form = btn.form;
+        var field = form.elements.namedItem("passkey");
+        var status = document.getElementById(btn.getAttribute("aria-describedby"));
+        var asked;
+        if (btn.hasAttribute("data-passkey-get")) {
+          var req = JSON.parse(btn.getAttribute("data-passkey-get"));
+          asked = navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(req.publicKey) });
+        } else {
+          var cre = JSON.parse(btn.getAttribute("data-passkey-create"));
+          asked = navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(cre.publicKey) });
+        }
+        btn.disabled = true;
+        asked.then(function (cred) {
+          field.value = JSON.stringify(cred.toJSON());
+          form.action = btn.getAttribute("data-action");
+          form.submit();
+        }, function () {
+          btn.disabled = false;
+          if (status) { status.hidden = false; }
+        });
+      });
+    });
+  }
 })();
