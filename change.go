@@ -170,12 +170,51 @@ func EditDraft(env Env, c *Case, a Actor, n NewCase) (Change, error) {
 	if n.NoApplication || n.PreviousCaseID != "" {
 		return Change{}, FieldError("no_application", "field.no_application.fixed")
 	}
+	kept := keptItemIDs(c, n)
 	if err := n.PrepareWith(env.NewID, env.Today, env.Evidence); err != nil {
 		return Change{}, err
+	}
+	// An item the draft had keeps its id, so that what points at it (the
+	// scan of an evidence item) still does.
+	for i, id := range kept.family {
+		if id != "" {
+			n.Family[i].ID = id
+		}
+	}
+	for i, id := range kept.evidence {
+		if id != "" {
+			n.Evidence[i].ID = id
+		}
 	}
 	c.Type, c.Procedure, c.Category, c.RequestingReference, c.Application = n.Type, n.Procedure, n.Category, n.RequestingReference, n.Application
 	c.event(env, a, ChangeUpdate, NewNote("note.draft_edited"))
 	return Change{Action: ChangeUpdate, Person: true}, nil
+}
+
+// itemIDs are the ids of the family members and evidence items of an
+// application, by position ("" for a new item).
+type itemIDs struct{ family, evidence []string }
+
+// keptItemIDs returns, for each family member and evidence item of n, its
+// id when it names one of draft c's (each once), else "": ids the sender
+// makes up are not kept.
+func keptItemIDs(c *Case, n NewCase) itemIDs {
+	var out itemIDs
+	used := map[string]bool{}
+	keep := func(id string, known bool) string {
+		if id == "" || !known || used[id] {
+			return ""
+		}
+		used[id] = true
+		return id
+	}
+	for _, m := range n.Family {
+		out.family = append(out.family, keep(m.ID, slices.ContainsFunc(c.Family, func(f FamilyMember) bool { return f.ID == m.ID })))
+	}
+	for _, e := range n.Evidence {
+		out.evidence = append(out.evidence, keep(e.ID, slices.ContainsFunc(c.Evidence, func(x Evidence) bool { return x.ID == e.ID })))
+	}
+	return out
 }
 
 // Schedule is ScheduleInterview as a change of the case.

@@ -126,6 +126,22 @@ func TestEditDraftRules(t *testing.T) {
 	sub, _ := w.reach(StateSubmitted)
 	_, err = EditDraft(w.env(now), sub.c, deOff, n)
 	checkErr(t, "edit a submitted case", err, EConflict)
+
+	// An edit keeps the ids of the items the draft had (a scan points at
+	// its evidence item), gives new items new ids, and keeps no made-up id.
+	if len(s.c.Evidence) == 0 {
+		t.Fatal("the draft has no evidence item")
+	}
+	had := s.c.Evidence[0].ID
+	n3 := n
+	n3.Evidence = append(slices.Clone(s.c.Evidence), Evidence{ID: "made-up", Type: s.c.Evidence[0].Type, Number: "X1"}, Evidence{ID: had, Type: s.c.Evidence[0].Type, Number: "X2"})
+	if _, err := EditDraft(w.env(now), s.c, deOff, n3); err != nil {
+		t.Fatal(err)
+	}
+	ev := s.c.Evidence
+	if ev[0].ID != had || ev[len(ev)-2].ID == "made-up" || ev[len(ev)-2].ID == "" || ev[len(ev)-1].ID == had {
+		t.Errorf("evidence ids after the edit: %+v (had %s)", ev, had)
+	}
 }
 
 // TestFlagOverdueRules: only under a profile without deemed approval, once,

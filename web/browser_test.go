@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -367,16 +370,55 @@ func TestJourneySubmitApplication(t *testing.T) {
 			b.submit("main button[name=add]")
 			b.expect("main table", "C12345678")
 			b.submit("main button[name=continue]")
+			// The photo and the passport's scan go in the form itself.
+			b.screenshot("files")
+			photo, scan := uploadFixtures(t)
+			b.fill("#f-purpose", "photo")
+			b.run("choose the photo", chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{photo}))
+			b.submit("main button[name=add]")
+			b.fill("#f-purpose", "evidence")
+			b.fill("#f-evidence_id", b.attr("#f-evidence_id option:nth-child(2)", "value"))
+			b.run("choose the scan", chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{scan}))
+			b.submit("main button[name=add]")
+			b.expect("main table", `photo\.png[\s\S]*passport-scan\.pdf|passport-scan\.pdf[\s\S]*photo\.png`)
+			b.screenshot("files-attached")
+			b.submit("main button[name=continue]")
 			b.screenshot("special")
 			b.submit("main form button[type=submit]")
 			b.screenshot("review")
-			b.expect("main", "QUL[Iİ]YEV|Quliyev") // the Azerbaijani upper case of i is İ
+			b.expect("main", "QUL[Iİ]YEV|Quliyev")                                // the Azerbaijani upper case of i is İ
+			b.expect("#step-files + table", `passport-scan\.pdf[\s\S]*C12345678`) // the scan names its evidence item
 			b.submit("main form button[type=submit]")
 			b.screenshot("submitted")
 			b.expect(".banner", "AZ-DE-")
 			b.expect(".case-header .tag", ".+")
+			b.open(b.path() + "/files")
+			b.expect("main table", "passport-scan\\.pdf")
 		})
 	}
+}
+
+// uploadFixtures writes a photograph (PNG) and a scan (PDF) to upload,
+// and returns their paths.
+func uploadFixtures(t *testing.T) (photo, scan string) {
+	t.Helper()
+	dir := t.TempDir()
+	img := image.NewRGBA(image.Rect(0, 0, 60, 80))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	photo, scan = filepath.Join(dir, "photo.png"), filepath.Join(dir, "passport-scan.pdf")
+	if err := os.WriteFile(photo, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(scan, []byte("%PDF-1.4\n%%EOF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return photo, scan
 }
 
 // caseSetup drives a case through the store, as the other parties would.

@@ -14,7 +14,7 @@ import (
 // evidence, special circumstances, then "check your answers". The first
 // page creates the draft; every later page saves it, so a draft survives a
 // closed browser.
-var applicationSteps = []string{"person", "family", "evidence", "special", "review"}
+var applicationSteps = []string{"person", "family", "evidence", "files", "special", "review"}
 
 func (s *Server) applicationRoutes(u *ui) {
 	page := func(pattern string, h func(*request)) { s.mux.Handle(pattern, u.handle(true, h)) }
@@ -32,7 +32,15 @@ type applicationData struct {
 	Values map[string]string
 	// Catalogue of evidence types, for the evidence step.
 	Evidence []string
+	// Files are the draft's attachments (the files step and the review).
+	Files []ercms.Attachment
+	// Purposes are what a file of the application may be.
+	Purposes []string
 }
+
+// applicationPurposes are the files an application carries: the photo,
+// the fingerprints and the scan of each evidence item.
+var applicationPurposes = []string{ercms.AttachPhoto, ercms.AttachFingerprints, ercms.AttachEvidence}
 
 // Value returns the form value of a field (the submitted one after an error).
 func (d applicationData) Value(name string) string { return d.Values[name] }
@@ -49,6 +57,15 @@ func (u *ui) applicationPage(rq *request, status int, d applicationData, errs []
 	d.Steps, d.Index = applicationSteps, slices.Index(applicationSteps, d.Step)+1
 	for _, e := range u.s.db.EvidenceCatalogue() {
 		d.Evidence = append(d.Evidence, e.Code)
+	}
+	d.Purposes = applicationPurposes
+	if d.Case != nil && (d.Step == "files" || d.Step == "review") {
+		files, err := u.s.db.Attachments(rq.r.Context(), *rq.actor, d.Case.ID)
+		if err != nil {
+			u.fail(rq, err)
+			return
+		}
+		d.Files = files
 	}
 	title := rq.t("application.step."+d.Step) + " – " + rq.t("application.title")
 	if d.Case != nil {
@@ -290,8 +307,27 @@ func (u *ui) saveApplicationStep(rq *request) {
 			n.Evidence = append(n.Evidence, e)
 		default:
 			n.InterviewRequested = get("interview_requested") != ""
-			next = "special"
+			next = "files"
 		}
+	case "files":
+		if get("continue") != "" {
+			http.Redirect(rq.w, rq.r, "/cases/"+c.ID+"/application/special", http.StatusSeeOther)
+			return
+		}
+		if len(rq.refused) > 0 {
+			break // nothing is attached from a form with refused text
+		}
+		att, fields, err := u.attachPosted(rq, c)
+		if err != nil {
+			u.fail(rq, err)
+			return
+		}
+		if fields == nil {
+			u.flash(rq, rq.t("files.attached", "name", att.Name))
+			http.Redirect(rq.w, rq.r, "/cases/"+c.ID+"/application/files", http.StatusSeeOther)
+			return
+		}
+		errs = fields
 	case "special":
 		on := func(k string) bool { return get(k) != "" }
 		n.Special = ercms.Special{NeedsCare: on("special.needs_care"), CareConsent: on("special.care_consent"), Health: get("special.health"),
@@ -309,7 +345,7 @@ func (u *ui) saveApplicationStep(rq *request) {
 		return
 	}
 	errs = rq.withRefused(errs)
-	if len(errs) == 0 {
+	if len(errs) == 0 && step != "files" {
 		version, _ := strconv.Atoi(get("version"))
 		_, err := u.s.db.UpdateDraft(rq.r.Context(), *rq.actor, c.ID, version, n)
 		if err == nil {

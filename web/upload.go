@@ -58,32 +58,42 @@ func (u *ui) uploadFile(rq *request) {
 	}
 	f := rq.r.PostForm
 	values := fieldValues{"purpose": f.Get("purpose"), "evidence_id": f.Get("evidence_id"), "task_id": f.Get("task_id")}
-	file, hdr, err := rq.r.FormFile("file")
-	if err != nil {
-		u.sectionError(rq, "files", values, map[string]string{"file": rq.t("upload.error.choose")})
-		return
-	}
-	data, err := io.ReadAll(io.LimitReader(file, maxUpload+1))
-	file.Close()
+	att, fields, err := u.attachPosted(rq, d.Case)
 	if err != nil {
 		u.fail(rq, err)
 		return
 	}
-	att, _, err := u.s.attach(rq.r.Context(), *rq.actor, d.Case, values["purpose"], values["evidence_id"], values["task_id"], rawFilename(hdr), data)
-	if reason := blob.Reason(err); reason != "" {
-		u.sectionError(rq, "files", values, map[string]string{"file": rq.t("upload.error."+reason, "max", i18n.FormatBytes(rq.lang, maxUpload))})
-		return
-	}
-	if fields, ok := u.errorTexts(rq, err); ok {
+	if fields != nil {
 		u.sectionError(rq, "files", values, fields)
-		return
-	}
-	if err != nil {
-		u.fail(rq, err)
 		return
 	}
 	u.flash(rq, rq.t("files.attached", "name", att.Name))
 	http.Redirect(rq.w, rq.r, "/cases/"+url.PathEscape(d.Case.ID)+"/files", http.StatusSeeOther)
+}
+
+// attachPosted attaches the file of a posted form (fields purpose,
+// evidence_id, task_id, file) to case c, checked like every upload. A file
+// refused gives the message of each field at fault, in the reader's
+// language, and stores nothing.
+func (u *ui) attachPosted(rq *request, c *ercms.Case) (*ercms.Attachment, map[string]string, error) {
+	f := rq.r.PostForm
+	file, hdr, err := rq.r.FormFile("file")
+	if err != nil {
+		return nil, map[string]string{"file": rq.t("upload.error.choose")}, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(file, maxUpload+1))
+	file.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	att, _, err := u.s.attach(rq.r.Context(), *rq.actor, c, f.Get("purpose"), f.Get("evidence_id"), f.Get("task_id"), rawFilename(hdr), data)
+	if reason := blob.Reason(err); reason != "" {
+		return nil, map[string]string{"file": rq.t("upload.error."+reason, "max", i18n.FormatBytes(rq.lang, maxUpload))}, nil
+	}
+	if fields, ok := u.errorTexts(rq, err); ok {
+		return nil, fields, nil
+	}
+	return att, nil, err
 }
 
 // apiUpload attaches a file sent as multipart/form-data (fields purpose,
