@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/internal/testdb"
@@ -204,6 +205,31 @@ func TestGrantsActiveAtOnce(t *testing.T) {
 		}
 		if err := db.ConfirmGrant(ctx, admin2, s.ID); err != nil {
 			t.Fatalf("a second administrator confirms an authority's first supervisor: %v", err)
+		}
+	})
+}
+
+// TestPendingAccountIsNotNotified: an account that waits for a second
+// person's confirmation is told nothing about cases (no notification,
+// hence no e-mail) until it is confirmed.
+func TestPendingAccountIsNotNotified(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		u, err := db.CreateUser(ctx, act["admin"], sqldb.NewUser{Username: "sms.new", DisplayName: "New Officer", OrgID: act["sms.officer"].Org.ID,
+			Role: ercms.RoleCAOfficer, Password: testPassword})
+		if err != nil || u.Status != ercms.AccountPending {
+			t.Fatalf("%+v %v", u, err)
+		}
+		submittedCase(t, db, act["de.officer"], "DE-pending-1")
+		clock.Advance(40 * 24 * time.Hour) // the reply deadline is near or past: the scheduler tells the central authority
+		if _, err := db.NotifyDeadlines(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM notifications WHERE user_id = $1`, act["sms.officer"].UserID); n == 0 {
+			t.Fatal("a submission tells no central-authority officer: the test proves nothing")
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM notifications WHERE user_id = $1`, u.ID); n != 0 {
+			t.Errorf("the pending account got %d notifications", n)
 		}
 	})
 }

@@ -33,7 +33,7 @@ func (tx *Tx) notifyUsers(ctx context.Context, users []string, kind string, c *e
 		}
 		payload, _ := json.Marshal(map[string]string{"notification_id": id})
 		if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, kind, payload, run_at, created_at)
-			SELECT $1, $2, $3, $4, $4 FROM users WHERE id = $5 AND email <> '' AND NOT disabled`,
+			SELECT $1, $2, $3, $4, $4 FROM users WHERE id = $5 AND email <> '' AND NOT disabled AND status = 'active'`,
 			newID(), JobEmail, string(payload), formatTime(tx.now), u); err != nil {
 			return err
 		}
@@ -50,7 +50,7 @@ func (tx *Tx) orgUsers(ctx context.Context, roles []ercms.Role, where string, ar
 		marks[i] = fmt.Sprintf("$%d", len(args))
 	}
 	return tx.column(ctx, `SELECT u.id FROM users u JOIN organisations o ON o.id = u.org_id
-		WHERE NOT u.disabled AND NOT u.service AND u.role IN (`+strings.Join(marks, ",")+`) AND `+where+` ORDER BY u.id`, args...)
+		WHERE NOT u.disabled AND u.status = 'active' AND NOT u.service AND u.role IN (`+strings.Join(marks, ",")+`) AND `+where+` ORDER BY u.id`, args...)
 }
 
 // column reads the one text column a query returns, row by row.
