@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/i18n"
 )
 
 // Notification kinds (issue: notifications in-app and by e-mail).
@@ -60,6 +61,48 @@ func NotificationSlot(kind, caseID string) string {
 func NotificationFor(action string) string {
 	if d := Describe(action); d != nil {
 		return d.Notifies
+	}
+	return ""
+}
+
+// NoticeWords says in l, with the texts of cat, which deadline, task or
+// proposal notification n is about and its date ("Reply: due on
+// 9 December 2026"), or "" when its kind says it all (a new message).
+func NoticeWords(cat *i18n.Catalog, l i18n.Lang, n Notification) string {
+	date := ""
+	if n.DueOn != nil {
+		date = i18n.FormatDate(l, *n.DueOn)
+	}
+	label := func(prefix string) string {
+		if n.Detail != "" && cat.Has(i18n.EN, prefix+n.Detail) {
+			return cat.T(l, prefix+n.Detail)
+		}
+		return ""
+	}
+	switch n.Kind {
+	case NotifyDeadlineSoon, NotifyDeadlineMissed:
+		if d := label("clock."); d != "" && date != "" {
+			return cat.T(l, "notify.text."+n.Kind, "deadline", d, "date", date)
+		}
+	case NotifyNewTask:
+		if t := label("task."); t != "" {
+			if date == "" {
+				return t
+			}
+			return cat.T(l, "notify.text.new_task", "task", t, "date", date)
+		}
+	case NotifyTransferNotice, NotifyDeemedApproval:
+		if date != "" {
+			return cat.T(l, "notify.text."+n.Kind, "date", date)
+		}
+	case NotifySignOff:
+		if n.Detail == "approve" || n.Detail == "refuse" {
+			key := "notify.text.sign_off." + n.Detail
+			if date == "" {
+				key += "_undated"
+			}
+			return cat.T(l, key, "date", date)
+		}
 	}
 	return ""
 }
