@@ -86,3 +86,41 @@ func TestNotificationNamesTheDeadline(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserSignOffNotice: in French, in Chromium, the central authority's
+// supervisor reads that a proposed approval awaits their sign-off and when
+// the reply is due, follows the notification to the case, and the menu's
+// count drops.
+func TestBrowserSignOffNotice(t *testing.T) {
+	cat := i18n.Default()
+	db, actors, base := journeyStore(t)
+	s := newCase(t, db, actors).act("de.officer", ercms.ActSubmit, ercms.ActionInput{}).act("sms.officer", ercms.ActRegister, ercms.ActionInput{})
+	none := []string{}
+	s.act("sms.officer", ercms.ActApprove, ercms.ActionInput{FamilyCovered: &none})
+	reply := s.c.Deadline(ercms.ClockReply)
+	unread, err := db.UnreadNotifications(context.Background(), actors["sms.supervisor"])
+	if err != nil || unread == 0 || reply == nil || reply.DueOn == nil {
+		t.Fatalf("the supervisor has %d unread (%v); reply clock %+v", unread, err, reply)
+	}
+
+	b := newBrowser(t, base)
+	b.signIn("fr", "sms.supervisor")
+	b.open("/notifications")
+	b.screenshot("notifications-fr")
+	nav := `nav.nav a[href="/notifications"]`
+	b.expect(nav, regexp.QuoteMeta("("+i18n.FormatNumber(i18n.FR, int64(unread))+")"))
+	b.expect("main table tbody", regexp.QuoteMeta(cat.T(i18n.FR, "notify.sign_off")))
+	b.expect("main table tbody", regexp.QuoteMeta(cat.T(i18n.FR, "notify.text.sign_off.approve", "date", i18n.FormatDate(i18n.FR, *reply.DueOn))))
+	b.expect("main table tbody", regexp.QuoteMeta(s.c.Reference)+".*Əliyeva")
+
+	b.submit(`main table a[href="/cases/` + s.c.ID + `"]`)
+	left, _ := db.UnreadNotifications(context.Background(), actors["sms.supervisor"])
+	if left >= unread {
+		t.Errorf("unread %d after opening the case, was %d", left, unread)
+	}
+	b.open("/notifications")
+	b.screenshot("notifications-read-fr")
+	if got := b.text(nav); strings.Contains(got, "("+i18n.FormatNumber(i18n.FR, int64(unread))+")") {
+		t.Errorf("menu still reads %q after the case was opened", got)
+	}
+}
