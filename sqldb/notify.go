@@ -119,13 +119,14 @@ func (tx *Tx) notifyParty(ctx context.Context, c *ercms.Case, side, kind, dedupe
 }
 
 // notifyAction tells those who must act next after action took case c
-// from the tasks in before: the organisations of new tasks, the central
+// from state from and the tasks in before: the organisations of new tasks, the central
 // authority and the crossing point of a transfer notice, both parties of a
 // deemed approval, the central authority's supervisors of a proposal that
-// awaits sign-off. A proposal signed off or returned no longer waits: its
-// unread notices are marked read.
-func (tx *Tx) notifyAction(ctx context.Context, c *ercms.Case, action string, before map[string]taskRow) error {
-	if action == ercms.ActSignOff || action == ercms.ActReturnProposal || c.Status != ercms.StatePendingSignOff {
+// awaits sign-off. A case that left pending sign-off (signed off,
+// returned, deemed approved, withdrawn) no longer waits: the unread notices
+// of its proposal are marked read.
+func (tx *Tx) notifyAction(ctx context.Context, c *ercms.Case, action string, from ercms.State, before map[string]taskRow) error {
+	if from == ercms.StatePendingSignOff && c.Status != ercms.StatePendingSignOff {
 		if _, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = $1 WHERE case_id = $2 AND kind = $3 AND read_at IS NULL`,
 			formatTime(tx.now), c.ID, ercms.NotifySignOff); err != nil {
 			return err
