@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/sqldb"
 )
@@ -152,6 +153,9 @@ func EmailText(n sqldb.EmailNotice, baseURL string) (subject, body string) {
 	cat := i18n.Default()
 	what := cat.T(lang, "notify."+n.Kind)
 	subject = "eRCMS: " + what
+	if words := ercms.NoticeWords(cat, lang, ercms.Notification{Kind: n.Kind, Detail: n.Detail, DueOn: n.DueOn}); words != "" {
+		what += "\n" + words
+	}
 	link := baseURL + "/notifications"
 	if n.CaseID != "" {
 		subject += " – " + n.Reference

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/demo"
+	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/internal/testdb"
 	"github.com/ercms/ercms/jobs"
 	"github.com/ercms/ercms/sqldb"
@@ -103,7 +104,10 @@ func TestEmailJobs(t *testing.T) {
 			t.Fatalf("sent %d e-mails", len(box.sent))
 		}
 		mail := box.sent[0]
-		for _, want := range []string{"registry@example.az", c.Reference, "https://ercms.example.az/cases/" + c.ID, "Təşkilatınız üçün yeni tapşırıq"} {
+		task := c.Tasks[len(c.Tasks)-1]
+		// The e-mail names which task and when it is due, in the reader's language.
+		taskDue := i18n.Default().T(i18n.AZ, "notify.text.new_task", "task", i18n.Default().T(i18n.AZ, "task.verification"), "date", i18n.FormatDate(i18n.AZ, *task.DueOn))
+		for _, want := range []string{"registry@example.az", c.Reference, "https://ercms.example.az/cases/" + c.ID, "Təşkilatınız üçün yeni tapşırıq", taskDue} {
 			if !strings.Contains(mail, want) {
 				t.Errorf("the e-mail lacks %q:\n%s", want, mail)
 			}

@@ -28,6 +28,7 @@ type applyFunc func(env ercms.Env, c *ercms.Case) (ercms.Change, error)
 // what the change touched.
 type before struct {
 	version   int
+	status    ercms.State
 	tasks     map[string]taskRow
 	deadlines map[deadlineKey]deadlineRow
 	names     []string
@@ -45,7 +46,7 @@ type deadlineRow struct {
 }
 
 func snapshot(c *ercms.Case) *before {
-	return &before{version: c.Version, tasks: taskRows(c), deadlines: deadlineRows(c), names: nameTokens(c), ids: caseIdentifiers(c), td: tdFields(c.TravelDocument)}
+	return &before{version: c.Version, status: c.Status, tasks: taskRows(c), deadlines: deadlineRows(c), names: nameTokens(c), ids: caseIdentifiers(c), td: tdFields(c.TravelDocument)}
 }
 
 func compareKeys(a, b deadlineKey) int {
@@ -154,7 +155,7 @@ func (tx *Tx) record(ctx context.Context, a ercms.Actor, c *ercms.Case, b *befor
 		}
 	}
 	if ch.Lifecycle && b != nil {
-		if err := tx.notifyAction(ctx, c, ch.Action, b.tasks); err != nil {
+		if err := tx.notifyAction(ctx, c, ch.Action, b.status, b.tasks); err != nil {
 			return err
 		}
 	}

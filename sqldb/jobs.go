@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
 )
 
 // Job is a unit of background work (an e-mail to send, …) claimed by one
@@ -131,6 +132,10 @@ type EmailNotice struct {
 	Kind      string
 	CaseID    string
 	Reference string
+	// Detail and DueOn name which deadline, task or proposal, and its date
+	// (ercms.Notification).
+	Detail string
+	DueOn  *civil.Date
 }
 
 // EmailNoticeFor reads what the e-mail job for payload must send.
@@ -142,10 +147,18 @@ func (s *DB) EmailNoticeFor(ctx context.Context, payload json.RawMessage) (Email
 		return EmailNotice{}, fmt.Errorf("sqldb: e-mail job payload: %w", err)
 	}
 	var n EmailNotice
-	err := s.db.QueryRowContext(ctx, `SELECT u.email, u.language, n.kind, n.case_id, n.reference FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id = $1`,
-		p.NotificationID).Scan(&n.To, &n.Language, &n.Kind, &n.CaseID, &n.Reference)
+	var due sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT u.email, u.language, n.kind, n.case_id, n.reference, n.detail, n.due_on FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id = $1`,
+		p.NotificationID).Scan(&n.To, &n.Language, &n.Kind, &n.CaseID, &n.Reference, &n.Detail, &due)
 	if errors.Is(err, sql.ErrNoRows) {
 		return n, ercms.Fail(ercms.ENotFound, "err.notification.not_found")
+	}
+	if err == nil && due.Valid {
+		d, perr := civil.Parse(due.String)
+		if perr != nil {
+			return n, perr
+		}
+		n.DueOn = &d
 	}
 	return n, err
 }

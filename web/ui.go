@@ -159,6 +159,8 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 		"unit":       func(unit deadline.Unit) string { return u.cat.T(l, "web3.unit_name."+string(unit)) },
 		"taskdetail": func(t ercms.Task) string { return u.taskDetail(l, t) },
 		"note":       func(e ercms.Event) string { return eventNote(u.cat, l, e) },
+		"notice":     func(n ercms.Notification) string { return ercms.NoticeWords(u.cat, l, n) },
+		"about":      noticeAbout,
 		"num":        func(n int) string { return i18n.FormatNumber(l, int64(n)) },
 		"bytes":      func(n int64) string { return i18n.FormatBytes(l, n) },
 		"maxupload":  func() int64 { return maxUpload },

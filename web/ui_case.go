@@ -147,6 +147,12 @@ func (u *ui) casePage(rq *request) {
 		u.fail(rq, err)
 		return
 	}
+	// Opening the case reads what its notifications told (before the menu
+	// counts the unread ones).
+	if err := u.s.db.MarkNotificationsRead(rq.r.Context(), *rq.actor, d.Case.ID); err != nil {
+		u.fail(rq, err)
+		return
+	}
 	title := rq.t("case.title", "reference", d.Case.Reference) + " – " + rq.t("section."+section)
 	u.render(rq, http.StatusOK, "case", page{Title: title, Data: d})
 }
