@@ -51,6 +51,12 @@ type CaseSummary struct {
 	NextDeadline        *ercms.Deadline   `json:"next_deadline,omitempty"`
 	// Assistance is the assistance granted with an approved transit, for the border crossing point.
 	Assistance string `json:"assistance,omitempty"`
+	// Arrival is the notified transfer or the transit of the case, as the
+	// border crossing point receives it.
+	Arrival *Arrival `json:"arrival,omitempty"`
+	// Reply is the running reply clock: after its due date the silence is
+	// a deemed approval.
+	Reply *ercms.Deadline `json:"reply_deadline,omitempty"`
 	// Similar marks a case listed after a search's exact matches because
 	// a name of it is spelled one letter away from a word of the search.
 	Similar bool `json:"similar,omitempty"`
@@ -278,5 +284,6 @@ func summarise(c *ercms.Case) CaseSummary {
 	p := c.Application.Person
 	return CaseSummary{ID: c.ID, Reference: c.Reference, Type: c.Type, Status: c.Status, Version: c.Version,
 		RequestingState: c.RequestingState, RequestingReference: c.RequestingReference, Procedure: c.Procedure, Category: c.Category, ReceivedOn: c.ReceivedOn,
-		Surname: p.Surname, GivenNames: p.GivenNames, DateOfBirth: p.DateOfBirth, NextDeadline: c.NextDeadline(), Assistance: c.TransitAssistance()}
+		Surname: p.Surname, GivenNames: p.GivenNames, DateOfBirth: p.DateOfBirth, NextDeadline: c.NextDeadline(), Assistance: c.TransitAssistance(),
+		Arrival: arrivalOf(c), Reply: replyClock(c)}
 }

@@ -447,10 +447,15 @@ func (u *ui) languageLink(rq *request) {
 	http.Redirect(rq.w, rq.r, safeNext(rq.r.URL.Query().Get("back")), http.StatusSeeOther)
 }
 
-// queue is one tab of the work queue.
+// queue is one tab of the work queue. Kind chooses its columns ("" the
+// common ones; "arrivals" the border post's arrival columns; "waiting"
+// what is awaited from the requesting officer; "sign_off" the date of
+// deemed approval) and Order its default order.
 type queue struct {
 	Key    string
 	Label  string
+	Kind   string
+	Order  sqldb.QueueOrder
 	States []ercms.State
 	Cases  []sqldb.CaseSummary
 }
@@ -460,19 +465,22 @@ func queuesFor(a *ercms.Actor) []queue {
 	S := func(s ...ercms.State) []ercms.State { return s }
 	switch {
 	case a.IsRequesting():
+		// The member state's officer sees first what waits for them: an
+		// answer, a transfer to notify (after an approval, a deemed
+		// approval, a travel document, an objection or a postponement).
 		return []queue{
-			{Key: "info_requested", States: S(ercms.StateInfoRequested, ercms.StateConsentWithdrawalRequested)},
+			{Key: "waiting", Kind: "waiting", States: S(ercms.StateInfoRequested, ercms.StateConsentWithdrawalRequested, ercms.StateTransferObjected,
+				ercms.StateDeemedApproved, ercms.StateApproved, ercms.StateTravelDocumentIssued, ercms.StateTransferPostponed)},
 			{Key: "drafts", States: S(ercms.StateDraft)},
 			{Key: "awaiting_reply", States: S(ercms.StateSubmitted, ercms.StateRegistered, ercms.StateUnderVerification, ercms.StatePendingSignOff, ercms.StateTransitRequested)},
-			{Key: "to_transfer", States: S(ercms.StateApproved, ercms.StateDeemedApproved, ercms.StateTravelDocumentIssued, ercms.StateTransferObjected, ercms.StateTransferPostponed, ercms.StateTransitApproved)},
-			{Key: "in_transfer", States: S(ercms.StateTravelDocumentRequested, ercms.StateTransferNotified, ercms.StateTransferConfirmed)},
+			{Key: "in_transfer", States: S(ercms.StateTravelDocumentRequested, ercms.StateTransferNotified, ercms.StateTransferConfirmed, ercms.StateTransitApproved)},
 		}
 	case a.IsCA():
 		qs := []queue{
 			{Key: "to_register", States: S(ercms.StateSubmitted, ercms.StateTransitRequested)},
 			{Key: "verification", States: S(ercms.StateRegistered, ercms.StateUnderVerification)},
 			{Key: "info_requested", States: S(ercms.StateInfoRequested)},
-			{Key: "sign_off", States: S(ercms.StatePendingSignOff)},
+			{Key: "sign_off", Kind: "sign_off", Order: sqldb.OrderReplyDue, States: S(ercms.StatePendingSignOff)},
 			{Key: "transfers", States: S(ercms.StateTransferNotified, ercms.StateTakeBackRequested)},
 			{Key: "after_decision", States: S(ercms.StateApproved, ercms.StateDeemedApproved, ercms.StateTravelDocumentRequested, ercms.StateTravelDocumentIssued, ercms.StateTransferConfirmed, ercms.StateTransferObjected, ercms.StateTransferPostponed)},
 		}
@@ -484,7 +492,9 @@ func queuesFor(a *ercms.Actor) []queue {
 		return []queue{{Key: "tasks", States: S(ercms.StateRegistered, ercms.StateInfoRequested, ercms.StateUnderVerification, ercms.StatePendingSignOff,
 			ercms.StateApproved, ercms.StateDeemedApproved, ercms.StateTravelDocumentRequested, ercms.StateTravelDocumentIssued, ercms.StateTransferPostponed)}}
 	case a.Role == ercms.RoleBorderOfficer:
-		return []queue{{Key: "expected", States: S(ercms.StateTransferConfirmed, ercms.StateTransferNotified, ercms.StateTransitApproved, ercms.StateTakeBackRequested)}}
+		// The arrivals agreed with the crossing point, in the order they come.
+		return []queue{{Key: "expected", Kind: "arrivals", Order: sqldb.OrderArrival,
+			States: S(ercms.StateTransferConfirmed, ercms.StateTransferNotified, ercms.StateTransitApproved, ercms.StateTakeBackRequested)}}
 	}
 	return nil
 }
@@ -518,7 +528,11 @@ func (u *ui) home(rq *request) {
 				qs[i].Cases = append(qs[i].Cases, c)
 			}
 		}
-		sortQueue(rq.lang, qs[i].Cases, rq.r.URL.Query().Get("sort"))
+		if by := rq.r.URL.Query().Get("sort"); by == "" {
+			sqldb.SortQueue(qs[i].Cases, qs[i].Order)
+		} else {
+			sortQueue(rq.lang, qs[i].Cases, by)
+		}
 	}
 	cur := &qs[0]
 	if k := rq.r.URL.Query().Get("queue"); k != "" {

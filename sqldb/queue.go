@@ -1,0 +1,137 @@
+package sqldb
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
+)
+
+// Arrival is what a border crossing point needs to receive a person: the
+// agreed transfer (or approved transit) to it, with the persons, escorts
+// and the care the border must provide.
+type Arrival struct {
+	Date civil.Date `json:"date"`
+	// Time is the local time of arrival (HH:MM), empty when not yet known.
+	Time          string `json:"time,omitempty"`
+	CrossingPoint string `json:"crossing_point"`
+	Flight        string `json:"flight_or_vehicle,omitempty"`
+	// Persons counts the person and the family members the decision covers.
+	Persons int `json:"persons"`
+	Escorts int `json:"escorts"`
+	// Needs are codes of what the border must provide: medical_escort,
+	// contagious_disease, minor, security.
+	Needs []string `json:"needs,omitempty"`
+	// SpecialNeeds and Security are what the requesting state wrote with
+	// the notice.
+	SpecialNeeds string `json:"special_needs,omitempty"`
+	Security     string `json:"security_measures,omitempty"`
+}
+
+// arrivalOf returns the arrival a case announces: its notified transfer or
+// its transit request; nil for a case with neither.
+func arrivalOf(c *ercms.Case) *Arrival {
+	persons := 1
+	if c.Decision != nil {
+		persons += len(c.Decision.FamilyCovered)
+	}
+	var a *Arrival
+	switch {
+	case c.Transfer != nil:
+		t := c.Transfer
+		a = &Arrival{Date: t.Date, Time: t.Time, CrossingPoint: t.CrossingPoint, Flight: t.Flight, Persons: persons,
+			Escorts: t.Escorts, SpecialNeeds: t.SpecialNeeds, Security: t.Security}
+		if t.MedicalEscort {
+			a.Needs = append(a.Needs, "medical_escort")
+		}
+	case c.Transit != nil:
+		t := c.Transit
+		a = &Arrival{Date: t.TransitOn, Time: t.TransitTime, CrossingPoint: t.EntryPoint, Persons: persons, Escorts: t.Escorts}
+	default:
+		return nil
+	}
+	s := c.Special
+	if s.MedicalEscort && !slices.Contains(a.Needs, "medical_escort") {
+		a.Needs = append(a.Needs, "medical_escort")
+	}
+	if s.ContagiousDisease {
+		a.Needs = append(a.Needs, "contagious_disease")
+	}
+	if s.Minor {
+		a.Needs = append(a.Needs, "minor")
+	}
+	if s.SecurityRisk != "" && a.Security == "" {
+		a.Needs = append(a.Needs, "security")
+	}
+	return a
+}
+
+// replyClock returns the running reply clock of a case: after its due date
+// the silence is a deemed approval; nil when none runs.
+func replyClock(c *ercms.Case) *ercms.Deadline {
+	for i := range c.Deadlines {
+		d := &c.Deadlines[i]
+		if (d.Kind == ercms.ClockReply || d.Kind == ercms.ClockReplyAccelerated) && d.Status == ercms.DeadlineRunning && d.DueOn != nil {
+			return d
+		}
+	}
+	return nil
+}
+
+// QueueOrder says how a work queue is ordered.
+type QueueOrder string
+
+// The orders of work queues.
+const (
+	// OrderDeadline puts the nearest next deadline first (the default).
+	OrderDeadline QueueOrder = ""
+	// OrderArrival puts the earliest arrival (date and time) first: the
+	// border crossing point's transfers expected.
+	OrderArrival QueueOrder = "arrival"
+	// OrderReplyDue puts the nearest reply due date first: the proposals
+	// awaiting sign-off, by how close deemed approval is.
+	OrderReplyDue QueueOrder = "reply_due"
+)
+
+// SortQueue orders the cases of a work queue; cases without the date the
+// order needs come last, and ties keep the order of the reference.
+func SortQueue(cs []CaseSummary, o QueueOrder) {
+	key := func(c CaseSummary) (string, bool) {
+		switch o {
+		case OrderArrival:
+			if c.Arrival == nil {
+				return "", false
+			}
+			t := c.Arrival.Time
+			if t == "" {
+				t = "99:99" // a time not yet known: after the known ones of the day
+			}
+			return c.Arrival.Date.String() + " " + t, true
+		case OrderReplyDue:
+			if c.Reply == nil {
+				return "", false
+			}
+			return c.Reply.DueOn.String(), true
+		}
+		if c.NextDeadline == nil || c.NextDeadline.DueOn == nil {
+			return "", false
+		}
+		return c.NextDeadline.DueOn.String(), true
+	}
+	slices.SortStableFunc(cs, func(a, b CaseSummary) int {
+		ka, oka := key(a)
+		kb, okb := key(b)
+		switch {
+		case oka != okb && oka:
+			return -1
+		case oka != okb:
+			return 1
+		}
+		if c := strings.Compare(ka, kb); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Reference, b.Reference)
+	})
+}
