@@ -169,7 +169,7 @@ func TestJourneyOversight(t *testing.T) {
 			if n := rows("audit-rows"); n == 0 || !every(".audit-user", "sms.officer") {
 				t.Fatalf("filtered by user: %d rows, not all by the officer", n)
 			}
-			b.fill("#f-user", "")
+			b.open("/audit")
 			b.fill("#f-reference", read.Reference)
 			b.submit("#oversight-filter")
 			if n := rows("audit-rows"); n == 0 || n >= all && !every(".audit-case", read.Reference) {
@@ -223,6 +223,8 @@ func narrow(t *testing.T, b *browser, path string) {
 	b.run("phone width", chromedp.EmulateViewport(390, 844))
 	b.open(path)
 	if w := value(b, "page width", chromedp.Evaluate[float64](`document.documentElement.scrollWidth`)); w > 390 {
-		t.Fatalf("%s is %v px wide at 390 px", path, w)
+		wide := value(b, "wide elements", chromedp.Evaluate[string](
+			`[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391).slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')`))
+		t.Fatalf("%s is %v px wide at 390 px: %s", path, w, wide)
 	}
 }
