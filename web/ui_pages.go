@@ -49,6 +49,7 @@ func (s *Server) uiRoutes() {
 	s.adminRoutes(u)
 	s.grantPages(u)
 	s.workflowPages(u)
+	s.oversightRoutes(u)
 	page("/", false, u.notFound)
 }
 
@@ -268,6 +269,7 @@ func (u *ui) nav(rq *request) []navItem {
 	if rq.actor.Role == ercms.RoleCASupervisor {
 		items = append(items, navItem{Href: "/absence", Label: rq.t("nav.absence"), Current: p == "/absence"})
 	}
+	items = append(items, u.oversightNav(rq)...)
 	items = append(items, navItem{Href: "/deadlines", Label: rq.t("nav.calculator"), Current: p == "/deadlines"})
 	if confirmsGrants(rq.actor.Role) {
 		items = append(items, navItem{Href: "/grants", Label: rq.t("nav.grants"), Current: p == "/grants"})
@@ -507,6 +509,9 @@ type homeData struct {
 
 // home is the work queue of the user's role: one query for all its tabs.
 func (u *ui) home(rq *request) {
+	if u.oversightHome(rq) {
+		return
+	}
 	qs := queuesFor(rq.actor)
 	if len(qs) == 0 {
 		u.render(rq, http.StatusOK, "home", page{Title: rq.t("nav.home")})
