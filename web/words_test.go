@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"golang.org/x/net/html"
 
@@ -39,6 +40,8 @@ var (
 	// and the reference lists, which show each code in brackets after its
 	// words on purpose, for the administrator who maintains them.
 	ownedElsewhere = regexp.MustCompile(`^/admin/(?:profiles|reference)(?:/|$|\?)`)
+	// surnameSpan is a surname as a page shows it.
+	surnameSpan = regexp.MustCompile(`<span class="surname">([^<]*)</span>`)
 	// afterCursor is the cursor of a list's next page, left out of a route.
 	afterCursor = regexp.MustCompile(`after=[^&]*`)
 )
@@ -191,6 +194,12 @@ func readAllPages(t *testing.T, f *findings, base, user, lang string) int {
 		}
 		if status != http.StatusOK {
 			continue
+		}
+		// Surnames come in capitals from the server (names.Upper), not from CSS.
+		for _, m := range surnameSpan.FindAllStringSubmatch(body, -1) {
+			if sn := html.UnescapeString(m[1]); strings.IndexFunc(sn, unicode.IsLower) >= 0 {
+				f.add("surname not in capitals", fmt.Sprintf("%s in %q", where, sn))
+			}
 		}
 		for _, c := range codesInText(pageText(body)) {
 			text := c.text
