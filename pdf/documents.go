@@ -9,6 +9,7 @@ import (
 	"github.com/carlos7ags/folio/reader"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/names"
 )
 
 func yes(b *Builder, v bool) string {
@@ -43,11 +44,11 @@ func (b *Builder) person(c *ercms.Case) {
 		others = append(others, strings.TrimSpace(n.Surname+" "+n.GivenNames))
 	}
 	b.Fields(
-		b.T("field.person.surname"), p.Surname,
+		b.T("field.person.surname"), names.Upper(p.Surname, p.Nationality),
 		b.T("field.person.given_names"), p.GivenNames,
 		b.T("field.person.original_script"), original,
 		b.T("field.person.other_names"), strings.Join(others, "; "),
-		b.T("field.person.sex"), p.Sex,
+		b.T("field.person.sex"), b.word("sex.", p.Sex),
 		b.T("field.person.date_of_birth"), p.DateOfBirth.String(),
 		b.T("field.person.place_of_birth"), p.PlaceOfBirth,
 		b.T("field.person.nationality"), b.country(p.Nationality),
@@ -65,7 +66,7 @@ func (b *Builder) family(c *ercms.Case, only []string) {
 		if only != nil && !contains(only, f.ID) {
 			continue
 		}
-		rows = append(rows, []string{b.word("relationship.", f.Relationship), f.Surname, f.GivenNames, f.DateOfBirth.String(), b.country(f.Nationality)})
+		rows = append(rows, []string{b.word("relationship.", f.Relationship), names.Upper(f.Surname, f.Nationality), f.GivenNames, f.DateOfBirth.String(), b.country(f.Nationality)})
 	}
 	b.Heading(b.T("case.family"))
 	b.Table([]string{b.T("field.relationship"), b.T("field.person.surname"), b.T("field.person.given_names"), b.T("field.person.date_of_birth"), b.T("field.person.nationality")}, rows)
@@ -140,7 +141,7 @@ func Reply(c *ercms.Case, o Options) ([]byte, error) {
 		return nil, err
 	}
 	b.header(c, b.T("pdf.reply"))
-	b.Fields(b.T("field.person.surname"), c.Person.Surname, b.T("field.person.given_names"), c.Person.GivenNames, b.T("field.person.date_of_birth"), c.Person.DateOfBirth.String())
+	b.Fields(b.T("field.person.surname"), names.Upper(c.Person.Surname, c.Person.Nationality), b.T("field.person.given_names"), c.Person.GivenNames, b.T("field.person.date_of_birth"), c.Person.DateOfBirth.String())
 	b.Heading(b.T("section.decision"))
 	switch {
 	case c.Status == ercms.StateDeemedApproved:
@@ -222,7 +223,7 @@ func TransitReply(c *ercms.Case, o Options) ([]byte, error) {
 		return nil, err
 	}
 	b.header(c, b.T("pdf.transit_reply"))
-	b.Fields(b.T("field.person.surname"), c.Person.Surname, b.T("field.person.given_names"), c.Person.GivenNames, b.T("col.status"), b.word("state.", string(c.Status)))
+	b.Fields(b.T("field.person.surname"), names.Upper(c.Person.Surname, c.Person.Nationality), b.T("field.person.given_names"), c.Person.GivenNames, b.T("col.status"), b.word("state.", string(c.Status)))
 	if t := c.Transit; t != nil {
 		b.Fields(b.T("pdf.itinerary"), t.Itinerary, b.T("field.entry_point"), t.EntryPoint, b.T("field.date"), b.date(&t.TransitOn), b.T("field.time"), t.TransitTime)
 	}

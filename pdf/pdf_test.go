@@ -75,9 +75,9 @@ func TestDocumentsPrintAzerbaijaniAndCyrillic(t *testing.T) {
 		lang i18n.Lang
 		want []string
 	}{
-		{i18n.AZ, []string{"Readmissiya müraciəti", "Məmmədov", "Əli Hüseyn oğlu", "Мамедов Али", "Şəki", "Məmmədova", "Говорит по-русски"}},
-		{i18n.RU, []string{"Заявление о реадмиссии", "Məmmədov", "Мамедов Али", "Bundespolizeipräsidium"}},
-		{i18n.FR, []string{"Demande de réadmission", "Məmmədov", "État requis"}},
+		{i18n.AZ, []string{"Readmissiya müraciəti", "MƏMMƏDOV", "Əli Hüseyn oğlu", "Мамедов Али", "Şəki", "MƏMMƏDOVA", "Говорит по-русски"}},
+		{i18n.RU, []string{"Заявление о реадмиссии", "MƏMMƏDOV", "Мамедов Али", "Bundespolizeipräsidium"}},
+		{i18n.FR, []string{"Demande de réadmission", "MƏMMƏDOV", "État requis"}},
 		{i18n.EN, []string{"Readmission application", "AZ-DE-2026-00042", "BPOL-2026-0417", "C01234567"}},
 	} {
 		b, err := pdf.Application(c, options(tc.lang))
@@ -97,7 +97,7 @@ func TestReplyTransferAndTransit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	has(t, "reply", text(t, b), "Ответ на заявление о реадмиссии", "Məmmədov", "Məmmədova")
+	has(t, "reply", text(t, b), "Ответ на заявление о реадмиссии", "MƏMMƏDOV", "MƏMMƏDOVA")
 
 	refused := sampleCase()
 	refused.Decision = &ercms.Decision{Outcome: "refuse", Reasons: []string{"airside_transit_only"}, Text: "Только транзитная зона аэропорта.", DecidedOn: day("2026-04-28")}
@@ -148,7 +148,7 @@ func TestTravelDocumentAndDossier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	has(t, "travel document", text(t, b), "Readmissiya məqsədilə yol sənədi", "RC-0042", "Məmmədov", "Посольство Азербайджана в Берлине", qr)
+	has(t, "travel document", text(t, b), "Readmissiya məqsədilə yol sənədi", "RC-0042", "MƏMMƏDOV", "Посольство Азербайджана в Берлине", qr)
 	if !bytes.Contains(b, []byte("/Image")) {
 		t.Error("the travel document has no image (photo and QR code)")
 	}
@@ -216,5 +216,44 @@ func TestApplicationFormRoundTrip(t *testing.T) {
 	app, _ := pdf.Application(sampleCase(), options(i18n.EN))
 	if _, err := pdf.ReadApplicationForm(app); err == nil {
 		t.Error("a printed application (no form fields) was read as a form")
+	}
+}
+
+// TestDocumentsWriteSurnamesInCapitalsAndSexInWords: a document prints the
+// surname in capitals by the rules of the name's own alphabet, whatever its
+// language (KONAN on a Côte d'Ivoire document, RƏHİMOV even in English,
+// GIORGADZE even in Azerbaijani), and the sex as a word.
+func TestDocumentsWriteSurnamesInCapitalsAndSexInWords(t *testing.T) {
+	for _, tc := range []struct {
+		lang                 i18n.Lang
+		surname, nationality string
+		sex                  string
+		want                 []string
+	}{
+		{i18n.FR, "Konan", "CI", "M", []string{"KONAN", "Masculin"}},
+		{i18n.EN, "Konan", "CI", "F", []string{"KONAN", "Female"}},
+		{i18n.EN, "Rəhimov", "AZ", "M", []string{"RƏHİMOV", "Male"}},
+		{i18n.AZ, "Giorgadze", "GE", "M", []string{"GIORGADZE", "Kişi"}},
+		{i18n.RU, "Ghasemi", "IR", "F", []string{"GHASEMI", "Женский"}},
+	} {
+		c := sampleCase()
+		c.Person.Surname, c.Person.Nationality, c.Person.Sex = tc.surname, tc.nationality, tc.sex
+		c.Family[0].Surname, c.Family[0].Nationality = tc.surname, tc.nationality
+		b, err := pdf.Application(c, options(tc.lang))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := text(t, b)
+		has(t, tc.surname+" in "+string(tc.lang), got, tc.want...)
+		for _, wrong := range []string{"GİORGADZE", "GHASEMİ", "RƏHIMOV"} {
+			if strings.Contains(got, wrong) {
+				t.Errorf("%s in %s: %q printed", tc.surname, tc.lang, wrong)
+			}
+		}
+		b, err = pdf.Reply(c, options(tc.lang))
+		if err != nil {
+			t.Fatal(err)
+		}
+		has(t, "reply for "+tc.surname+" in "+string(tc.lang), text(t, b), tc.want[0])
 	}
 }

@@ -41,14 +41,17 @@ type CaseSummary struct {
 	Version         int            `json:"version"`
 	RequestingState string         `json:"requesting_state"`
 	// RequestingReference is the member state's own file number.
-	RequestingReference string            `json:"requesting_reference"`
-	Procedure           ercms.Procedure   `json:"procedure,omitempty"`
-	Category            ercms.Category    `json:"category,omitempty"`
-	ReceivedOn          *civil.Date       `json:"received_on"`
-	Surname             string            `json:"surname"`
-	GivenNames          string            `json:"given_names"`
-	DateOfBirth         ercms.PartialDate `json:"date_of_birth"`
-	NextDeadline        *ercms.Deadline   `json:"next_deadline,omitempty"`
+	RequestingReference string          `json:"requesting_reference"`
+	Procedure           ercms.Procedure `json:"procedure,omitempty"`
+	Category            ercms.Category  `json:"category,omitempty"`
+	ReceivedOn          *civil.Date     `json:"received_on"`
+	Surname             string          `json:"surname"`
+	GivenNames          string          `json:"given_names"`
+	// Nationality is the person's claimed nationality, for writing the
+	// surname in capitals by the rules of its alphabet; pages only.
+	Nationality  string            `json:"-"`
+	DateOfBirth  ercms.PartialDate `json:"date_of_birth"`
+	NextDeadline *ercms.Deadline   `json:"next_deadline,omitempty"`
 	// Assistance is the assistance granted with an approved transit, for the border crossing point.
 	Assistance string `json:"assistance,omitempty"`
 	// Arrival is the notified transfer or the transit of the case, as the
@@ -284,6 +287,6 @@ func summarise(c *ercms.Case) CaseSummary {
 	p := c.Application.Person
 	return CaseSummary{ID: c.ID, Reference: c.Reference, Type: c.Type, Status: c.Status, Version: c.Version,
 		RequestingState: c.RequestingState, RequestingReference: c.RequestingReference, Procedure: c.Procedure, Category: c.Category, ReceivedOn: c.ReceivedOn,
-		Surname: p.Surname, GivenNames: p.GivenNames, DateOfBirth: p.DateOfBirth, NextDeadline: c.NextDeadline(), Assistance: c.TransitAssistance(),
+		Surname: p.Surname, GivenNames: p.GivenNames, Nationality: p.Nationality, DateOfBirth: p.DateOfBirth, NextDeadline: c.NextDeadline(), Assistance: c.TransitAssistance(),
 		Arrival: arrivalOf(c), Reply: replyClock(c)}
 }

@@ -37,6 +37,9 @@ type OperationCase struct {
 	Status     ercms.State `json:"status"`
 	Surname    string      `json:"surname"`
 	GivenNames string      `json:"given_names"`
+	// Nationality is the person's claimed nationality, for writing the
+	// surname in capitals by the rules of its alphabet; pages only.
+	Nationality string `json:"-"`
 }
 
 // MaxOperationCases bounds a group transfer (a charter flight's persons).
@@ -156,7 +159,7 @@ func (s *DB) TransferOperation(ctx context.Context, a ercms.Actor, id string) (*
 		if err != nil {
 			return nil, err
 		}
-		oc.Surname, oc.GivenNames = p.Surname, p.GivenNames
+		oc.Surname, oc.GivenNames, oc.Nationality = p.Surname, p.GivenNames, p.Nationality
 		op.Cases = append(op.Cases, oc)
 		shown = append(shown, "case:"+oc.CaseID, "person:"+oc.CaseID)
 	}

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/i18n"
@@ -52,19 +53,37 @@ func notesFor(r *http.Request, c *ercms.Case) *ercms.Case {
 // userArgs are the arguments of a note that hold a user's id.
 var userArgs = []string{"user_id", "from_user_id"}
 
+// unnamedNotes words the notes that name officers by id for a reader who
+// may not know the officers' names, by the note's key without "note.":
+// they say what happened without an id.
+var unnamedNotes = map[string]string{
+	"assigned":      "words.note.assigned_unnamed",
+	"absence_cover": "words.note.absence_cover_unnamed",
+}
+
 // NamedNote returns e with the officers its note names by id (an
 // assignment, an absence cover) named by their display names, where the
-// reader may see them (Officers); others keep their id.
+// reader may see them (Officers); for other readers the note is worded
+// without the officers (unnamedNotes), never with their ids.
 func (d caseData) NamedNote(e ercms.Event) ercms.Event {
 	named := false
 	for _, name := range userArgs {
 		id, _ := e.NoteArgs[name].(string)
-		if shown := d.OfficerName(id); id != "" && shown != id && shown != "" {
-			if !named {
-				e.NoteArgs, named = maps.Clone(e.NoteArgs), true
-			}
-			e.NoteArgs[name] = shown
+		if id == "" {
+			continue
 		}
+		shown := d.OfficerName(id)
+		if shown == "" {
+			if key, ok := unnamedNotes[strings.TrimPrefix(e.NoteKey, "note.")]; ok {
+				e.NoteKey = key
+				return e
+			}
+			continue
+		}
+		if !named {
+			e.NoteArgs, named = maps.Clone(e.NoteArgs), true
+		}
+		e.NoteArgs[name] = shown
 	}
 	return e
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/deadline"
 	"github.com/ercms/ercms/i18n"
+	"github.com/ercms/ercms/names"
 )
 
 //go:embed templates/*.html
@@ -170,6 +171,7 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 		"country":    func(code string) string { return u.cat.CountryName(l, code) },
 		"countries":  func() []i18n.Country { return u.countries[l] },
 		"upper":      strings.ToUpper,
+		"surname":    names.Upper,
 		"lower":      strings.ToLower,
 		"join":       strings.Join,
 		"fieldid":    fieldID,

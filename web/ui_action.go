@@ -12,6 +12,7 @@ import (
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/i18n"
+	"github.com/ercms/ercms/names"
 )
 
 // option is one choice of a field.
@@ -46,7 +47,7 @@ func orgsOf(kinds ...ercms.OrgKind) func(*ui, *request, caseData) []option {
 func familyOptions(_ *ui, rq *request, d caseData) []option {
 	var out []option
 	for _, f := range d.Case.Family {
-		out = append(out, option{Value: f.ID, Label: strings.ToUpper(f.Surname) + " " + f.GivenNames + " (" + rq.t("relationship."+f.Relationship) + ")"})
+		out = append(out, option{Value: f.ID, Label: names.Upper(f.Surname, f.Nationality) + " " + f.GivenNames + " (" + rq.t("relationship."+f.Relationship) + ")"})
 	}
 	return out
 }

@@ -88,14 +88,17 @@ type caseData struct {
 // Open reports whether the case still needs an officer (not in an end state).
 func (d caseData) Open() bool { return !ercms.Terminal(d.Case.Status) }
 
-// OfficerName names the officer in charge.
+// OfficerName names the officer in charge, or is "" where the user may not
+// know the name: only the central authority's own users read the names of
+// its officers (d.Officers is empty for everyone else). A page shows an
+// honest phrase then, never the officer's id.
 func (d caseData) OfficerName(id string) string {
 	for _, o := range d.Officers {
 		if o.ID == id {
 			return o.DisplayName
 		}
 	}
-	return id
+	return ""
 }
 
 // Value returns what the section's failed form held for a field.

@@ -62,12 +62,16 @@ func (u *ui) dashboard(rq *request) {
 			states[s] = true
 		}
 	}
-	per := dashboardChart{Key: "per_month", Columns: slices.Sorted(maps.Keys(states))}
+	codes := slices.Sorted(maps.Keys(states))
+	per := dashboardChart{Key: "per_month"}
+	for _, s := range codes { // the requesting states, in words
+		per.Columns = append(per.Columns, u.cat.CountryName(rq.lang, s))
+	}
 	bars = nil
 	for _, m := range months {
 		row := dashboardRow{Label: m}
 		total := 0
-		for _, s := range per.Columns {
+		for _, s := range codes {
 			row.Values = append(row.Values, st.PerMonth[m][s])
 			total += st.PerMonth[m][s]
 		}

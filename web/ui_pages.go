@@ -707,7 +707,7 @@ func (u *ui) calendarWords(l i18n.Lang, cal string) string {
 	if cal == deadline.RequestingCalendar {
 		return u.cat.T(l, "web3.rule.calendar_requesting")
 	}
-	return u.cat.T(l, "web3.rule.calendar", "state", cal)
+	return u.cat.T(l, "words.rule.calendar", "country", u.cat.CountryName(l, cal))
 }
 
 // ruleWords words a rule in l from its parts (LIFECYCLE.md: the web

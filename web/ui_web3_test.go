@@ -131,7 +131,7 @@ func TestUIProfileVersion(t *testing.T) {
 		t.Fatalf("profiles: %d\n%s", status, page)
 	}
 	// Rules are worded, not codes.
-	for _, want := range []string{"15 calendar days from receipt", "3 working days (calendar of AZ) before the transfer", "6 months from handover"} {
+	for _, want := range []string{"15 calendar days from receipt", "3 working days (working-day calendar: Azerbaijan) before the transfer", "6 months from handover"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the profiles page does not say %q", want)
 		}
@@ -259,8 +259,8 @@ func TestUIBasisInTheUsersLanguage(t *testing.T) {
 		{"fr", "reply", "2026-03-02", "15 jours calendaires à compter de la réception du 2 mars 2026", "17 mars 2026"},
 		{"ru", "reply", "2026-03-02", "15 календарных дней с даты получения (2 марта 2026)", "17 марта 2026"},
 		{"az", "reply", "2026-03-02", "15 təqvim günü qəbul edildiyi tarixdən (2 mart 2026)", "17 mart 2026"},
-		{"ru", "reply_accelerated", "2026-03-02", "2 рабочих дня (календарь AZ) с даты получения (2 марта 2026)", "4 марта 2026"},
-		{"en", "transfer_notice", "2026-03-12", "3 working days (calendar of AZ) before the transfer on 12 March 2026", "9 March 2026"},
+		{"ru", "reply_accelerated", "2026-03-02", "2 рабочих дня (календарь рабочих дней: Азербайджан) с даты получения (2 марта 2026)", "4 марта 2026"},
+		{"en", "transfer_notice", "2026-03-12", "3 working days (working-day calendar: Azerbaijan) before the transfer on 12 March 2026", "9 March 2026"},
 		{"fr", "submission_tcn", "2026-01-31", "6 mois à compter de la connaissance des faits du 31 janvier 2026", "31 juillet 2026"},
 	}
 	for _, tc := range cases {
@@ -278,8 +278,8 @@ func TestUIBasisInTheUsersLanguage(t *testing.T) {
 	berlin := orgByType(t, db, "Embassy of the Republic of Azerbaijan in Berlin – consular section")
 	s.act("de.officer", ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin})
 	for _, tc := range []struct{ lang, task, basis string }{
-		{"fr", "Délivrer un document de voyage", "jours ouvrables (calendrier de AZ) à compter de la demande du"},
-		{"ru", "Выдать проездной документ", "рабочих дней (календарь AZ) с даты запроса ("},
+		{"fr", "Délivrer un document de voyage", "jours ouvrables (calendrier des jours ouvrables : Azerbaïdjan) à compter de la demande du"},
+		{"ru", "Выдать проездной документ", "рабочих дней (календарь рабочих дней: Азербайджан) с даты запроса ("},
 	} {
 		u := newUIClient(t, base, tc.lang)
 		u.signIn("sms.officer")
