@@ -1,8 +1,9 @@
 package deadline
 
 import (
-	"github.com/ercms/ercms/civil"
 	"testing"
+
+	"github.com/ercms/ercms/civil"
 )
 
 // TestSmallWorkingSaturdayShortensDeadline: a Saturday declared a working
