@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -9,6 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/i18n"
 )
 
 // TestSmallMessageKeepsLineBreaks: a message typed on several lines shows
@@ -46,5 +50,73 @@ func TestSmallMessageKeepsLineBreaks(t *testing.T) {
 	}
 	if got := lines(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("the printed message reads as %q, want the lines %q", got, want)
+	}
+}
+
+// TestSmallCalendarWorkingWeekendDay: the administrator declares a
+// Saturday a working day on the calendar page; the calculator's working-day
+// deadline that crosses it then ends a day earlier; a weekday or odd input
+// is refused in words, and removing the day brings the deadline back.
+func TestSmallCalendarWorkingWeekendDay(t *testing.T) {
+	_, _, base := journeyStore(t)
+	const cal = "/admin/calendars/AZ/2026"
+	admin := newUIClient(t, base, "en")
+	admin.signIn("admin")
+	officer := newUIClient(t, base, "en")
+	officer.signIn("sms.officer")
+	due := func() string {
+		t.Helper()
+		// The travel document: 5 working days of Azerbaijan from Thursday 1 October 2026.
+		status, page := officer.get("/deadlines?rule=travel_document&from=2026-10-01&state=DE")
+		if status != http.StatusOK {
+			t.Fatalf("calculator: %d\n%s", status, page)
+		}
+		return regexpFind(t, page, `<time datetime="[^"]+">([^<]+)</time>`)
+	}
+	if got, want := due(), i18n.FormatDate(i18n.EN, civil.MustParse("2026-10-08")); got != want {
+		t.Fatalf("before: due %q, want %q", got, want)
+	}
+	if _, page := admin.get(cal); !strings.Contains(page, "No Saturday or Sunday is a working day this year.") || !strings.Contains(page, "Working day on a Saturday or Sunday") {
+		t.Fatalf("the calendar page does not offer working days:\n%s", page)
+	}
+	day := func(kind, d, m, name string) url.Values {
+		return url.Values{"day_kind": {kind}, "date.day": {d}, "date.month": {m}, "date.year": {"2026"}, "names.en": {name}}
+	}
+	// A Tuesday is a working day already.
+	status, page := admin.post(cal, cal, day("working", "6", "10", "Not a weekend"))
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "is a weekday, a working day already") || !strings.Contains(page, `href="#f-date"`) {
+		t.Fatalf("a Tuesday as a working day: %d\n%s", status, page)
+	}
+	for _, odd := range []url.Values{day("%", "3", "10", "x"), day("working", "٣", "10", "x"), day("working", "6", "10", strings.Repeat("Ə", 1000)),
+		day("working", "3", "10", ""), day("работа", "3", "10", "1,000"), day("working", "31", "2", "x")} {
+		if status, _ := admin.post(cal, cal, odd); status != http.StatusUnprocessableEntity {
+			t.Errorf("%v: %d, want 422", odd, status)
+		}
+	}
+	if _, page := admin.get(cal); !strings.Contains(page, "No Saturday or Sunday is a working day this year.") {
+		t.Fatalf("odd input added a working day:\n%s", page)
+	}
+	status, page = admin.post(cal, cal, day("working", "3", "10", "Working day in exchange for Friday 9 October"))
+	if status != http.StatusOK || !strings.Contains(page, "Working day in exchange for Friday 9 October") || strings.Contains(page, "No Saturday or Sunday is a working day") {
+		t.Fatalf("a Saturday as a working day: %d\n%s", status, page)
+	}
+	if got, want := due(), i18n.FormatDate(i18n.EN, civil.MustParse("2026-10-07")); got != want {
+		t.Errorf("across the working Saturday: due %q, want %q", got, want)
+	}
+	// The list of calendars counts it; another language reads the page in words.
+	if _, page := admin.get("/admin/calendars"); !strings.Contains(page, "Working days moved to weekends") {
+		t.Errorf("the calendars list has no column of working days:\n%s", page)
+	}
+	az := newUIClient(t, base, "az")
+	az.signIn("admin")
+	if _, page := az.get(cal); !strings.Contains(page, "Şənbə və ya bazar günü iş günü") || !strings.Contains(page, "Working day in exchange for Friday 9 October") {
+		t.Errorf("the Azerbaijani page:\n%s", page)
+	}
+	// Removed, the Saturday is a rest day again.
+	if status, page := admin.post(cal, cal, url.Values{"remove": {"2026-10-03"}}); status != http.StatusOK || !strings.Contains(page, "No Saturday or Sunday is a working day this year.") {
+		t.Fatalf("remove: %d\n%s", status, page)
+	}
+	if got, want := due(), i18n.FormatDate(i18n.EN, civil.MustParse("2026-10-08")); got != want {
+		t.Errorf("after the removal: due %q, want %q", got, want)
 	}
 }

@@ -348,17 +348,25 @@ func (u *ui) calendarYear(rq *request) (deadline.Year, bool) {
 	return deadline.Year{}, false
 }
 
+// The kinds of day an administrator adds to a calendar year (form field
+// day_kind).
+const (
+	dayNonWorking = "non_working"
+	dayWorking    = "working"
+)
+
 func (u *ui) adminCalendarYear(rq *request) {
 	y, ok := u.calendarYear(rq)
-	d := adminData{Year: &y, Values: map[string]string{"date.year": strconv.Itoa(y.Year)}} // a day of this year
+	d := adminData{Year: &y, Values: map[string]string{"date.year": strconv.Itoa(y.Year), "day_kind": dayNonWorking}} // a day of this year
 	if ok && u.withRecomputation(rq, &d) {
 		u.adminPage(rq, http.StatusOK, "calendar", d, nil)
 	}
 }
 
-// adminSaveCalendarYear adds or removes one non-working day; running
-// deadlines are then recomputed in the background, in batches, and the
-// calendar's page shows how far.
+// adminSaveCalendarYear adds or removes one listed day: a non-working day
+// (a holiday, a moved rest day) or a Saturday or Sunday declared a working
+// day (a transferred working day); running deadlines are then recomputed
+// in the background, in batches, and the calendar's page shows how far.
 func (u *ui) adminSaveCalendarYear(rq *request) {
 	y, ok := u.calendarYear(rq)
 	if !ok {
@@ -368,24 +376,38 @@ func (u *ui) adminSaveCalendarYear(rq *request) {
 	var errs []fieldError
 	switch {
 	case f.Get("remove") != "":
-		y.NonWorking = slices.DeleteFunc(y.NonWorking, func(d deadline.Day) bool { return d.Date.String() == f.Get("remove") })
+		listed := func(d deadline.Day) bool { return d.Date.String() == f.Get("remove") }
+		y.NonWorking = slices.DeleteFunc(y.NonWorking, listed)
+		y.Working = slices.DeleteFunc(y.Working, listed)
 	default:
+		working := f.Get("day_kind") == dayWorking
+		if k := f.Get("day_kind"); k != "" && k != dayWorking && k != dayNonWorking {
+			errs = append(errs, fieldError{ID: fieldID("day_kind"), Message: rq.t("small.calendar.choose_kind")})
+		}
 		var day civil.Date
 		switch on, key := formDate(func(k string) string { return strings.TrimSpace(f.Get(k)) }, "date"); {
 		case key != "":
 			errs = append(errs, fieldError{ID: "f-date", Message: rq.t(key)})
 		case on == nil || on.Year != y.Year:
 			errs = append(errs, fieldError{ID: "f-date", Message: rq.t("admin.date_in_year", "year", strconv.Itoa(y.Year))})
+		case working && on.Weekday() != time.Saturday && on.Weekday() != time.Sunday:
+			errs = append(errs, fieldError{ID: "f-date", Message: rq.t("small.calendar.working_on_weekday", "date", formatDate(rq, *on))})
 		default:
 			day = *on
 		}
 		names := namesForm(rq)
 		name := names.In(i18n.EN)
 		if name == "" {
-			errs = append(errs, fieldError{ID: fieldID("names"), Message: rq.t("admin.name_the_day")})
+			errs = append(errs, fieldError{ID: fieldID("names"), Message: rq.t("small.calendar.name_the_day")})
 		}
-		y.NonWorking = append(y.NonWorking, deadline.Day{Date: day, Name: name, Names: names})
-		slices.SortFunc(y.NonWorking, func(a, b deadline.Day) int { return a.Date.Compare(b.Date) })
+		listed := deadline.Day{Date: day, Name: name, Names: names}
+		if working {
+			y.Working = append(y.Working, listed)
+			slices.SortFunc(y.Working, func(a, b deadline.Day) int { return a.Date.Compare(b.Date) })
+		} else {
+			y.NonWorking = append(y.NonWorking, listed)
+			slices.SortFunc(y.NonWorking, func(a, b deadline.Day) int { return a.Date.Compare(b.Date) })
+		}
 	}
 	if len(errs) == 0 {
 		r, err := u.s.db.SetCalendarYear(rq.r.Context(), *rq.actor, y)
