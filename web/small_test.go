@@ -2,8 +2,10 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,7 +14,11 @@ import (
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/deadline"
 	"github.com/ercms/ercms/i18n"
+	"github.com/ercms/ercms/internal/testdb"
+	"github.com/ercms/ercms/sqldb"
+	"github.com/ercms/ercms/web"
 )
 
 // TestSmallMessageKeepsLineBreaks: a message typed on several lines shows
@@ -118,5 +124,49 @@ func TestSmallCalendarWorkingWeekendDay(t *testing.T) {
 	}
 	if got, want := due(), i18n.FormatDate(i18n.EN, civil.MustParse("2026-10-08")); got != want {
 		t.Errorf("after the removal: due %q, want %q", got, want)
+	}
+}
+
+// TestSmallAPICalendarWorkingWeekendDay: through the API an administrator
+// lists a Saturday under working; the calculator's working-day deadline
+// across it ends a day earlier; a weekday listed there is refused on its
+// field.
+func TestSmallAPICalendarWorkingWeekendDay(t *testing.T) {
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	base := start(t, db)
+	de, admin := signIn(t, base, "de.officer"), signIn(t, base, "admin")
+	due := func() string {
+		t.Helper()
+		var c web.Calculation
+		r := de.do("GET", "/api/v1/deadlines/calculate?rule=travel_document&from=2026-10-01&state=DE", nil)
+		r.decode(t, &c)
+		if r.status != http.StatusOK || c.DueOn == nil {
+			t.Fatalf("calculator: %d %s", r.status, r.body)
+		}
+		return *c.DueOn
+	}
+	if got := due(); got != "2026-10-08" {
+		t.Fatalf("before: due %s, want 2026-10-08", got)
+	}
+	var y deadline.Year
+	for _, cand := range db.Rules().Calendars().Years("AZ") {
+		if cand.Year == 2026 {
+			y = cand
+		}
+	}
+	weekday := y
+	weekday.Working = append(slices.Clone(y.Working), deadline.Day{Date: civil.MustParse("2026-10-06"), Name: "Tuesday"})
+	r := admin.do("PUT", "/api/v1/calendars/AZ/2026", weekday)
+	field := fmt.Sprintf("working[%d].date", len(weekday.Working)-1)
+	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.FieldKeys[field].Key != "field.deadline.working_weekday" {
+		t.Fatalf("a Tuesday listed as a working day: %d %s", r.status, r.body)
+	}
+	y.Working = append(y.Working, deadline.Day{Date: civil.MustParse("2026-10-03"), Name: "Working day in exchange for Friday 9 October",
+		Names: i18n.Texts{"az": "9 oktyabr cümə günü əvəzinə iş günü"}})
+	if r := admin.do("PUT", "/api/v1/calendars/AZ/2026", y); r.status != http.StatusAccepted {
+		t.Fatalf("a Saturday listed as a working day: %d %s", r.status, r.body)
+	}
+	if got := due(); got != "2026-10-07" {
+		t.Errorf("across the working Saturday: due %s, want 2026-10-07", got)
 	}
 }
