@@ -3,8 +3,10 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -168,5 +170,37 @@ func TestSmallAPICalendarWorkingWeekendDay(t *testing.T) {
 	}
 	if got := due(); got != "2026-10-07" {
 		t.Errorf("across the working Saturday: due %s, want 2026-10-07", got)
+	}
+}
+
+// TestSmallProfileSettingsInWords: the agreement-profile pages word each
+// setting in the reader's language: the event a period counts from and the
+// calendar it counts are chosen by their words, not typed as codes, and the
+// partner states are named.
+func TestSmallProfileSettingsInWords(t *testing.T) {
+	_, _, base := journeyStore(t)
+	for lang, want := range map[string][]string{
+		"en": {`<option value="transferred_on" selected>from handover</option>`, `<option value="AZ" selected>calendar of AZ</option>`,
+			`<option value="requesting" selected>calendar of the requesting state</option>`, "Calendar of working days and holidays", "Germany"},
+		"az": {`<option value="transferred_on" selected>`, "İş günləri və bayramlar təqvimi", "Almaniya"},
+		"fr": {"Calendrier des jours ouvrables et fériés", "Allemagne"},
+		"ru": {"Календарь рабочих и праздничных дней", "Германия"},
+	} {
+		a := newUIClient(t, base, lang)
+		a.signIn("admin")
+		_, list := a.get("/admin/profiles")
+		_, form := a.get("/admin/profiles/eu-az/new")
+		for _, w := range want {
+			if !strings.Contains(html.UnescapeString(list+form), w) {
+				t.Errorf("%s: the profile pages do not say %q", lang, w)
+			}
+		}
+		// No setting is left as a code to type.
+		if regexp.MustCompile(`<input[^>]+name="rules\.[a-z_]+\.(from|calendar)"`).MatchString(form) || strings.Contains(list, "transferred_on") {
+			t.Errorf("%s: a setting is shown as a code to type", lang)
+		}
+		if lang == "en" && strings.Contains(form, `name="rules.take_back.from"`) && !strings.Contains(form, "from handover") {
+			t.Errorf("the event of the take-back period is not worded")
+		}
 	}
 }

@@ -520,16 +520,19 @@ func (u *ui) adminToggleReference(rq *request) {
 // ("overrides.de.rules.transfer_notice.count"), so that the store's field
 // errors land on their fields.
 type profileForm struct {
-	Base     *deadline.Profile // the version the form starts from (the latest)
-	Next     int               // the number the new version gets
-	Today    civil.Date        // the requested state's date: the new version starts after it
-	Kinds    []string          // the profile's rule kinds
-	Units    []deadline.Unit
-	Formats  []string
-	Partners []string            // member states a protocol may be added for
-	States   []string            // member states with a protocol in the form, sorted
-	Changes  map[string][]string // state → kinds its protocol changes, sorted
-	Values   map[string]string   // by field name; a ticked checkbox holds "yes"
+	Base    *deadline.Profile // the version the form starts from (the latest)
+	Next    int               // the number the new version gets
+	Today   civil.Date        // the requested state's date: the new version starts after it
+	Kinds   []string          // the profile's rule kinds
+	Units   []deadline.Unit
+	Formats []string
+	// CalendarStates are the states with holiday data, whose calendars a
+	// rule may count.
+	CalendarStates []string
+	Partners       []string            // member states a protocol may be added for
+	States         []string            // member states with a protocol in the form, sorted
+	Changes        map[string][]string // state → kinds its protocol changes, sorted
+	Values         map[string]string   // by field name; a ticked checkbox holds "yes"
 }
 
 // Value returns the value of a field of the form.
@@ -544,6 +547,36 @@ func (f *profileForm) ProtocolRules() string {
 		}
 	}
 	return strings.Join(out, ",")
+}
+
+// profileEvents are the events a period of a rule counts from (or
+// before), in the order the form offers them; each is worded by the
+// messages web3.from.<event> and web3.before.<event>.
+var profileEvents = []string{"received_on", "requested_on", "apprehended_on", "facts_known_on", "sent_on", "approved_on",
+	"issued_on", "transfer_date", "transferred_on", "transit_date", "invoiced_on"}
+
+// Events lists the events a rule's period may count from, with current
+// (the field's value) added when it is none of them, so that the form keeps
+// it.
+func (f *profileForm) Events(current string) []string {
+	return withCurrent(profileEvents, current)
+}
+
+// Calendars lists the calendars a rule may count: none ("", a period of
+// calendar days or months that does not run on), the requesting state's
+// and each state's with holiday data, with current added when it is none of
+// them.
+func (f *profileForm) Calendars(current string) []string {
+	return withCurrent(append([]string{"", deadline.RequestingCalendar}, f.CalendarStates...), current)
+}
+
+// withCurrent returns options with current appended when it is not empty
+// and not one of them.
+func withCurrent(options []string, current string) []string {
+	if current == "" || slices.Contains(options, current) {
+		return options
+	}
+	return append(slices.Clone(options), current)
 }
 
 // settingFields are the fields of one rule in the form.
@@ -569,7 +602,8 @@ func crossingLines(cps []deadline.CrossingPoint) string {
 func (u *ui) newProfileForm(base *deadline.Profile) *profileForm {
 	f := &profileForm{Base: base, Next: base.Version + 1, Today: base.ReceivedOn(u.s.db.Now()), Kinds: base.Kinds(),
 		Units: []deadline.Unit{deadline.CalendarDays, deadline.WorkingDays, deadline.Months}, Formats: deadline.FingerprintFormats,
-		Partners: slices.Sorted(slices.Values(base.PartnerStates)), Changes: map[string][]string{}, Values: map[string]string{}}
+		CalendarStates: u.s.db.Rules().Calendars().States(),
+		Partners:       slices.Sorted(slices.Values(base.PartnerStates)), Changes: map[string][]string{}, Values: map[string]string{}}
 	v := f.Values
 	v["effective_from"] = ""
 	v["name"], v["source"] = base.Name, base.Source
