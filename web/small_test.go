@@ -181,10 +181,11 @@ func TestSmallProfileSettingsInWords(t *testing.T) {
 	_, _, base := journeyStore(t)
 	for lang, want := range map[string][]string{
 		"en": {`<option value="transferred_on" selected>from handover</option>`, `<option value="AZ" selected>calendar of AZ</option>`,
-			`<option value="requesting" selected>calendar of the requesting state</option>`, "Calendar of working days and holidays", "Germany"},
+			`<option value="requesting" selected>calendar of the requesting state</option>`, "Calendar of working days and holidays", "Germany",
+			"Finger minutiae, ISO/IEC 19794-2"},
 		"az": {`<option value="transferred_on" selected>`, "İş günləri və bayramlar təqvimi", "Almaniya"},
 		"fr": {"Calendrier des jours ouvrables et fériés", "Allemagne"},
-		"ru": {"Календарь рабочих и праздничных дней", "Германия"},
+		"ru": {"Календарь рабочих и праздничных дней", "Германия", "Минуции отпечатков пальцев"},
 	} {
 		a := newUIClient(t, base, lang)
 		a.signIn("admin")
