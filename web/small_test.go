@@ -95,6 +95,7 @@ func TestSmallCalendarWorkingWeekendDay(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "is a weekday, a working day already") || !strings.Contains(page, `href="#f-date"`) {
 		t.Fatalf("a Tuesday as a working day: %d\n%s", status, page)
 	}
+	checkPage(t, "calendar with an error", page, "en")
 	for _, odd := range []url.Values{day("%", "3", "10", "x"), day("working", "٣", "10", "x"), day("working", "6", "10", strings.Repeat("Ə", 1000)),
 		day("working", "3", "10", ""), day("работа", "3", "10", "1,000"), day("working", "31", "2", "x")} {
 		if status, _ := admin.post(cal, cal, odd); status != http.StatusUnprocessableEntity {
@@ -108,6 +109,7 @@ func TestSmallCalendarWorkingWeekendDay(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(page, "Working day in exchange for Friday 9 October") || strings.Contains(page, "No Saturday or Sunday is a working day") {
 		t.Fatalf("a Saturday as a working day: %d\n%s", status, page)
 	}
+	checkPage(t, "calendar with a working Saturday", page, "en")
 	if got, want := due(), i18n.FormatDate(i18n.EN, civil.MustParse("2026-10-07")); got != want {
 		t.Errorf("across the working Saturday: due %q, want %q", got, want)
 	}
@@ -191,6 +193,7 @@ func TestSmallProfileSettingsInWords(t *testing.T) {
 		a.signIn("admin")
 		_, list := a.get("/admin/profiles")
 		_, form := a.get("/admin/profiles/eu-az/new")
+		checkPage(t, "profile form", form, lang)
 		for _, w := range want {
 			if !strings.Contains(html.UnescapeString(list+form), w) {
 				t.Errorf("%s: the profile pages do not say %q", lang, w)
