@@ -146,6 +146,9 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 			return ""
 		},
 		"rule": func(r deadline.Rule) string { return u.ruleWords(l, r, civil.Date{}) },
+		// eventwords and calendarwords word a rule's event and calendar codes.
+		"eventwords":    func(event string, before bool) string { return u.eventWords(l, event, before) },
+		"calendarwords": func(cal string) string { return u.calendarWords(l, cal) },
 		"basis": func(d any) string {
 			switch v := d.(type) {
 			case ercms.Deadline:

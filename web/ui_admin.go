@@ -348,17 +348,25 @@ func (u *ui) calendarYear(rq *request) (deadline.Year, bool) {
 	return deadline.Year{}, false
 }
 
+// The kinds of day an administrator adds to a calendar year (form field
+// day_kind).
+const (
+	dayNonWorking = "non_working"
+	dayWorking    = "working"
+)
+
 func (u *ui) adminCalendarYear(rq *request) {
 	y, ok := u.calendarYear(rq)
-	d := adminData{Year: &y, Values: map[string]string{"date.year": strconv.Itoa(y.Year)}} // a day of this year
+	d := adminData{Year: &y, Values: map[string]string{"date.year": strconv.Itoa(y.Year), "day_kind": dayNonWorking}} // a day of this year
 	if ok && u.withRecomputation(rq, &d) {
 		u.adminPage(rq, http.StatusOK, "calendar", d, nil)
 	}
 }
 
-// adminSaveCalendarYear adds or removes one non-working day; running
-// deadlines are then recomputed in the background, in batches, and the
-// calendar's page shows how far.
+// adminSaveCalendarYear adds or removes one listed day: a non-working day
+// (a holiday, a moved rest day) or a Saturday or Sunday declared a working
+// day (a transferred working day); running deadlines are then recomputed
+// in the background, in batches, and the calendar's page shows how far.
 func (u *ui) adminSaveCalendarYear(rq *request) {
 	y, ok := u.calendarYear(rq)
 	if !ok {
@@ -368,24 +376,38 @@ func (u *ui) adminSaveCalendarYear(rq *request) {
 	var errs []fieldError
 	switch {
 	case f.Get("remove") != "":
-		y.NonWorking = slices.DeleteFunc(y.NonWorking, func(d deadline.Day) bool { return d.Date.String() == f.Get("remove") })
+		listed := func(d deadline.Day) bool { return d.Date.String() == f.Get("remove") }
+		y.NonWorking = slices.DeleteFunc(y.NonWorking, listed)
+		y.Working = slices.DeleteFunc(y.Working, listed)
 	default:
+		working := f.Get("day_kind") == dayWorking
+		if k := f.Get("day_kind"); k != "" && k != dayWorking && k != dayNonWorking {
+			errs = append(errs, fieldError{ID: fieldID("day_kind"), Message: rq.t("small.calendar.choose_kind")})
+		}
 		var day civil.Date
 		switch on, key := formDate(func(k string) string { return strings.TrimSpace(f.Get(k)) }, "date"); {
 		case key != "":
 			errs = append(errs, fieldError{ID: "f-date", Message: rq.t(key)})
 		case on == nil || on.Year != y.Year:
 			errs = append(errs, fieldError{ID: "f-date", Message: rq.t("admin.date_in_year", "year", strconv.Itoa(y.Year))})
+		case working && on.Weekday() != time.Saturday && on.Weekday() != time.Sunday:
+			errs = append(errs, fieldError{ID: "f-date", Message: rq.t("small.calendar.working_on_weekday", "date", formatDate(rq, *on))})
 		default:
 			day = *on
 		}
 		names := namesForm(rq)
 		name := names.In(i18n.EN)
 		if name == "" {
-			errs = append(errs, fieldError{ID: fieldID("names"), Message: rq.t("admin.name_the_day")})
+			errs = append(errs, fieldError{ID: fieldID("names"), Message: rq.t("small.calendar.name_the_day")})
 		}
-		y.NonWorking = append(y.NonWorking, deadline.Day{Date: day, Name: name, Names: names})
-		slices.SortFunc(y.NonWorking, func(a, b deadline.Day) int { return a.Date.Compare(b.Date) })
+		listed := deadline.Day{Date: day, Name: name, Names: names}
+		if working {
+			y.Working = append(y.Working, listed)
+			slices.SortFunc(y.Working, func(a, b deadline.Day) int { return a.Date.Compare(b.Date) })
+		} else {
+			y.NonWorking = append(y.NonWorking, listed)
+			slices.SortFunc(y.NonWorking, func(a, b deadline.Day) int { return a.Date.Compare(b.Date) })
+		}
 	}
 	if len(errs) == 0 {
 		r, err := u.s.db.SetCalendarYear(rq.r.Context(), *rq.actor, y)
@@ -498,16 +520,19 @@ func (u *ui) adminToggleReference(rq *request) {
 // ("overrides.de.rules.transfer_notice.count"), so that the store's field
 // errors land on their fields.
 type profileForm struct {
-	Base     *deadline.Profile // the version the form starts from (the latest)
-	Next     int               // the number the new version gets
-	Today    civil.Date        // the requested state's date: the new version starts after it
-	Kinds    []string          // the profile's rule kinds
-	Units    []deadline.Unit
-	Formats  []string
-	Partners []string            // member states a protocol may be added for
-	States   []string            // member states with a protocol in the form, sorted
-	Changes  map[string][]string // state → kinds its protocol changes, sorted
-	Values   map[string]string   // by field name; a ticked checkbox holds "yes"
+	Base    *deadline.Profile // the version the form starts from (the latest)
+	Next    int               // the number the new version gets
+	Today   civil.Date        // the requested state's date: the new version starts after it
+	Kinds   []string          // the profile's rule kinds
+	Units   []deadline.Unit
+	Formats []string
+	// CalendarStates are the states with holiday data, whose calendars a
+	// rule may count.
+	CalendarStates []string
+	Partners       []string            // member states a protocol may be added for
+	States         []string            // member states with a protocol in the form, sorted
+	Changes        map[string][]string // state → kinds its protocol changes, sorted
+	Values         map[string]string   // by field name; a ticked checkbox holds "yes"
 }
 
 // Value returns the value of a field of the form.
@@ -522,6 +547,36 @@ func (f *profileForm) ProtocolRules() string {
 		}
 	}
 	return strings.Join(out, ",")
+}
+
+// profileEvents are the events a period of a rule counts from (or
+// before), in the order the form offers them; each is worded by the
+// messages web3.from.<event> and web3.before.<event>.
+var profileEvents = []string{"received_on", "requested_on", "apprehended_on", "facts_known_on", "sent_on", "approved_on",
+	"issued_on", "transfer_date", "transferred_on", "transit_date", "invoiced_on"}
+
+// Events lists the events a rule's period may count from, with current
+// (the field's value) added when it is none of them, so that the form keeps
+// it.
+func (f *profileForm) Events(current string) []string {
+	return withCurrent(profileEvents, current)
+}
+
+// Calendars lists the calendars a rule may count: none ("", a period of
+// calendar days or months that does not run on), the requesting state's
+// and each state's with holiday data, with current added when it is none of
+// them.
+func (f *profileForm) Calendars(current string) []string {
+	return withCurrent(append([]string{"", deadline.RequestingCalendar}, f.CalendarStates...), current)
+}
+
+// withCurrent returns options with current appended when it is not empty
+// and not one of them.
+func withCurrent(options []string, current string) []string {
+	if current == "" || slices.Contains(options, current) {
+		return options
+	}
+	return append(slices.Clone(options), current)
 }
 
 // settingFields are the fields of one rule in the form.
@@ -547,7 +602,8 @@ func crossingLines(cps []deadline.CrossingPoint) string {
 func (u *ui) newProfileForm(base *deadline.Profile) *profileForm {
 	f := &profileForm{Base: base, Next: base.Version + 1, Today: base.ReceivedOn(u.s.db.Now()), Kinds: base.Kinds(),
 		Units: []deadline.Unit{deadline.CalendarDays, deadline.WorkingDays, deadline.Months}, Formats: deadline.FingerprintFormats,
-		Partners: slices.Sorted(slices.Values(base.PartnerStates)), Changes: map[string][]string{}, Values: map[string]string{}}
+		CalendarStates: u.s.db.Rules().Calendars().States(),
+		Partners:       slices.Sorted(slices.Values(base.PartnerStates)), Changes: map[string][]string{}, Values: map[string]string{}}
 	v := f.Values
 	v["effective_from"] = ""
 	v["name"], v["source"] = base.Name, base.Source
