@@ -160,26 +160,27 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 			}
 			return ""
 		},
-		"unit":       func(unit deadline.Unit) string { return u.cat.T(l, "web3.unit_name."+string(unit)) },
-		"taskdetail": func(t ercms.Task) string { return u.taskDetail(l, t) },
-		"note":       func(e ercms.Event) string { return eventNote(u.cat, l, e) },
-		"notice":     func(n ercms.Notification) string { return ercms.NoticeWords(u.cat, l, n) },
-		"about":      noticeAbout,
-		"num":        func(n int) string { return i18n.FormatNumber(l, int64(n)) },
-		"bytes":      func(n int64) string { return i18n.FormatBytes(l, n) },
-		"maxupload":  func() int64 { return maxUpload },
-		"documents":  documentsOf,
-		"refusal":    func(code string) string { return u.refusalLabel(l, code) },
-		"evidence":   func(code string) string { return u.evidenceLabel(l, code) },
-		"country":    func(code string) string { return u.cat.CountryName(l, code) },
-		"countries":  func() []i18n.Country { return u.countries[l] },
-		"upper":      strings.ToUpper,
-		"surname":    names.Upper,
-		"lower":      strings.ToLower,
-		"join":       strings.Join,
-		"fieldid":    fieldID,
-		"newkey":     func() string { return randomHex(16) },
-		"list":       func(xs ...string) []string { return xs },
+		"unit":        func(unit deadline.Unit) string { return u.cat.T(l, "web3.unit_name."+string(unit)) },
+		"taskdetail":  func(t ercms.Task) string { return u.taskDetail(l, t) },
+		"note":        func(e ercms.Event) string { return eventNote(u.cat, l, e) },
+		"notice":      func(n ercms.Notification) string { return ercms.NoticeWords(u.cat, l, n) },
+		"about":       noticeAbout,
+		"num":         func(n int) string { return i18n.FormatNumber(l, int64(n)) },
+		"bytes":       func(n int64) string { return i18n.FormatBytes(l, n) },
+		"maxupload":   func() int64 { return maxUpload },
+		"documents":   documentsOf,
+		"refusal":     func(code string) string { return u.refusalLabel(l, code) },
+		"evidence":    func(code string) string { return u.evidenceLabel(l, code) },
+		"auditaction": func(code string) string { return u.auditActionLabel(l, code) },
+		"country":     func(code string) string { return u.cat.CountryName(l, code) },
+		"countries":   func() []i18n.Country { return u.countries[l] },
+		"upper":       strings.ToUpper,
+		"surname":     names.Upper,
+		"lower":       strings.ToLower,
+		"join":        strings.Join,
+		"fieldid":     fieldID,
+		"newkey":      func() string { return randomHex(16) },
+		"list":        func(xs ...string) []string { return xs },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -355,4 +356,17 @@ func (u *ui) render(rq *request, status int, name string, p page) {
 	}
 	u.s.log.Error("render", "page", name, "err", err)
 	http.Error(rq.w, "internal error", http.StatusInternalServerError)
+}
+
+// auditActionLabel names an action of the audit trail in words: a change
+// of a case by its action's name, another event by its own label; the
+// code itself when it has neither.
+func (u *ui) auditActionLabel(l i18n.Lang, code string) string {
+	if rest, ok := strings.CutPrefix(code, "case."); ok && u.cat.Has(l, "action."+rest) {
+		return u.cat.T(l, "action."+rest)
+	}
+	if u.cat.Has(l, "audit_action."+code) {
+		return u.cat.T(l, "audit_action."+code)
+	}
+	return code
 }

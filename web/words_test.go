@@ -35,11 +35,10 @@ var (
 	// routeIDs turns the ids and numbers of a path into placeholders, so
 	// that the crawl opens a bounded number of pages of each route.
 	routeIDs = regexp.MustCompile(`/[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}|/[0-9]+(?:/|$)`)
-	// ownedElsewhere are pages whose codes other parts of issue 14 put in
-	// words: the deadline profiles' settings (transferred_on, iso19794_2),
-	// and the reference lists, which show each code in brackets after its
-	// words on purpose, for the administrator who maintains them.
-	ownedElsewhere = regexp.MustCompile(`^/admin/(?:profiles|reference)(?:/|$|\?)`)
+	// ownedElsewhere are pages left out: the reference lists, which show
+	// each code in brackets after its words on purpose, for the
+	// administrator who maintains them.
+	ownedElsewhere = regexp.MustCompile(`^/admin/reference(?:/|$|\?)`)
 	// surnameSpan is a surname as a page shows it.
 	surnameSpan = regexp.MustCompile(`<span class="surname">([^<]*)</span>`)
 	// afterCursor is the cursor of a list's next page, left out of a route.
