@@ -256,7 +256,6 @@ func (b *browser) passSecondFactor(username string) {
 	clock := c.(*testdb.Clock)
 	id := b.base + " " + username
 	if b.exists("#app-key") {
-		b.screenshot("second-factor-setup")
 		rememberApp(id, strings.ReplaceAll(b.text("#app-key"), " ", ""), clock)
 	}
 	v, ok := apps.Load(id)
@@ -269,8 +268,7 @@ func (b *browser) passSecondFactor(username string) {
 		b.submit("main button[type=submit]")
 	})
 	if b.exists(".recovery-codes") {
-		b.screenshot("recovery-codes")
-		b.submit("main a.button")
+		b.submit("main a.button") // (TestJourneyPasskey and TestUISecondFactor look at these pages)
 	}
 	if strings.HasPrefix(b.path(), "/signin") {
 		b.t.Fatalf("%s: the second factor did not pass: %s", username, b.text("main"))

@@ -176,7 +176,7 @@ func TestJourneyOversight(t *testing.T) {
 				t.Fatalf("filtered by case: %d rows", n)
 			}
 			if !value(b, "read by the officer", chromedp.Evaluate[bool](
-				`[...document.querySelectorAll('#audit-rows tbody tr')].some(r => r.querySelector('.audit-user').textContent.includes('sms.officer') && r.querySelector('.audit-action').textContent.trim() === 'case.read')`)) {
+				`[...document.querySelectorAll('#audit-rows tbody tr')].some(r => r.querySelector('.audit-user').textContent.includes('sms.officer') && r.querySelector('.audit-action').title === 'case.read')`)) {
 				t.Fatal("the case's trail does not show the officer's read")
 			}
 			b.screenshot("audit-by-case")

@@ -182,7 +182,7 @@ func TestSmallAPICalendarWorkingWeekendDay(t *testing.T) {
 func TestSmallProfileSettingsInWords(t *testing.T) {
 	_, _, base := journeyStore(t)
 	for lang, want := range map[string][]string{
-		"en": {`<option value="transferred_on" selected>from handover</option>`, `<option value="AZ" selected>calendar of AZ</option>`,
+		"en": {`<option value="transferred_on" selected>from handover</option>`, `<option value="AZ" selected>working-day calendar: Azerbaijan</option>`,
 			`<option value="requesting" selected>calendar of the requesting state</option>`, "Calendar of working days and holidays", "Germany",
 			"Finger minutiae, ISO/IEC 19794-2"},
 		"az": {`<option value="transferred_on" selected>`, "İş günləri və bayramlar təqvimi", "Almaniya"},
