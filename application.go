@@ -239,10 +239,11 @@ func validateApplication(v *Validation, t CaseType, p Procedure, c Category, app
 			v.Add(key+".issued_on", "field.evidence.issued_on.future")
 		}
 	}
+	validateObstacle(v, c, app, today)
 	for _, d := range []struct {
 		field string
 		date  *civil.Date
-	}{{"apprehended_on", app.ApprehendedOn}, {"facts_known_on", app.FactsKnownOn}} {
+	}{{"apprehended_on", app.ApprehendedOn}, {"facts_known_on", app.FactsKnownOn}, {"obstacle_removed_on", app.ObstacleRemovedOn}} {
 		if d.date != nil && d.date.After(today) {
 			v.Add(d.field, "field.date.future")
 		}
@@ -300,4 +301,29 @@ func NewCaseFrom(n NewCase, a Actor, id, reference, requestedState, profileID st
 	}
 	c.Timeline = []Event{{At: now, Action: ActCreate, To: string(StateDraft), ActorID: a.UserID, Actor: a.Username, OrgID: a.Org.ID}}
 	return c
+}
+
+// validateObstacle checks the obstacle stated for a late application: only
+// for third-country nationals and stateless persons, with the date the facts
+// became known, what the obstacle was and the day it was removed, both.
+func validateObstacle(v *Validation, c Category, app *Application, today civil.Date) {
+	what, on := strings.TrimSpace(app.Obstacle), app.ObstacleRemovedOn
+	if what == "" && on == nil {
+		return
+	}
+	if c == CategoryOwnNational {
+		v.Add("obstacle", "field.obstacle.own_national")
+		return
+	}
+	if what == "" {
+		v.Add("obstacle", "field.obstacle.required")
+	}
+	if on == nil {
+		v.Add("obstacle_removed_on", "field.obstacle_removed_on.required")
+	}
+	if app.FactsKnownOn == nil {
+		v.Add("facts_known_on", "field.facts_known_on.obstacle")
+	} else if on != nil && on.Before(*app.FactsKnownOn) {
+		v.Add("obstacle_removed_on", "field.obstacle_removed_on.before_facts", "date", *app.FactsKnownOn)
+	}
 }

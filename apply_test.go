@@ -497,6 +497,9 @@ func TestApplySubmissionLimits(t *testing.T) {
 		{"third-country national, on the last day", thirdCountryNational("2025-10-13"), "2026-04-13 10:00", false},
 		{"third-country national, a day late", thirdCountryNational("2025-10-13"), "2026-04-14 10:00", true},
 		{"own national: no 6-month limit", func() NewCase { n := ownNational(); n.FactsKnownOn = dayp("2024-01-01"); return n }(), "2026-04-14 10:00", false},
+		// The limit runs only until the obstacles are removed: a late
+		// application with its obstacle stated is not flagged late.
+		{"third-country national, late, obstacle stated", withObstacle(thirdCountryNational("2025-10-13"), "2026-04-10"), "2026-04-14 10:00", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, "eu-az", true)
@@ -505,6 +508,9 @@ func TestApplySubmissionLimits(t *testing.T) {
 			if got := s.c.HasWarning(WarnLateSubmission); got != tc.late {
 				t.Errorf("late submission flagged: %v, want %v", got, tc.late)
 			}
+			if obstacle := s.c.Obstacle != ""; s.c.HasWarning(WarnLateObstacle) != obstacle {
+				t.Errorf("warnings %v: want the stated obstacle shown (%v) exactly when one is stated", s.c.Warnings, obstacle)
+			}
 			// Independently: the limit of the deadline package.
 			kind, from := "submission_accelerated", s.c.ApprehendedOn
 			if s.c.Procedure != ProcedureAccelerated {
@@ -512,7 +518,7 @@ func TestApplySubmissionLimits(t *testing.T) {
 			}
 			if s.c.Category != CategoryOwnNational || s.c.Procedure == ProcedureAccelerated {
 				limit := w.due(kind, "DE", *from)
-				if late := s.c.ReceivedOn.After(limit); late != tc.late {
+				if late := s.c.ReceivedOn.After(limit); late != (tc.late || s.c.Obstacle != "") {
 					t.Errorf("the deadline package puts the limit at %s: late = %v", limit, late)
 				}
 			}
@@ -1819,5 +1825,42 @@ func TestCountriesOfTheList(t *testing.T) {
 	}
 	if got := len(Countries()); got != 249+len(FormerCountries)+len(NoStateCountries) {
 		t.Errorf("%d codes in the list, want ISO 3166-1's 249 and %d more", got, len(FormerCountries)+len(NoStateCountries))
+	}
+}
+
+func withObstacle(n NewCase, removed string) NewCase {
+	n.Obstacle, n.ObstacleRemovedOn = "The person's identity was established by a court only in April.", dayp(removed)
+	return n
+}
+
+func TestObstacleValidation(t *testing.T) {
+	today := day("2026-04-14")
+	for _, tc := range []struct {
+		name   string
+		n      NewCase
+		fields []string
+	}{
+		{"what without the date", func() NewCase { n := thirdCountryNational("2025-10-13"); n.Obstacle = "court"; return n }(), []string{"obstacle_removed_on"}},
+		{"the date without what", func() NewCase { n := thirdCountryNational("2025-10-13"); n.ObstacleRemovedOn = dayp("2026-04-01"); return n }(), []string{"obstacle"}},
+		{"removed before the facts were known", withObstacle(thirdCountryNational("2025-10-13"), "2025-10-01"), []string{"obstacle_removed_on"}},
+		{"removed in the future", withObstacle(thirdCountryNational("2025-10-13"), "2026-05-01"), []string{"obstacle_removed_on"}},
+		{"own national", withObstacle(ownNational(), "2026-04-01"), []string{"obstacle"}},
+		{"no date of the facts", func() NewCase { n := withObstacle(thirdCountryNational("2025-10-13"), "2026-04-01"); n.FactsKnownOn = nil; return n }(), []string{"facts_known_on"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := ValidateApplicationWith(TypeReadmission, tc.n.Procedure, tc.n.Category, &tc.n.Application, false, today, nil)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %T", err)
+			}
+			for _, f := range tc.fields {
+				if _, ok := e.Fields[f]; !ok {
+					t.Errorf("no message on %s: %v", f, e.Fields)
+				}
+			}
+		})
 	}
 }

@@ -243,7 +243,14 @@ type Application struct {
 	InterviewRequested bool        `json:"interview_requested,omitempty"`
 	ApprehendedOn      *civil.Date `json:"apprehended_on,omitempty"` // accelerated procedure
 	FactsKnownOn       *civil.Date `json:"facts_known_on,omitempty"` // third-country nationals: when the requesting state learnt the facts
-	Transit            *Transit    `json:"transit,omitempty"`
+	// Obstacle is what kept the requesting state from applying for a
+	// third-country national within the time limit, and ObstacleRemovedOn
+	// the day it was removed: the limit runs "only until the obstacles are
+	// removed" (DOMAIN.md §5.1), so a late application with an obstacle
+	// stated is not flagged late; the central authority judges it.
+	Obstacle          string      `json:"obstacle,omitempty"`
+	ObstacleRemovedOn *civil.Date `json:"obstacle_removed_on,omitempty"`
+	Transit           *Transit    `json:"transit,omitempty"`
 }
 
 // Decision is the outcome of a readmission or transit request, or a proposal
@@ -454,10 +461,13 @@ type Case struct {
 const (
 	WarnLateSubmission = "late_submission"      // accelerated: after 2 working days; TCN: after 6 months
 	WarnLateNotice     = "late_transfer_notice" // notice given inside the notice period
-	WarnShortLeadTime  = "short_transit_lead_time"
-	WarnOverdue        = "reply_overdue" // non-binding profiles: no deemed approval, flagged instead
-	WarnBeyondData     = "deadline_beyond_holiday_data"
-	WarnProvisional    = "deadline_provisional"
+	// WarnLateObstacle: a third-country-national application after the
+	// time limit, with the obstacle that delayed it stated (Application.Obstacle).
+	WarnLateObstacle  = "late_submission_obstacle"
+	WarnShortLeadTime = "short_transit_lead_time"
+	WarnOverdue       = "reply_overdue" // non-binding profiles: no deemed approval, flagged instead
+	WarnBeyondData    = "deadline_beyond_holiday_data"
+	WarnProvisional   = "deadline_provisional"
 )
 
 // ActiveFlags returns the codes of safeguard flags not yet cleared.

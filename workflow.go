@@ -117,9 +117,17 @@ func (c *Case) checkSubmission(env Env, kind string, from *civil.Date, received 
 	if err != nil {
 		return err
 	}
-	if !r.BeyondData && received.After(r.Due) {
-		c.warn(WarnLateSubmission)
+	if r.BeyondData || !received.After(r.Due) {
+		return nil
 	}
+	// A third-country-national application made late because of an
+	// obstacle the requesting state states is not late: the limit runs
+	// only until the obstacle is removed (DOMAIN.md §5.1).
+	if kind == "submission_tcn" && c.Application.Obstacle != "" && c.Application.ObstacleRemovedOn != nil {
+		c.warn(WarnLateObstacle)
+		return nil
+	}
+	c.warn(WarnLateSubmission)
 	return nil
 }
 

@@ -100,6 +100,8 @@ func personValues(c *ercms.Case) map[string]string {
 	setPartialDate(v, "dob", p.DateOfBirth)
 	setDate(v, "apprehended_on", c.ApprehendedOn)
 	setDate(v, "facts_known_on", c.FactsKnownOn)
+	setDate(v, "obstacle_removed_on", c.ObstacleRemovedOn)
+	v["obstacle"] = c.Obstacle
 	sp := c.Special
 	for name, on := range map[string]bool{"special.needs_care": sp.NeedsCare, "special.care_consent": sp.CareConsent, "special.medical_escort": sp.MedicalEscort,
 		"special.contagious_disease": sp.ContagiousDisease, "special.minor": sp.Minor, "special.victim_of_trafficking": sp.VictimOfTrafficking,
@@ -139,7 +141,8 @@ func readPerson(rq *request, n *ercms.NewCase) map[string]string {
 	if p.DateOfBirth, key = formPartialDate(get, "dob"); key != "" {
 		errs["person.date_of_birth"] = rq.t(key)
 	}
-	for name, dst := range map[string]**civil.Date{"apprehended_on": &n.ApprehendedOn, "facts_known_on": &n.FactsKnownOn} {
+	n.Obstacle = get("obstacle")
+	for name, dst := range map[string]**civil.Date{"apprehended_on": &n.ApprehendedOn, "facts_known_on": &n.FactsKnownOn, "obstacle_removed_on": &n.ObstacleRemovedOn} {
 		if *dst, key = formDate(get, name); key != "" {
 			errs[name] = rq.t(key)
 		}
