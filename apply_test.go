@@ -1841,11 +1841,19 @@ func TestObstacleValidation(t *testing.T) {
 		fields []string
 	}{
 		{"what without the date", func() NewCase { n := thirdCountryNational("2025-10-13"); n.Obstacle = "court"; return n }(), []string{"obstacle_removed_on"}},
-		{"the date without what", func() NewCase { n := thirdCountryNational("2025-10-13"); n.ObstacleRemovedOn = dayp("2026-04-01"); return n }(), []string{"obstacle"}},
+		{"the date without what", func() NewCase {
+			n := thirdCountryNational("2025-10-13")
+			n.ObstacleRemovedOn = dayp("2026-04-01")
+			return n
+		}(), []string{"obstacle"}},
 		{"removed before the facts were known", withObstacle(thirdCountryNational("2025-10-13"), "2025-10-01"), []string{"obstacle_removed_on"}},
 		{"removed in the future", withObstacle(thirdCountryNational("2025-10-13"), "2026-05-01"), []string{"obstacle_removed_on"}},
 		{"own national", withObstacle(ownNational(), "2026-04-01"), []string{"obstacle"}},
-		{"no date of the facts", func() NewCase { n := withObstacle(thirdCountryNational("2025-10-13"), "2026-04-01"); n.FactsKnownOn = nil; return n }(), []string{"facts_known_on"}},
+		{"no date of the facts", func() NewCase {
+			n := withObstacle(thirdCountryNational("2025-10-13"), "2026-04-01")
+			n.FactsKnownOn = nil
+			return n
+		}(), []string{"facts_known_on"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := ValidateApplicationWith(TypeReadmission, tc.n.Procedure, tc.n.Category, &tc.n.Application, false, today, nil)
