@@ -140,6 +140,11 @@ func (in ActionInput) codes() []string {
 func effects(env Env, c *Case, a Actor, action string, x Input, from, next State) (Note, error) {
 	var v Validation
 	today := env.Today
+	// A timed action waits while the agreement's suspension pauses the
+	// case's time limits.
+	if d := Describe(action); d != nil && len(d.DueAfter) > 0 && c.pausedBySuspension() {
+		return Note{}, Fail(EConflict, "err.clocks_paused_by_suspension")
+	}
 	switch in := x.(type) {
 	case Submit:
 		if err := ValidateApplicationWith(c.Type, c.Procedure, c.Category, &c.Application, true, env.Today, env.Evidence); err != nil {

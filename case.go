@@ -380,6 +380,9 @@ type Deadline struct {
 	// ExtendedDays moves the due date by calendar days (extend_reply); ExtendedTo sets it (extend_transfer_window).
 	ExtendedDays int         `json:"extended_days,omitempty"`
 	ExtendedTo   *civil.Date `json:"extended_to,omitempty"`
+	// SuspendedDays moves the due date by the days the clock stood still
+	// while the agreement was suspended (EndSuspension).
+	SuspendedDays int `json:"suspended_days,omitempty"`
 	Binding      bool        `json:"binding"`
 	BeyondData   bool        `json:"beyond_holiday_data,omitempty"`
 	Provisional  bool        `json:"provisional,omitempty"`
@@ -450,6 +453,9 @@ type Case struct {
 	Transfer       *Transfer       `json:"transfer,omitempty"`
 	Flags          []Flag          `json:"flags,omitempty"`
 	Warnings       []string        `json:"warnings,omitempty"`
+	// Suspension marks a running case whose agreement is suspended
+	// (MarkSuspended); nil otherwise.
+	Suspension *CaseSuspension `json:"suspension,omitempty"`
 	Tasks          []Task          `json:"tasks,omitempty"`
 	Deadlines      []Deadline      `json:"deadlines"`
 	Timeline       []Event         `json:"timeline,omitempty"`
@@ -464,6 +470,8 @@ const (
 	// WarnLateObstacle: a third-country-national application after the
 	// time limit, with the obstacle that delayed it stated (Application.Obstacle).
 	WarnLateObstacle  = "late_submission_obstacle"
+	// WarnAgreementSuspended: the case's agreement is suspended (Case.Suspension).
+	WarnAgreementSuspended = "agreement_suspended"
 	WarnShortLeadTime = "short_transit_lead_time"
 	WarnOverdue       = "reply_overdue" // non-binding profiles: no deemed approval, flagged instead
 	WarnBeyondData    = "deadline_beyond_holiday_data"

@@ -236,7 +236,7 @@ func FlagOverdue(env Env, c *Case, a Actor) (Change, error) {
 		return Change{}, Fail(EForbidden, "err.system_only.flag_overdue")
 	}
 	rc := c.ReplyClock()
-	if env.Profile.DeemedApproval || c.HasWarning(WarnOverdue) || rc == nil || rc.DueOn == nil || !env.Today.After(*rc.DueOn) {
+	if env.Profile.DeemedApproval || c.pausedBySuspension() || c.HasWarning(WarnOverdue) || rc == nil || rc.DueOn == nil || !env.Today.After(*rc.DueOn) {
 		return unchanged, nil
 	}
 	c.Warnings = append(c.Warnings, WarnOverdue)

@@ -27,6 +27,9 @@ type Env struct {
 	RefusalReasons []string
 	// Evidence is the evidence catalogue in use (nil: the annexes').
 	Evidence Catalogue
+	// Suspensions are the suspensions of Profile's agreement on record
+	// (those ended included).
+	Suspensions []Suspension
 }
 
 // startClock adds a running clock of the profile rule `kind`, counted from `from`.
@@ -54,17 +57,20 @@ func (d *Deadline) compute(cals *deadline.Calendars) error {
 	d.DueOn = nil
 	switch {
 	case d.ExtendedTo != nil:
-		due := *d.ExtendedTo
+		due := d.ExtendedTo.AddDays(d.SuspendedDays)
 		d.DueOn = &due
 		d.Basis += fmt.Sprintf("; extended to %s", due)
 	case r.BeyondData:
 		d.Basis += "; the due date lies beyond the holiday data and is not guessed"
 	default:
-		due := r.Due.AddDays(d.ExtendedDays)
+		due := r.Due.AddDays(d.ExtendedDays + d.SuspendedDays)
 		d.DueOn = &due
 		if d.ExtendedDays > 0 {
 			d.Basis += fmt.Sprintf("; extended by %d calendar days", d.ExtendedDays)
 		}
+	}
+	if d.SuspendedDays > 0 && d.DueOn != nil {
+		d.Basis += fmt.Sprintf("; paused %d days while the agreement was suspended", d.SuspendedDays)
 	}
 	return nil
 }

@@ -62,6 +62,14 @@ func (c *Case) recordAcknowledgement(env Env, in RecordAcknowledgement) (Note, e
 // submission in the system, the true date for an application that arrived
 // by e-mail.
 func (c *Case) submitOn(env Env, received civil.Date) (Note, error) {
+	if err := suspendedRefusal(env, c, received); err != nil {
+		return Note{}, err
+	}
+	// A transitional period: the obligations for a category of persons
+	// apply only to applications received from a date.
+	if f, ok := env.Profile.ObligationsStart(string(c.Category)); ok && c.Type == TypeReadmission && received.Before(f.Date) {
+		return Note{}, Fail(EConflict, "err.obligations_not_yet", "category", string(c.Category), "date", f.Date)
+	}
 	c.ReceivedOn = &received
 	c.raiseApplicationFlags(env)
 	if c.Type == TypeTransit {

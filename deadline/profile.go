@@ -67,6 +67,20 @@ type Profile struct {
 	DeemedApproval           bool // no reply in time means approval (else the case is flagged overdue)
 	ReplyPausesOnInfoRequest bool // a request for information stops the reply clock until answered
 	EUTravelDocumentOnLate   bool // the EU standard travel document is accepted when the travel document is late
+	// SuspensionPausesClocks: while a suspension of the agreement is in
+	// force, the time limits of the running cases it marks stand still.
+	SuspensionPausesClocks bool
+	// ValidDocumentWithoutNotification: an own national holding a valid
+	// passport or identity card is returned with neither an application
+	// nor a written transfer notification (Switzerland–Azerbaijan, Art.
+	// 4(2)): the border post records the handover of such an approved case
+	// without application directly.
+	ValidDocumentWithoutNotification bool
+	// ObligationsFrom gives, per category of persons (own_national,
+	// third_country_national, stateless), the first date of receipt the
+	// agreement's obligations apply to: a transitional period, such as
+	// third-country nationals three years after entry into force.
+	ObligationsFrom map[string]DatedFigure
 
 	ExtensionMaxDays   int    // longest extension of the reply time limit, in calendar days
 	ExtensionMaxSource string // where ExtensionMaxDays comes from
@@ -85,27 +99,51 @@ type Profile struct {
 	loc                *time.Location      // loaded by validation
 }
 
+// profileCategories are the categories of persons a profile's
+// ObligationsFrom may name (ercms.Category).
+var profileCategories = []string{"own_national", "third_country_national", "stateless"}
+
+// DatedFigure is a date a profile rests on, with its source and whether it
+// still has to be checked against the legal text.
+type DatedFigure struct {
+	Date   civil.Date `json:"date"`
+	Source string     `json:"source"`
+	Verify bool       `json:"verify,omitempty"`
+}
+
+// ObligationsStart returns the first date of receipt the agreement's
+// obligations apply to for persons of category, and whether there is one.
+func (p *Profile) ObligationsStart(category string) (DatedFigure, bool) {
+	f, ok := p.ObligationsFrom[category]
+	return f, ok
+}
+
 // profileJSON is the file form of a Profile.
 type profileJSON struct {
-	ID                       string                  `json:"id"`
-	Version                  int                     `json:"version"`
-	Name                     string                  `json:"name"`
-	Names                    i18n.Texts              `json:"names,omitempty"`
-	Source                   string                  `json:"source"`
-	Sources                  i18n.Texts              `json:"sources,omitempty"`
-	EffectiveFrom            civil.Date              `json:"effective_from"`
-	RequestedState           string                  `json:"requested_state"`
-	TimeZone                 string                  `json:"time_zone"`
-	PartnerStates            []string                `json:"partner_states"`
-	DeemedApproval           *bool                   `json:"deemed_approval"`
-	ReplyPausesOnInfoRequest *bool                   `json:"reply_pauses_on_info_request"`
-	EUTravelDocumentOnLate   *bool                   `json:"eu_travel_document_on_late"`
-	ExtensionMax             *figureJSON             `json:"extension_max"`
-	TravelDocumentValidity   *figureJSON             `json:"travel_document_validity"`
-	CrossingPoints           []CrossingPoint         `json:"crossing_points"`
-	FingerprintFormats       []string                `json:"fingerprint_formats,omitempty"`
-	Rules                    map[string]settingJSON  `json:"rules"`
-	Overrides                map[string]overrideJSON `json:"overrides,omitempty"`
+	ID                       string     `json:"id"`
+	Version                  int        `json:"version"`
+	Name                     string     `json:"name"`
+	Names                    i18n.Texts `json:"names,omitempty"`
+	Source                   string     `json:"source"`
+	Sources                  i18n.Texts `json:"sources,omitempty"`
+	EffectiveFrom            civil.Date `json:"effective_from"`
+	RequestedState           string     `json:"requested_state"`
+	TimeZone                 string     `json:"time_zone"`
+	PartnerStates            []string   `json:"partner_states"`
+	DeemedApproval           *bool      `json:"deemed_approval"`
+	ReplyPausesOnInfoRequest *bool      `json:"reply_pauses_on_info_request"`
+	EUTravelDocumentOnLate   *bool      `json:"eu_travel_document_on_late"`
+	// The settings added later are optional, false or none when absent,
+	// so that versions stored before read as they were.
+	SuspensionPausesClocks           bool                    `json:"suspension_pauses_clocks,omitempty"`
+	ValidDocumentWithoutNotification bool                    `json:"valid_document_without_notification,omitempty"`
+	ObligationsFrom                  map[string]DatedFigure  `json:"obligations_from,omitempty"`
+	ExtensionMax                     *figureJSON             `json:"extension_max"`
+	TravelDocumentValidity           *figureJSON             `json:"travel_document_validity"`
+	CrossingPoints                   []CrossingPoint         `json:"crossing_points"`
+	FingerprintFormats               []string                `json:"fingerprint_formats,omitempty"`
+	Rules                            map[string]settingJSON  `json:"rules"`
+	Overrides                        map[string]overrideJSON `json:"overrides,omitempty"`
 }
 
 type figureJSON struct {
@@ -174,28 +212,31 @@ func ParseProfile(b []byte) (*Profile, error) {
 	ext := figure("extension_max", j.ExtensionMax)
 	val := figure("travel_document_validity", j.TravelDocumentValidity)
 	p := &Profile{
-		ID:                           j.ID,
-		Version:                      j.Version,
-		Name:                         j.Name,
-		Names:                        j.Names,
-		Source:                       j.Source,
-		Sources:                      j.Sources,
-		EffectiveFrom:                j.EffectiveFrom,
-		RequestedState:               j.RequestedState,
-		TimeZone:                     j.TimeZone,
-		PartnerStates:                j.PartnerStates,
-		DeemedApproval:               flag("deemed_approval", j.DeemedApproval),
-		ReplyPausesOnInfoRequest:     flag("reply_pauses_on_info_request", j.ReplyPausesOnInfoRequest),
-		EUTravelDocumentOnLate:       flag("eu_travel_document_on_late", j.EUTravelDocumentOnLate),
-		ExtensionMaxDays:             ext.Days,
-		ExtensionMaxSource:           ext.Source,
-		ExtensionMaxVerify:           ext.Verify,
-		TravelDocumentValidityDays:   val.Days,
-		TravelDocumentValiditySource: val.Source,
-		TravelDocumentValidityVerify: val.Verify,
-		CrossingPoints:               j.CrossingPoints,
-		FingerprintFormats:           j.FingerprintFormats,
-		Rules:                        settings("rules", j.Rules),
+		ID:                               j.ID,
+		Version:                          j.Version,
+		Name:                             j.Name,
+		Names:                            j.Names,
+		Source:                           j.Source,
+		Sources:                          j.Sources,
+		EffectiveFrom:                    j.EffectiveFrom,
+		RequestedState:                   j.RequestedState,
+		TimeZone:                         j.TimeZone,
+		PartnerStates:                    j.PartnerStates,
+		DeemedApproval:                   flag("deemed_approval", j.DeemedApproval),
+		ReplyPausesOnInfoRequest:         flag("reply_pauses_on_info_request", j.ReplyPausesOnInfoRequest),
+		EUTravelDocumentOnLate:           flag("eu_travel_document_on_late", j.EUTravelDocumentOnLate),
+		SuspensionPausesClocks:           j.SuspensionPausesClocks,
+		ValidDocumentWithoutNotification: j.ValidDocumentWithoutNotification,
+		ObligationsFrom:                  j.ObligationsFrom,
+		ExtensionMaxDays:                 ext.Days,
+		ExtensionMaxSource:               ext.Source,
+		ExtensionMaxVerify:               ext.Verify,
+		TravelDocumentValidityDays:       val.Days,
+		TravelDocumentValiditySource:     val.Source,
+		TravelDocumentValidityVerify:     val.Verify,
+		CrossingPoints:                   j.CrossingPoints,
+		FingerprintFormats:               j.FingerprintFormats,
+		Rules:                            settings("rules", j.Rules),
 	}
 	if j.Overrides != nil {
 		p.Overrides = make(map[string]Override, len(j.Overrides))
@@ -230,24 +271,27 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 		return out
 	}
 	j := profileJSON{
-		ID:                       p.ID,
-		Version:                  p.Version,
-		Name:                     p.Name,
-		Names:                    p.Names,
-		Source:                   p.Source,
-		Sources:                  p.Sources,
-		EffectiveFrom:            p.EffectiveFrom,
-		RequestedState:           p.RequestedState,
-		TimeZone:                 p.TimeZone,
-		PartnerStates:            p.PartnerStates,
-		DeemedApproval:           &p.DeemedApproval,
-		ReplyPausesOnInfoRequest: &p.ReplyPausesOnInfoRequest,
-		EUTravelDocumentOnLate:   &p.EUTravelDocumentOnLate,
-		ExtensionMax:             &figureJSON{Days: p.ExtensionMaxDays, Source: p.ExtensionMaxSource, Verify: p.ExtensionMaxVerify},
-		TravelDocumentValidity:   &figureJSON{Days: p.TravelDocumentValidityDays, Source: p.TravelDocumentValiditySource, Verify: p.TravelDocumentValidityVerify},
-		CrossingPoints:           p.CrossingPoints,
-		FingerprintFormats:       p.FingerprintFormats,
-		Rules:                    settings(p.Rules),
+		ID:                               p.ID,
+		Version:                          p.Version,
+		Name:                             p.Name,
+		Names:                            p.Names,
+		Source:                           p.Source,
+		Sources:                          p.Sources,
+		EffectiveFrom:                    p.EffectiveFrom,
+		RequestedState:                   p.RequestedState,
+		TimeZone:                         p.TimeZone,
+		PartnerStates:                    p.PartnerStates,
+		DeemedApproval:                   &p.DeemedApproval,
+		ReplyPausesOnInfoRequest:         &p.ReplyPausesOnInfoRequest,
+		EUTravelDocumentOnLate:           &p.EUTravelDocumentOnLate,
+		SuspensionPausesClocks:           p.SuspensionPausesClocks,
+		ValidDocumentWithoutNotification: p.ValidDocumentWithoutNotification,
+		ObligationsFrom:                  p.ObligationsFrom,
+		ExtensionMax:                     &figureJSON{Days: p.ExtensionMaxDays, Source: p.ExtensionMaxSource, Verify: p.ExtensionMaxVerify},
+		TravelDocumentValidity:           &figureJSON{Days: p.TravelDocumentValidityDays, Source: p.TravelDocumentValiditySource, Verify: p.TravelDocumentValidityVerify},
+		CrossingPoints:                   p.CrossingPoints,
+		FingerprintFormats:               p.FingerprintFormats,
+		Rules:                            settings(p.Rules),
 	}
 	if p.Overrides != nil {
 		j.Overrides = make(map[string]overrideJSON, len(p.Overrides))
@@ -325,6 +369,18 @@ func (p *Profile) validate(ps *problems) {
 			ps.add("time_zone", "field.deadline.time_zone_unknown", "value", p.TimeZone)
 		} else {
 			p.loc = loc
+		}
+	}
+	for _, cat := range slices.Sorted(maps.Keys(p.ObligationsFrom)) {
+		f, path := p.ObligationsFrom[cat], join("obligations_from", cat)
+		if !slices.Contains(profileCategories, cat) {
+			ps.add(path, "field.deadline.category_unknown", "value", cat)
+		}
+		if f.Date.IsZero() || !validDate(f.Date) {
+			ps.add(join(path, "date"), "field.deadline.invalid_date")
+		}
+		if strings.TrimSpace(f.Source) == "" {
+			ps.add(join(path, "source"), "field.deadline.missing")
 		}
 	}
 	partners := map[string]bool{}

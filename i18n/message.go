@@ -15,6 +15,8 @@ import (
 // list ([]string) is worded item by item.
 var wordFamilies = map[string]string{
 	"action":          "action.",
+	"category":        "category.",
+	"grounds":         "suspension_grounds.",
 	"clock":           "clock.",
 	"finding":         "finding.",
 	"findings":        "finding.",

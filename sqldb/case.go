@@ -54,6 +54,7 @@ func (tx *Tx) env(ctx context.Context, p *deadline.Profile) ercms.Env {
 	return ercms.Env{
 		Now: tx.now, Today: p.ReceivedOn(tx.now), Profile: p, Calendars: tx.s.Rules().Calendars(),
 		FourEyes: tx.s.FourEyes, NewID: newID, RefusalReasons: tx.s.RefusalCodes(), Evidence: tx.s.EvidenceCatalogue(),
+		Suspensions: tx.s.suspensionsOf(p.ID),
 		Org: func(id string) (ercms.Organisation, bool) {
 			o, ok, err := tx.organisation(ctx, id)
 			return o, ok && err == nil

@@ -89,9 +89,11 @@ type DB struct {
 	// refuses to set one up.
 	Secrets Sealer
 
-	rules    atomic.Pointer[deadline.Set]
-	refusals atomic.Pointer[[]ReferenceEntry] // the refusal reasons (loadReference)
-	evidence atomic.Pointer[[]ReferenceEntry] // the evidence types (loadReference)
+	rules atomic.Pointer[deadline.Set]
+	// suspensions are the suspensions of agreements on record (loadSuspensions).
+	suspensions atomic.Pointer[[]ercms.Suspension]
+	refusals    atomic.Pointer[[]ReferenceEntry] // the refusal reasons (loadReference)
+	evidence    atomic.Pointer[[]ReferenceEntry] // the evidence types (loadReference)
 	// calMu serialises calendar edits: each builds its calendars on those
 	// the edit before it stored (SetCalendarYear).
 	calMu   sync.Mutex
@@ -192,6 +194,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, err
 	}
 	if err := s.loadProfiles(ctx, rules); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.loadSuspensions(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}

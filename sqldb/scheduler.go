@@ -40,6 +40,17 @@ func (rep *TimedReport) fail(log *slog.Logger, id, action string, err error) {
 // only when the due cases cannot be read or ctx ends.
 func (s *DB) RunTimedActions(ctx context.Context) (TimedReport, error) {
 	rep := TimedReport{Applied: map[string]int{}}
+	// Suspensions first: a case whose agreement is suspended with its time
+	// limits paused is not deemed approved or expired.
+	marked, released, err := s.ApplySuspensions(ctx)
+	for action, n := range map[string]int{ercms.ChangeAgreementSuspended: marked, ercms.ChangeSuspensionEnded: released} {
+		if n > 0 {
+			rep.Applied[action] += n
+		}
+	}
+	if err != nil {
+		return rep, err
+	}
 	// Candidates are clocks past their due date in the earliest time zone;
 	// Apply checks each against the case's own civil date.
 	cutoff := s.Now().UTC().Add(14 * time.Hour).Format(time.DateOnly)

@@ -1,0 +1,131 @@
+package sqldb_test
+
+import (
+	"testing"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
+	"github.com/ercms/ercms/internal/testdb"
+	"github.com/ercms/ercms/sqldb"
+)
+
+// TestSuspendedAgreement suspends the EU–Azerbaijan agreement on grounds of
+// public health: submissions are refused while it is in force, the running
+// cases are marked on its first day (their time limits paused under a
+// profile version that says so, running on under one that does not), and
+// on its last day they are released, the paused reply time moved on by the
+// days it stood still.
+func TestSuspendedAgreement(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		de, admin := act["de.officer"], act["admin"]
+		day := func(s string) civil.Date { return civil.MustParse(s) }
+
+		running := submittedCase(t, db, de, "DE-running") // version 1: time limits run on
+		// Version 2, from 3 March: a suspension pauses the time limits.
+		p := editable(t, db, "eu-az")
+		p.EffectiveFrom, p.SuspensionPausesClocks = day("2026-03-03"), true
+		if _, err := db.AddProfileVersion(ctx, admin, p); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(bakuTime("2026-03-03 10:00"))
+		paused := submittedCase(t, db, de, "DE-paused")
+		if got := dueOn(t, paused.Deadline(ercms.ClockReply)); got != "2026-03-18" {
+			t.Fatalf("reply due %s", got)
+		}
+
+		sp := ercms.Suspension{ProfileID: "eu-az", From: day("2026-03-05"), Grounds: "public_health", Note: "Note verbale of 2 March 2026."}
+		if _, err := db.SuspendAgreement(ctx, act["sms.supervisor"], sp); ercms.ErrorCode(err) != ercms.EForbidden {
+			t.Fatalf("a supervisor suspended: %v", err)
+		}
+		for field, bad := range map[string]ercms.Suspension{
+			"from":    {ProfileID: "eu-az", From: day("2026-03-02"), Grounds: "public_health", Note: "x"},
+			"grounds": {ProfileID: "eu-az", From: day("2026-03-05"), Grounds: "war", Note: "x"},
+			"note":    {ProfileID: "eu-az", From: day("2026-03-05"), Grounds: "security"},
+		} {
+			if _, err := db.SuspendAgreement(ctx, admin, bad); !hasField(err, field) {
+				t.Errorf("%+v: %v, want a message on %s", bad, err, field)
+			}
+		}
+		sp, err := db.SuspendAgreement(ctx, admin, sp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tcn := sp
+		tcn.Category = ercms.CategoryThirdCountryNational
+		if _, err := db.SuspendAgreement(ctx, admin, tcn); !hasField(err, "from") {
+			t.Errorf("an overlapping suspension: %v", err)
+		}
+
+		// Before its first day nothing changes, and an application passes.
+		clock.Set(bakuTime("2026-03-04 10:00"))
+		runTimed(t, db, map[string]int{})
+		late := submittedCase(t, db, de, "DE-before")
+
+		clock.Set(bakuTime("2026-03-05 09:00"))
+		runTimed(t, db, map[string]int{ercms.ChangeAgreementSuspended: 3})
+		for id, wantPaused := range map[string]bool{running.ID: false, paused.ID: true, late.ID: true} {
+			c := readCase(t, db, id)
+			if !c.HasWarning(ercms.WarnAgreementSuspended) || c.Suspension == nil || c.Suspension.Paused != wantPaused {
+				t.Errorf("%s: warnings %v, suspension %+v; want marked, paused %v", c.RequestingReference, c.Warnings, c.Suspension, wantPaused)
+			}
+		}
+		draft := createCase(t, db, de, application("DE-refused"))
+		_, err = db.Act(ctx, de, draft.ID, ercms.ActSubmit, draft.Version, ercms.ActionInput{})
+		if e := asError(err); e == nil || e.Code != ercms.EConflict || e.Message != "err.agreement_suspended" {
+			t.Fatalf("submission during the suspension: %v", err)
+		}
+		if c := readCase(t, db, draft.ID); c.Status != ercms.StateDraft {
+			t.Fatalf("the refused submission left the case %s", c.Status)
+		}
+
+		// The unpaused case is deemed approved when its time runs out; the
+		// paused ones wait.
+		clock.Set(bakuTime("2026-03-19 09:00"))
+		runTimed(t, db, map[string]int{ercms.ActDeemApproved: 1})
+		if c := readCase(t, db, paused.ID); c.Status != ercms.StateSubmitted {
+			t.Fatalf("a paused case moved: %s", c.Status)
+		}
+		if _, err := db.EndSuspension(ctx, admin, sp.ID, day("2026-03-18")); !hasField(err, "until") {
+			t.Errorf("ended backwards: %v", err)
+		}
+		if _, err := db.EndSuspension(ctx, admin, sp.ID, day("2026-03-25")); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(bakuTime("2026-03-25 09:00"))
+		runTimed(t, db, map[string]int{ercms.ChangeSuspensionEnded: 3})
+		c := readCase(t, db, paused.ID)
+		// Paused from 5 to 24 March: 20 days later than 18 March.
+		if c.Suspension != nil || c.HasWarning(ercms.WarnAgreementSuspended) || dueOn(t, c.Deadline(ercms.ClockReply)) != "2026-04-07" {
+			t.Errorf("after the suspension: %+v %v due %s", c.Suspension, c.Warnings, dueOn(t, c.Deadline(ercms.ClockReply)))
+		}
+		if c := readCase(t, db, running.ID); c.Status != ercms.StateDeemedApproved || c.Suspension != nil {
+			t.Errorf("the unpaused case: %s %+v", c.Status, c.Suspension)
+		}
+		mustAct(t, db, de, readCase(t, db, draft.ID), ercms.ActSubmit, ercms.ActionInput{})
+		var audited int
+		for _, e := range auditRows(t, db) {
+			if e.Action == "agreement.suspended" || e.Action == "agreement.suspension_ended" {
+				audited++
+			}
+		}
+		if audited != 2 {
+			t.Errorf("%d audit events of the suspension, want 2", audited)
+		}
+	})
+}
+
+// asError returns err as an *ercms.Error, or nil.
+func asError(err error) *ercms.Error {
+	var e *ercms.Error
+	if !errorAs(err, &e) {
+		return nil
+	}
+	return e
+}
+
+// hasField reports whether err is a validation error with a message on field.
+func hasField(err error, field string) bool {
+	e := asError(err)
+	return e != nil && e.Code == ercms.EInvalid && e.Fields[field] != ""
+}
