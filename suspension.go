@@ -124,11 +124,10 @@ func MarkSuspended(env Env, c *Case, a Actor, s Suspension) (Change, error) {
 	pause := env.Profile.SuspensionPausesClocks
 	c.Suspension = &CaseSuspension{ID: s.ID, From: env.Today, Paused: pause}
 	c.warn(WarnAgreementSuspended)
-	key := "note.agreement_suspended"
+	note := NewNote("note.agreement_suspended", "date", s.From, "grounds", s.Grounds)
 	if pause {
-		key = "note.agreement_suspended_paused"
+		note = NewNote("note.agreement_suspended_paused", "date", s.From, "grounds", s.Grounds)
 	}
-	note := NewNote(key, "date", s.From, "grounds", s.Grounds)
 	c.Timeline = append(c.Timeline, Event{At: env.Now, Action: ChangeAgreementSuspended, Actor: "system", NoteKey: note.Key, NoteArgs: note.Args})
 	return Change{Action: ChangeAgreementSuspended, Details: map[string]any{"suspension": s.ID, "paused": pause}}, nil
 }

@@ -53,6 +53,9 @@ func (s *Server) apiRoutes() {
 	s.add("DELETE", "/api/v1/sessions/{id}", true, s.endSession)
 	s.add("PUT", "/api/v1/calendars/{state}/{year}", true, s.putCalendarYear)
 	s.add("GET", "/api/v1/recomputations", true, s.recomputations)
+	s.add("GET", "/api/v1/suspensions", true, s.suspensions)
+	s.add("POST", "/api/v1/suspensions", true, s.suspendAgreement)
+	s.add("POST", "/api/v1/suspensions/{id}/end", true, s.endSuspension)
 	s.workflowRoutes()
 	s.documentRoutes()
 }
@@ -727,4 +730,47 @@ func (s *Server) recomputations(w http.ResponseWriter, r *http.Request, a ercms.
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"recomputations": rs})
+}
+
+// suspensions lists the suspensions of an agreement profile (?profile=;
+// every profile without it), earliest first.
+func (s *Server) suspensions(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
+	ids := s.db.Rules().ProfileIDs()
+	if id := r.URL.Query().Get("profile"); id != "" {
+		ids = []string{id}
+	}
+	out := []ercms.Suspension{}
+	for _, id := range ids {
+		out = append(out, s.db.Suspensions(id)...)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"suspensions": out})
+}
+
+// suspendAgreement records the suspension of an agreement (administrators).
+func (s *Server) suspendAgreement(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var in ercms.Suspension
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	in.ID = ""
+	sp, err := s.db.SuspendAgreement(r.Context(), a, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, sp)
+}
+
+// endSuspension records the day an agreement applies again (administrators).
+func (s *Server) endSuspension(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var in struct {
+		Until civil.Date `json:"until"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	sp, err := s.db.EndSuspension(r.Context(), a, r.PathValue("id"), in.Until)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, sp)
 }

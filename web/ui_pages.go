@@ -743,6 +743,9 @@ func (u *ui) basisWords(l i18n.Lang, d ercms.Deadline) string {
 	case d.ExtendedDays > 0:
 		s += "; " + u.cat.Plural(l, "web3.basis.extended_by", d.ExtendedDays)
 	}
+	if d.SuspendedDays > 0 {
+		s += "; " + u.cat.Plural(l, "basis.suspended_days", d.SuspendedDays)
+	}
 	return s
 }
 

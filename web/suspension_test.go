@@ -1,0 +1,82 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ercms/ercms/internal/testdb"
+	"github.com/ercms/ercms/sqldb"
+)
+
+// TestAPISuspension suspends the agreement through the API: only an
+// administrator may, with field errors in the reader's language; a
+// submission during the suspension is refused with a message that says so
+// in Azerbaijani and keeps the draft; the running case is marked; the end
+// is recorded and submissions pass again.
+func TestAPISuspension(t *testing.T) {
+	db, clock := testdb.Open(t, sqldb.SQLite)
+	base := start(t, db)
+	de, admin := signIn(t, base, "de.officer"), signIn(t, base, "admin")
+	var running, draft caseJSON
+	de.do("POST", "/api/v1/cases", application).decode(t, &running)
+	de.mustAct(&running, "submit", nil)
+	de.do("POST", "/api/v1/cases", application).decode(t, &draft)
+
+	body := map[string]any{"profile": "eu-az", "from": "2026-03-02", "grounds": "public_health", "note": "Note verbale No 12/2026"}
+	if r := de.do("POST", "/api/v1/suspensions", body); r.status != http.StatusForbidden {
+		t.Fatalf("a requesting officer suspends the agreement: %d %s", r.status, r.body)
+	}
+	bad := map[string]any{"profile": "eu-az", "from": "2026-03-01", "grounds": "public_health", "note": "x"}
+	r := admin.do("POST", "/api/v1/suspensions", bad, "Accept-Language", "fr")
+	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || !strings.Contains(p.Errors["from"], "rétroactivement") {
+		t.Fatalf("a suspension backwards: %d %s", r.status, r.body)
+	}
+	r = admin.do("POST", "/api/v1/suspensions", body)
+	var sp struct {
+		ID string `json:"id"`
+	}
+	r.decode(t, &sp)
+	if r.status != http.StatusCreated || sp.ID == "" {
+		t.Fatalf("suspend: %d %s", r.status, r.body)
+	}
+	if _, _, err := db.ApplySuspensions(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Suspensions []map[string]any `json:"suspensions"`
+	}
+	de.do("GET", "/api/v1/suspensions?profile=eu-az", nil).decode(t, &list)
+	if len(list.Suspensions) != 1 || list.Suspensions[0]["grounds"] != "public_health" {
+		t.Fatalf("list: %+v", list)
+	}
+
+	r = de.do("POST", "/api/v1/cases/"+draft.ID+"/actions/submit", nil, "If-Match", `"1"`, "Accept-Language", "az")
+	if p := r.problem(t); r.status != http.StatusConflict || !strings.Contains(p.Detail, "ictimai sağlamlıq") || !strings.Contains(p.Detail, "qaralama") {
+		t.Fatalf("submission during the suspension: %d %s", r.status, r.body)
+	}
+	var got struct {
+		Status     string         `json:"status"`
+		Warnings   []string       `json:"warnings"`
+		Suspension map[string]any `json:"suspension"`
+	}
+	de.do("GET", "/api/v1/cases/"+running.ID, nil).decode(t, &got)
+	if got.Suspension == nil || !strings.Contains(strings.Join(got.Warnings, " "), "agreement_suspended") {
+		t.Fatalf("the running case is not marked: %+v", got)
+	}
+	de.do("GET", "/api/v1/cases/"+draft.ID, nil).decode(t, &got)
+	if got.Status != "draft" {
+		t.Fatalf("the refused draft is %s", got.Status)
+	}
+
+	if r := admin.do("POST", "/api/v1/suspensions/"+sp.ID+"/end", map[string]any{"until": "2026-03-03"}); r.status != http.StatusOK {
+		t.Fatalf("end: %d %s", r.status, r.body)
+	}
+	clock.Set(clock.Now().AddDate(0, 0, 1))
+	if _, _, err := db.ApplySuspensions(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	de = signIn(t, base, "de.officer") // the day's sessions have expired
+	de.do("GET", "/api/v1/cases/"+draft.ID, nil).decode(t, &draft)
+	de.mustAct(&draft, "submit", nil)
+}
