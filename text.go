@@ -36,7 +36,7 @@ var multiLineFields = map[string]bool{
 	"handover_note": true, "health": true, "justification": true, "note": true,
 	"observations": true, "question": true, "reason": true, "security_measures": true,
 	"special_needs": true, "text": true, "physical_description": true,
-	"last_address_requested_state": true, "source": true, "obstacle": true,
+	"last_address_requested_state": true, "source": true, "obstacle": true, "suspension_note": true,
 	// Form fields only: a list of one item per line, the text of an
 	// application to import.
 	"crossing_points": true, "escort_names": true, "application": true,

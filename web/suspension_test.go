@@ -2,8 +2,12 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
 
 	"github.com/ercms/ercms/internal/testdb"
 	"github.com/ercms/ercms/sqldb"
@@ -79,4 +83,61 @@ func TestAPISuspension(t *testing.T) {
 	de = signIn(t, base, "de.officer") // the day's sessions have expired
 	de.do("GET", "/api/v1/cases/"+draft.ID, nil).decode(t, &draft)
 	de.mustAct(&draft, "submit", nil)
+}
+
+// TestSuspensionPages: the administrator records a suspension in French
+// (a date backwards is refused with the reason beside the field, what was
+// typed kept), reads it in force, and a German officer's submission on the
+// review page is refused with the reason while the draft stays a draft.
+func TestSuspensionPages(t *testing.T) {
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	base := start(t, db)
+	admin := newUIClient(t, base, "fr")
+	admin.signIn("admin")
+	form := url.Values{"suspension_profile": {"eu-az"}, "suspension_category": {"third_country_national"}, "suspension_grounds": {"public_order"},
+		"suspension_note": {"Note verbale n° 7/2026\ndu 1er mars"}, "suspension_from.day": {"1"}, "suspension_from.month": {"3"}, "suspension_from.year": {"2026"}}
+	status, page := admin.post("/admin/suspensions", "/admin/suspensions", form)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "rétroactivement") || !strings.Contains(page, "Note verbale n° 7/2026") {
+		t.Fatalf("a suspension backwards: %d\n%s", status, strings.Join(pageText(page), "\n"))
+	}
+	form.Set("suspension_from.day", "2")
+	status, page = admin.post("/admin/suspensions", "/admin/suspensions", form)
+	text := strings.Join(pageText(page), "\n")
+	if status != http.StatusOK || !strings.Contains(text, "En vigueur") || !strings.Contains(text, "Ressortissants de pays tiers") || !strings.Contains(text, "ordre public") {
+		t.Fatalf("after recording: %d\n%s", status, text)
+	}
+
+	de := newUIClient(t, base, "fr")
+	de.signIn("de.officer")
+	c, _, err := db.CreateCase(t.Context(), officer(t, db, "de.officer"), tcnApplication(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	review := "/cases/" + c.ID + "/application/review"
+	status, page = de.post(review, review, url.Values{"version": {"1"}})
+	text = strings.Join(pageText(page), "\n")
+	if status != http.StatusConflict || !strings.Contains(text, "L'accord est suspendu pour la catégorie « Ressortissant de pays tiers »") || !strings.Contains(text, "brouillon") {
+		t.Fatalf("submission during the suspension: %d\n%s", status, text)
+	}
+	if got, _ := db.FindCase(t.Context(), officer(t, db, "de.officer"), c.ID); got.Status != "draft" {
+		t.Fatalf("the draft is %s", got.Status)
+	}
+}
+
+// officer returns the actor of a demo account.
+func officer(t *testing.T, db *sqldb.DB, username string) ercms.Actor {
+	t.Helper()
+	a, err := db.ActorByUsername(t.Context(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// tcnApplication is a complete application for a third-country national.
+func tcnApplication() ercms.NewCase {
+	known := civil.MustParse("2026-02-20")
+	return ercms.NewCase{Type: ercms.TypeReadmission, RequestingReference: "DE-TCN-1", Procedure: ercms.ProcedureNormal, Category: ercms.CategoryThirdCountryNational,
+		Application: ercms.Application{Person: ercms.Person{Surname: "Rahimi", DateOfBirth: ercms.PartialDate{Year: 1990}, Nationality: "IR"}, FactsKnownOn: &known,
+			Evidence: []ercms.Evidence{{Type: "visa", Number: "AZ123"}}}}
 }

@@ -50,6 +50,7 @@ func (s *Server) adminRoutes(u *ui) {
 	page("POST /admin/reference/evidence", u.adminAddEvidence)
 	page("POST /admin/reference/{list}/{code}", u.adminToggleReference)
 	u.tokenRoutes(page)
+	u.suspensionRoutes(page)
 }
 
 type adminData struct {

@@ -393,6 +393,14 @@ func (u *ui) submitApplication(rq *request, c *ercms.Case) {
 		return
 	}
 	errs, ok := u.errorTexts(rq, err)
+	if !ok && ercms.ErrorCode(err) == ercms.EConflict {
+		// The agreement refuses the submission (suspended, or not yet
+		// applicable to the person's category): say why on the review page,
+		// the draft kept.
+		summary := []fieldError{{ID: "submit-application", Message: u.errorText(rq, err)}}
+		u.applicationPage(rq, http.StatusConflict, applicationData{Case: c, Step: "review", Values: personValues(c)}, summary)
+		return
+	}
 	if !ok {
 		u.fail(rq, err)
 		return
