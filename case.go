@@ -382,10 +382,10 @@ type Deadline struct {
 	ExtendedTo   *civil.Date `json:"extended_to,omitempty"`
 	// SuspendedDays moves the due date by the days the clock stood still
 	// while the agreement was suspended (EndSuspension).
-	SuspendedDays int `json:"suspended_days,omitempty"`
-	Binding      bool        `json:"binding"`
-	BeyondData   bool        `json:"beyond_holiday_data,omitempty"`
-	Provisional  bool        `json:"provisional,omitempty"`
+	SuspendedDays int  `json:"suspended_days,omitempty"`
+	Binding       bool `json:"binding"`
+	BeyondData    bool `json:"beyond_holiday_data,omitempty"`
+	Provisional   bool `json:"provisional,omitempty"`
 }
 
 // Event is one entry of a case's timeline, shown to everyone who may see the case.
@@ -456,11 +456,11 @@ type Case struct {
 	// Suspension marks a running case whose agreement is suspended
 	// (MarkSuspended); nil otherwise.
 	Suspension *CaseSuspension `json:"suspension,omitempty"`
-	Tasks          []Task          `json:"tasks,omitempty"`
-	Deadlines      []Deadline      `json:"deadlines"`
-	Timeline       []Event         `json:"timeline,omitempty"`
-	CreatedAt      time.Time       `json:"created_at"`
-	UpdatedAt      time.Time       `json:"updated_at"`
+	Tasks      []Task          `json:"tasks,omitempty"`
+	Deadlines  []Deadline      `json:"deadlines"`
+	Timeline   []Event         `json:"timeline,omitempty"`
+	CreatedAt  time.Time       `json:"created_at"`
+	UpdatedAt  time.Time       `json:"updated_at"`
 }
 
 // Warning codes shown on a case.
@@ -469,13 +469,13 @@ const (
 	WarnLateNotice     = "late_transfer_notice" // notice given inside the notice period
 	// WarnLateObstacle: a third-country-national application after the
 	// time limit, with the obstacle that delayed it stated (Application.Obstacle).
-	WarnLateObstacle  = "late_submission_obstacle"
+	WarnLateObstacle = "late_submission_obstacle"
 	// WarnAgreementSuspended: the case's agreement is suspended (Case.Suspension).
 	WarnAgreementSuspended = "agreement_suspended"
-	WarnShortLeadTime = "short_transit_lead_time"
-	WarnOverdue       = "reply_overdue" // non-binding profiles: no deemed approval, flagged instead
-	WarnBeyondData    = "deadline_beyond_holiday_data"
-	WarnProvisional   = "deadline_provisional"
+	WarnShortLeadTime      = "short_transit_lead_time"
+	WarnOverdue            = "reply_overdue" // non-binding profiles: no deemed approval, flagged instead
+	WarnBeyondData         = "deadline_beyond_holiday_data"
+	WarnProvisional        = "deadline_provisional"
 )
 
 // ActiveFlags returns the codes of safeguard flags not yet cleared.
