@@ -281,7 +281,7 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 		}
 		return NewNote("note.take_back_requested"), nil
 	case RecordHandover:
-		return c.recordHandover(env, in)
+		return c.recordHandover(env, a, in)
 	case ExtendTransferWindow:
 		d := c.running(ClockTransferWindow)
 		v.Require("justification", in.Justification, "field.justification.transfer_obstacle")

@@ -1615,6 +1615,9 @@ func TestApplyEmptyInputRefusedWithoutChange(t *testing.T) {
 				if tr.Action == ActRecordAcknowledgement {
 					s.c.AcknowledgedElectronically = false // as if it came by e-mail
 				}
+				if tr.Action == ActRecordHandover && st == StateApproved {
+					s.c.WithoutNotification = true // returned without a written notification
+				}
 				a := actorFor(tr.By[0])
 				// with nested structs present but empty, every leaf is named
 				s.reject(now, a, tr.Action, ActionInput{Transfer: &Transfer{}, Handover: &Handover{}}, EInvalid, want...)

@@ -428,6 +428,13 @@ type Case struct {
 	Procedure           Procedure   `json:"procedure,omitempty"`
 	Category            Category    `json:"category,omitempty"`
 	NoApplication       bool        `json:"no_application,omitempty"`
+	// WithoutNotification marks an own national returned with a valid
+	// passport or identity card where the agreement needs neither an
+	// application nor a written transfer notification (the profile's
+	// ValidDocumentWithoutNotification): every border post of the
+	// requested state sees the case from approval and records the handover
+	// directly.
+	WithoutNotification bool `json:"without_notification,omitempty"`
 	ReceivedOn          *civil.Date `json:"received_on"`
 	// AcknowledgedOn is the date the acknowledgement of receipt was sent:
 	// the date of receipt for an electronic submission, the recorded date

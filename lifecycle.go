@@ -153,7 +153,10 @@ var Lifecycle = []Transition{
 	{Type: TypeReadmission, Action: ActObjectTransfer, From: []State{StateTransferNotified}, To: StateTransferObjected, By: ca},
 	{Type: TypeReadmission, Action: ActPostponeTransfer, From: []State{StateTransferNotified, StateTransferConfirmed}, To: StateTransferPostponed, By: requesting},
 	{Type: TypeReadmission, Action: ActRecordNoShow, From: []State{StateTransferConfirmed}, To: StateTransferPostponed, By: []Role{RoleBorderOfficer}},
-	{Type: TypeReadmission, Action: ActRecordHandover, From: []State{StateTransferConfirmed}, To: StateTransferred, By: []Role{RoleBorderOfficer}},
+	// From approved only for an own national returned with a valid passport
+	// or identity card where the agreement needs no written notification
+	// (Case.WithoutNotification; CanAct checks).
+	{Type: TypeReadmission, Action: ActRecordHandover, From: []State{StateTransferConfirmed, StateApproved}, To: StateTransferred, By: []Role{RoleBorderOfficer}},
 	{Type: TypeReadmission, Action: ActExtendTransferWindow, From: windowStates, Target: ToSame, By: append(slices.Clone(requesting), RoleCASupervisor)},
 	{Type: TypeReadmission, Action: ActExpire, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued, StateTransferObjected, StateTransferPostponed}, To: StateExpired, By: system},
 	{Type: TypeReadmission, Action: ActRequestConsentWithdrawal, From: []State{StateApproved, StateDeemedApproved, StateTravelDocumentRequested, StateTravelDocumentIssued, StateTransferNotified, StateTransferConfirmed, StateTransferPostponed}, To: StateConsentWithdrawalRequested, By: ca, SetsPrior: true},

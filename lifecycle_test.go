@@ -54,6 +54,10 @@ type lifecycleSpec struct {
 	TerminalAfterWindow []State
 	FlagBlocked         []string // actions the safeguard flags block
 	Rows                []specRow
+	// DirectHandover says the no-application path lets the border post
+	// record the handover of an approved case directly (the paragraph
+	// below the table: "`record_handover` directly").
+	DirectHandover bool
 }
 
 // row returns the spec row of an action on a case type, or nil.
@@ -184,7 +188,7 @@ func parseLifecycle(doc string) (*lifecycleSpec, string) {
 	bad := func(format string, args ...any) {
 		problems = append(problems, sprintf(format, args...))
 	}
-	s := &lifecycleSpec{}
+	s := &lifecycleSpec{DirectHandover: strings.Contains(doc, "`record_handover` directly")}
 	secs := sections(doc)
 
 	roles, ok := findSection(secs, "Roles")
@@ -562,6 +566,14 @@ var codeOnly = map[CaseType]map[string]specRow{
 // does not exist for the type.
 func expectedRow(s *lifecycleSpec, t CaseType, action string) *specRow {
 	if r := s.row(t, action); r != nil && r.Action != ActCreate {
+		if t == TypeReadmission && action == ActRecordHandover && s.DirectHandover {
+			// The table names the state of the usual path; the paragraph
+			// on the no-application path adds approved (CanAct admits it
+			// only for a case returned without a written notification).
+			amended := *r
+			amended.From = append(slices.Clone(r.From), StateApproved)
+			return &amended
+		}
 		return r
 	}
 	if r, ok := codeOnly[t][action]; ok {

@@ -45,7 +45,7 @@ func ViewFor(a Actor, c *Case) *Case {
 		ProfileID: c.ProfileID, ProfileVersion: c.ProfileVersion,
 		RequestedState: c.RequestedState, RequestingState: c.RequestingState, RequestingOrgID: c.RequestingOrgID,
 		RequestingReference: c.RequestingReference, Procedure: c.Procedure, Category: c.Category,
-		NoApplication: c.NoApplication, ReceivedOn: c.ReceivedOn, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		NoApplication: c.NoApplication, WithoutNotification: c.WithoutNotification, ReceivedOn: c.ReceivedOn, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		Deadlines: []Deadline{},
 	}
 	p := c.Person

@@ -34,7 +34,11 @@ func CanView(a Actor, c *Case, today civil.Date) bool {
 		if a.Org.Kind != OrgBorderPoint || a.Org.CrossingPoint == "" || !c.borderSees(today) {
 			return false
 		}
-		return c.CrossingPoint() == a.Org.CrossingPoint && c.withinBorderWindow(today)
+		cp := c.CrossingPoint()
+		if cp == AnyCrossingPoint {
+			return a.Org.State == c.RequestedState && c.withinBorderWindow(today)
+		}
+		return cp == a.Org.CrossingPoint && c.withinBorderWindow(today)
 	}
 	return false
 }
@@ -77,9 +81,16 @@ func (c *Case) CrossingPoint() string {
 		return c.Application.Transit.EntryPoint
 	case c.Transfer != nil:
 		return c.Transfer.CrossingPoint
+	case c.WithoutNotification:
+		return AnyCrossingPoint
 	}
 	return ""
 }
+
+// AnyCrossingPoint is the crossing point of a case every border post of
+// the requested state sees: an own national returned without a written
+// notification (Case.WithoutNotification) may arrive at any of them.
+const AnyCrossingPoint = "*"
 
 // HandoverOn returns the date of the handover (or executed transit), if any.
 func (c *Case) HandoverOn() *civil.Date {
@@ -126,6 +137,9 @@ func CanAct(a Actor, c *Case, action string, today civil.Date) error {
 	}
 	if action == ActClearFlag && len(c.ActiveFlags()) == 0 {
 		return Fail(EConflict, "err.no_active_flag")
+	}
+	if action == ActRecordHandover && c.Status == StateApproved && !c.WithoutNotification {
+		return Fail(EConflict, "err.action_not_allowed", "action", action, "state", string(c.Status))
 	}
 	if action == ActSignOff && c.Decision != nil && c.Decision.ProposedBy == a.UserID {
 		return Fail(EForbidden, "err.four_eyes")

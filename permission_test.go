@@ -76,12 +76,12 @@ func permFixtures() []permFixture {
 			states = TransitStates
 		}
 		for _, st := range states {
-			for _, crossing := range []string{"", "GYD"} {
-				if tt == TypeTransit && crossing == "" {
+			for _, crossing := range []string{"", "GYD", AnyCrossingPoint} {
+				if tt == TypeTransit && (crossing == "" || crossing == AnyCrossingPoint) {
 					continue // a transit request always names its entry point
 				}
 				for _, ago := range []int{-1, specBorderDays, specBorderDays + 1} {
-					if crossing == "" && ago >= 0 {
+					if (crossing == "" || crossing == AnyCrossingPoint) && ago >= 0 {
 						continue
 					}
 					for _, flags := range []string{"none", "active", "cleared"} {
@@ -98,6 +98,8 @@ func permFixtures() []permFixture {
 						switch {
 						case tt == TypeTransit:
 							c.Application.Transit = &Transit{EntryPoint: crossing, ExecutedOn: handover}
+						case crossing == AnyCrossingPoint:
+							c.WithoutNotification = true // returned without a written notification
 						case crossing != "":
 							c.Transfer = &Transfer{CrossingPoint: crossing, HandoverOn: handover}
 						}
@@ -154,7 +156,11 @@ func specCanView(a Actor, f permFixture) bool {
 	case RoleBorderOfficer:
 		cancelled := c.Status == StateWithdrawn || c.Status == StateExpired
 		recent := !c.UpdatedAt.IsZero() && permToday.Time().Sub(c.UpdatedAt) <= 8*24*time.Hour
-		return a.Org.Kind == OrgBorderPoint && f.crossing != "" && a.Org.CrossingPoint == f.crossing &&
+		// A case returned without a written notification (LIFECYCLE.md,
+		// no-application path: "the border post sees the case from
+		// approval") reaches every post of the requested state.
+		atPost := a.Org.CrossingPoint == f.crossing || (f.crossing == AnyCrossingPoint && a.Org.State == "AZ" && a.Org.CrossingPoint != "")
+		return a.Org.Kind == OrgBorderPoint && f.crossing != "" && atPost &&
 			f.handoverAgo <= specBorderDays && submitted && c.Status != StateRefused && c.Status != StateTransitRefused &&
 			(!cancelled || recent)
 	}
@@ -178,6 +184,8 @@ func specCanAct(s *lifecycleSpec, a Actor, f permFixture, action string) string 
 		return EForbidden
 	case !slices.Contains(row.From, f.c.Status):
 		return EConflict
+	case action == ActRecordHandover && f.c.Status == StateApproved && f.crossing != AnyCrossingPoint:
+		return EConflict // directly from approval only without a written notification
 	case row.NotProposer && a.UserID == proposerID:
 		return EForbidden
 	case action == ActAnswerTask && !slices.Contains(tasked, a.Org.ID),

@@ -516,7 +516,7 @@ func (c *Case) notifyTransfer(env Env, in NotifyTransfer) (Note, error) {
 // be, for the clocks of the border post's devices.
 const handoverSkew = 15 * time.Minute
 
-func (c *Case) recordHandover(env Env, in RecordHandover) (Note, error) {
+func (c *Case) recordHandover(env Env, a Actor, in RecordHandover) (Note, error) {
 	var v Validation
 	h := in.Handover
 	if h == nil {
@@ -538,6 +538,11 @@ func (c *Case) recordHandover(env Env, in RecordHandover) (Note, error) {
 	}
 	if err := v.Err(); err != nil {
 		return Note{}, err
+	}
+	if c.Transfer == nil {
+		// Returned without a written notification (WithoutNotification):
+		// the transfer is what the border post saw.
+		c.Transfer = &Transfer{Date: on, CrossingPoint: a.Org.CrossingPoint, NotifiedOn: on}
 	}
 	c.Transfer.HandoverOn = &on
 	c.stopClock(ClockTransferWindow, "", on, DeadlineMet)
@@ -588,6 +593,13 @@ func (c *Case) StartWithoutApplication(env Env) error {
 		return nil
 	}
 	td := valid("national_passport", "diplomatic_passport", "service_passport", "emergency_passport", "child_passport")
+	// An own national with a valid passport or identity card needs no
+	// written notification where the agreement says so (Switzerland–
+	// Azerbaijan, Art. 4(2)).
+	noNotice := env.Profile.ValidDocumentWithoutNotification && c.Category == CategoryOwnNational
+	if td == nil && noNotice {
+		td = valid("national_id_card")
+	}
 	if td == nil {
 		v.Add("evidence", "field.evidence.no_application_document")
 	}
@@ -600,6 +612,7 @@ func (c *Case) StartWithoutApplication(env Env) error {
 	today := env.Today
 	c.ReceivedOn = &today
 	c.Status = StateApproved
+	c.WithoutNotification = noNotice
 	c.raiseApplicationFlags(env)
 	c.TravelDocument = &TravelDocument{Kind: TravelDocumentNational, Number: td.Number, IssuedOn: td.IssuedOn, ValidUntil: td.ExpiresOn}
 	_, err := c.startClock(env, ClockTransferWindow, "", today)

@@ -103,7 +103,10 @@ func scope(a ercms.Actor, today civil.Date, args *[]any) string {
 		// A refused case never reaches the border; a withdrawn or expired
 		// one stays listed as a stub for BorderStubDays (ercms.ViewFor),
 		// so that the post knows the arrival is cancelled.
-		return "c.status NOT IN ('draft', 'refused', 'transit_refused') AND c.crossing_point = " + arg(a.Org.CrossingPoint) +
+		// A case returned without a written notification reaches every post
+		// of the requested state (ercms.AnyCrossingPoint) until its handover.
+		return "c.status NOT IN ('draft', 'refused', 'transit_refused') AND (c.crossing_point = " + arg(a.Org.CrossingPoint) +
+			" OR (c.crossing_point = '" + ercms.AnyCrossingPoint + "' AND c.requested_state = " + arg(a.Org.State) + "))" +
 			" AND (c.handover_on IS NULL OR c.handover_on >= " + arg(today.AddDays(-ercms.BorderVisibleDays).String()) + ")" +
 			" AND (c.status NOT IN ('withdrawn', 'expired') OR c.updated_at >= " + arg(today.AddDays(-ercms.BorderStubDays).String()) + ")"
 	}

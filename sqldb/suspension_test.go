@@ -1,6 +1,7 @@
 package sqldb_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/ercms/ercms"
@@ -128,4 +129,61 @@ func asError(err error) *ercms.Error {
 func hasField(err error, field string) bool {
 	e := asError(err)
 	return e != nil && e.Code == ercms.EInvalid && e.Fields[field] != ""
+}
+
+// TestHandoverWithoutNotification returns an own national holding a valid
+// identity card where the agreement needs neither an application nor a
+// written notification: every border post of Azerbaijan sees the case from
+// approval and records the handover directly; under a profile that needs a
+// notification the same case waits for one.
+func TestHandoverWithoutNotification(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		de, admin, border := act["de.officer"], act["admin"], act["border.officer"]
+		withCard := func(ref string) ercms.NewCase {
+			n := noApplication(ref, baku(clock))
+			n.Evidence[0].Type = "national_id_card"
+			return n
+		}
+		// Under version 1 a card alone is not enough, and a passport case
+		// waits for the notification.
+		if _, _, err := db.CreateCase(ctx, de, withCard("DE-card-v1"), ""); !hasField(err, "evidence") {
+			t.Fatalf("a card without a written notification under version 1: %v", err)
+		}
+		passport := createCase(t, db, de, noApplication("DE-passport", baku(clock)))
+		if _, err := db.FindCase(ctx, border, passport.ID); ercms.ErrorCode(err) != ercms.ENotFound {
+			t.Fatalf("the border post sees a case before its notification: %v", err)
+		}
+
+		p := editable(t, db, "eu-az")
+		p.EffectiveFrom, p.ValidDocumentWithoutNotification = civil.MustParse("2026-03-03"), true
+		if _, err := db.AddProfileVersion(ctx, admin, p); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(bakuTime("2026-03-03 10:00"))
+		c := createCase(t, db, de, withCard("DE-card"))
+		if c.Status != ercms.StateApproved || !c.WithoutNotification {
+			t.Fatalf("created %s, without notification %v", c.Status, c.WithoutNotification)
+		}
+		seen, err := db.FindCase(ctx, border, c.ID)
+		if err != nil {
+			t.Fatalf("the border post does not see the case from approval: %v", err)
+		}
+		if !slices.Contains(ercms.AvailableActions(border, seen, baku(clock)), ercms.ActRecordHandover) {
+			t.Fatalf("record_handover not offered: %v", ercms.AvailableActions(border, seen, baku(clock)))
+		}
+		clock.Set(bakuTime("2026-03-05 14:00"))
+		done := mustAct(t, db, border, seen, ercms.ActRecordHandover, ercms.ActionInput{Handover: &ercms.Handover{At: clock.Now(), Officer: "Fərid Nəsirov", Persons: 1}})
+		if done.Status != ercms.StateTransferred || done.Transfer == nil || done.Transfer.CrossingPoint != "GYD" || done.Transfer.HandoverOn.String() != "2026-03-05" {
+			t.Fatalf("after the handover: %s %+v", done.Status, done.Transfer)
+		}
+		if d := readCase(t, db, done.ID).Deadline(ercms.ClockTransferWindow); d == nil || d.Status != ercms.DeadlineMet {
+			t.Errorf("transfer window %+v", d)
+		}
+		// The passport case of version 1 still needs its notification.
+		pc := readCase(t, db, passport.ID)
+		if pc.WithoutNotification || slices.Contains(ercms.AvailableActions(border, pc, baku(clock)), ercms.ActRecordHandover) {
+			t.Errorf("the version-1 case skips its notification")
+		}
+	})
 }
