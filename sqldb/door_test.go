@@ -16,7 +16,8 @@ import (
 // lifecycle actions; each goes through the door too.
 var otherChanges = []string{"case.create", "case." + ercms.ChangeAssign, "case." + ercms.ChangeUpdate, "case." + ercms.ActScheduleInterview,
 	"case." + ercms.ChangeReplyOverdue, "case." + ercms.ChangeDeadlineRecomputed, "case." + ercms.ActReceiveByEmail,
-	ercms.ChangeAttach, ercms.ChangeSendMessage, ercms.ChangeReadMessages}
+	ercms.ChangeAttach, ercms.ChangeSendMessage, ercms.ChangeReadMessages,
+	"case." + ercms.ChangeAgreementSuspended, "case." + ercms.ChangeSuspensionEnded}
 
 // TestOneDoor walks every lifecycle action (the demo's cases, which take
 // every path of the procedure) and every other change of a case, with the
@@ -122,6 +123,23 @@ func TestOneDoor(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustAct(t, db, sup, readCase(t, db, c3.ID), ercms.ActCorrectDeemedApproval, ercms.ActionInput{Reason: "A holiday was missing from the calendar."})
+
+		// A suspension of the agreement marks the running cases, and its end
+		// releases them.
+		sp, err := db.SuspendAgreement(ctx, act["admin"], ercms.Suspension{ProfileID: "eu-az", From: baku(clock), Grounds: "security", Note: "Door test."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if marked, _, err := db.ApplySuspensions(ctx); err != nil || marked == 0 {
+			t.Fatalf("suspension: %d marked, %v", marked, err)
+		}
+		if _, err := db.EndSuspension(ctx, act["admin"], sp.ID, baku(clock).AddDays(1)); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(clock.Now().Add(48 * time.Hour))
+		if _, released, err := db.ApplySuspensions(ctx); err != nil || released == 0 {
+			t.Fatalf("end of the suspension: %d released, %v", released, err)
+		}
 
 		// The overdue flag of a profile without deemed approval.
 		ci := overdueDeployment(t, db.Engine())

@@ -187,3 +187,76 @@ func TestHandoverWithoutNotification(t *testing.T) {
 		}
 	})
 }
+
+// TestAgreementRules runs on both engines the rules the agreement texts
+// set: a reply counted from a late acknowledgement of receipt (a profile
+// version that counts from it), a late third-country-national application
+// with its obstacle stated (not flagged late), and a transfer window
+// extended twice by the requesting state and once by a central-authority
+// supervisor recording a request that came by e-mail.
+func TestAgreementRules(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		de, sms, sup, admin := act["de.officer"], act["sms.officer"], act["sms.supervisor"], act["admin"]
+		day := civil.MustParse
+
+		p := editable(t, db, "eu-az")
+		p.EffectiveFrom = day("2026-03-03")
+		reply := p.Rules["reply"]
+		reply.From = ercms.AcknowledgementEvent
+		p.Rules["reply"] = reply
+		if _, err := db.AddProfileVersion(ctx, admin, p); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(bakuTime("2026-03-10 10:00"))
+		mail, err := db.ImportApplication(ctx, sms, de.Org.ID, day("2026-03-03"), application("DE-MAIL"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mail = mustAct(t, db, sms, mail, ercms.ActRecordAcknowledgement, ercms.ActionInput{AcknowledgedOn: ptr(day("2026-03-10"))})
+		c := readCase(t, db, mail.ID)
+		if c.ReceivedOn.String() != "2026-03-03" || c.AcknowledgedOn.String() != "2026-03-10" || dueOn(t, c.Deadline(ercms.ClockReply)) != "2026-03-25" {
+			t.Fatalf("received %v, acknowledged %v, reply due %s; want 3, 10 and 25 March", c.ReceivedOn, c.AcknowledgedOn, dueOn(t, c.Deadline(ercms.ClockReply)))
+		}
+
+		// Six months after 1 August 2025 ran out on 1 February 2026; the
+		// obstacle was removed on 6 March.
+		n := application("DE-TCN-LATE")
+		n.Category, n.Person.Nationality = ercms.CategoryThirdCountryNational, "IR"
+		n.FactsKnownOn = ptr(day("2025-08-01"))
+		n.Evidence = []ercms.Evidence{{Type: "visa", Number: "AZ-V-1"}}
+		late := mustAct(t, db, de, createCase(t, db, de, n), ercms.ActSubmit, ercms.ActionInput{})
+		if !late.HasWarning(ercms.WarnLateSubmission) {
+			t.Fatalf("a late application without an obstacle: warnings %v", late.Warnings)
+		}
+		n.RequestingReference = "DE-TCN-OBSTACLE"
+		n.Obstacle, n.ObstacleRemovedOn = "The person's identity was unknown until a court ruling.", ptr(day("2026-03-06"))
+		stated := mustAct(t, db, de, createCase(t, db, de, n), ercms.ActSubmit, ercms.ActionInput{})
+		if stated.HasWarning(ercms.WarnLateSubmission) || !stated.HasWarning(ercms.WarnLateObstacle) {
+			t.Fatalf("a late application with its obstacle: warnings %v", stated.Warnings)
+		}
+		if c := readCase(t, db, stated.ID); c.Obstacle == "" || c.ObstacleRemovedOn.String() != "2026-03-06" {
+			t.Fatalf("the obstacle is not kept: %q %v", c.Obstacle, c.ObstacleRemovedOn)
+		}
+
+		// Approved on 10 March: three months, to 10 June.
+		w := mustAct(t, db, sms, submittedCase(t, db, de, "DE-WINDOW"), ercms.ActRegister, ercms.ActionInput{})
+		w = mustAct(t, db, sms, w, ercms.ActApprove, ercms.ActionInput{FamilyCovered: &[]string{}})
+		w = mustAct(t, db, sup, w, ercms.ActSignOff, ercms.ActionInput{})
+		first := dueOn(t, readCase(t, db, w.ID).Deadline(ercms.ClockTransferWindow))
+		for _, step := range []struct {
+			by          ercms.Actor
+			end         string
+			requestedOn *civil.Date
+		}{{de, "2026-07-15", nil}, {de, "2026-08-31", nil}, {sup, "2026-09-30", ptr(day("2026-03-09"))}} {
+			w = mustAct(t, db, step.by, readCase(t, db, w.ID), ercms.ActExtendTransferWindow, ercms.ActionInput{
+				Justification: "No flight until the court decides.", NewEnd: ptr(day(step.end)), RequestedOn: step.requestedOn})
+			if got := dueOn(t, readCase(t, db, w.ID).Deadline(ercms.ClockTransferWindow)); got != step.end {
+				t.Fatalf("extended by %s to %s: due %s", step.by.Username, step.end, got)
+			}
+		}
+		if first != "2026-06-10" {
+			t.Errorf("the first window ended %s, want 2026-06-10", first)
+		}
+	})
+}
