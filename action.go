@@ -289,6 +289,8 @@ func effects(env Env, c *Case, a Actor, action string, x Input, from, next State
 			v.Add("new_end", "field.new_end.required")
 		} else if d != nil && d.DueOn != nil && !in.NewEnd.After(*d.DueOn) {
 			v.Add("new_end", "field.new_end.not_after_current", "date", *d.DueOn)
+		} else if limit, capped := transferWindowLimit(env, d); capped && in.NewEnd.After(limit) {
+			v.Add("new_end", "field.new_end.beyond_cap", "date", limit)
 		}
 		requestedOn := today
 		switch {

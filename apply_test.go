@@ -78,6 +78,8 @@ var (
 // world is a deployment: the embedded profiles and calendars, the
 // organisations, and an id counter.
 type world struct {
+	// edit changes a copy of the profile each Env carries (a setting under test).
+	edit func(*deadline.Profile)
 	t         *testing.T
 	set       *deadline.Set
 	profileID string
@@ -135,6 +137,11 @@ func (w *world) calendars() *deadline.Calendars {
 
 func (w *world) env(now time.Time) Env {
 	p := w.profile()
+	if w.edit != nil {
+		cp := *p // a copy: the set's profiles are shared
+		w.edit(&cp)
+		p = &cp
+	}
 	return Env{
 		Now: now, Today: p.ReceivedOn(now), Profile: p, Calendars: w.calendars(), FourEyes: w.fourEyes,
 		NewID: w.newID, RefusalReasons: DefaultRefusals,
@@ -1874,4 +1881,20 @@ func TestObstacleValidation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A profile may cap the extensions of the transfer window; without a cap
+// the requesting state extends it for as long as the obstacles last.
+func TestApplyTransferWindowCap(t *testing.T) {
+	w := newWorld(t, "eu-az", true)
+	w.edit = func(p *deadline.Profile) {
+		p.TransferWindowCap = &deadline.Figure{Days: 60, Source: "test: at most 60 days beyond the first end"}
+	}
+	s, _ := w.reach(StateApproved) // window until 20 July
+	s.reject("2026-07-10 10:00", deOff, ActExtendTransferWindow, ActionInput{Justification: "No flights.", NewEnd: dayp("2026-09-19")}, EInvalid, "new_end")
+	s.do("2026-07-10 10:00", deOff, ActExtendTransferWindow, ActionInput{Justification: "No flights.", NewEnd: dayp("2026-09-18")})
+	s.checkClock(ClockTransferWindow, "", DeadlineRunning, "2026-09-18")
+	w.edit = nil
+	s.do("2026-07-11 10:00", deOff, ActExtendTransferWindow, ActionInput{Justification: "The court has not decided.", NewEnd: dayp("2027-03-31")})
+	s.checkClock(ClockTransferWindow, "", DeadlineRunning, "2027-03-31")
 }

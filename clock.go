@@ -32,6 +32,21 @@ type Env struct {
 	Suspensions []Suspension
 }
 
+// transferWindowLimit is the latest end the profile's cap allows the
+// transfer window d (its first end plus TransferWindowCap), and whether
+// the profile sets a cap.
+func transferWindowLimit(env Env, d *Deadline) (civil.Date, bool) {
+	c := env.Profile.TransferWindowCap
+	if c == nil || d == nil {
+		return civil.Date{}, false
+	}
+	r, err := deadline.Compute(d.Rule, d.From, env.Calendars)
+	if err != nil || r.BeyondData {
+		return civil.Date{}, false
+	}
+	return r.Due.AddDays(c.Days), true
+}
+
 // startClock adds a running clock of the profile rule `kind`, counted from `from`.
 func (c *Case) startClock(env Env, kind, taskID string, from civil.Date) (*Deadline, error) {
 	s, err := env.Profile.Setting(kind, c.RequestingState)

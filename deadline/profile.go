@@ -72,8 +72,8 @@ type Profile struct {
 	SuspensionPausesClocks bool
 	// ValidDocumentWithoutNotification: an own national holding a valid
 	// passport or identity card is returned with neither an application
-	// nor a written transfer notification (Switzerland–Azerbaijan, Art.
-	// 4(2)): the border post records the handover of such an approved case
+	// nor a written transfer notification (as some bilateral texts say):
+	// the border post records the handover of such an approved case
 	// without application directly.
 	ValidDocumentWithoutNotification bool
 	// ObligationsFrom gives, per category of persons (own_national,
@@ -81,6 +81,10 @@ type Profile struct {
 	// agreement's obligations apply to: a transitional period, such as
 	// third-country nationals three years after entry into force.
 	ObligationsFrom map[string]DatedFigure
+	// TransferWindowCap is the longest the requesting state may extend the
+	// transfer window beyond its first end, in calendar days; nil: no cap
+	// (the texts extend it for as long as the obstacles last).
+	TransferWindowCap *Figure
 
 	ExtensionMaxDays   int    // longest extension of the reply time limit, in calendar days
 	ExtensionMaxSource string // where ExtensionMaxDays comes from
@@ -102,6 +106,14 @@ type Profile struct {
 // profileCategories are the categories of persons a profile's
 // ObligationsFrom may name (ercms.Category).
 var profileCategories = []string{"own_national", "third_country_national", "stateless"}
+
+// Figure is a number of days a profile rests on, with its source and
+// whether it still has to be checked against the legal text.
+type Figure struct {
+	Days   int    `json:"days"`
+	Source string `json:"source"`
+	Verify bool   `json:"verify,omitempty"`
+}
 
 // DatedFigure is a date a profile rests on, with its source and whether it
 // still has to be checked against the legal text.
@@ -138,6 +150,7 @@ type profileJSON struct {
 	SuspensionPausesClocks           bool                    `json:"suspension_pauses_clocks,omitempty"`
 	ValidDocumentWithoutNotification bool                    `json:"valid_document_without_notification,omitempty"`
 	ObligationsFrom                  map[string]DatedFigure  `json:"obligations_from,omitempty"`
+	TransferWindowCap                *Figure                 `json:"transfer_window_cap,omitempty"`
 	ExtensionMax                     *figureJSON             `json:"extension_max"`
 	TravelDocumentValidity           *figureJSON             `json:"travel_document_validity"`
 	CrossingPoints                   []CrossingPoint         `json:"crossing_points"`
@@ -228,6 +241,7 @@ func ParseProfile(b []byte) (*Profile, error) {
 		SuspensionPausesClocks:           j.SuspensionPausesClocks,
 		ValidDocumentWithoutNotification: j.ValidDocumentWithoutNotification,
 		ObligationsFrom:                  j.ObligationsFrom,
+		TransferWindowCap:                j.TransferWindowCap,
 		ExtensionMaxDays:                 ext.Days,
 		ExtensionMaxSource:               ext.Source,
 		ExtensionMaxVerify:               ext.Verify,
@@ -287,6 +301,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 		SuspensionPausesClocks:           p.SuspensionPausesClocks,
 		ValidDocumentWithoutNotification: p.ValidDocumentWithoutNotification,
 		ObligationsFrom:                  p.ObligationsFrom,
+		TransferWindowCap:                p.TransferWindowCap,
 		ExtensionMax:                     &figureJSON{Days: p.ExtensionMaxDays, Source: p.ExtensionMaxSource, Verify: p.ExtensionMaxVerify},
 		TravelDocumentValidity:           &figureJSON{Days: p.TravelDocumentValidityDays, Source: p.TravelDocumentValiditySource, Verify: p.TravelDocumentValidityVerify},
 		CrossingPoints:                   p.CrossingPoints,
@@ -381,6 +396,14 @@ func (p *Profile) validate(ps *problems) {
 		}
 		if strings.TrimSpace(f.Source) == "" {
 			ps.add(join(path, "source"), "field.deadline.missing")
+		}
+	}
+	if c := p.TransferWindowCap; c != nil {
+		if c.Days < 1 {
+			ps.add("transfer_window_cap.days", "field.deadline.at_least_one", "value", c.Days)
+		}
+		if strings.TrimSpace(c.Source) == "" {
+			ps.add("transfer_window_cap.source", "field.deadline.missing")
 		}
 	}
 	partners := map[string]bool{}
