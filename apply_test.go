@@ -79,7 +79,7 @@ var (
 // organisations, and an id counter.
 type world struct {
 	// edit changes a copy of the profile each Env carries (a setting under test).
-	edit func(*deadline.Profile)
+	edit      func(*deadline.Profile)
 	t         *testing.T
 	set       *deadline.Set
 	profileID string

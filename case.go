@@ -414,27 +414,27 @@ type Event struct {
 
 // Case is a readmission case or a transit request with everything it holds.
 type Case struct {
-	ID                  string      `json:"id"`
-	Reference           string      `json:"reference"`
-	Type                CaseType    `json:"type"`
-	Status              State       `json:"status"`
-	Version             int         `json:"version"`
-	ProfileID           string      `json:"profile"`
-	ProfileVersion      int         `json:"profile_version"`
-	RequestedState      string      `json:"requested_state"`
-	RequestingState     string      `json:"requesting_state"`
-	RequestingOrgID     string      `json:"requesting_organisation_id"`
-	RequestingReference string      `json:"requesting_reference"`
-	Procedure           Procedure   `json:"procedure,omitempty"`
-	Category            Category    `json:"category,omitempty"`
-	NoApplication       bool        `json:"no_application,omitempty"`
+	ID                  string    `json:"id"`
+	Reference           string    `json:"reference"`
+	Type                CaseType  `json:"type"`
+	Status              State     `json:"status"`
+	Version             int       `json:"version"`
+	ProfileID           string    `json:"profile"`
+	ProfileVersion      int       `json:"profile_version"`
+	RequestedState      string    `json:"requested_state"`
+	RequestingState     string    `json:"requesting_state"`
+	RequestingOrgID     string    `json:"requesting_organisation_id"`
+	RequestingReference string    `json:"requesting_reference"`
+	Procedure           Procedure `json:"procedure,omitempty"`
+	Category            Category  `json:"category,omitempty"`
+	NoApplication       bool      `json:"no_application,omitempty"`
 	// WithoutNotification marks an own national returned with a valid
 	// passport or identity card where the agreement needs neither an
 	// application nor a written transfer notification (the profile's
 	// ValidDocumentWithoutNotification): every border post of the
 	// requested state sees the case from approval and records the handover
 	// directly.
-	WithoutNotification bool `json:"without_notification,omitempty"`
+	WithoutNotification bool        `json:"without_notification,omitempty"`
 	ReceivedOn          *civil.Date `json:"received_on"`
 	// AcknowledgedOn is the date the acknowledgement of receipt was sent:
 	// the date of receipt for an electronic submission, the recorded date
