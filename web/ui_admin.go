@@ -611,6 +611,8 @@ func (u *ui) newProfileForm(base *deadline.Profile) *profileForm {
 	v["partner_states"] = strings.Join(base.PartnerStates, ", ")
 	v["deemed_approval"], v["reply_pauses_on_info_request"], v["eu_travel_document_on_late"] =
 		yes(base.DeemedApproval), yes(base.ReplyPausesOnInfoRequest), yes(base.EUTravelDocumentOnLate)
+	v["suspension_pauses_clocks"], v["valid_document_without_notification"] =
+		yes(base.SuspensionPausesClocks), yes(base.ValidDocumentWithoutNotification)
 	v["extension_max.days"], v["extension_max.source"], v["extension_max.verify"] =
 		strconv.Itoa(base.ExtensionMaxDays), base.ExtensionMaxSource, yes(base.ExtensionMaxVerify)
 	v["travel_document_validity.days"], v["travel_document_validity.source"], v["travel_document_validity.verify"] =
@@ -652,7 +654,7 @@ func (f *profileForm) addProtocol(st string) {
 // names lists every field name of the form.
 func (f *profileForm) names() []string {
 	names := []string{"effective_from", "name", "source", "partner_states", "deemed_approval", "reply_pauses_on_info_request",
-		"eu_travel_document_on_late", "extension_max.days", "extension_max.source", "extension_max.verify",
+		"eu_travel_document_on_late", "suspension_pauses_clocks", "valid_document_without_notification", "extension_max.days", "extension_max.source", "extension_max.verify",
 		"travel_document_validity.days", "travel_document_validity.source", "travel_document_validity.verify", "crossing_points"}
 	for _, ff := range f.Formats {
 		names = append(names, "fingerprint_formats."+ff)
@@ -776,6 +778,9 @@ func (u *ui) profile(rq *request, f *profileForm) (deadline.Profile, []fieldErro
 		Source: v["source"], Sources: keptWording(base.Source, base.Sources, v["source"]), RequestedState: base.RequestedState, TimeZone: base.TimeZone,
 		PartnerStates: splitList(strings.ToUpper(v["partner_states"])), DeemedApproval: on("deemed_approval"),
 		ReplyPausesOnInfoRequest: on("reply_pauses_on_info_request"), EUTravelDocumentOnLate: on("eu_travel_document_on_late"),
+		SuspensionPausesClocks: on("suspension_pauses_clocks"), ValidDocumentWithoutNotification: on("valid_document_without_notification"),
+		// Not in the form: carried from the version it is based on.
+		ObligationsFrom: base.ObligationsFrom, TransferWindowCap: base.TransferWindowCap,
 		ExtensionMaxDays: num("extension_max.days"), ExtensionMaxSource: v["extension_max.source"], ExtensionMaxVerify: on("extension_max.verify"),
 		TravelDocumentValidityDays: num("travel_document_validity.days"), TravelDocumentValiditySource: v["travel_document_validity.source"],
 		TravelDocumentValidityVerify: on("travel_document_validity.verify"), CrossingPoints: points("crossing_points", base.CrossingPoints), Rules: map[string]deadline.Setting{}}
