@@ -48,9 +48,7 @@ func (u *ui) caseList(rq *request) {
 	}
 	d := listData{Filter: f, Query: q, Cases: pg.Cases, Status: q.Get("status"), Due: q.Get("due"),
 		States: append(slices.Clone(ercms.ReadmissionStates), ercms.TransitStates[1:6]...)}
-	if p, err := u.s.db.ProfileFor(""); err == nil {
-		d.Partners = p.PartnerStates
-	}
+	d.Partners = u.s.db.PartnerStates()
 	if pg.Next != "" {
 		next := url.Values{}
 		for k, v := range q {
