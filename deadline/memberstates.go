@@ -11,6 +11,7 @@ import (
 	"github.com/rickar/cal/v2/at"
 	"github.com/rickar/cal/v2/be"
 	"github.com/rickar/cal/v2/bg"
+	"github.com/rickar/cal/v2/ch"
 	"github.com/rickar/cal/v2/cz"
 	"github.com/rickar/cal/v2/de"
 	"github.com/rickar/cal/v2/dk"
@@ -23,6 +24,7 @@ import (
 	"github.com/rickar/cal/v2/lt"
 	"github.com/rickar/cal/v2/lv"
 	"github.com/rickar/cal/v2/nl"
+	"github.com/rickar/cal/v2/no"
 	"github.com/rickar/cal/v2/pl"
 	"github.com/rickar/cal/v2/ro"
 	"github.com/rickar/cal/v2/se"
@@ -39,18 +41,24 @@ const (
 	memberStateLastYear  = 2027
 )
 
-// memberStateHolidays holds, for each EU member state that
-// github.com/rickar/cal/v2 covers, the library's list of national public
-// holidays. Only national holidays are used: regional ones (German and
-// Austrian Länder, Spanish autonomous communities, …) are not, so a rule
-// counting a member state's working days counts the days that are working
-// days everywhere in that state except for its regional holidays. Cyprus,
-// Estonia, Finland, Hungary, Luxembourg, Malta and Portugal are not in the
-// library: add their years as data in the same format when needed.
+// memberStateHolidays holds, for each requesting state that
+// github.com/rickar/cal/v2 covers (the EU member states, and Norway and
+// Switzerland, which have readmission agreements of their own with the
+// requested state), the library's list of national public holidays. Only
+// national holidays are used: regional ones (German and Austrian Länder,
+// Spanish autonomous communities, …) are not, so a rule counting a
+// requesting state's working days counts the days that are working days
+// everywhere in that state except for its regional holidays. Switzerland
+// is the exception: its only federal holiday is 1 August and the others
+// are cantonal, so its calendar is the canton of Bern's, where the State
+// Secretariat for Migration sits (see stateSources). Cyprus, Estonia,
+// Finland, Hungary, Luxembourg, Malta and Portugal are not in the library:
+// add their years as data in the same format when needed.
 var memberStateHolidays = map[string][]*cal.Holiday{
 	"AT": at.Holidays,
 	"BE": be.Holidays,
 	"BG": bg.Holidays,
+	"CH": ch.HolidaysBE,
 	"CZ": cz.Holidays,
 	"DE": de.Holidays,
 	"DK": dk.Holidays,
@@ -63,6 +71,7 @@ var memberStateHolidays = map[string][]*cal.Holiday{
 	"LT": lt.Holidays,
 	"LV": lv.Holidays,
 	"NL": nl.Holidays,
+	"NO": no.Holidays,
 	"PL": pl.Holidays,
 	"RO": ro.Holidays,
 	"SE": se.Holidays,
@@ -71,6 +80,12 @@ var memberStateHolidays = map[string][]*cal.Holiday{
 }
 
 const memberStateSource = "github.com/rickar/cal/v2: national public holidays only (regional holidays not included)"
+
+// stateSources names the source of a state's calendar where it is not
+// memberStateSource.
+var stateSources = map[string]string{
+	"CH": "github.com/rickar/cal/v2: public holidays of the canton of Bern, seat of the State Secretariat for Migration (Switzerland's only federal holiday is 1 August; the others are cantonal)",
+}
 
 // memberStateYears builds the member states' years from the library. Days
 // the library types as "other" observances (Swedish eves, which are de facto
@@ -103,11 +118,15 @@ func memberStateYears(first, last int) []Year {
 				}
 				words[obs] = append(words[obs], memberStateHolidayNames().of(h.Name, moved))
 			}
+			source := memberStateSource
+			if s, ok := stateSources[state]; ok {
+				source = s
+			}
 			y := Year{
 				State:  state,
 				Year:   year,
 				Status: StatusConfirmed,
-				Source: memberStateSource,
+				Source: source,
 				Note:   "Computed at load time from the library's rules; one-off national decisions are not included.",
 			}
 			for _, d := range slices.SortedFunc(maps.Keys(names), civil.Date.Compare) {

@@ -181,17 +181,18 @@ func countUnit(n int, u Unit) string {
 // eventNouns words the usual events for Result.Basis; other events are
 // written as "the event <name>".
 var eventNouns = map[string]string{
-	"received_on":    "receipt",
-	"requested_on":   "request",
-	"apprehended_on": "apprehension",
-	"facts_known_on": "knowledge of the facts",
-	"issued_on":      "issue",
-	"sent_on":        "dispatch",
-	"approved_on":    "approval",
-	"transfer_date":  "the transfer",
-	"transit_date":   "the transit",
-	"invoiced_on":    "invoice",
-	"transferred_on": "handover",
+	"received_on":     "receipt",
+	"acknowledged_on": "acknowledgement of receipt",
+	"requested_on":    "request",
+	"apprehended_on":  "apprehension",
+	"facts_known_on":  "knowledge of the facts",
+	"issued_on":       "issue",
+	"sent_on":         "dispatch",
+	"approved_on":     "approval",
+	"transfer_date":   "the transfer",
+	"transit_date":    "the transit",
+	"invoiced_on":     "invoice",
+	"transferred_on":  "handover",
 }
 
 func eventNoun(from string) string {

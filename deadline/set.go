@@ -24,8 +24,9 @@ type Set struct {
 }
 
 // Defaults returns the embedded profiles and calendars (the requested states'
-// years from data/calendars, the EU member states' national public holidays
-// of 2025–2027 from github.com/rickar/cal/v2), validated. Each call builds a
+// years from data/calendars, the requesting states' national public holidays
+// of 2025–2027 from github.com/rickar/cal/v2: the EU member states', Norway's
+// and Switzerland's), validated. Each call builds a
 // new Set.
 func Defaults() (*Set, error) {
 	var years []Year

@@ -2,9 +2,11 @@ package demo
 
 import "github.com/ercms/ercms"
 
-// Azerbaijan is the demo of the EU–Azerbaijan agreement: the Azerbaijani
-// side and the requesting authorities of five member states, with cases in
-// English (the working language of the exchanges).
+// Azerbaijan is the demo of the three agreements of one deployment: the
+// Azerbaijani side and the requesting authorities of five EU member states
+// (EU–Azerbaijan agreement), of Norway and of Switzerland (their own
+// agreements with Azerbaijan), with cases in English (the working language
+// of the exchanges).
 func Azerbaijan() Country {
 	return Country{
 		Code: "AZ", Language: "az",
@@ -24,6 +26,8 @@ func Azerbaijan() Country {
 			embassy("mission-paris", "Parisdəki", "Paris", "à Paris", "в Париже", "FR"),
 			embassy("mission-brussels", "Brüsseldəki", "Brussels", "à Bruxelles", "в Брюсселе", "BE"),
 			embassy("mission-thehague", "Haaqadakı", "The Hague", "à La Haye", "в Гааге", "NL"),
+			embassy("mission-oslo", "Oslodakı", "Oslo", "à Oslo", "в Осло", "NO"),
+			embassy("mission-bern", "Berndəki", "Bern", "à Berne", "в Берне", "CH"),
 			agency("AZ", "civil-registry", "civil_registry", named(
 				"Ədliyyə Nazirliyi – Vətəndaşlıq vəziyyəti aktlarının qeydiyyatı xidməti",
 				"Ministry of Justice – Civil Registry Service",
@@ -46,6 +50,7 @@ func Azerbaijan() Country {
 				"Государственная пограничная служба – Международный аэропорт имени Гейдара Алиева")),
 			oversight("AZ"),
 			authorities["de"](), authorities["at"](), authorities["be"](), authorities["fr"](), authorities["nl"](),
+			authorities["no"](), authorities["ch"](),
 		},
 		Accounts: []Account{
 			{"admin", "System Administrator", "oversight", ercms.RoleAdmin},
@@ -56,6 +61,8 @@ func Azerbaijan() Country {
 			{"mfa.consul.paris", "Tural İsmayılov", "mission-paris", ercms.RoleConsularOfficer},
 			{"mfa.consul.brussels", "Aynur Babayeva", "mission-brussels", ercms.RoleConsularOfficer},
 			{"mfa.consul.thehague", "Kamran Rzayev", "mission-thehague", ercms.RoleConsularOfficer},
+			{"mfa.consul.oslo", "Ülvi Sadıqov", "mission-oslo", ercms.RoleConsularOfficer},
+			{"mfa.consul.bern", "Gülnar Nəbiyeva", "mission-bern", ercms.RoleConsularOfficer},
 			{"civil.registry.officer", "Səbinə Hüseynova", "civil-registry", ercms.RoleAgencyOfficer},
 			{"passport.registry.officer", "Orxan Cəfərov", "passport-registry", ercms.RoleAgencyOfficer},
 			{"police.officer", "Vüqar Abbasov", "police", ercms.RoleAgencyOfficer},
@@ -66,6 +73,8 @@ func Azerbaijan() Country {
 			{"be.officer", "Lucas Peeters", "be", ercms.RoleRequestingOfficer},
 			{"fr.officer", "Camille Durand", "fr", ercms.RoleRequestingOfficer},
 			{"nl.officer", "Sanne de Vries", "nl", ercms.RoleRequestingOfficer},
+			{"no.officer", "Ingrid Haugen", "no", ercms.RoleRequestingOfficer},
+			{"ch.officer", "Lukas Brunner", "ch", ercms.RoleRequestingOfficer},
 			{"auditor", "Internal Auditor", "oversight", ercms.RoleAuditor},
 			{"dpo", "Data Protection Officer", "oversight", ercms.RoleDPO},
 			{"analyst", "Statistics Analyst", "oversight", ercms.RoleAnalyst},
@@ -186,13 +195,15 @@ func azerbaijanCasework() Casework {
 		TransitWeights:     []int{40, 20, 20, 20},
 		AddressTowns:       []string{"Bakı", "Bakı", "Sumqayıt", "Gəncə"},
 		Streets:            []string{"Nizami küç.", "Füzuli küç.", "Azadlıq pr.", "Həsən bəy Zərdabi küç.", "Səməd Vurğun küç.", "Atatürk pr.", "Heydər Əliyev pr.", "Şəhriyar küç.", "Cəfər Cabbarlı küç.", "Neftçilər pr."},
-		MemberStateWeights: map[string]int{"DE": 35, "FR": 20, "AT": 15, "NL": 15, "BE": 15},
+		MemberStateWeights: map[string]int{"DE": 35, "FR": 20, "AT": 15, "NL": 15, "BE": 15, "NO": 4, "CH": 4},
 		Flights: map[string][]string{
 			"DE": {"LH 2592 FRA–GYD", "J2 8022 BER–GYD (charter)", "TK 1724 / TK 338 DUS–IST–GYD", "LH 2546 MUC–GYD"},
 			"AT": {"OS 641 VIE–GYD", "J2 8044 VIE–GYD (charter)"},
 			"BE": {"TK 1938 / TK 338 BRU–IST–GYD", "J2 8010 BRU–GYD (charter)"},
 			"FR": {"J2 76 CDG–GYD", "TK 1830 / TK 338 CDG–IST–GYD"},
 			"NL": {"TK 1952 / TK 338 AMS–IST–GYD", "J2 8060 AMS–GYD (charter)"},
+			"NO": {"TK 1752 / TK 338 OSL–IST–GYD", "J2 8070 OSL–GYD (charter)"},
+			"CH": {"TK 1908 / TK 338 ZRH–IST–GYD", "J2 8030 ZRH–GYD (charter)"},
 		},
 		BorderOfficers: []string{"Fərid Nəsirov", "Elmar Qasımov", "Rüstəm Əliyev", "Nurlan Həsənli"},
 		OwnRefusals: []Refusal{

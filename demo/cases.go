@@ -172,14 +172,15 @@ func (s *seeder) plan(n int) []plan {
 // seeder holds what every case needs: the store, the accounts, the
 // agreement profile, the country's casework and the clock.
 type seeder struct {
-	ctx     context.Context
-	db      *sqldb.DB
-	cw      *Casework
-	seed    int64
-	profile *deadline.Profile
-	cals    *deadline.Calendars
-	loc     *time.Location
-	country string
+	ctx      context.Context
+	db       *sqldb.DB
+	cw       *Casework
+	seed     int64
+	profile  *deadline.Profile            // the deployment's first agreement
+	profiles map[string]*deadline.Profile // the agreement of each requesting state
+	cals     *deadline.Calendars
+	loc      *time.Location
+	country  string
 
 	now   time.Time  // db.Now() when seeding began
 	today civil.Date // the requested state's date at now
@@ -199,20 +200,20 @@ type seeder struct {
 
 func newSeeder(ctx context.Context, db *sqldb.DB, cw *Casework, actors map[string]ercms.Actor, seed int64) (*seeder, error) {
 	s := &seeder{ctx: ctx, db: db, cw: cw, seed: seed, country: db.Country(), officers: map[string][]ercms.Actor{},
-		consul: map[string]ercms.Actor{}, agency: map[string]ercms.Actor{}, byOrg: map[string]ercms.Actor{}, refs: map[string]int{}}
+		consul: map[string]ercms.Actor{}, agency: map[string]ercms.Actor{}, byOrg: map[string]ercms.Actor{}, refs: map[string]int{},
+		profiles: map[string]*deadline.Profile{}}
 	rules := db.Rules()
-	for _, id := range rules.ProfileIDs() {
-		p, err := rules.Latest(id)
-		if err != nil {
-			return nil, err
-		}
-		if p.RequestedState == s.country {
-			s.profile = p
-			break
-		}
-	}
-	if s.profile == nil {
+	ps := db.Profiles()
+	if len(ps) == 0 {
 		return nil, fmt.Errorf("demo: no agreement profile for %s", s.country)
+	}
+	s.profile = ps[0]
+	for _, p := range ps {
+		for _, st := range p.PartnerStates {
+			if _, ok := s.profiles[st]; !ok {
+				s.profiles[st] = p
+			}
+		}
 	}
 	s.cals, s.loc = rules.Calendars(), s.profile.Location()
 	for _, u := range slices.Sorted(maps.Keys(actors)) {
@@ -259,7 +260,7 @@ func newSeeder(ctx context.Context, db *sqldb.DB, cw *Casework, actors map[strin
 		slices.SortStableFunc(as, func(a, b ercms.Actor) int { return cmp.Compare(rank(a), rank(b)) })
 		s.officers[st] = as
 	}
-	for _, st := range s.profile.PartnerStates {
+	for _, st := range db.PartnerStates() {
 		if len(s.officers[st]) > 0 && s.consul[st].UserID != "" {
 			s.states = append(s.states, st)
 			s.weights = append(s.weights, cmp.Or(s.cw.MemberStateWeights[st], 10))
@@ -282,6 +283,15 @@ func newSeeder(ctx context.Context, db *sqldb.DB, cw *Casework, actors map[strin
 		return nil, fmt.Errorf("demo: seeding cases needs %s (seed the people first)", strings.Join(missing, ", "))
 	}
 	return s, nil
+}
+
+// profile returns the agreement of the walk's requesting state (the EU's,
+// Norway's or Switzerland's in Azerbaijan).
+func (w *walk) profile() *deadline.Profile {
+	if p, ok := w.s.profiles[w.state]; ok {
+		return p
+	}
+	return w.s.profile
 }
 
 // walk takes one case from its creation to its final state.
@@ -393,7 +403,7 @@ func (s *seeder) lastWork(d civil.Date) civil.Date {
 // due computes the due date of rule kind counted from the event on day from
 // (zero when the holiday data do not reach it).
 func (w *walk) due(kind string, from civil.Date) civil.Date {
-	r, _, err := deadline.Calculate(w.s.db.Rules(), w.s.profile.ID, w.state, kind, from)
+	r, _, err := deadline.Calculate(w.s.db.Rules(), w.profile().ID, w.state, kind, from)
 	if err != nil || r.BeyondData {
 		return civil.Date{}
 	}
@@ -512,7 +522,7 @@ func (w *walk) actAt(a ercms.Actor, t time.Time, action string, in ercms.ActionI
 // when that day comes before t and the profile has no deemed approval: the
 // case is flagged overdue (reply_overdue) before anything later happens to it.
 func (w *walk) flagOverdue(t time.Time) error {
-	if w.s.profile.DeemedApproval || w.c == nil || w.c.HasWarning(ercms.WarnOverdue) {
+	if w.profile().DeemedApproval || w.c == nil || w.c.HasWarning(ercms.WarnOverdue) {
 		return nil
 	}
 	var due *civil.Date
@@ -746,7 +756,7 @@ func (w *walk) returnProposal(d civil.Date) error {
 }
 
 func (w *walk) extendReply(d civil.Date, days int) error {
-	days = min(days, w.s.profile.ExtensionMaxDays)
+	days = min(days, w.profile().ExtensionMaxDays)
 	if days < 1 {
 		return nil
 	}
@@ -916,7 +926,7 @@ func (w *walk) decided(A civil.Date, outcome string, o createOpts) error {
 		}
 	} else {
 		R = w.pick(A.AddDays(-14), A.AddDays(-2))
-		if !w.s.profile.DeemedApproval && w.chance(0.1) {
+		if !w.profile().DeemedApproval && w.chance(0.1) {
 			// a target time, not a deadline: now and then the reply comes late (flagged overdue first)
 			late := w.pick(A.AddDays(-45), A.AddDays(-20))
 			if due := w.due(ercms.ClockReply, late); !due.IsZero() && due.Before(A) {
@@ -992,7 +1002,7 @@ func (w *walk) approval(lo, hi civil.Date, noApp, deemed bool) (civil.Date, erro
 	case noApp && w.chance(0.1):
 		A := w.pick(lo, hi)
 		return A, w.create(A, createOpts{noApp: true, received: A})
-	case deemed && w.s.profile.DeemedApproval && w.chance(0.12):
+	case deemed && w.profile().DeemedApproval && w.chance(0.12):
 		if R, ok := w.deemedReceipt(lo, hi); ok {
 			return w.deemedFrom(R, createOpts{})
 		}
@@ -1008,13 +1018,13 @@ func (w *walk) requestTD(d civil.Date) error {
 }
 
 func (w *walk) issueTD(d civil.Date) error {
-	until := d.AddDays(w.s.profile.TravelDocumentValidityDays)
+	until := d.AddDays(w.profile().TravelDocumentValidityDays)
 	return w.act(w.s.consul[w.state], d, ercms.ActIssueTravelDocument, ercms.ActionInput{
 		Number: w.text("td.number"), ValidUntil: &until})
 }
 
 func (w *walk) renewTD(d civil.Date) error {
-	until := d.AddDays(w.s.profile.TravelDocumentValidityDays)
+	until := d.AddDays(w.profile().TravelDocumentValidityDays)
 	return w.act(w.s.consul[w.state], d, ercms.ActRenewTravelDocument, ercms.ActionInput{ValidUntil: &until})
 }
 
@@ -1030,7 +1040,7 @@ func (w *walk) clearFlags(d civil.Date) error {
 
 // notice is the notice period of a transfer in working days.
 func (w *walk) notice() int {
-	st, err := w.s.profile.Setting("transfer_notice", w.state)
+	st, err := w.profile().Setting("transfer_notice", w.state)
 	if err != nil || st.Unit != deadline.WorkingDays {
 		return 3
 	}
@@ -1054,7 +1064,7 @@ func (w *walk) ready(N, F, lo civil.Date) error {
 	hi := N
 	var I, Q civil.Date
 	if needTD {
-		I = w.pick(maxDate(F.AddDays(-(w.s.profile.TravelDocumentValidityDays-2)), N.AddDays(-12)), N)
+		I = w.pick(maxDate(F.AddDays(-(w.profile().TravelDocumentValidityDays-2)), N.AddDays(-12)), N)
 		Q = w.pick(w.s.subWork(I, 4), I)
 		hi = Q
 	}
@@ -1316,7 +1326,7 @@ func (w *walk) build(target ercms.State, T civil.Date) error {
 	case ercms.StateTravelDocumentIssued:
 		w.preferOwn()
 		switch v := w.rng.IntN(10); {
-		case v < 2 && s.profile.EUTravelDocumentOnLate: // the mission missed the deadline: the EU standard document is accepted
+		case v < 2 && w.profile().EUTravelDocumentOnLate: // the mission missed the deadline: the EU standard document is accepted
 			Q := w.pick(T.AddDays(-25), T.AddDays(-10))
 			if due := w.due(ercms.ClockTravelDocument, Q); !due.IsZero() && !due.AddDays(1).After(T) {
 				if _, err := w.approval(maxDate(T.AddDays(-80), Q.AddDays(-40)), Q, false, true); err != nil {
@@ -1523,7 +1533,7 @@ func (w *walk) build(target ercms.State, T civil.Date) error {
 			{ercms.StateTransferNotified, 1}, {ercms.StateTransferConfirmed, 1}, {ercms.StateTransferPostponed, 1},
 			{ercms.StateConsentWithdrawalRequested, 1},
 		}
-		if !s.profile.DeemedApproval {
+		if !w.profile().DeemedApproval {
 			prefixes = slices.DeleteFunc(prefixes, func(m mix) bool { return m.state == ercms.StateDeemedApproved })
 		}
 		ws := make([]int, len(prefixes))

@@ -88,10 +88,13 @@ func TestSeedCases(t *testing.T) {
 			}
 		}
 		t.Logf("readmission %v; transit %v", byState[ercms.TypeReadmission], byState[ercms.TypeTransit])
-		for _, st := range []string{"DE", "AT", "BE", "FR", "NL"} {
+		for _, st := range []string{"DE", "AT", "BE", "FR", "NL", "NO", "CH"} {
 			if memberStates[st] == 0 {
 				t.Errorf("no case requested by %s", st)
 			}
+		}
+		if memberStates["NO"] > memberStates["DE"]/4 || memberStates["CH"] > memberStates["DE"]/4 {
+			t.Errorf("Norway and Switzerland request a few cases, Germany most: %v", memberStates)
 		}
 		for _, p := range []ercms.Procedure{ercms.ProcedureNormal, ercms.ProcedureAccelerated} {
 			if procedures[p] == 0 {
@@ -117,6 +120,11 @@ func TestSeedCases(t *testing.T) {
 			}
 			if len(c.Application.Family) > 0 {
 				family++
+			}
+			// Each case is counted under its requesting state's agreement.
+			if want := map[string]string{"NO": "no-az", "CH": "ch-az"}[c.RequestingState]; want != "" && c.ProfileID != want ||
+				want == "" && c.ProfileID != "eu-az" {
+				t.Errorf("%s requested by %s under profile %s", c.Reference, c.RequestingState, c.ProfileID)
 			}
 			for _, e := range c.Application.Evidence {
 				if _, ok := ercms.LookupEvidenceType(e.Type); !ok {

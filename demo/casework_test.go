@@ -64,8 +64,9 @@ func TestCountriesData(t *testing.T) {
 		got = append(got, a.Username)
 	}
 	want := []string{"admin", "sms.officer", "sms.supervisor", "mfa.consul.berlin", "mfa.consul.vienna", "mfa.consul.paris",
-		"mfa.consul.brussels", "mfa.consul.thehague", "civil.registry.officer", "passport.registry.officer", "police.officer",
-		"border.officer", "de.officer", "de.supervisor", "at.officer", "be.officer", "fr.officer", "nl.officer", "auditor", "dpo", "analyst"}
+		"mfa.consul.brussels", "mfa.consul.thehague", "mfa.consul.oslo", "mfa.consul.bern", "civil.registry.officer",
+		"passport.registry.officer", "police.officer", "border.officer", "de.officer", "de.supervisor", "at.officer", "be.officer",
+		"fr.officer", "nl.officer", "no.officer", "ch.officer", "auditor", "dpo", "analyst"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Azerbaijani usernames changed:\n got %v\nwant %v", got, want)
 	}

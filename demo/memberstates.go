@@ -6,8 +6,9 @@ import (
 	"github.com/ercms/ercms"
 )
 
-// The requesting side: facts of the member states, the same whichever
-// requested state the demo serves.
+// The requesting side: facts of the requesting states (EU member states,
+// Norway and Switzerland), the same whichever requested state the demo
+// serves.
 
 // detentionCentres are where the member states hold persons before removal
 // (the places of consular interviews).
@@ -17,10 +18,13 @@ var detentionCentres = map[string][]string{
 	"BE": {"Centre fermé 127bis, Steenokkerzeel", "Centre fermé de Vottem"},
 	"FR": {"CRA de Paris-Vincennes", "CRA du Mesnil-Amelot"},
 	"NL": {"Detentiecentrum Rotterdam", "Justitieel Complex Schiphol"},
+	"NO": {"Politiets utlendingsinternat, Trandum"},
+	"CH": {"Ausschaffungsgefängnis Bässlergut, Basel", "Flughafengefängnis Zürich"},
 }
 
 // departureAirports are where transit journeys start, by member state.
-var departureAirports = map[string][]string{"DE": {"FRA", "MUC", "BER", "DUS"}, "AT": {"VIE"}, "BE": {"BRU"}, "FR": {"CDG", "LYS"}, "NL": {"AMS"}}
+var departureAirports = map[string][]string{"DE": {"FRA", "MUC", "BER", "DUS"}, "AT": {"VIE"}, "BE": {"BRU"}, "FR": {"CDG", "LYS"}, "NL": {"AMS"},
+	"NO": {"OSL"}, "CH": {"ZRH", "GVA"}}
 
 // escortNames are the member states' escort officers named in transfer notices.
 var escortNames = []string{"PHK Müller", "Insp. Dubois", "Insp. Janssens", "Hr. van Dijk", "RevInsp. Huber"}
@@ -36,9 +40,15 @@ var referenceFormats = map[string]func(w *walk, year, seq int) string{
 	"NL": func(w *walk, year, seq int) string {
 		return fmt.Sprintf("V-%s / DTV-%d-%04d", w.pattern("##########"), year, seq)
 	},
+	"NO": func(w *walk, year, seq int) string {
+		return fmt.Sprintf("PU-%d-%05d / DUF %s", year, 500+seq, w.pattern("############"))
+	},
+	"CH": func(w *walk, year, seq int) string {
+		return fmt.Sprintf("SEM-RÜ-%d-%04d / ZEMIS %s", year, 100+seq, w.pattern("########.#"))
+	},
 }
 
-// authorities are the member states' requesting authorities, by key (the
+// authorities are the requesting states' requesting authorities, by key (the
 // state's code in lower case); a demo lists the ones it serves.
 var authorities = map[string]func() Org{
 	"de": func() Org {
@@ -75,5 +85,19 @@ var authorities = map[string]func() Org{
 			"Repatriation and Departure Service, Netherlands (Dienst Terugkeer en Vertrek)",
 			"Service du retour et du départ des Pays-Bas (Dienst Terugkeer en Vertrek)",
 			"Служба возвращения и выезда Нидерландов (Dienst Terugkeer en Vertrek)"))
+	},
+	"no": func() Org {
+		return org("no", ercms.OrgRequestingAuthority, "NO", named(
+			"Norveç Polisinin İmmiqrasiya Xidməti (Politiets utlendingsenhet)",
+			"National Police Immigration Service, Norway (Politiets utlendingsenhet)",
+			"Service de l'immigration de la police norvégienne (Politiets utlendingsenhet)",
+			"Иммиграционная служба полиции Норвегии (Politiets utlendingsenhet)"))
+	},
+	"ch": func() Org {
+		return org("ch", ercms.OrgRequestingAuthority, "CH", named(
+			"İsveçrə Miqrasiya üzrə Dövlət Katibliyi (SEM)",
+			"State Secretariat for Migration, Switzerland (SEM)",
+			"Secrétariat d'État aux migrations, Suisse (SEM)",
+			"Государственный секретариат по миграции Швейцарии (SEM)"))
 	},
 }

@@ -73,7 +73,7 @@ func SchemaKey() string {
 // created at the store's Now; it returns their ids in order of creation.
 func (s *DB) BulkCreateCases(ctx context.Context, a ercms.Actor, ns []ercms.NewCase, adjust func(i int, c *ercms.Case)) ([]string, error) {
 	if !a.IsRequesting() || a.Org.Kind != ercms.OrgRequestingAuthority {
-		return nil, ercms.Errorf(ercms.EForbidden, "Only a member state's authority submits applications.")
+		return nil, ercms.Errorf(ercms.EForbidden, "Only a requesting state's authority submits applications.")
 	}
 	p, err := s.profileFor(a.Org.State)
 	if err != nil {

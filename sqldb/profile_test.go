@@ -42,8 +42,8 @@ func TestProfileVersions(t *testing.T) {
 			clock.Set(testdb.Start)
 			open := opener(t, url, "", clock)
 			db := open()
-			if n := count(t, db, `SELECT COUNT(*) FROM agreement_profiles`); n != 2 {
-				t.Fatalf("%d profile versions seeded, want the 2 embedded ones", n)
+			if n := count(t, db, `SELECT COUNT(*) FROM agreement_profiles`); n != 4 {
+				t.Fatalf("%d profile versions seeded, want the 4 embedded ones (ch-az, ci-eu, eu-az, no-az)", n)
 			}
 			act := seed(t, db)
 			de, sms, admin := act["de.officer"], act["sms.officer"], act["admin"]

@@ -553,7 +553,7 @@ func (f *profileForm) ProtocolRules() string {
 // profileEvents are the events a period of a rule counts from (or
 // before), in the order the form offers them; each is worded by the
 // messages web3.from.<event> and web3.before.<event>.
-var profileEvents = []string{"received_on", "requested_on", "apprehended_on", "facts_known_on", "sent_on", "approved_on",
+var profileEvents = []string{"received_on", "acknowledged_on", "requested_on", "apprehended_on", "facts_known_on", "sent_on", "approved_on",
 	"issued_on", "transfer_date", "transferred_on", "transit_date", "invoiced_on"}
 
 // Events lists the events a rule's period may count from, with current

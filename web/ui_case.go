@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/sqldb"
 )
@@ -48,9 +49,7 @@ func (u *ui) caseList(rq *request) {
 	}
 	d := listData{Filter: f, Query: q, Cases: pg.Cases, Status: q.Get("status"), Due: q.Get("due"),
 		States: append(slices.Clone(ercms.ReadmissionStates), ercms.TransitStates[1:6]...)}
-	if p, err := u.s.db.ProfileFor(""); err == nil {
-		d.Partners = p.PartnerStates
-	}
+	d.Partners = u.s.db.PartnerStates()
 	if pg.Next != "" {
 		next := url.Values{}
 		for k, v := range q {
@@ -83,6 +82,9 @@ type caseData struct {
 	// Officers are the central authority's officers (for the officer in
 	// charge), for its own users only.
 	Officers []ercms.User
+	// Agreement names the agreement the case's deadlines count by (EU,
+	// Norwegian, Swiss…) in the reader's language.
+	Agreement string
 }
 
 // Open reports whether the case still needs an officer (not in an end state).
@@ -127,6 +129,17 @@ func (u *ui) loadCase(rq *request) (caseData, bool) {
 		Orgs: map[string]ercms.Organisation{}, Next: c.NextDeadline()}
 	for _, o := range orgs {
 		d.Orgs[o.ID] = o
+	}
+	// The agreement the case is counted under: the version in force on its
+	// date of receipt (of creation, for a draft).
+	on := civil.Of(c.CreatedAt)
+	if c.ReceivedOn != nil {
+		on = *c.ReceivedOn
+	}
+	if p, err := u.s.db.Rules().Profile(c.ProfileID, on); err == nil {
+		d.Agreement = p.NameIn(rq.lang)
+	} else if p, err := u.s.db.Rules().Latest(c.ProfileID); err == nil {
+		d.Agreement = p.NameIn(rq.lang)
 	}
 	return d, true
 }

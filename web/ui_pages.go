@@ -605,10 +605,15 @@ func (u *ui) calculatorPage(rq *request) {
 		return
 	}
 	q := rq.r.URL.Query()
-	d := calcData{Rules: p.Kinds(), Partners: p.PartnerStates, Rule: q.Get("rule"), From: q.Get("from"), State: q.Get("state")}
+	d := calcData{Rules: p.Kinds(), Partners: u.s.db.PartnerStates(), Rule: q.Get("rule"), From: q.Get("from"), State: q.Get("state")}
 	var errs []fieldError
 	if d.From != "" {
-		res, err := Calculate(u.s.db, d.Rule, d.From, p.ID, d.State)
+		// The requesting state chooses the agreement (EU, Norwegian, Swiss…).
+		profile := p.ID
+		if slices.Contains(d.Partners, strings.ToUpper(d.State)) {
+			profile = ""
+		}
+		res, err := Calculate(u.s.db, d.Rule, d.From, profile, d.State)
 		var e *ercms.Error
 		switch {
 		case err == nil:
