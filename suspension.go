@@ -85,7 +85,7 @@ func suspendedRefusal(env Env, c *Case, received civil.Date) error {
 	for _, s := range env.Suspensions {
 		if s.InForce(received) && s.Covers(c) {
 			if s.Category != "" {
-				return Fail(EConflict, "err.agreement_suspended_category", "date", s.From, "grounds", s.Grounds, "category", string(s.Category))
+				return Fail(EConflict, "err.agreement_suspended_category", "date", s.From, "grounds", s.Grounds, "persons", string(s.Category))
 			}
 			return Fail(EConflict, "err.agreement_suspended", "date", s.From, "grounds", s.Grounds)
 		}

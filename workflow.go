@@ -68,7 +68,7 @@ func (c *Case) submitOn(env Env, received civil.Date) (Note, error) {
 	// A transitional period: the obligations for a category of persons
 	// apply only to applications received from a date.
 	if f, ok := env.Profile.ObligationsStart(string(c.Category)); ok && c.Type == TypeReadmission && received.Before(f.Date) {
-		return Note{}, Fail(EConflict, "err.obligations_not_yet", "category", string(c.Category), "date", f.Date)
+		return Note{}, Fail(EConflict, "err.obligations_not_yet", "persons", string(c.Category), "date", f.Date)
 	}
 	c.ReceivedOn = &received
 	c.raiseApplicationFlags(env)

@@ -15,7 +15,7 @@ import (
 // list ([]string) is worded item by item.
 var wordFamilies = map[string]string{
 	"action":          "action.",
-	"category":        "category.",
+	"persons":         "persons.",
 	"grounds":         "suspension_grounds.",
 	"clock":           "clock.",
 	"finding":         "finding.",

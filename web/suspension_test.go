@@ -116,7 +116,7 @@ func TestSuspensionPages(t *testing.T) {
 	review := "/cases/" + c.ID + "/application/review"
 	status, page = de.post(review, review, url.Values{"version": {"1"}})
 	text = strings.Join(pageText(page), "\n")
-	if status != http.StatusConflict || !strings.Contains(text, "L'accord est suspendu pour la catégorie « Ressortissant de pays tiers »") || !strings.Contains(text, "brouillon") {
+	if status != http.StatusConflict || !strings.Contains(text, "L'accord est suspendu pour les ressortissants de pays tiers") || !strings.Contains(text, "brouillon") {
 		t.Fatalf("submission during the suspension: %d\n%s", status, text)
 	}
 	if got, _ := db.FindCase(t.Context(), officer(t, db, "de.officer"), c.ID); got.Status != "draft" {
