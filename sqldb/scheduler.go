@@ -100,20 +100,7 @@ func (s *DB) dueCases(ctx context.Context, kinds []string, cutoff string) ([]str
 		}
 		in += "$" + string(rune('2'+i))
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT DISTINCT case_id FROM case_deadlines WHERE status = 'running' AND task_id = '' AND due_on < $1 AND kind IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return column(ctx, s.rdb, `SELECT DISTINCT case_id FROM case_deadlines WHERE status = 'running' AND task_id = '' AND due_on < $1 AND kind IN (`+in+`)`, args...)
 }
 
 // flagOverdue marks a case whose reply deadline passed under a profile

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/ercms/ercms"
@@ -251,7 +250,7 @@ func (s *DB) eachSuspendable(ctx context.Context, sp ercms.Suspension,
 		args = append(args, string(sp.Category))
 		q += ` AND type = 'readmission' AND category = $2`
 	}
-	ids, err := s.caseIDs(ctx, q+` ORDER BY id`, args...)
+	ids, err := column(ctx, s.rdb, q+` ORDER BY id`, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -279,21 +278,4 @@ func (s *DB) eachSuspendable(ctx context.Context, sp ercms.Suspension,
 		}
 	}
 	return n, nil
-}
-
-func (s *DB) caseIDs(ctx context.Context, q string, args ...any) ([]string, error) {
-	rows, err := s.rdb.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqldb: case ids: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
