@@ -83,6 +83,9 @@ type caseData struct {
 	// Officers are the central authority's officers (for the officer in
 	// charge), for its own users only.
 	Officers []ercms.User
+	// Figures tells, by deadline kind, where each deadline's figure comes
+	// from and whether it was checked against the agreement text.
+	Figures map[string]figureNote
 }
 
 // Open reports whether the case still needs an officer (not in an end state).
@@ -127,6 +130,14 @@ func (u *ui) loadCase(rq *request) (caseData, bool) {
 		Orgs: map[string]ercms.Organisation{}, Next: c.NextDeadline()}
 	for _, o := range orgs {
 		d.Orgs[o.ID] = o
+	}
+	var kinds []string
+	for _, dl := range c.Deadlines {
+		kinds = append(kinds, dl.Kind)
+	}
+	if d.Figures, err = u.figureNotes(rq.r.Context(), rq.lang, c.ProfileID, c.ProfileVersion, c.RequestingState, kinds); err != nil {
+		u.fail(rq, err)
+		return caseData{}, false
 	}
 	return d, true
 }
