@@ -21,7 +21,23 @@ CREATE TABLE profile_checks (
     FOREIGN KEY (profile_id, version) REFERENCES agreement_profiles(id, version)
 );
 CREATE INDEX profile_checks_figure ON profile_checks(profile_id, version, figure);
+-- An administrator's correction of a profile version found wrong against
+-- the agreement text (sqldb/profile.go CorrectProfileVersion): the version
+-- keeps its number and effective date, its data is replaced, and the data
+-- before and after are kept here with the reason.
+CREATE TABLE profile_corrections (
+    id            TEXT PRIMARY KEY,
+    profile_id    TEXT NOT NULL,
+    version       INTEGER NOT NULL,
+    data_before   TEXT NOT NULL,
+    data_after    TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    corrected_by  TEXT NOT NULL,
+    corrected_at  TEXT NOT NULL,
+    FOREIGN KEY (profile_id, version) REFERENCES agreement_profiles(id, version)
+);
 
 -- +goose Down
+DROP TABLE profile_corrections;
 DROP INDEX profile_checks_figure;
 DROP TABLE profile_checks;
