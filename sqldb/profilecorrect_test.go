@@ -64,7 +64,13 @@ func TestProfileCorrection(t *testing.T) {
 				{"no reason", ten(), "  ", []string{"reason"}},
 				{"another effective date", func() deadline.Profile { p := ten(); p.EffectiveFrom = civil.MustParse("2015-01-01"); return p }(), "x", []string{"effective_from"}},
 				{"nothing changed", editable(t, db, "eu-az"), "x", []string{"profile"}},
-				{"a negative count", func() deadline.Profile { p := ten(); r := p.Rules["reply"]; r.Count = -1; p.Rules["reply"] = r; return p }(), "x", []string{"rules.reply.count"}},
+				{"a negative count", func() deadline.Profile {
+					p := ten()
+					r := p.Rules["reply"]
+					r.Count = -1
+					p.Rules["reply"] = r
+					return p
+				}(), "x", []string{"rules.reply.count"}},
 			}
 			for _, tc := range bad {
 				evs := newAudit(t, db, func() { _, _, err = db.CorrectProfileVersion(ctx, admin, tc.p, tc.reason) })
