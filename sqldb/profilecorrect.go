@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -160,4 +161,125 @@ func changedFigures(old, p *deadline.Profile) []string {
 		}
 	}
 	return out
+}
+
+// FigureCorrection is an administrator's correction of one figure of the
+// version in force: its new count (days for extension_max and
+// travel_document_validity), for a rule its unit ("" keeps it), a new
+// source where the old one no longer fits ("" keeps it; a new source
+// replaces its translations, so every reader sees the corrected text), and
+// the reason.
+type FigureCorrection struct {
+	Figure string        `json:"figure"`
+	Count  *int          `json:"count"`
+	Unit   deadline.Unit `json:"unit,omitempty"`
+	Source string        `json:"source,omitempty"`
+	Reason string        `json:"reason"`
+}
+
+// CorrectFigure corrects one figure of the version of profile id in force
+// today (see CorrectProfileVersion, whose errors it returns, keyed here by
+// the correction's fields: figure, count, unit, source, reason).
+func (s *DB) CorrectFigure(ctx context.Context, a ercms.Actor, id string, in FigureCorrection) (*deadline.Profile, Recomputation, error) {
+	if a.Role != ercms.RoleAdmin {
+		return nil, Recomputation{}, ercms.Fail(ercms.EForbidden, "err.profile.admin_only")
+	}
+	cur := s.ProfileVersionToday(id)
+	if cur == nil {
+		return nil, Recomputation{}, ercms.Fail(ercms.ENotFound, "err.profile.not_found", "profile", id)
+	}
+	b, err := json.Marshal(cur)
+	if err != nil {
+		return nil, Recomputation{}, err
+	}
+	q, err := deadline.ParseProfile(b) // a copy to change
+	if err != nil {
+		return nil, Recomputation{}, err
+	}
+	p := *q
+	in.Source = strings.TrimSpace(in.Source)
+	v := ercms.Validation{}
+	if _, ok := p.Figure(in.Figure); !ok {
+		v.Add("figure", "field.check.figure", "profile", p.ID, "version", p.Version)
+	}
+	switch {
+	case in.Count == nil:
+		v.Add("count", "field.profile.correction.count", "max", deadline.MaxCount)
+	case *in.Count < 0 || *in.Count > deadline.MaxCount:
+		v.Add("count", "field.profile.correction.count", "max", deadline.MaxCount)
+	}
+	if in.Unit != "" && in.Unit != deadline.CalendarDays && in.Unit != deadline.WorkingDays && in.Unit != deadline.Months {
+		v.Add("unit", "field.profile.correction.unit")
+	}
+	if strings.ContainsFunc(in.Source, unicode.IsControl) || !utf8.ValidString(in.Source) {
+		v.Add("source", "field.check.control")
+	} else if utf8.RuneCountInString(in.Source) > checkNoteMax {
+		v.Add("source", "field.check.too_long", "max", checkNoteMax)
+	}
+	if strings.TrimSpace(in.Reason) == "" {
+		v.Add("reason", "field.profile.correction.reason")
+	}
+	if err := v.Err(); err != nil {
+		return nil, Recomputation{}, err
+	}
+	switch in.Figure {
+	case "extension_max", "travel_document_validity":
+		if in.Unit != "" && in.Unit != deadline.CalendarDays {
+			return nil, Recomputation{}, ercms.FieldError("unit", "field.profile.correction.unit")
+		}
+		if in.Figure == "extension_max" {
+			p.ExtensionMaxDays = *in.Count
+			if in.Source != "" {
+				p.ExtensionMaxSource = in.Source
+			}
+		} else {
+			p.TravelDocumentValidityDays = *in.Count
+			if in.Source != "" {
+				p.TravelDocumentValiditySource = in.Source
+			}
+		}
+	default:
+		kind := in.Figure[strings.LastIndex(in.Figure, ".")+1:]
+		rules := p.Rules
+		if rest, ok := strings.CutPrefix(in.Figure, "overrides."); ok {
+			state, _, _ := strings.Cut(rest, ".")
+			rules = p.Overrides[state].Rules
+		}
+		st := rules[kind]
+		st.Count = *in.Count
+		if in.Unit != "" {
+			st.Unit = in.Unit
+		}
+		if in.Source != "" {
+			st.Source, st.Sources = in.Source, nil
+		}
+		rules[kind] = st
+	}
+	got, r, err := s.CorrectProfileVersion(ctx, a, p, in.Reason)
+	var e *ercms.Error
+	if err != nil && errors.As(err, &e) && e.Code == ercms.EInvalid {
+		// The profile's paths of this figure become the correction's fields.
+		fields := map[string]string{}
+		args := map[string]map[string]any{}
+		for path, key := range e.Fields {
+			field := path
+			switch {
+			case path == in.Figure+".count" || path == in.Figure+".days" || path == "profile":
+				field = "count"
+			case strings.HasPrefix(path, in.Figure+"."):
+				field = "unit"
+			case path == "reason":
+			default:
+				field = "figure"
+			}
+			if _, ok := fields[field]; !ok {
+				fields[field] = key
+				if e.FieldArgs != nil {
+					args[field] = e.FieldArgs[path]
+				}
+			}
+		}
+		return nil, Recomputation{}, &ercms.Error{Code: ercms.EInvalid, Message: e.Message, Fields: fields, FieldArgs: args}
+	}
+	return got, r, err
 }

@@ -139,3 +139,44 @@ func TestProfileCorrection(t *testing.T) {
 		})
 	}
 }
+
+// TestCorrectFigureFields: a correction of one figure reports its problems
+// on the correction's own fields, and corrects a procedure figure and a
+// protocol's rule alone.
+func TestCorrectFigureFields(t *testing.T) {
+	for _, e := range testdb.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			clock := &testdb.Clock{}
+			clock.Set(testdb.Start)
+			db := opener(t, testdb.URL(t, e), "", clock)()
+			admin := seed(t, db)["admin"]
+			n := func(v int) *int { return &v }
+			for _, tc := range []struct {
+				name   string
+				in     sqldb.FigureCorrection
+				fields []string
+			}{
+				{"nothing", sqldb.FigureCorrection{}, []string{"figure", "count", "reason"}},
+				{"unknown unit, control character", sqldb.FigureCorrection{Figure: "rules.reply", Count: n(10), Unit: "weeks", Source: "a\x07b", Reason: "x"}, []string{"unit", "source"}},
+				{"too large", sqldb.FigureCorrection{Figure: "extension_max", Count: n(10000), Reason: "x"}, []string{"count"}},
+				{"same figure", sqldb.FigureCorrection{Figure: "rules.reply", Count: n(15), Reason: "x"}, []string{"count"}},
+				{"working days without a calendar", sqldb.FigureCorrection{Figure: "rules.take_back", Count: n(6), Unit: "working_days", Reason: "x"}, []string{"unit"}},
+			} {
+				_, _, err := db.CorrectFigure(ctx, admin, "eu-az", tc.in)
+				t.Run(tc.name, func(t *testing.T) { wantFields(t, err, tc.fields...) })
+			}
+			if _, _, err := db.CorrectFigure(ctx, admin, "eu-az", sqldb.FigureCorrection{Figure: "extension_max", Count: n(30), Source: "EU–AZ Agreement, Art. 11(2)", Reason: "30 more days"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := db.CorrectFigure(ctx, admin, "eu-az", sqldb.FigureCorrection{Figure: "overrides.AT.rules.transfer_notice", Count: n(4), Reason: "protocol Art. 3"}); err != nil {
+				t.Fatal(err)
+			}
+			p, _ := db.Rules().Latest("eu-az")
+			if p.ExtensionMaxDays != 30 || p.ExtensionMaxSource != "EU–AZ Agreement, Art. 11(2)" || p.Overrides["AT"].Rules["transfer_notice"].Count != 4 ||
+				p.Rules["transfer_notice"].Count != 3 || p.Version != 1 {
+				t.Errorf("after two corrections: extension %d (%s), AT notice %d, notice %d, v%d", p.ExtensionMaxDays, p.ExtensionMaxSource,
+					p.Overrides["AT"].Rules["transfer_notice"].Count, p.Rules["transfer_notice"].Count, p.Version)
+			}
+		})
+	}
+}

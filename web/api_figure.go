@@ -15,6 +15,7 @@ func (s *Server) figureRoutes() {
 	s.add("GET", "/api/v1/profiles/{id}/versions/{version}/checks", true, s.profileChecks)
 	s.add("POST", "/api/v1/profiles/{id}/versions/{version}/checks", true, s.recordProfileCheck)
 	s.add("POST", "/api/v1/profiles/{id}/versions/{version}/checks/withdraw", true, s.withdrawProfileCheck)
+	s.add("POST", "/api/v1/profiles/{id}/corrections", true, s.correctFigure)
 }
 
 // versionParam reads the profile version of the path; a version that is
@@ -92,4 +93,18 @@ func (s *Server) withdrawProfileCheck(w http.ResponseWriter, r *http.Request, a 
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// correctFigure corrects a figure of the profile's version in force and
+// starts the recomputation of the running cases.
+func (s *Server) correctFigure(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
+	var in sqldb.FigureCorrection
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, rc, err := s.db.CorrectFigure(r.Context(), a, r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, map[string]any{"profile": p.ID, "version": p.Version, "recomputation": rc})
 }

@@ -90,4 +90,35 @@ func TestAPIProfileChecks(t *testing.T) {
 	if !c.Verify || c.Check != nil {
 		t.Errorf("the calculator after the withdrawal: %+v", c)
 	}
+
+	// A figure found wrong is corrected in the version in force.
+	corr := "/api/v1/profiles/eu-az/corrections"
+	if r := sup.do("POST", corr, map[string]any{"figure": "rules.reply", "count": 10, "reason": "Art. 11(2)"}); r.status != 403 {
+		t.Errorf("a supervisor corrects a figure: %d", r.status)
+	}
+	r = admin.do("POST", corr, map[string]any{"figure": "rules.reply", "count": -3, "reason": " "}, "Accept-Language", "fr")
+	if r.status != 422 {
+		t.Fatalf("a bad correction: %d %s", r.status, r.body)
+	}
+	p = r.problem(t)
+	if p.Errors["count"] != cat.Message(i18n.FR, "field.profile.correction.count", map[string]any{"max": 9999}) || p.Errors["reason"] != cat.T(i18n.FR, "field.profile.correction.reason") {
+		t.Errorf("a bad correction's errors: %+v", p.Errors)
+	}
+	r = admin.do("POST", corr, map[string]any{"figure": "rules.reply", "count": 10, "reason": "Art. 11(2) says 10 calendar days"})
+	var done struct {
+		Version       int
+		Recomputation struct{ ID string }
+	}
+	if r.status != 202 {
+		t.Fatalf("a correction: %d %s", r.status, r.body)
+	}
+	r.decode(t, &done)
+	if done.Version != 1 || done.Recomputation.ID == "" {
+		t.Errorf("a correction's answer: %s", r.body)
+	}
+	var after struct{ DueOn string `json:"due_on"` }
+	de.do("GET", "/api/v1/deadlines/calculate?rule=reply&from=2026-03-02&state=DE", nil).decode(t, &after)
+	if after.DueOn != "2026-03-12" {
+		t.Errorf("the reply from 2 March 2026 after the correction is due %s, want 2026-03-12", after.DueOn)
+	}
 }

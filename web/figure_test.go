@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/i18n"
 )
 
@@ -177,5 +178,50 @@ func TestFigureCheckedByAdministrator(t *testing.T) {
 	_, page = o.get("/deadlines?rule=reply&from=2026-03-02&state=DE")
 	if text := html.UnescapeString(page); strings.Contains(text, checked(i18n.AZ)) || !strings.Contains(text, cat.T(i18n.AZ, "figure.unchecked")) {
 		t.Errorf("az calculator: after the withdrawal the mark is not back")
+	}
+}
+
+// TestFigureCorrectedByAdministrator: the administrator, in French, finds
+// the reply's figure wrong and corrects it on its page; a correction
+// without a reason or with a count in words is refused in French and loses
+// nothing; the correction then moves the running case's reply due date,
+// which the officer reads on the case page in Azerbaijani.
+func TestFigureCorrectedByAdministrator(t *testing.T) {
+	db, actors, base := journeyStore(t)
+	s := newCase(t, db, actors).act("de.officer", ercms.ActSubmit, ercms.ActionInput{}).act("sms.officer", ercms.ActRegister, ercms.ActionInput{})
+	var before civil.Date
+	for _, d := range s.c.Deadlines {
+		if d.Kind == ercms.ClockReply && d.DueOn != nil {
+			before = *d.DueOn
+		}
+	}
+	if before.IsZero() {
+		t.Fatal("no reply due date")
+	}
+	cat := i18n.Default()
+	const form = "/admin/profiles/eu-az/versions/1/checks?figure=rules.reply"
+	const action = "/admin/profiles/eu-az/versions/1/correct"
+	a := newUIClient(t, base, "fr")
+	a.signIn("admin")
+	status, page := a.post(form, action, url.Values{"figure": {"rules.reply"}, "count": {"dix"}, "unit": {"calendar_days"}, "source": {"Accord UE–AZ, art. 11, paragraphe 2 : 10 jours"}, "correction_reason": {""}})
+	text := html.UnescapeString(page)
+	if status != 422 || !strings.Contains(text, cat.Message(i18n.FR, "field.profile.correction.count", map[string]any{"max": 9999})) ||
+		!strings.Contains(text, cat.T(i18n.FR, "field.profile.correction.reason")) || !strings.Contains(text, "Accord UE–AZ, art. 11, paragraphe 2 : 10 jours") {
+		t.Fatalf("a bad correction: %d, errors in French or the source kept missing", status)
+	}
+	status, page = a.post(form, action, url.Values{"figure": {"rules.reply"}, "count": {"10"}, "unit": {"calendar_days"}, "correction_reason": {"L’art. 11, paragraphe 2, dit 10 jours civils"}})
+	if status != 200 || !strings.Contains(html.UnescapeString(page), cat.T(i18n.FR, "figure.corrected", "figure", cat.T(i18n.FR, "clock.reply"), "id", "eu-az", "version", "1", "cases", "1")) {
+		t.Fatalf("the correction: %d, no confirmation", status)
+	}
+	if _, err := db.RecomputeAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	after := before.AddDays(-5)
+	o := newUIClient(t, base, "az")
+	o.signIn("sms.officer")
+	_, page = o.get("/cases/" + s.c.ID)
+	row := rowWith(page, cat.T(i18n.AZ, "clock.reply"))
+	if !strings.Contains(row, i18n.FormatDate(i18n.AZ, after)) || strings.Contains(row, i18n.FormatDate(i18n.AZ, before)) {
+		t.Errorf("az officer: the reply row does not say the corrected due date %s:\n%s", after, row)
 	}
 }

@@ -48,6 +48,7 @@ func (s *Server) adminRoutes(u *ui) {
 	page("GET /admin/profiles/{id}/versions/{version}/checks", u.adminCheckForm)
 	page("POST /admin/profiles/{id}/versions/{version}/checks", u.adminRecordCheck)
 	page("POST /admin/profiles/{id}/versions/{version}/checks/withdraw", u.adminWithdrawCheck)
+	page("POST /admin/profiles/{id}/versions/{version}/correct", u.adminCorrectFigure)
 	page("GET /admin/reference", u.adminReference)
 	page("POST /admin/reference/refusal", u.adminAddRefusal)
 	page("POST /admin/reference/evidence", u.adminAddEvidence)

@@ -22,6 +22,10 @@ type adminFigure struct {
 	Value   string
 	Binding bool
 	Note    figureNote
+	// Count and Unit are the figure's value for the correction form (Unit
+	// "" for the procedure's figures, in calendar days).
+	Count int
+	Unit  deadline.Unit
 }
 
 // figureLabel names a figure (see deadline.Figure.Path) in the reader's language l.
@@ -61,9 +65,9 @@ func (u *ui) adminFigures(rq *request, p *deadline.Profile) ([]adminFigure, erro
 		a := adminFigure{Path: f.Path, Label: u.figureLabel(rq.lang, f.Path), Binding: f.Binding, Note: u.noteOf(rq.lang, f, c)}
 		switch f.Path {
 		case "extension_max":
-			a.Value = u.period(rq.lang, p.ExtensionMaxDays, deadline.CalendarDays)
+			a.Value, a.Count = u.period(rq.lang, p.ExtensionMaxDays, deadline.CalendarDays), p.ExtensionMaxDays
 		case "travel_document_validity":
-			a.Value = u.period(rq.lang, p.TravelDocumentValidityDays, deadline.CalendarDays)
+			a.Value, a.Count = u.period(rq.lang, p.TravelDocumentValidityDays, deadline.CalendarDays), p.TravelDocumentValidityDays
 		default:
 			kind := f.Path[strings.LastIndex(f.Path, ".")+1:]
 			state := ""
@@ -71,7 +75,7 @@ func (u *ui) adminFigures(rq *request, p *deadline.Profile) ([]adminFigure, erro
 				state, _, _ = strings.Cut(rest, ".")
 			}
 			if st, err := p.Setting(kind, state); err == nil {
-				a.Value = u.ruleWords(rq.lang, st.Rule, civil.Date{})
+				a.Value, a.Count, a.Unit = u.ruleWords(rq.lang, st.Rule, civil.Date{}), st.Count, st.Unit
 			}
 		}
 		out = append(out, a)
@@ -85,6 +89,26 @@ type checkData struct {
 	Profile *deadline.Profile
 	Figure  adminFigure
 	Values  map[string]string
+	// InForce says the version is the one in force today: only it may be
+	// corrected.
+	InForce bool
+	Units   []deadline.Unit
+}
+
+// Count is the count the correction form shows: what it held, else the figure's.
+func (d checkData) Count() string {
+	if v, ok := d.Values["count"]; ok {
+		return v
+	}
+	return strconv.Itoa(d.Figure.Count)
+}
+
+// Unit is the unit the correction form shows.
+func (d checkData) Unit() string {
+	if v, ok := d.Values["unit"]; ok {
+		return v
+	}
+	return string(d.Figure.Unit)
 }
 
 // Value returns what the form held for a field.
@@ -126,8 +150,11 @@ func (u *ui) checkPage(rq *request, status int, p *deadline.Profile, f adminFigu
 	if len(errs) > 0 {
 		title = rq.t("error.title_prefix") + " " + title
 	}
+	now := u.s.db.ProfileVersionToday(p.ID)
+	d := &checkData{Profile: p, Figure: f, Values: values, InForce: now != nil && now.Version == p.Version,
+		Units: []deadline.Unit{deadline.CalendarDays, deadline.WorkingDays, deadline.Months}}
 	u.render(rq, status, "admin", page{Title: title + " – " + rq.t("nav.admin"), Errors: errs,
-		Data: adminData{Section: "figure_check", Check: &checkData{Profile: p, Figure: f, Values: values}}})
+		Data: adminData{Section: "figure_check", Check: d}})
 }
 
 // adminCheckForm shows a figure, its current check, and the forms to
@@ -187,4 +214,43 @@ func (u *ui) adminWithdrawCheck(rq *request) {
 	}
 	u.flash(rq, rq.t("figure.withdrawn", "figure", f.Label, "id", p.ID, "version", strconv.Itoa(p.Version)))
 	http.Redirect(rq.w, rq.r, fmt.Sprintf("/admin/profiles#profile-%s-v%d", url.PathEscape(p.ID), p.Version), http.StatusSeeOther)
+}
+
+// adminCorrectFigure corrects a figure of the version in force found wrong
+// against the agreement text; running cases are then recomputed.
+func (u *ui) adminCorrectFigure(rq *request) {
+	figure := rq.r.PostForm.Get("figure")
+	p, f, ok := u.checkTarget(rq, figure)
+	if !ok {
+		return
+	}
+	in := sqldb.FigureCorrection{Figure: figure, Unit: deadline.Unit(rq.r.PostForm.Get("unit")), Source: rq.r.PostForm.Get("source"), Reason: rq.r.PostForm.Get("correction_reason")}
+	if f.Unit == "" {
+		in.Unit = ""
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(rq.r.PostForm.Get("count"))); err == nil {
+		in.Count = &n
+	}
+	now := u.s.db.ProfileVersionToday(p.ID)
+	if now == nil || now.Version != p.Version {
+		u.checkPage(rq, http.StatusUnprocessableEntity, p, f, formValues(rq), []fieldError{{ID: "f-count", Message: rq.t("figure.correct_not_in_force")}})
+		return
+	}
+	_, rc, err := u.s.db.CorrectFigure(rq.r.Context(), *rq.actor, p.ID, in)
+	if err != nil {
+		errs, ok := u.storeErrors(rq, err)
+		if !ok {
+			u.fail(rq, err)
+			return
+		}
+		for i := range errs {
+			if errs[i].ID == "f-reason" {
+				errs[i].ID = "f-correction_reason"
+			}
+		}
+		u.checkPage(rq, http.StatusUnprocessableEntity, p, f, formValues(rq), errs)
+		return
+	}
+	u.flash(rq, rq.t("figure.corrected", "figure", f.Label, "id", p.ID, "version", strconv.Itoa(p.Version), "cases", strconv.Itoa(rc.Total)))
+	http.Redirect(rq.w, rq.r, checksURL(p, figure), http.StatusSeeOther)
 }
