@@ -116,7 +116,9 @@ func TestAPIProfileChecks(t *testing.T) {
 	if done.Version != 1 || done.Recomputation.ID == "" {
 		t.Errorf("a correction's answer: %s", r.body)
 	}
-	var after struct{ DueOn string `json:"due_on"` }
+	var after struct {
+		DueOn string `json:"due_on"`
+	}
 	de.do("GET", "/api/v1/deadlines/calculate?rule=reply&from=2026-03-02&state=DE", nil).decode(t, &after)
 	if after.DueOn != "2026-03-12" {
 		t.Errorf("the reply from 2 March 2026 after the correction is due %s, want 2026-03-12", after.DueOn)
