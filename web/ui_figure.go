@@ -144,9 +144,10 @@ func (u *ui) checkTarget(rq *request, figure string) (*deadline.Profile, adminFi
 	return nil, adminFigure{}, false
 }
 
-// checkPage renders the check page of a figure.
-func (u *ui) checkPage(rq *request, status int, p *deadline.Profile, f adminFigure, values map[string]string, errs []fieldError) {
-	title := rq.t("admin.figure_check")
+// checkPage renders the check page of a figure, titled by what the form
+// sent did (titleKey: admin.figure_check, figure.withdraw, figure.correct).
+func (u *ui) checkPage(rq *request, status int, titleKey string, p *deadline.Profile, f adminFigure, values map[string]string, errs []fieldError) {
+	title := rq.t(titleKey) + " – " + f.Label + " (" + p.ID + " v" + strconv.Itoa(p.Version) + ")"
 	if len(errs) > 0 {
 		title = rq.t("error.title_prefix") + " " + title
 	}
@@ -162,7 +163,7 @@ func (u *ui) checkPage(rq *request, status int, p *deadline.Profile, f adminFigu
 func (u *ui) adminCheckForm(rq *request) {
 	p, f, ok := u.checkTarget(rq, rq.r.URL.Query().Get("figure"))
 	if ok {
-		u.checkPage(rq, http.StatusOK, p, f, map[string]string{}, nil)
+		u.checkPage(rq, http.StatusOK, "admin.figure_check", p, f, map[string]string{}, nil)
 	}
 }
 
@@ -185,7 +186,7 @@ func (u *ui) adminRecordCheck(rq *request) {
 			u.fail(rq, err)
 			return
 		}
-		u.checkPage(rq, http.StatusUnprocessableEntity, p, f, formValues(rq), errs)
+		u.checkPage(rq, http.StatusUnprocessableEntity, "admin.figure_check", p, f, formValues(rq), errs)
 		return
 	}
 	u.flash(rq, rq.t("figure.recorded", "figure", f.Label, "id", p.ID, "version", strconv.Itoa(p.Version)))
@@ -209,7 +210,7 @@ func (u *ui) adminWithdrawCheck(rq *request) {
 			u.fail(rq, err)
 			return
 		}
-		u.checkPage(rq, http.StatusUnprocessableEntity, p, f, formValues(rq), errs)
+		u.checkPage(rq, http.StatusUnprocessableEntity, "figure.withdraw", p, f, formValues(rq), errs)
 		return
 	}
 	u.flash(rq, rq.t("figure.withdrawn", "figure", f.Label, "id", p.ID, "version", strconv.Itoa(p.Version)))
@@ -233,7 +234,7 @@ func (u *ui) adminCorrectFigure(rq *request) {
 	}
 	now := u.s.db.ProfileVersionToday(p.ID)
 	if now == nil || now.Version != p.Version {
-		u.checkPage(rq, http.StatusUnprocessableEntity, p, f, formValues(rq), []fieldError{{ID: "f-count", Message: rq.t("figure.correct_not_in_force")}})
+		u.checkPage(rq, http.StatusUnprocessableEntity, "figure.correct", p, f, formValues(rq), []fieldError{{ID: "f-count", Message: rq.t("figure.correct_not_in_force")}})
 		return
 	}
 	_, rc, err := u.s.db.CorrectFigure(rq.r.Context(), *rq.actor, p.ID, in)
@@ -248,7 +249,7 @@ func (u *ui) adminCorrectFigure(rq *request) {
 				errs[i].ID = "f-correction_reason"
 			}
 		}
-		u.checkPage(rq, http.StatusUnprocessableEntity, p, f, formValues(rq), errs)
+		u.checkPage(rq, http.StatusUnprocessableEntity, "figure.correct", p, f, formValues(rq), errs)
 		return
 	}
 	u.flash(rq, rq.t("figure.corrected", "figure", f.Label, "id", p.ID, "version", strconv.Itoa(p.Version), "cases", strconv.Itoa(rc.Total)))
