@@ -216,6 +216,9 @@ func TestFigureCorrectedByAdministrator(t *testing.T) {
 	if _, err := db.RecomputeAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	if _, page := a.get(form); !strings.Contains(page, `id="recomputation"`) {
+		t.Error("the figure's page does not show the recomputation its correction started")
+	}
 	after := before.AddDays(-5)
 	o := newUIClient(t, base, "az")
 	o.signIn("sms.officer")

@@ -154,8 +154,15 @@ func (u *ui) checkPage(rq *request, status int, titleKey string, p *deadline.Pro
 	now := u.s.db.ProfileVersionToday(p.ID)
 	d := &checkData{Profile: p, Figure: f, Values: values, InForce: now != nil && now.Version == p.Version,
 		Units: []deadline.Unit{deadline.CalendarDays, deadline.WorkingDays, deadline.Months}}
-	u.render(rq, status, "admin", page{Title: title + " – " + rq.t("nav.admin"), Errors: errs,
-		Data: adminData{Section: "figure_check", Check: d}})
+	ad := adminData{Section: "figure_check", Check: d}
+	// After a correction, the page shows the recomputation it started.
+	if !u.withRecomputation(rq, &ad) {
+		return
+	}
+	if r := ad.Recomputation; r != nil && r.Reason != fmt.Sprintf("profile:%s-v%d", p.ID, p.Version) {
+		ad.Recomputation = nil
+	}
+	u.render(rq, status, "admin", page{Title: title + " – " + rq.t("nav.admin"), Errors: errs, Data: ad})
 }
 
 // adminCheckForm shows a figure, its current check, and the forms to
