@@ -37,7 +37,7 @@ type ProfileCheck struct {
 	Note    string `json:"note,omitempty"`
 	// CheckedBy is the administrator's username, CheckedByName the name
 	// shown ("" when the account is gone).
-	CheckedBy     string    `json:"checked_by"`
+	CheckedBy     string    `json:"checked_by,omitempty"`
 	CheckedByName string    `json:"checked_by_name,omitempty"`
 	CheckedAt     time.Time `json:"checked_at"`
 }

@@ -476,7 +476,7 @@ func deadlineError(err error, rule, profile, state string) error {
 	return e
 }
 
-func (s *Server) calculate(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
+func (s *Server) calculate(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
 	q := r.URL.Query()
 	c, err := Calculate(s.db, q.Get("rule"), q.Get("from"), q.Get("profile"), q.Get("state"))
 	if err != nil {
@@ -488,6 +488,7 @@ func (s *Server) calculate(w http.ResponseWriter, r *http.Request, _ ercms.Actor
 			return err
 		}
 		if ch, ok := checks[p.FigurePath(c.Rule, c.State)]; ok {
+			ch = checkFor(a, ch)
 			c.Check = &ch
 		}
 	}

@@ -28,9 +28,20 @@ func versionParam(r *http.Request) (int, error) {
 	return v, nil
 }
 
+// checkFor is check c as reader a may read it: the administrator who
+// checked it is named to the central authority and the administrators
+// only, as on the pages.
+func checkFor(a ercms.Actor, c sqldb.ProfileCheck) sqldb.ProfileCheck {
+	if !a.IsCA() && a.Role != ercms.RoleAdmin {
+		c.CheckedBy, c.CheckedByName = "", ""
+	}
+	return c
+}
+
 // profileChecks lists the current checks of a profile version's figures,
-// by figure (anyone signed in: profiles are no personal data).
-func (s *Server) profileChecks(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
+// by figure (anyone signed in: profiles are no personal data; the
+// checker's name as checkFor says).
+func (s *Server) profileChecks(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
 	v, err := versionParam(r)
 	if err != nil {
 		return err
@@ -49,7 +60,7 @@ func (s *Server) profileChecks(w http.ResponseWriter, r *http.Request, _ ercms.A
 	}
 	out := []sqldb.ProfileCheck{}
 	for _, c := range checks {
-		out = append(out, c)
+		out = append(out, checkFor(a, c))
 	}
 	slices.SortFunc(out, func(a, b sqldb.ProfileCheck) int { return strings.Compare(a.Figure, b.Figure) })
 	return writeJSON(w, http.StatusOK, map[string]any{"checks": out})

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 
+	"github.com/ercms/ercms"
+
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/deadline"
 	"github.com/ercms/ercms/i18n"
@@ -21,33 +23,37 @@ type figureNote struct {
 	Check     *sqldb.ProfileCheck
 	// CheckedOn is the check's date in the requested state.
 	CheckedOn civil.Date
+	// By names who checked the figure for this reader.
+	By string
 }
 
-// CheckedBy names who checked the figure (the account name when the
-// person's name is unknown).
-func (n figureNote) CheckedBy() string {
-	if n.Check == nil {
-		return ""
-	}
-	if n.Check.CheckedByName != "" {
-		return n.Check.CheckedByName
-	}
-	return n.Check.CheckedBy
-}
+// CheckedBy names who checked the figure.
+func (n figureNote) CheckedBy() string { return n.By }
 
-// noteOf words figure f of a profile with its current check c (nil when none).
-func (u *ui) noteOf(l i18n.Lang, f deadline.Figure, c *sqldb.ProfileCheck) figureNote {
+// noteOf words figure f of a profile with its current check c (nil when
+// none) for reader a: the administrator who checked it is named to the
+// central authority and the administrators (who read the names of the
+// deployment's staff), and called "an administrator" for everyone else.
+func (u *ui) noteOf(l i18n.Lang, a ercms.Actor, f deadline.Figure, c *sqldb.ProfileCheck) figureNote {
 	n := figureNote{Source: f.SourceIn(l), Unchecked: f.Verify && c == nil, Check: c}
 	if c != nil {
 		n.CheckedOn = civil.In(c.CheckedAt, u.s.db.Location())
+		switch {
+		case !a.IsCA() && a.Role != ercms.RoleAdmin:
+			n.By = u.cat.T(l, "figure.by_admin")
+		case c.CheckedByName != "":
+			n.By = c.CheckedByName
+		default:
+			n.By = c.CheckedBy
+		}
 	}
 	return n
 }
 
-// figureNotes returns, by rule kind, the notes on the figures that rule
-// kinds for memberState under version of profile id. Kinds the version
+// figureNotes returns, by rule kind, the notes for reader a on the figures
+// that rule kinds for memberState under version of profile id. Kinds the version
 // does not know get no note; a profile version that is gone gives none.
-func (u *ui) figureNotes(ctx context.Context, l i18n.Lang, id string, version int, memberState string, kinds []string) (map[string]figureNote, error) {
+func (u *ui) figureNotes(ctx context.Context, l i18n.Lang, a ercms.Actor, id string, version int, memberState string, kinds []string) (map[string]figureNote, error) {
 	var p *deadline.Profile
 	for _, v := range u.s.db.Rules().Versions(id) {
 		if v.Version == version {
@@ -72,7 +78,7 @@ func (u *ui) figureNotes(ctx context.Context, l i18n.Lang, id string, version in
 		if ch, ok := checks[path]; ok {
 			c = &ch
 		}
-		out[k] = u.noteOf(l, f, c)
+		out[k] = u.noteOf(l, a, f, c)
 	}
 	return out, nil
 }

@@ -65,11 +65,18 @@ func TestAPIProfileChecks(t *testing.T) {
 		t.Fatalf("record a newer check: %d %s", r.status, r.body)
 	}
 	var list struct {
-		Checks []struct{ Figure, Text, Article, CheckedBy string }
+		Checks []struct {
+			Figure, Text, Article string
+			CheckedBy             string `json:"checked_by"`
+		}
 	}
 	de.do("GET", checks, nil).decode(t, &list)
-	if len(list.Checks) != 1 || list.Checks[0].Text != newer["text"] || list.Checks[0].Article != newer["article"] {
-		t.Errorf("checks after a newer one: %+v", list)
+	if len(list.Checks) != 1 || list.Checks[0].Text != newer["text"] || list.Checks[0].Article != newer["article"] || list.Checks[0].CheckedBy != "" {
+		t.Errorf("checks after a newer one, as the requesting state reads them (no administrator named): %+v", list)
+	}
+	sup.do("GET", checks, nil).decode(t, &list)
+	if len(list.Checks) != 1 || list.Checks[0].CheckedBy != "admin" {
+		t.Errorf("checks as the central authority reads them: %+v", list)
 	}
 	de.do("GET", "/api/v1/deadlines/calculate?rule=reply&from=2026-03-02&state=DE", nil).decode(t, &c)
 	if c.Check == nil || c.Check.Article != newer["article"] || c.Check.Figure != "rules.reply" {

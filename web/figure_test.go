@@ -165,6 +165,14 @@ func TestFigureCheckedByAdministrator(t *testing.T) {
 	if text := html.UnescapeString(page); !strings.Contains(text, checked(i18n.AZ)) || strings.Contains(text, cat.T(i18n.AZ, "figure.unchecked")) {
 		t.Errorf("az calculator: no %q instead of the mark", checked(i18n.AZ))
 	}
+	// The requesting state's officer reads the check without the administrator's name.
+	fr := newUIClient(t, base, "fr")
+	fr.signIn("de.officer")
+	_, page = fr.get("/cases/" + s.c.ID)
+	byAdmin := cat.T(i18n.FR, "figure.checked", "text", "OJ L 128, 30.4.2014", "article", "Art. 11(2)", "name", cat.T(i18n.FR, "figure.by_admin"), "date", i18n.FormatDate(i18n.FR, db.Today()))
+	if row := rowWith(page, cat.T(i18n.FR, "clock.reply")); !strings.Contains(row, byAdmin) || strings.Contains(row, admin) {
+		t.Errorf("de.officer: the reply row does not say %q without the administrator's name:\n%s", byAdmin, row)
+	}
 	// Austria's protocol has its own notice period: the check of the agreement's reply does not touch it.
 	_, page = o.get("/deadlines?rule=transfer_notice&from=2026-03-20&state=AT")
 	if text := html.UnescapeString(page); !strings.Contains(text, cat.T(i18n.AZ, "figure.unchecked")) {

@@ -135,7 +135,7 @@ func (u *ui) loadCase(rq *request) (caseData, bool) {
 	for _, dl := range c.Deadlines {
 		kinds = append(kinds, dl.Kind)
 	}
-	if d.Figures, err = u.figureNotes(rq.r.Context(), rq.lang, c.ProfileID, c.ProfileVersion, c.RequestingState, kinds); err != nil {
+	if d.Figures, err = u.figureNotes(rq.r.Context(), rq.lang, *rq.actor, c.ProfileID, c.ProfileVersion, c.RequestingState, kinds); err != nil {
 		u.fail(rq, err)
 		return caseData{}, false
 	}

@@ -62,7 +62,7 @@ func (u *ui) adminFigures(rq *request, p *deadline.Profile) ([]adminFigure, erro
 		if ch, ok := checks[f.Path]; ok {
 			c = &ch
 		}
-		a := adminFigure{Path: f.Path, Label: u.figureLabel(rq.lang, f.Path), Binding: f.Binding, Note: u.noteOf(rq.lang, f, c)}
+		a := adminFigure{Path: f.Path, Label: u.figureLabel(rq.lang, f.Path), Binding: f.Binding, Note: u.noteOf(rq.lang, *rq.actor, f, c)}
 		switch f.Path {
 		case "extension_max":
 			a.Value, a.Count = u.period(rq.lang, p.ExtensionMaxDays, deadline.CalendarDays), p.ExtensionMaxDays

@@ -623,7 +623,7 @@ func (u *ui) calculatorPage(rq *request) {
 				if st, err := pr.Setting(res.Rule, res.State); err == nil {
 					d.Deadline = &ercms.Deadline{Kind: res.Rule, Rule: st.Rule, From: res.From, BeyondData: res.BeyondData, Binding: st.Binding}
 				}
-				notes, err := u.figureNotes(rq.r.Context(), rq.lang, pr.ID, pr.Version, res.State, []string{res.Rule})
+				notes, err := u.figureNotes(rq.r.Context(), rq.lang, *rq.actor, pr.ID, pr.Version, res.State, []string{res.Rule})
 				if err != nil {
 					u.fail(rq, err)
 					return
