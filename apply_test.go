@@ -1888,7 +1888,7 @@ func TestObstacleValidation(t *testing.T) {
 func TestApplyTransferWindowCap(t *testing.T) {
 	w := newWorld(t, "eu-az", true)
 	w.edit = func(p *deadline.Profile) {
-		p.TransferWindowCap = &deadline.Figure{Days: 60, Source: "test: at most 60 days beyond the first end"}
+		p.TransferWindowCap = &deadline.DaysFigure{Days: 60, Source: "test: at most 60 days beyond the first end"}
 	}
 	s, _ := w.reach(StateApproved) // window until 20 July
 	s.reject("2026-07-10 10:00", deOff, ActExtendTransferWindow, ActionInput{Justification: "No flights.", NewEnd: dayp("2026-09-19")}, EInvalid, "new_end")

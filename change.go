@@ -250,13 +250,15 @@ func FlagOverdue(env Env, c *Case, a Actor) (Change, error) {
 const ChangeDeadlineRecomputed = "deadline_recomputed"
 
 // RecomputeDeadlines recomputes the running clocks of c on the calendars
-// cals (an administrator's edit of holiday data); a case none of whose due
-// dates moves is unchanged. Only the system recomputes.
+// cals (an administrator's edit of holiday data) and on the rules of the
+// case's profile version env.Profile (an administrator's correction of it);
+// a case none of whose due dates moves is unchanged. Only the system
+// recomputes.
 func RecomputeDeadlines(env Env, c *Case, a Actor, cals *deadline.Calendars) (Change, error) {
 	if a.Role != RoleSystem {
 		return Change{}, Fail(EForbidden, "err.system_only.recompute")
 	}
-	moves, err := c.Recompute(cals)
+	moves, err := c.RecomputeOn(env.Profile, cals)
 	if err != nil {
 		return Change{}, err
 	}

@@ -158,11 +158,24 @@ const (
 // Recompute recomputes every running clock on new holiday data and returns a
 // note per due date that moved (empty when nothing changed).
 func (c *Case) Recompute(cals *deadline.Calendars) ([]Note, error) {
+	return c.RecomputeOn(nil, cals)
+}
+
+// RecomputeOn is Recompute that first takes each running clock's rule from
+// profile p (the case's profile version, as corrected by an administrator),
+// where p has the clock's kind for the case's requesting state; p nil keeps
+// the rules the clocks started with.
+func (c *Case) RecomputeOn(p *deadline.Profile, cals *deadline.Calendars) ([]Note, error) {
 	var changes []Note
 	for i := range c.Deadlines {
 		d := &c.Deadlines[i]
 		if d.Status != DeadlineRunning {
 			continue
+		}
+		if p != nil {
+			if s, err := p.Setting(d.Kind, c.RequestingState); err == nil {
+				d.Rule, d.Binding = s.Rule, s.Binding
+			}
 		}
 		before := d.DueOn
 		if err := d.compute(cals); err != nil {

@@ -84,7 +84,7 @@ type Profile struct {
 	// TransferWindowCap is the longest the requesting state may extend the
 	// transfer window beyond its first end, in calendar days; nil: no cap
 	// (the texts extend it for as long as the obstacles last).
-	TransferWindowCap *Figure
+	TransferWindowCap *DaysFigure
 
 	ExtensionMaxDays   int    // longest extension of the reply time limit, in calendar days
 	ExtensionMaxSource string // where ExtensionMaxDays comes from
@@ -107,9 +107,9 @@ type Profile struct {
 // ObligationsFrom may name (ercms.Category).
 var profileCategories = []string{"own_national", "third_country_national", "stateless"}
 
-// Figure is a number of days a profile rests on, with its source and
+// DaysFigure is a number of days a profile rests on, with its source and
 // whether it still has to be checked against the legal text.
-type Figure struct {
+type DaysFigure struct {
 	Days   int    `json:"days"`
 	Source string `json:"source"`
 	Verify bool   `json:"verify,omitempty"`
@@ -150,7 +150,7 @@ type profileJSON struct {
 	SuspensionPausesClocks           bool                    `json:"suspension_pauses_clocks,omitempty"`
 	ValidDocumentWithoutNotification bool                    `json:"valid_document_without_notification,omitempty"`
 	ObligationsFrom                  map[string]DatedFigure  `json:"obligations_from,omitempty"`
-	TransferWindowCap                *Figure                 `json:"transfer_window_cap,omitempty"`
+	TransferWindowCap                *DaysFigure             `json:"transfer_window_cap,omitempty"`
 	ExtensionMax                     *figureJSON             `json:"extension_max"`
 	TravelDocumentValidity           *figureJSON             `json:"travel_document_validity"`
 	CrossingPoints                   []CrossingPoint         `json:"crossing_points"`

@@ -159,7 +159,9 @@ func TestEmbeddedProfiles(t *testing.T) {
 			}
 		}
 	}
-	verify := map[string]bool{"reply": true, "submission_tcn": true, "travel_document_validity": true, "take_back": true}
+	verify := map[string]bool{"reply": true, "reply_accelerated": true, "submission_accelerated": true, "submission_tcn": true, "travel_document": true,
+		"travel_document_validity": true, "interview": true, "interview_no_mission": true, "transfer_window": true, "transfer_notice": true,
+		"transit_lead_time": true, "transit_reply": true, "cost_reimbursement": true, "take_back": true}
 	for k, st := range az.Rules {
 		if st.Verify != verify[k] {
 			t.Errorf("eu-az %s: verify = %v", k, st.Verify)

@@ -220,6 +220,16 @@ func crawlAs(t *testing.T, f *findings, base, user string) int {
 							break
 						}
 					}
+					// The page of a figure's check and correction, its forms sent empty.
+					for _, l2 := range a.Links {
+						if strings.HasPrefix(l2, "/admin/profiles/") && strings.Contains(l2, "/checks?figure=rules.reply") {
+							form := c.page("GET", l2, nil, 200)
+							path, _, _ := strings.Cut(l2, "?")
+							c.page("POST", path, url.Values{"csrf": {form.csrf()}, "figure": {"rules.reply"}}, http.StatusUnprocessableEntity)
+							c.page("POST", strings.TrimSuffix(path, "/checks")+"/correct", url.Values{"csrf": {form.csrf()}, "figure": {"rules.reply"}}, http.StatusUnprocessableEntity)
+							break
+						}
+					}
 				}
 			}
 		} else {

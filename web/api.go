@@ -56,6 +56,7 @@ func (s *Server) apiRoutes() {
 	s.add("GET", "/api/v1/suspensions", true, s.suspensions)
 	s.add("POST", "/api/v1/suspensions", true, s.suspendAgreement)
 	s.add("POST", "/api/v1/suspensions/{id}/end", true, s.endSuspension)
+	s.figureRoutes()
 	s.workflowRoutes()
 	s.documentRoutes()
 }
@@ -400,6 +401,11 @@ type Calculation struct {
 	Sources     i18n.Texts `json:"sources,omitempty"`
 	BeyondData  bool       `json:"beyond_data,omitempty"`
 	Provisional bool       `json:"provisional,omitempty"`
+	// Verify says the profile ships the rule's figure as not yet checked
+	// against the agreement text; Check is an administrator's check of it
+	// since (the figure is unchecked when Verify is set and Check is nil).
+	Verify bool                `json:"verify,omitempty"`
+	Check  *sqldb.ProfileCheck `json:"check,omitempty"`
 }
 
 // SourceIn says where the rule's figure comes from in the reader's language l.
@@ -441,7 +447,7 @@ func Calculate(db *sqldb.DB, rule, from, profile, state string) (*Calculation, e
 		return nil, deadlineError(err, rule, profile, state)
 	}
 	out := &Calculation{Rule: rule, Profile: profile, State: state, From: day, Basis: res.Basis, Binding: st.Binding,
-		Source: st.Source, Sources: st.Sources, BeyondData: res.BeyondData, Provisional: res.Provisional}
+		Source: st.Source, Sources: st.Sources, BeyondData: res.BeyondData, Provisional: res.Provisional, Verify: st.Verify}
 	if !res.BeyondData {
 		due := res.Due.String()
 		out.DueOn = &due
@@ -473,11 +479,21 @@ func deadlineError(err error, rule, profile, state string) error {
 	return e
 }
 
-func (s *Server) calculate(w http.ResponseWriter, r *http.Request, _ ercms.Actor) error {
+func (s *Server) calculate(w http.ResponseWriter, r *http.Request, a ercms.Actor) error {
 	q := r.URL.Query()
 	c, err := Calculate(s.db, q.Get("rule"), q.Get("from"), q.Get("profile"), q.Get("state"))
 	if err != nil {
 		return err
+	}
+	if p, err := s.db.Rules().Profile(c.Profile, c.From); err == nil {
+		checks, err := s.db.ProfileChecks(r.Context(), p.ID, p.Version)
+		if err != nil {
+			return err
+		}
+		if ch, ok := checks[p.FigurePath(c.Rule, c.State)]; ok {
+			ch = checkFor(a, ch)
+			c.Check = &ch
+		}
 	}
 	return writeJSON(w, http.StatusOK, c)
 }

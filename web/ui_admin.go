@@ -45,6 +45,10 @@ func (s *Server) adminRoutes(u *ui) {
 	page("GET /admin/profiles", u.adminProfiles)
 	page("GET /admin/profiles/{id}/new", u.adminProfileForm)
 	page("POST /admin/profiles/{id}/new", u.adminSaveProfile)
+	page("GET /admin/profiles/{id}/versions/{version}/checks", u.adminCheckForm)
+	page("POST /admin/profiles/{id}/versions/{version}/checks", u.adminRecordCheck)
+	page("POST /admin/profiles/{id}/versions/{version}/checks/withdraw", u.adminWithdrawCheck)
+	page("POST /admin/profiles/{id}/versions/{version}/correct", u.adminCorrectFigure)
 	page("GET /admin/reference", u.adminReference)
 	page("POST /admin/reference/refusal", u.adminAddRefusal)
 	page("POST /admin/reference/evidence", u.adminAddEvidence)
@@ -83,6 +87,10 @@ type adminData struct {
 	// Recomputation is the latest recomputation of running deadlines
 	// (calendar pages), nil when there was none.
 	Recomputation *sqldb.Recomputation
+	// Figures are each profile version's figures with their checks against
+	// the agreement text, by "id vN"; Check fills the page of one figure.
+	Figures map[string][]adminFigure
+	Check   *checkData
 }
 
 // ServiceAccounts lists the active service accounts among Users, whose
@@ -432,12 +440,18 @@ func (u *ui) adminSaveCalendarYear(rq *request) {
 
 func (u *ui) adminProfiles(rq *request) {
 	rules := u.s.db.Rules()
-	d := adminData{Status: map[string]string{}, Latest: map[string]int{}}
+	d := adminData{Status: map[string]string{}, Latest: map[string]int{}, Figures: map[string][]adminFigure{}}
 	for _, id := range rules.ProfileIDs() {
 		vs := rules.Versions(id)
 		d.Profiles = append(d.Profiles, vs...)
 		now := u.s.db.ProfileVersionToday(id)
 		for _, p := range vs {
+			figs, err := u.adminFigures(rq, p)
+			if err != nil {
+				u.fail(rq, err)
+				return
+			}
+			d.Figures[fmt.Sprintf("%s v%d", id, p.Version)] = figs
 			status := "superseded"
 			switch {
 			case now == nil || p.Version > now.Version:

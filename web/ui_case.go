@@ -85,6 +85,9 @@ type caseData struct {
 	// Agreement names the agreement the case's deadlines count by (EU,
 	// Norwegian, Swiss…) in the reader's language.
 	Agreement string
+	// Figures tells, by deadline kind, where each deadline's figure comes
+	// from and whether it was checked against the agreement text.
+	Figures map[string]figureNote
 }
 
 // Open reports whether the case still needs an officer (not in an end state).
@@ -140,6 +143,14 @@ func (u *ui) loadCase(rq *request) (caseData, bool) {
 		d.Agreement = p.NameIn(rq.lang)
 	} else if p, err := u.s.db.Rules().Latest(c.ProfileID); err == nil {
 		d.Agreement = p.NameIn(rq.lang)
+	}
+	var kinds []string
+	for _, dl := range c.Deadlines {
+		kinds = append(kinds, dl.Kind)
+	}
+	if d.Figures, err = u.figureNotes(rq.r.Context(), rq.lang, *rq.actor, c.ProfileID, c.ProfileVersion, c.RequestingState, kinds); err != nil {
+		u.fail(rq, err)
+		return caseData{}, false
 	}
 	return d, true
 }

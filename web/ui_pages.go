@@ -595,6 +595,9 @@ type calcData struct {
 	// of the event, for wording the basis in the user's language.
 	Due      civil.Date
 	Deadline *ercms.Deadline
+	// Figure says whether the rule's figure was checked against the
+	// agreement text.
+	Figure *figureNote
 }
 
 // calculatorPage is the deadline calculator for planning.
@@ -624,6 +627,14 @@ func (u *ui) calculatorPage(rq *request) {
 			if pr, err := u.s.db.Rules().Profile(res.Profile, res.From); err == nil {
 				if st, err := pr.Setting(res.Rule, res.State); err == nil {
 					d.Deadline = &ercms.Deadline{Kind: res.Rule, Rule: st.Rule, From: res.From, BeyondData: res.BeyondData, Binding: st.Binding}
+				}
+				notes, err := u.figureNotes(rq.r.Context(), rq.lang, *rq.actor, pr.ID, pr.Version, res.State, []string{res.Rule})
+				if err != nil {
+					u.fail(rq, err)
+					return
+				}
+				if n, ok := notes[res.Rule]; ok {
+					d.Figure = &n
 				}
 			}
 		case asError(err, &e) && e.Code == ercms.EInvalid:
