@@ -147,7 +147,7 @@ func CoverAbsence(env Env, c *Case, a Actor, from, to User) (Change, error) {
 	}
 	c.AssignedTo = to.ID
 	c.event(env, a, ChangeAssign, NewNote("note.absence_cover", "from_user_id", from.ID, "user_id", to.ID))
-	return Change{Action: ChangeAssign, Records: []string{"user:" + from.ID, "user:" + to.ID}, Purpose: "absence cover"}, nil
+	return Change{Action: ChangeAssign, Records: []string{"user:" + from.ID, "user:" + to.ID}, Purpose: PurposeAbsenceCover}, nil
 }
 
 // ChangeUpdate is the audit name of a draft edit.
@@ -403,7 +403,7 @@ func ReadMessages(env Env, c *Case, a Actor, msgs []Message) (Change, error) {
 	for i, id := range read {
 		records[i] = "message:" + id
 	}
-	return Change{Action: ChangeReadMessages, Records: records, Purpose: "read receipt", Recipient: recipient, ReadMessages: read, KeepVersion: true}, nil
+	return Change{Action: ChangeReadMessages, Records: records, Purpose: PurposeReadReceipt, Recipient: recipient, ReadMessages: read, KeepVersion: true}, nil
 }
 
 // String describes a change for logs and test failures (no personal data).

@@ -126,7 +126,7 @@ func (s *DB) OpenAttachment(ctx context.Context, a ercms.Actor, caseID, id strin
 			return err
 		}
 		return tx.audit(ctx, auditEvent{actor: a, action: "attachment.read", objectType: "case", objectID: caseID,
-			records: []string{"case:" + caseID, "attachment:" + id}, purpose: "case handling", partyState: c.RequestingState})
+			records: []string{"case:" + caseID, "attachment:" + id}, purpose: ercms.PurposeCaseHandling, partyState: c.RequestingState})
 	})
 	if err != nil {
 		return nil, nil, err

@@ -305,7 +305,7 @@ func (s *DB) Transmissions(ctx context.Context, a ercms.Actor, from, to time.Tim
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return tx.audit(ctx, auditEvent{actor: a, action: "audit.export", objectType: "transmissions", purpose: "export of the member state's transmission record", partyState: a.Org.State})
+		return tx.audit(ctx, auditEvent{actor: a, action: "audit.export", objectType: "transmissions", purpose: ercms.PurposeTransmissionExport, partyState: a.Org.State})
 	})
 	return out, err
 }

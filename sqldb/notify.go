@@ -287,7 +287,7 @@ func (s *DB) Notifications(ctx context.Context, a ercms.Actor, limit int) ([]erc
 		}
 		slices.Sort(shown)
 		return tx.audit(ctx, auditEvent{actor: a, action: "notification.list", objectType: "case", records: slices.Compact(shown),
-			purpose: "case handling", partyState: partyOf(a)})
+			purpose: ercms.PurposeCaseHandling, partyState: partyOf(a)})
 	})
 	return out, unread, err
 }

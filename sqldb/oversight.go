@@ -218,7 +218,7 @@ func (s *DB) FindPersons(ctx context.Context, a ercms.Actor, reference, name str
 		}
 		rows.Close()
 		return tx.audit(ctx, auditEvent{actor: a, action: "audit.person_search", objectType: "person_report", records: recs,
-			purpose: "data protection report"})
+			purpose: ercms.PurposeDataProtection})
 	})
 	return out, err
 }
@@ -259,7 +259,7 @@ func (s *DB) PersonReport(ctx context.Context, a ercms.Actor, caseID string) (Pe
 		}
 		rows.Close()
 		return tx.audit(ctx, auditEvent{actor: a, action: "audit.person_report", objectType: "person_report", objectID: caseID,
-			records: []string{"case:" + caseID}, purpose: "data protection report"})
+			records: []string{"case:" + caseID}, purpose: ercms.PurposeDataProtection})
 	})
 	return m, out, err
 }

@@ -228,3 +228,51 @@ func narrow(t *testing.T, b *browser, path string) {
 		t.Fatalf("%s is %v px wide at 390 px: %s", path, w, wide)
 	}
 }
+
+// TestUIOversightPurposeWords: the auditor and the DPO read each event's
+// purpose in their language on the audit trail, the person report and
+// both CSV files (the CSV keeps the purpose's code in a last column); the
+// English phrase the record keeps is not shown.
+func TestUIOversightPurposeWords(t *testing.T) {
+	_, _, base, read := oversightSetup(t)
+	cat := i18n.Default()
+	for _, lang := range []string{"fr", "az", "ru"} {
+		l := i18n.Lang(lang)
+		handling := cat.T(l, "audit_purpose.case_handling")
+		auditor := newUIClient(t, base, lang)
+		auditor.signIn("auditor")
+		status, body := auditor.get("/audit?user=sms.officer")
+		if status != 200 || !strings.Contains(body, html.EscapeString(handling)) || strings.Contains(body, ">"+ercms.PurposeCaseHandling+"<") {
+			t.Errorf("%s trail: %d, want the purpose %q and not %q", lang, status, handling, ercms.PurposeCaseHandling)
+		}
+		status, body = auditor.get("/audit/export?user=sms.officer")
+		rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if status != 200 || err != nil || len(rows) < 2 {
+			t.Fatalf("%s trail export: %d %v", lang, status, err)
+		}
+		last := len(rows[0]) - 1
+		if rows[0][6] != cat.T(l, "oversight.col.purpose") || rows[0][last] != cat.T(l, "rest14.col.purpose_code") {
+			t.Errorf("%s trail export headed %q", lang, rows[0])
+		}
+		found := false
+		for _, r := range rows[1:] {
+			if r[6] == ercms.PurposeCaseHandling || r[6] == r[last] && strings.Contains(r[6], "_") {
+				t.Errorf("%s trail export: purpose %q not in words", lang, r[6])
+			}
+			found = found || (r[6] == handling && r[last] == "case_handling")
+		}
+		if !found {
+			t.Errorf("%s trail export: no row reads %q with its code", lang, handling)
+		}
+		dpo := newUIClient(t, base, lang)
+		dpo.signIn("dpo")
+		status, body = dpo.get("/audit/persons/" + read.ID)
+		if status != 200 || !strings.Contains(body, html.EscapeString(handling)) || strings.Contains(body, ercms.PurposeCaseHandling) {
+			t.Errorf("%s person report: %d, want %q", lang, status, handling)
+		}
+		status, body = dpo.get("/audit/persons/" + read.ID + "/export")
+		if status != 200 || !strings.Contains(body, handling) || strings.Contains(body, ","+ercms.PurposeCaseHandling+",") {
+			t.Errorf("%s person report export: %d %.300q", lang, status, body)
+		}
+	}
+}

@@ -88,6 +88,9 @@ type auditRow struct {
 	Recipient string // the recipient's name
 	Party     string // the name of the member state whose record it is
 	Content   string // the content hash of a transmission
+	// PurposeWords is the purpose in the reader's language; PurposeCode
+	// its stable code (ercms.PurposeCode).
+	PurposeWords, PurposeCode string
 }
 
 // maxFilterText is the longest text a filter field takes.
@@ -261,7 +264,8 @@ func (u *ui) auditPages(rq *request, transmissions bool) {
 
 // auditRow names what an event refers to in language l.
 func (u *ui) auditRow(l i18n.Lang, e sqldb.AuditEvent, orgs, refs map[string]string) auditRow {
-	r := auditRow{AuditEvent: e, OrgName: orgs[e.OrgID], Reference: refs[e.ObjectID]}
+	r := auditRow{AuditEvent: e, OrgName: orgs[e.OrgID], Reference: refs[e.ObjectID],
+		PurposeWords: purposeWords(u.cat, l, e.Purpose), PurposeCode: ercms.PurposeCode(e.Purpose)}
 	if r.OrgName == "" {
 		r.OrgName = e.OrgID
 	}
@@ -318,10 +322,10 @@ func (u *ui) exportAudit(rq *request, base string, rows []auditRow) {
 	t := rq.t
 	out := [][]string{{t("oversight.col.seq"), t("oversight.col.time"), t("oversight.col.user"), t("oversight.col.organisation"),
 		t("oversight.col.action"), t("oversight.col.case"), t("oversight.col.purpose"), t("oversight.col.party"),
-		t("oversight.col.recipient"), t("oversight.col.content"), t("oversight.col.hash")}}
+		t("oversight.col.recipient"), t("oversight.col.content"), t("oversight.col.hash"), t("rest14.col.purpose_code")}}
 	for _, r := range rows {
 		out = append(out, []string{strconv.FormatInt(r.Seq, 10), r.At.UTC().Format(time.RFC3339), r.Actor, r.OrgName,
-			r.Action, r.Reference, r.Purpose, r.PartyState, r.AuditEvent.Recipient, r.Content, r.Hash})
+			r.Action, r.Reference, r.PurposeWords, r.PartyState, r.AuditEvent.Recipient, r.Content, r.Hash, r.PurposeCode})
 	}
 	name := "audit-trail.csv"
 	if strings.HasSuffix(base, "transmissions") {
@@ -408,9 +412,9 @@ func (u *ui) personReport(rq *request) {
 	if strings.HasSuffix(rq.r.URL.Path, "/export") {
 		t := rq.t
 		out := [][]string{{t("oversight.col.time"), t("oversight.col.user"), t("oversight.col.organisation"),
-			t("oversight.col.action"), t("oversight.col.purpose"), t("oversight.col.recipient"), t("oversight.col.case")}}
+			t("oversight.col.action"), t("oversight.col.purpose"), t("oversight.col.recipient"), t("oversight.col.case"), t("rest14.col.purpose_code")}}
 		for _, r := range d.Events {
-			out = append(out, []string{r.At.UTC().Format(time.RFC3339), r.Actor, r.OrgName, r.Action, r.Purpose, r.AuditEvent.Recipient, m.Reference})
+			out = append(out, []string{r.At.UTC().Format(time.RFC3339), r.Actor, r.OrgName, r.Action, r.PurposeWords, r.AuditEvent.Recipient, m.Reference, r.PurposeCode})
 		}
 		writeCSV(rq, "person-report-"+m.Reference+".csv", out)
 		return
