@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/pdf"
 )
 
 // TestWordsProfileLanguages: the administrator reads an implementing
@@ -36,6 +39,50 @@ func TestWordsProfileLanguages(t *testing.T) {
 		}
 		if !strings.Contains(strings.Join(got, "|"), want) {
 			t.Errorf("%s: the German protocol's languages are not %q: %q", lang, want, got)
+		}
+	}
+}
+
+// TestQueueArrivalTimeZone: the border officer's arrivals and the case's
+// transfer details say in which time zone a transfer's arrival time is,
+// in the reader's language.
+func TestQueueArrivalTimeZone(t *testing.T) {
+	db, actors, base := journeyStore(t)
+	berlin := orgByType(t, db, "Embassy of the Republic of Azerbaijan in Berlin – consular section")
+	s := newCaseWith(t, db, actors, func(n *ercms.NewCase) { n.RequestingReference = "BPOL-ZONE" }).approved().
+		act("de.officer", ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin})
+	valid := s.c.ReceivedOn.AddDays(28)
+	s.act("mfa.consul.berlin", ercms.ActIssueTravelDocument, ercms.ActionInput{Number: "AZ-TD-ZONE", ValidUntil: &valid})
+	s.act("de.officer", ercms.ActNotifyTransfer, ercms.ActionInput{Transfer: &ercms.Transfer{
+		Date: s.c.ReceivedOn.AddDays(7), Time: "06:05", CrossingPoint: "GYD", Flight: "J2 8012", Escorts: 1}})
+	for lang, want := range map[string]string{
+		"en": "06:05 Baku time",
+		"fr": "06:05 (heure de Bakou)",
+		"az": "06:05 (Bakı vaxtı ilə)",
+		"ru": "06:05 (по бакинскому времени)",
+	} {
+		border := newUIClient(t, base, lang)
+		border.signIn("border.officer")
+		status, home := border.get("/")
+		if status != 200 || !strings.Contains(home, s.c.Reference) || !strings.Contains(html.UnescapeString(home), want) {
+			t.Errorf("%s: the arrivals (%d) do not say %q", lang, status, want)
+		}
+		for _, user := range []string{"border.officer", "de.officer", "sms.officer"} {
+			u := border
+			if user != "border.officer" {
+				u = newUIClient(t, base, lang)
+				u.signIn(user)
+			}
+			status, page := u.get("/cases/" + s.c.ID + "/transfer")
+			if status != 200 || !strings.Contains(html.UnescapeString(page), want) {
+				t.Errorf("%s: %s reads the transfer (%d) without %q", lang, user, status, want)
+			}
+		}
+		status, doc := border.get("/cases/" + s.c.ID + "/documents/transfer_notice")
+		text, err := pdf.Text([]byte(doc))
+		squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }
+		if status != 200 || err != nil || !strings.Contains(squeeze(text), squeeze(want)) {
+			t.Errorf("%s: the transfer notice (%d, %v) does not say %q", lang, status, err, want)
 		}
 	}
 }
