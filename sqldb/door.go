@@ -34,6 +34,9 @@ type before struct {
 	names     []string
 	ids       []string
 	td        string
+	// proposer and proposal are who proposed the decision awaiting
+	// sign-off, and its outcome; empty when none awaits.
+	proposer, proposal string
 }
 
 type taskRow struct{ org, kind, status string }
@@ -46,7 +49,11 @@ type deadlineRow struct {
 }
 
 func snapshot(c *ercms.Case) *before {
-	return &before{version: c.Version, status: c.Status, tasks: taskRows(c), deadlines: deadlineRows(c), names: nameTokens(c), ids: caseIdentifiers(c), td: tdFields(c.TravelDocument)}
+	b := &before{version: c.Version, status: c.Status, tasks: taskRows(c), deadlines: deadlineRows(c), names: nameTokens(c), ids: caseIdentifiers(c), td: tdFields(c.TravelDocument)}
+	if c.Status == ercms.StatePendingSignOff && c.Decision != nil {
+		b.proposer, b.proposal = c.Decision.ProposedBy, c.Decision.Outcome
+	}
+	return b
 }
 
 func compareKeys(a, b deadlineKey) int {
@@ -155,7 +162,7 @@ func (tx *Tx) record(ctx context.Context, a ercms.Actor, c *ercms.Case, b *befor
 		}
 	}
 	if ch.Lifecycle && b != nil {
-		if err := tx.notifyAction(ctx, c, ch.Action, b.status, b.tasks); err != nil {
+		if err := tx.notifyAction(ctx, c, ch.Action, b); err != nil {
 			return err
 		}
 	}

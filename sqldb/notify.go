@@ -122,10 +122,16 @@ func (tx *Tx) notifyParty(ctx context.Context, c *ercms.Case, side, kind, dedupe
 // from state from and the tasks in before: the organisations of new tasks, the central
 // authority and the crossing point of a transfer notice, both parties of a
 // deemed approval, the central authority's supervisors of a proposal that
-// awaits sign-off. A case that left pending sign-off (signed off,
+// awaits sign-off, the officer whose proposal was returned. A case that left pending sign-off (signed off,
 // returned, deemed approved, withdrawn) no longer waits: the unread notices
 // of its proposal are marked read.
-func (tx *Tx) notifyAction(ctx context.Context, c *ercms.Case, action string, from ercms.State, before map[string]taskRow) error {
+func (tx *Tx) notifyAction(ctx context.Context, c *ercms.Case, action string, b *before) error {
+	from, before := b.status, b.tasks
+	if action == ercms.ActReturnProposal && b.proposer != "" {
+		if err := tx.notifyReturned(ctx, c, b.proposer, b.proposal); err != nil {
+			return err
+		}
+	}
 	if from == ercms.StatePendingSignOff && c.Status != ercms.StatePendingSignOff {
 		if _, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = $1 WHERE case_id = $2 AND kind = $3 AND read_at IS NULL`,
 			formatTime(tx.now), c.ID, ercms.NotifySignOff); err != nil {
@@ -210,6 +216,18 @@ func (tx *Tx) notifySignOff(ctx context.Context, c *ercms.Case) error {
 		}
 	}
 	return tx.notifyUsers(ctx, users, c, n)
+}
+
+// notifyReturned tells proposer, while an active officer of the central
+// authority, that the supervisor returned their proposed outcome of case
+// c; the supervisor's comment is on the case.
+func (tx *Tx) notifyReturned(ctx context.Context, c *ercms.Case, proposer, outcome string) error {
+	users, err := tx.orgUsers(ctx, caRoles, `u.id = $1`, proposer)
+	if err != nil {
+		return err
+	}
+	return tx.notifyUsers(ctx, users, c, notice{kind: ercms.NotifyProposalReturned, detail: outcome,
+		dedupe: fmt.Sprintf("%s:%s:%d", ercms.NotifyProposalReturned, c.ID, c.Version)})
 }
 
 // taskDue returns the due date of the running clock of task id of case c.

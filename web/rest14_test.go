@@ -1,12 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/pdf"
 )
 
@@ -83,6 +85,39 @@ func TestQueueArrivalTimeZone(t *testing.T) {
 		squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }
 		if status != 200 || err != nil || !strings.Contains(squeeze(text), squeeze(want)) {
 			t.Errorf("%s: the transfer notice (%d, %v) does not say %q", lang, status, err, want)
+		}
+	}
+}
+
+// TestNotifyProposalReturnedPage: in French and Azerbaijani the officer
+// reads that the supervisor returned the proposal and that the comment is
+// on the case, follows it to the case, and the notice is no longer new.
+func TestNotifyProposalReturnedPage(t *testing.T) {
+	db, actors, base := journeyStore(t)
+	cat := i18n.Default()
+	none := []string{}
+	s := newCaseWith(t, db, actors, func(n *ercms.NewCase) { n.RequestingReference = "BPOL-BACK" }).
+		act("de.officer", ercms.ActSubmit, ercms.ActionInput{}).act("sms.officer", ercms.ActRegister, ercms.ActionInput{}).
+		act("sms.officer", ercms.ActApprove, ercms.ActionInput{FamilyCovered: &none}).
+		act("sms.supervisor", ercms.ActReturnProposal, ercms.ActionInput{Comment: "Check the birth record first."})
+	for i, lang := range []string{"fr", "az"} {
+		l := i18n.Lang(lang)
+		u := newUIClient(t, base, lang)
+		u.signIn("sms.officer")
+		status, page := u.get("/notifications")
+		page = html.UnescapeString(page)
+		for _, want := range []string{cat.T(l, "notify.proposal_returned"), cat.T(l, "notify.text.proposal_returned.approve"), s.c.Reference} {
+			if status != 200 || !strings.Contains(page, want) {
+				t.Errorf("%s: the notifications (%d) do not say %q", lang, status, want)
+			}
+		}
+		if i == 0 {
+			if status, _ := u.get("/cases/" + s.c.ID); status != 200 {
+				t.Fatalf("open the case: %d", status)
+			}
+			if n, _ := db.UnreadNotifications(context.Background(), actors["sms.officer"]); n != 0 {
+				t.Errorf("after opening the case, %d notices are still new", n)
+			}
 		}
 	}
 }
