@@ -145,6 +145,12 @@ func (tx *Tx) record(ctx context.Context, a ercms.Actor, c *ercms.Case, b *befor
 			return err
 		}
 	}
+	if ch.Detached != "" {
+		if _, err := tx.ExecContext(ctx, `UPDATE attachments SET removed_at = $1 WHERE id = $2 AND case_id = $3 AND removed_at IS NULL`,
+			formatTime(tx.now), ch.Detached, c.ID); err != nil {
+			return err
+		}
+	}
 	if m := ch.Message; m != nil {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_messages (id, case_id, kind, from_side, from_org, from_user, subject, body, reply_to, content_sha256, sent_at, delivered_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, m.ID, c.ID, m.Kind, m.FromSide, m.FromOrgID, m.FromUserID, m.Subject, m.Body, m.ReplyTo,

@@ -3,13 +3,16 @@ package web_test
 import (
 	"context"
 	"html"
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/pdf"
+	"github.com/ercms/ercms/sqldb"
 )
 
 // TestWordsProfileLanguages: the administrator reads an implementing
@@ -119,5 +122,56 @@ func TestNotifyProposalReturnedPage(t *testing.T) {
 				t.Errorf("after opening the case, %d notices are still new", n)
 			}
 		}
+	}
+}
+
+// TestApplicationRemoveFile: on the files step of a draft, the requesting
+// officer removes a photo attached by mistake with the button beside it
+// and reads, in French, that it was removed; odd ids are no server
+// error; once the application is submitted the files stay.
+func TestApplicationRemoveFile(t *testing.T) {
+	db, actors, base := journeyStore(t)
+	ctx := context.Background()
+	de := actors["de.officer"]
+	c, _, err := db.CreateCase(ctx, de, sampleApplication(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo, _, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachPhoto, Name: "wrong-person.jpg", Kind: "jpeg", MIME: "image/jpeg", Data: []byte("\xff\xd8\xff\xe0 photo")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, _, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachFingerprints, Name: "prints.pdf", Kind: "pdf", MIME: "application/pdf", Data: []byte("%PDF-1.4\n%%EOF\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := i18n.Default()
+	u := newUIClient(t, base, "fr")
+	u.signIn("de.officer")
+	files := "/cases/" + c.ID + "/application/files"
+	status, page := u.get(files)
+	if status != 200 || !strings.Contains(page, `name="remove_file" value="`+photo.ID+`"`) || !strings.Contains(page, cat.T(i18n.FR, "common.remove")) {
+		t.Fatalf("the files step (%d) has no remove button for the photo", status)
+	}
+	for _, odd := range []string{"%' OR 1=1", strings.Repeat("ə", 1000), "12345"} {
+		if status, _ := u.post(files, files, url.Values{"remove_file": {odd}}); status >= 500 || status == 200 {
+			t.Errorf("removing file %.20q: %d, want a refusal", odd, status)
+		}
+	}
+	cur, _ := db.FindCase(ctx, de, c.ID)
+	status, page = u.post(files, files, url.Values{"remove_file": {photo.ID}, "version": {strconv.Itoa(cur.Version)}})
+	want := cat.T(i18n.FR, "rest14.files.removed", "name", "wrong-person.jpg")
+	if status != 200 || !strings.Contains(html.UnescapeString(page), want) || strings.Contains(page, `value="`+photo.ID+`"`) || !strings.Contains(page, "prints.pdf") {
+		t.Errorf("after removing the photo (%d): want %q, the photo gone and the fingerprints kept", status, want)
+	}
+	cur, _ = db.FindCase(ctx, de, c.ID)
+	if _, err := db.Act(ctx, de, c.ID, ercms.ActSubmit, cur.Version, ercms.ActionInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := u.post("/cases/"+c.ID, files, url.Values{"remove_file": {kept.ID}}); status >= 500 {
+		t.Errorf("removing a file of a submitted application: %d", status)
+	}
+	if list, _ := db.Attachments(ctx, de, c.ID); len(list) != 1 || list[0].ID != kept.ID {
+		t.Errorf("the submitted application's files are %+v, want the fingerprints kept", list)
 	}
 }
