@@ -74,7 +74,17 @@ func (tx *Tx) orgUsers(ctx context.Context, roles []ercms.Role, where string, ar
 
 // column reads the one text column a query returns, row by row.
 func (tx *Tx) column(ctx context.Context, q string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
+	return column(ctx, tx, q, args...)
+}
+
+// querier runs a query: a transaction or the database.
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+// column reads the one text column query q of db returns, row by row.
+func column(ctx context.Context, db querier, q string, args ...any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -190,25 +190,18 @@ func (s *DB) caseReferences(ctx context.Context, evs []AuditEvent) (map[string]s
 	return refs, rows.Err()
 }
 
-// AuditActions lists the actions the audit trail holds, for the filter.
+// AuditActions lists the actions the audit trail holds, for the filter:
+// one probe of the index on action per action (a loose index scan), not
+// a scan of the whole trail.
 func (s *DB) AuditActions(ctx context.Context, a ercms.Actor) ([]string, error) {
 	if !oversightRole(a) {
 		return nil, ercms.Fail(ercms.EForbidden, "err.audit.forbidden")
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT DISTINCT action FROM audit_events ORDER BY action`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return column(ctx, s.rdb, `WITH RECURSIVE acts(action) AS (
+			SELECT MIN(action) FROM audit_events
+			UNION ALL
+			SELECT (SELECT MIN(e.action) FROM audit_events e WHERE e.action > acts.action) FROM acts WHERE acts.action IS NOT NULL)
+		SELECT action FROM acts WHERE action IS NOT NULL`)
 }
 
 // PersonMatch is a person the data protection officer looks for: only the

@@ -97,6 +97,20 @@ type auditRow struct {
 // maxFilterText is the longest text a filter field takes.
 const maxFilterText = 100
 
+// filterText reports whether v is text a filter takes: at most
+// maxFilterText characters, no control character.
+func filterText(v string) bool {
+	return len([]rune(v)) <= maxFilterText && !strings.ContainsFunc(v, unicode.IsControl)
+}
+
+// filterReference reports whether v may be (part of) a case reference:
+// ASCII letters, digits, hyphens and slashes.
+func filterReference(v string) bool {
+	return !strings.ContainsFunc(v, func(r rune) bool {
+		return !(r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '/'))
+	})
+}
+
 // auditFilter reads the filters of the audit pages from the query q; errs
 // names the fields refused, by field id.
 func (u *ui) auditFilter(rq *request, q url.Values, actions []string, orgs []ercms.Organisation) (sqldb.AuditQuery, fieldValues, []fieldError) {
@@ -107,7 +121,7 @@ func (u *ui) auditFilter(rq *request, q url.Values, actions []string, orgs []erc
 	text := func(name string) (string, bool) {
 		v := strings.TrimSpace(q.Get(name))
 		vals[name] = v
-		if len([]rune(v)) > maxFilterText || strings.ContainsFunc(v, unicode.IsControl) {
+		if !filterText(v) {
 			refuse(name, "oversight.error.text")
 			return "", false
 		}
@@ -129,9 +143,7 @@ func (u *ui) auditFilter(rq *request, q url.Values, actions []string, orgs []erc
 		f.Action = v
 	}
 	if v, ok := text("reference"); ok && v != "" {
-		if strings.ContainsFunc(v, func(r rune) bool {
-			return !(r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '/'))
-		}) {
+		if !filterReference(v) {
 			refuse("reference", "oversight.error.reference")
 		}
 		f.Reference = strings.ToUpper(v)
@@ -244,7 +256,7 @@ func (u *ui) auditPages(rq *request, transmissions bool) {
 		d.Events = append(d.Events, u.auditRow(rq.lang, e, names, pg.References))
 	}
 	if !transmissions && f.Before == 0 && f.After == 0 {
-		r, err := u.s.db.VerifyAudit(ctx)
+		r, err := u.s.db.VerifyAuditSince(ctx)
 		if err != nil {
 			u.fail(rq, err)
 			return
@@ -412,12 +424,10 @@ func (u *ui) personSearch(rq *request) {
 	ref, name := strings.TrimSpace(q.Get("reference")), strings.TrimSpace(q.Get("name"))
 	d := personData{fieldValues: fieldValues{"reference": ref, "name": name}}
 	var errs []fieldError
-	if len([]rune(ref)) > maxFilterText || strings.ContainsFunc(ref, func(r rune) bool {
-		return !(r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '/'))
-	}) {
+	if !filterText(ref) || !filterReference(ref) {
 		errs = append(errs, fieldError{ID: fieldID("reference"), Message: rq.t("oversight.error.reference")})
 	}
-	if len([]rune(name)) > maxFilterText || strings.ContainsFunc(name, unicode.IsControl) {
+	if !filterText(name) {
 		errs = append(errs, fieldError{ID: fieldID("name"), Message: rq.t("oversight.error.text")})
 	}
 	title := rq.t("oversight.persons.title")
