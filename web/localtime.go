@@ -1,8 +1,10 @@
 package web
 
 import (
+	"maps"
 	"time"
 
+	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/i18n"
 )
@@ -42,4 +44,16 @@ func (u *ui) localTime(l i18n.Lang, hhmm string, d civil.Date, memberState strin
 	}
 	offset := time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, loc).Format("-07:00")
 	return u.cat.T(l, "rest14.time_at_offset", "time", hhmm, "offset", offset)
+}
+
+// zonedNote returns event e of case c with the time of its note (an
+// approved transit's time at the border) written with its time zone in l.
+func (u *ui) zonedNote(l i18n.Lang, e ercms.Event, c *ercms.Case) ercms.Event {
+	hhmm, _ := e.NoteArgs["time"].(string)
+	if e.NoteKey != "note.transit_approved" || hhmm == "" || c == nil || c.Transit == nil {
+		return e
+	}
+	e.NoteArgs = maps.Clone(e.NoteArgs)
+	e.NoteArgs["time"] = u.localTime(l, hhmm, c.Transit.TransitOn, c.RequestingState)
+	return e
 }

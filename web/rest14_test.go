@@ -92,6 +92,27 @@ func TestQueueArrivalTimeZone(t *testing.T) {
 	}
 }
 
+// TestQueueTransitTimeZone: an approved transit's time says its time
+// zone on the border's arrivals, the case's transit details and the
+// approval's note in the case history.
+func TestQueueTransitTimeZone(t *testing.T) {
+	db, actors, base := journeyStore(t)
+	transit := newCaseWith(t, db, actors, func(n *ercms.NewCase) {
+		n.Type, n.Procedure, n.Category, n.Evidence = ercms.TypeTransit, "", "", nil
+		n.Transit = &ercms.Transit{Itinerary: "FRA–GYD–TAS", FinalDestination: "UZ", EntryPoint: "GYD", TransitOn: db.Today().AddDays(10), Escorts: 2}
+	})
+	transit.act("de.officer", ercms.ActSubmit, ercms.ActionInput{})
+	transit.act("sms.officer", ercms.ActApproveTransit, ercms.ActionInput{EntryPoint: "GYD", Time: "06:00"})
+	want := "06:00 (heure de Bakou)"
+	border := newUIClient(t, base, "fr")
+	border.signIn("border.officer")
+	for _, p := range []string{"/", "/cases/" + transit.c.ID + "/transfer", "/cases/" + transit.c.ID + "/history"} {
+		if status, page := border.get(p); status != 200 || !strings.Contains(html.UnescapeString(page), want) {
+			t.Errorf("%s (%d) does not say %q", p, status, want)
+		}
+	}
+}
+
 // TestNotifyProposalReturnedPage: in French and Azerbaijani the officer
 // reads that the supervisor returned the proposal and that the comment is
 // on the case, follows it to the case, and the notice is no longer new.

@@ -173,6 +173,7 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 		"evidence":    func(code string) string { return u.evidenceLabel(l, code) },
 		"auditaction": func(code string) string { return u.auditActionLabel(l, code) },
 		"country":     func(code string) string { return u.cat.CountryName(l, code) },
+		"zoned":       func(e ercms.Event, c *ercms.Case) ercms.Event { return u.zonedNote(l, e, c) },
 		"localtime":   func(hhmm string, d civil.Date, state string) string { return u.localTime(l, hhmm, d, state) },
 		"langnames":   func(codes []string) string { return strings.Join(i18n.LanguageNames(l, codes), ", ") },
 		"countries":   func() []i18n.Country { return u.countries[l] },
