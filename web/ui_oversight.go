@@ -334,6 +334,8 @@ const maxExport = 100000
 type csvFile struct {
 	w    *csv.Writer
 	rows int
+	// full is the last line of a file that reached maxExport rows.
+	full string
 }
 
 // startCSV starts sending a CSV file called name with its header row.
@@ -341,7 +343,7 @@ func startCSV(rq *request, name string, header ...string) *csvFile {
 	h := rq.w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	f := &csvFile{w: csv.NewWriter(rq.w)}
+	f := &csvFile{w: csv.NewWriter(rq.w), full: rq.t("rest14.export.truncated", "max", i18n.FormatNumber(rq.lang, maxExport))}
 	f.write(header)
 	return f
 }
@@ -355,9 +357,11 @@ func (f *csvFile) write(row []string) {
 
 // add writes a row; it reports false once the file holds maxExport rows,
 // having written a last line that says the export stopped there.
-func (f *csvFile) add(rq *request, row ...string) bool {
+func (f *csvFile) add(row ...string) bool {
 	if f.rows == maxExport {
-		f.write([]string{rq.t("rest14.export.truncated", "max", i18n.FormatNumber(rq.lang, maxExport))})
+		last := make([]string, max(1, len(row))) // as wide as the rows
+		last[0] = f.full
+		f.write(last)
 		return false
 	}
 	f.write(row)
@@ -389,7 +393,7 @@ func (u *ui) exportAudit(rq *request, f sqldb.AuditQuery, orgs map[string]string
 	for {
 		for _, e := range pg.Events {
 			r := u.auditRow(rq.lang, e, orgs, pg.References)
-			if !out.add(rq, strconv.FormatInt(r.Seq, 10), r.At.UTC().Format(time.RFC3339), r.Actor, r.OrgName,
+			if !out.add(strconv.FormatInt(r.Seq, 10), r.At.UTC().Format(time.RFC3339), r.Actor, r.OrgName,
 				r.Action, r.Reference, r.PurposeWords, r.PartyState, r.AuditEvent.Recipient, r.Content, r.Hash, r.PurposeCode) {
 				return
 			}
@@ -503,7 +507,7 @@ func (u *ui) exportReport(rq *request, caseID string, orgs map[string]string) {
 	for {
 		for _, e := range evs {
 			r := u.auditRow(rq.lang, e, orgs, refs)
-			if !out.add(rq, r.At.UTC().Format(time.RFC3339), r.Actor, r.OrgName, r.Action, r.PurposeWords, r.AuditEvent.Recipient, m.Reference, r.PurposeCode) {
+			if !out.add(r.At.UTC().Format(time.RFC3339), r.Actor, r.OrgName, r.Action, r.PurposeWords, r.AuditEvent.Recipient, m.Reference, r.PurposeCode) {
 				return
 			}
 		}
