@@ -2,6 +2,7 @@ package web
 
 import (
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/ercms/ercms"
@@ -47,10 +48,11 @@ func (u *ui) localTime(l i18n.Lang, hhmm string, d civil.Date, memberState strin
 }
 
 // zonedNote returns event e of case c with the time of its note (an
-// approved transit's time at the border) written with its time zone in l.
+// approved transit's time at the border, note.transit_approved) written
+// with its time zone in l.
 func (u *ui) zonedNote(l i18n.Lang, e ercms.Event, c *ercms.Case) ercms.Event {
 	hhmm, _ := e.NoteArgs["time"].(string)
-	if e.NoteKey != "note.transit_approved" || hhmm == "" || c == nil || c.Transit == nil {
+	if !strings.HasSuffix(e.NoteKey, ".transit_approved") || hhmm == "" || c == nil || c.Transit == nil {
 		return e
 	}
 	e.NoteArgs = maps.Clone(e.NoteArgs)
