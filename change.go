@@ -38,6 +38,8 @@ type Change struct {
 	Details map[string]any
 	// Attachment is a file added to the case (its bytes already stored).
 	Attachment *Attachment
+	// Detached is the id of a file removed from a draft application.
+	Detached string
 	// Message is a message sent to the other party.
 	Message *Message
 	// ReadMessages are the messages of the other party read now (read receipts).
@@ -147,7 +149,7 @@ func CoverAbsence(env Env, c *Case, a Actor, from, to User) (Change, error) {
 	}
 	c.AssignedTo = to.ID
 	c.event(env, a, ChangeAssign, NewNote("note.absence_cover", "from_user_id", from.ID, "user_id", to.ID))
-	return Change{Action: ChangeAssign, Records: []string{"user:" + from.ID, "user:" + to.ID}, Purpose: "absence cover"}, nil
+	return Change{Action: ChangeAssign, Records: []string{"user:" + from.ID, "user:" + to.ID}, Purpose: PurposeAbsenceCover}, nil
 }
 
 // ChangeUpdate is the audit name of a draft edit.
@@ -335,6 +337,31 @@ func Attach(env Env, c *Case, a Actor, n NewAttachment, sha256 string) (Change, 
 	return ch, nil
 }
 
+// ChangeDetach is the audit name of a file removed from a draft.
+const ChangeDetach = "attachment.remove"
+
+// Detach removes file t from draft c for a: the requesting authority
+// takes back a photo, fingerprints or scan it attached before it submits
+// the application; once submitted, the file has been sent and stays.
+// Errors: ENotFound (no such case or file), EForbidden (not the
+// requesting side), EConflict (no longer a draft).
+func Detach(env Env, c *Case, a Actor, t *Attachment) (Change, error) {
+	if !CanView(a, c, env.Today) {
+		return Change{}, Fail(ENotFound, "err.no_such_case")
+	}
+	if t == nil || t.CaseID != c.ID || !MaySeeAttachment(a, *t) {
+		return Change{}, Fail(ENotFound, "err.attachment.not_found")
+	}
+	if !a.IsRequesting() {
+		return Change{}, Fail(EForbidden, "err.draft.requesting_only")
+	}
+	if c.Status != StateDraft {
+		return Change{}, Fail(EConflict, "err.detach.not_draft")
+	}
+	return Change{Action: ChangeDetach, Records: []string{"attachment:" + t.ID}, Purpose: t.Purpose, Detached: t.ID,
+		Details: map[string]any{"attachment_id": t.ID, "sha256": t.SHA256}}, nil
+}
+
 // ChangeSendMessage is the audit name of a message sent.
 const ChangeSendMessage = "message.send"
 
@@ -405,7 +432,7 @@ func ReadMessages(env Env, c *Case, a Actor, msgs []Message) (Change, error) {
 	for i, id := range read {
 		records[i] = "message:" + id
 	}
-	return Change{Action: ChangeReadMessages, Records: records, Purpose: "read receipt", Recipient: recipient, ReadMessages: read, KeepVersion: true}, nil
+	return Change{Action: ChangeReadMessages, Records: records, Purpose: PurposeReadReceipt, Recipient: recipient, ReadMessages: read, KeepVersion: true}, nil
 }
 
 // String describes a change for logs and test failures (no personal data).

@@ -18,10 +18,13 @@ const (
 	// NotifySignOff tells a supervisor that a proposed approval or refusal
 	// awaits their sign-off (four eyes).
 	NotifySignOff = "sign_off"
+	// NotifyProposalReturned tells the officer who proposed a decision
+	// that the supervisor returned it (their comment is on the case).
+	NotifyProposalReturned = "proposal_returned"
 )
 
 // NotificationKinds lists every kind of notification.
-var NotificationKinds = []string{NotifyNewTask, NotifyDeadlineSoon, NotifyDeadlineMissed, NotifyDeemedApproval, NotifyTransferNotice, NotifyMessage, NotifySignOff}
+var NotificationKinds = []string{NotifyNewTask, NotifyDeadlineSoon, NotifyDeadlineMissed, NotifyDeemedApproval, NotifyTransferNotice, NotifyMessage, NotifySignOff, NotifyProposalReturned}
 
 // Notification tells one user that something in a case needs them. It
 // stores the case's reference and id, which deadline or task and its date,
@@ -102,6 +105,10 @@ func NoticeWords(cat *i18n.Catalog, l i18n.Lang, n Notification) string {
 				key += "_undated"
 			}
 			return cat.T(l, key, "date", date)
+		}
+	case NotifyProposalReturned:
+		if n.Detail == "approve" || n.Detail == "refuse" {
+			return cat.T(l, "notify.text.proposal_returned."+n.Detail)
 		}
 	}
 	return ""

@@ -123,7 +123,7 @@ func Application(c *ercms.Case, o Options) ([]byte, error) {
 		b.Heading(b.T("type.transit"))
 		b.Fields(b.T("pdf.itinerary"), t.Itinerary, b.T("pdf.other_states"), strings.Join(t.OtherStates, ", "),
 			b.T("pdf.final_destination"), b.country(t.FinalDestination), b.T("field.entry_point"), t.EntryPoint,
-			b.T("field.date"), b.date(&t.TransitOn), b.T("field.time"), t.TransitTime, b.T("field.transfer.escorts"), strconv.Itoa(t.Escorts))
+			b.T("field.date"), b.date(&t.TransitOn), b.T("field.time"), b.localTime(t.TransitTime, t.TransitOn), b.T("field.transfer.escorts"), strconv.Itoa(t.Escorts))
 	}
 	if c.Observations != "" {
 		b.Heading(b.T("field.observations"))
@@ -195,7 +195,7 @@ func TransferNotice(c *ercms.Case, o Options) ([]byte, error) {
 	}
 	b.Fields(
 		b.T("field.transfer.date"), b.date(&t.Date),
-		b.T("field.transfer.time"), t.Time,
+		b.T("field.transfer.time"), b.localTime(t.Time, t.Date),
 		b.T("field.transfer.crossing_point"), t.CrossingPoint,
 		b.T("field.transfer.flight_or_vehicle"), t.Flight,
 		b.T("field.transfer.escorts"), strconv.Itoa(t.Escorts),
@@ -225,7 +225,7 @@ func TransitReply(c *ercms.Case, o Options) ([]byte, error) {
 	b.header(c, b.T("pdf.transit_reply"))
 	b.Fields(b.T("field.person.surname"), names.Upper(c.Person.Surname, c.Person.Nationality), b.T("field.person.given_names"), c.Person.GivenNames, b.T("col.status"), b.word("state.", string(c.Status)))
 	if t := c.Transit; t != nil {
-		b.Fields(b.T("pdf.itinerary"), t.Itinerary, b.T("field.entry_point"), t.EntryPoint, b.T("field.date"), b.date(&t.TransitOn), b.T("field.time"), t.TransitTime)
+		b.Fields(b.T("pdf.itinerary"), t.Itinerary, b.T("field.entry_point"), t.EntryPoint, b.T("field.date"), b.date(&t.TransitOn), b.T("field.time"), b.localTime(t.TransitTime, t.TransitOn))
 	}
 	if d := c.Decision; d != nil {
 		var grounds []string

@@ -43,6 +43,9 @@ type Options struct {
 	Refusal func(code string) string
 	// Evidence words an evidence type likewise; nil: the catalog.
 	Evidence func(code string) string
+	// LocalTime words a time of day at the border (HH:MM on a date) with
+	// its time zone; nil: the time as typed.
+	LocalTime func(hhmm string, d civil.Date) string
 }
 
 var faces = sync.OnceValues(func() ([2]font.Face, error) {
@@ -101,6 +104,14 @@ func (b *Builder) word(prefix, code string) string {
 		return b.T(prefix + code)
 	}
 	return code
+}
+
+// localTime is hhmm with its time zone in words (Options.LocalTime).
+func (b *Builder) localTime(hhmm string, d civil.Date) string {
+	if b.o.LocalTime == nil || hhmm == "" {
+		return hhmm
+	}
+	return b.o.LocalTime(hhmm, d)
 }
 
 func (b *Builder) date(d *civil.Date) string {

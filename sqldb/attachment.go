@@ -71,6 +71,35 @@ func scanAttachment(sc interface{ Scan(...any) error }) (ercms.Attachment, error
 	return t, err
 }
 
+// RemoveAttachment removes file id from draft case caseID through the door
+// (ercms.Detach): the requesting authority takes back a file it attached
+// before submitting; the removal is audited and the case's version moves.
+// The bytes stay in the blob store (the audit trail names their hash).
+// Errors: ENotFound, EForbidden, EConflict (not a draft),
+// EPreconditionFailed (version, when not 0, is not the case's current
+// one). It returns the new version.
+func (s *DB) RemoveAttachment(ctx context.Context, a ercms.Actor, caseID, id string, version int) (int, error) {
+	var out int
+	err := s.tx(ctx, func(tx *Tx) error {
+		c, _, err := tx.change(ctx, a, caseID, version, func(env ercms.Env, c *ercms.Case) (ercms.Change, error) {
+			t, err := scanAttachment(tx.QueryRowContext(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE id = $1 AND case_id = $2 AND removed_at IS NULL`, id, caseID))
+			if errors.Is(err, sql.ErrNoRows) {
+				return ercms.Detach(env, c, a, nil)
+			}
+			if err != nil {
+				return ercms.Change{}, err
+			}
+			return ercms.Detach(env, c, a, &t)
+		})
+		if err != nil {
+			return err
+		}
+		out = c.Version
+		return nil
+	})
+	return out, err
+}
+
 // Attachments lists the files of a case that a may see, oldest first.
 // Errors: ENotFound.
 func (s *DB) Attachments(ctx context.Context, a ercms.Actor, caseID string) ([]ercms.Attachment, error) {
@@ -126,7 +155,7 @@ func (s *DB) OpenAttachment(ctx context.Context, a ercms.Actor, caseID, id strin
 			return err
 		}
 		return tx.audit(ctx, auditEvent{actor: a, action: "attachment.read", objectType: "case", objectID: caseID,
-			records: []string{"case:" + caseID, "attachment:" + id}, purpose: "case handling", partyState: c.RequestingState})
+			records: []string{"case:" + caseID, "attachment:" + id}, purpose: ercms.PurposeCaseHandling, partyState: c.RequestingState})
 	})
 	if err != nil {
 		return nil, nil, err

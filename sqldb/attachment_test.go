@@ -215,3 +215,56 @@ func TestImportApplicationReceivedByEmail(t *testing.T) {
 		}
 	})
 }
+
+// TestAttachmentRemoveFromDraft: the requesting officer removes a photo
+// from a draft application through the door (audited, the version moves,
+// nothing is transmitted); another state's officer cannot, a stale
+// version is refused, and once the application is submitted its files
+// stay.
+func TestAttachmentRemoveFromDraft(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		de, fr := act["de.officer"], act["fr.officer"]
+		db.Blobs = &memBlobs{}
+		c := createCase(t, db, de, application("DE-DETACH-1"))
+		jpeg := []byte("\xff\xd8\xff\xe0 a photo")
+		photo, v, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachPhoto, Name: "photo.jpg", Kind: "jpeg", MIME: "image/jpeg", Data: jpeg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.RemoveAttachment(ctx, fr, c.ID, photo.ID, 0)
+		wantCode(t, err, ercms.ENotFound, "another state's officer removes the file")
+		_, err = db.RemoveAttachment(ctx, de, c.ID, "no-such-file", 0)
+		wantCode(t, err, ercms.ENotFound, "a file that is not there")
+		_, err = db.RemoveAttachment(ctx, de, c.ID, photo.ID, v-1)
+		wantCode(t, err, ercms.EPreconditionFailed, "a stale version")
+		var nv int
+		audit := newAudit(t, db, func() {
+			if nv, err = db.RemoveAttachment(ctx, de, c.ID, photo.ID, v); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if nv != v+1 {
+			t.Errorf("version %d after the removal, want %d", nv, v+1)
+		}
+		if len(audit) != 1 || audit[0].Action != ercms.ChangeDetach || audit[0].Recipient != "" || audit[0].Purpose != ercms.AttachPhoto {
+			t.Errorf("audit %+v", audit)
+		}
+		if list, err := db.Attachments(ctx, de, c.ID); err != nil || len(list) != 0 {
+			t.Errorf("the draft still lists %+v (%v)", list, err)
+		}
+		_, err = db.RemoveAttachment(ctx, de, c.ID, photo.ID, 0)
+		wantCode(t, err, ercms.ENotFound, "a file removed twice")
+
+		scan, _, err := db.AddAttachment(ctx, de, c.ID, sqldb.NewAttachment{Purpose: ercms.AttachPhoto, Name: "photo2.jpg", Kind: "jpeg", MIME: "image/jpeg", Data: jpeg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c = mustAct(t, db, de, readCase(t, db, c.ID), ercms.ActSubmit, ercms.ActionInput{})
+		_, err = db.RemoveAttachment(ctx, de, c.ID, scan.ID, 0)
+		wantCode(t, err, ercms.EConflict, "a file of a submitted application")
+		if list, _ := db.Attachments(ctx, de, c.ID); len(list) != 1 {
+			t.Errorf("the submitted application lists %d files, want 1", len(list))
+		}
+	})
+}

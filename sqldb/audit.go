@@ -196,7 +196,53 @@ func (r AuditReport) OK() bool { return r.BrokenAt == 0 && r.Problem == "" }
 // VerifyAudit recomputes the hash chain from the first event and reports the
 // first event that was edited, deleted, inserted or moved.
 func (s *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
-	var r AuditReport
+	return s.verifyAudit(ctx, 0, "")
+}
+
+// VerifyAuditSince verifies the events linked since the last verification
+// it recorded (the audit trail's page calls it on every first page), and
+// records where it got to when the chain is whole. The checkpoint's own
+// event must still carry the hash recorded; when it does not, or the
+// chain is broken, the whole chain is verified again, to name the first
+// event that does not verify.
+func (s *DB) VerifyAuditSince(ctx context.Context) (AuditReport, error) {
+	var seq int64
+	var hash string
+	if err := s.rdb.QueryRowContext(ctx, `SELECT seq, hash FROM audit_verified WHERE id = 1`).Scan(&seq, &hash); err != nil {
+		return AuditReport{}, err
+	}
+	if seq > 0 {
+		var now string
+		err := s.rdb.QueryRowContext(ctx, `SELECT hash FROM audit_events WHERE seq = $1`, seq).Scan(&now)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return AuditReport{}, err
+		}
+		if now != hash {
+			seq, hash = 0, ""
+		}
+	}
+	r, err := s.verifyAudit(ctx, seq, hash)
+	if err != nil || !r.OK() {
+		if err == nil && seq > 0 {
+			return s.verifyAudit(ctx, 0, "")
+		}
+		return r, err
+	}
+	if r.Checked > seq {
+		err = s.tx(ctx, func(tx *Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE audit_verified SET seq = $1, hash = $2, verified_at = $3 WHERE id = 1 AND seq < $1`,
+				r.Checked, r.Head, formatTime(tx.now))
+			return err
+		})
+	}
+	return r, err
+}
+
+// verifyAudit verifies the chain after event from, whose hash is prev
+// (0 and "" for the whole chain); the report counts the events up to from
+// as checked.
+func (s *DB) verifyAudit(ctx context.Context, from int64, prev string) (AuditReport, error) {
+	r := AuditReport{Checked: from}
 	if err := s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events WHERE seq IS NULL`).Scan(&r.Pending); err != nil {
 		return r, err
 	}
@@ -205,13 +251,12 @@ func (s *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	if err := s.rdb.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
 		return r, err
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_events WHERE seq IS NOT NULL ORDER BY seq`)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_events WHERE seq > $1 ORDER BY seq`, from)
 	if err != nil {
 		return r, err
 	}
 	defer rows.Close()
-	prev := ""
-	var want int64 = 1
+	want := from + 1
 	var afterHead, last string // the ids of the first event past the head's, if any, and of the last event
 	for rows.Next() {
 		e, err := scanAudit(rows)
@@ -289,29 +334,25 @@ func (s *DB) Transmissions(ctx context.Context, a ercms.Actor, from, to time.Tim
 	}
 	var out []AuditEvent
 	err := s.tx(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_events
+		var err error
+		out, err = queryAudit(ctx, tx, `SELECT `+auditColumns+` FROM audit_events
 			WHERE party_state = $1 AND recipient <> '' AND at >= $2 AND at < $3 ORDER BY at, id`, a.Org.State, formatTime(from), formatTime(to))
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanAudit(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return tx.audit(ctx, auditEvent{actor: a, action: "audit.export", objectType: "transmissions", purpose: "export of the requesting state's transmission record", partyState: a.Org.State})
+		return tx.audit(ctx, auditEvent{actor: a, action: "audit.export", objectType: "transmissions", purpose: ercms.PurposeTransmissionExport, partyState: a.Org.State})
 	})
 	return out, err
 }
 
+// queryAudit reads the audit events query q returns.
 func (s *DB) queryAudit(ctx context.Context, q string, args ...any) ([]AuditEvent, error) {
-	rows, err := s.rdb.QueryContext(ctx, q, args...)
+	return queryAudit(ctx, s.rdb, q, args...)
+}
+
+// queryAudit reads the audit events query q of db returns.
+func queryAudit(ctx context.Context, db querier, q string, args ...any) ([]AuditEvent, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -410,7 +410,7 @@ func (s *DB) FindCase(ctx context.Context, a ercms.Actor, id string) (*ercms.Cas
 			return err
 		}
 		c = ercms.ViewFor(a, c) // data minimisation: the audit names the records actually shown
-		return tx.audit(ctx, auditEvent{actor: a, action: "case.read", objectType: "case", objectID: id, records: personRecords(c), purpose: "case handling", partyState: c.RequestingState})
+		return tx.audit(ctx, auditEvent{actor: a, action: "case.read", objectType: "case", objectID: id, records: personRecords(c), purpose: ercms.PurposeCaseHandling, partyState: c.RequestingState})
 	})
 	if err != nil {
 		return nil, err

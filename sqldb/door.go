@@ -34,6 +34,9 @@ type before struct {
 	names     []string
 	ids       []string
 	td        string
+	// proposer and proposal are who proposed the decision awaiting
+	// sign-off, and its outcome; empty when none awaits.
+	proposer, proposal string
 }
 
 type taskRow struct{ org, kind, status string }
@@ -46,7 +49,11 @@ type deadlineRow struct {
 }
 
 func snapshot(c *ercms.Case) *before {
-	return &before{version: c.Version, status: c.Status, tasks: taskRows(c), deadlines: deadlineRows(c), names: nameTokens(c), ids: caseIdentifiers(c), td: tdFields(c.TravelDocument)}
+	b := &before{version: c.Version, status: c.Status, tasks: taskRows(c), deadlines: deadlineRows(c), names: nameTokens(c), ids: caseIdentifiers(c), td: tdFields(c.TravelDocument)}
+	if c.Status == ercms.StatePendingSignOff && c.Decision != nil {
+		b.proposer, b.proposal = c.Decision.ProposedBy, c.Decision.Outcome
+	}
+	return b
 }
 
 func compareKeys(a, b deadlineKey) int {
@@ -138,6 +145,12 @@ func (tx *Tx) record(ctx context.Context, a ercms.Actor, c *ercms.Case, b *befor
 			return err
 		}
 	}
+	if ch.Detached != "" {
+		if _, err := tx.ExecContext(ctx, `UPDATE attachments SET removed_at = $1 WHERE id = $2 AND case_id = $3 AND removed_at IS NULL`,
+			formatTime(tx.now), ch.Detached, c.ID); err != nil {
+			return err
+		}
+	}
 	if m := ch.Message; m != nil {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_messages (id, case_id, kind, from_side, from_org, from_user, subject, body, reply_to, content_sha256, sent_at, delivered_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, m.ID, c.ID, m.Kind, m.FromSide, m.FromOrgID, m.FromUserID, m.Subject, m.Body, m.ReplyTo,
@@ -155,7 +168,7 @@ func (tx *Tx) record(ctx context.Context, a ercms.Actor, c *ercms.Case, b *befor
 		}
 	}
 	if ch.Lifecycle && b != nil {
-		if err := tx.notifyAction(ctx, c, ch.Action, b.status, b.tasks); err != nil {
+		if err := tx.notifyAction(ctx, c, ch.Action, b); err != nil {
 			return err
 		}
 	}

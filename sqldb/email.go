@@ -51,7 +51,7 @@ func (s *DB) ImportApplication(ctx context.Context, a ercms.Actor, requestingOrg
 		if _, err := ercms.ReceiveByEmail(env, c, a, receivedOn); err != nil {
 			return err
 		}
-		if err := tx.create(ctx, a, c, ercms.Change{Action: ercms.ActReceiveByEmail, Person: true, Purpose: "application received by e-mail",
+		if err := tx.create(ctx, a, c, ercms.Change{Action: ercms.ActReceiveByEmail, Person: true, Purpose: ercms.PurposeReceivedByEmail,
 			Recipient: c.RequestedState, Details: map[string]any{"channel": "email", "received_on": receivedOn.String(), "from": org.ID, "status": c.Status}}); err != nil {
 			return err
 		}

@@ -128,7 +128,7 @@ func (s *DB) ListCases(ctx context.Context, a ercms.Actor, f CaseFilter) (*CaseP
 		if len(shown) == 0 {
 			return nil
 		}
-		return tx.audit(ctx, auditEvent{actor: a, action: "case.list", objectType: "case", records: shown, purpose: "case handling", partyState: partyOf(a)})
+		return tx.audit(ctx, auditEvent{actor: a, action: "case.list", objectType: "case", records: shown, purpose: ercms.PurposeCaseHandling, partyState: partyOf(a)})
 	})
 	if err != nil {
 		return nil, err

@@ -64,7 +64,7 @@ func (s *DB) Messages(ctx context.Context, a ercms.Actor, caseID string) ([]ercm
 			return err
 		}
 		return tx.audit(ctx, auditEvent{actor: a, action: "message.list", objectType: "case", objectID: caseID,
-			records: []string{"case:" + caseID}, purpose: "case handling", partyState: c.RequestingState})
+			records: []string{"case:" + caseID}, purpose: ercms.PurposeCaseHandling, partyState: c.RequestingState})
 	})
 	if err != nil {
 		return nil, err

@@ -77,12 +77,12 @@ func (tx *Tx) column(ctx context.Context, q string, args ...any) ([]string, erro
 	return column(ctx, tx, q, args...)
 }
 
-// querier is a database or a transaction.
+// querier runs a query: a transaction or the database.
 type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
 
-// column reads the one text column a query on db returns, row by row.
+// column reads the one text column query q of db returns, row by row.
 func column(ctx context.Context, db querier, q string, args ...any) ([]string, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -132,10 +132,16 @@ func (tx *Tx) notifyParty(ctx context.Context, c *ercms.Case, side, kind, dedupe
 // from state from and the tasks in before: the organisations of new tasks, the central
 // authority and the crossing point of a transfer notice, both parties of a
 // deemed approval, the central authority's supervisors of a proposal that
-// awaits sign-off. A case that left pending sign-off (signed off,
+// awaits sign-off, the officer whose proposal was returned. A case that left pending sign-off (signed off,
 // returned, deemed approved, withdrawn) no longer waits: the unread notices
 // of its proposal are marked read.
-func (tx *Tx) notifyAction(ctx context.Context, c *ercms.Case, action string, from ercms.State, before map[string]taskRow) error {
+func (tx *Tx) notifyAction(ctx context.Context, c *ercms.Case, action string, b *before) error {
+	from, before := b.status, b.tasks
+	if action == ercms.ActReturnProposal && b.proposer != "" {
+		if err := tx.notifyReturned(ctx, c, b.proposer, b.proposal); err != nil {
+			return err
+		}
+	}
 	if from == ercms.StatePendingSignOff && c.Status != ercms.StatePendingSignOff {
 		if _, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = $1 WHERE case_id = $2 AND kind = $3 AND read_at IS NULL`,
 			formatTime(tx.now), c.ID, ercms.NotifySignOff); err != nil {
@@ -222,6 +228,18 @@ func (tx *Tx) notifySignOff(ctx context.Context, c *ercms.Case) error {
 	return tx.notifyUsers(ctx, users, c, n)
 }
 
+// notifyReturned tells proposer, while an active officer of the central
+// authority, that the supervisor returned their proposed outcome of case
+// c; the supervisor's comment is on the case.
+func (tx *Tx) notifyReturned(ctx context.Context, c *ercms.Case, proposer, outcome string) error {
+	users, err := tx.orgUsers(ctx, caRoles, `u.id = $1`, proposer)
+	if err != nil {
+		return err
+	}
+	return tx.notifyUsers(ctx, users, c, notice{kind: ercms.NotifyProposalReturned, detail: outcome,
+		dedupe: fmt.Sprintf("%s:%s:%d", ercms.NotifyProposalReturned, c.ID, c.Version)})
+}
+
 // taskDue returns the due date of the running clock of task id of case c.
 func taskDue(c *ercms.Case, id string) *civil.Date {
 	for _, d := range c.Deadlines {
@@ -297,7 +315,7 @@ func (s *DB) Notifications(ctx context.Context, a ercms.Actor, limit int) ([]erc
 		}
 		slices.Sort(shown)
 		return tx.audit(ctx, auditEvent{actor: a, action: "notification.list", objectType: "case", records: slices.Compact(shown),
-			purpose: "case handling", partyState: partyOf(a)})
+			purpose: ercms.PurposeCaseHandling, partyState: partyOf(a)})
 	})
 	return out, unread, err
 }

@@ -192,3 +192,52 @@ func TestOpeningCaseClearsItsNotifications(t *testing.T) {
 		}
 	})
 }
+
+// TestNotifyProposalReturned: the officer who proposed a decision is told
+// once when the supervisor returns it, naming the case and which outcome
+// was proposed; a second return of the case replaces the older unread
+// notice (one per case and kind), and opening the case clears it. Nobody
+// else is told.
+func TestNotifyProposalReturned(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		act := seed(t, db)
+		de, sms, sup := act["de.officer"], act["sms.officer"], act["sms.supervisor"]
+		c := mustAct(t, db, sms, submittedCase(t, db, de, "DE-BACK-1"), ercms.ActRegister, ercms.ActionInput{})
+		returned := func(n []ercms.Notification) []ercms.Notification {
+			var out []ercms.Notification
+			for _, x := range n {
+				if x.Kind == ercms.NotifyProposalReturned && x.ReadAt == nil {
+					out = append(out, x)
+				}
+			}
+			return out
+		}
+		c = mustAct(t, db, sms, c, ercms.ActApprove, ercms.ActionInput{FamilyCovered: &[]string{}})
+		if n, _ := notesOf(t, db, sms, c.ID); len(returned(n)) != 0 {
+			t.Fatalf("told of a return before it: %+v", n)
+		}
+		c = mustAct(t, db, sup, c, ercms.ActReturnProposal, ercms.ActionInput{Comment: "Check the birth record first."})
+		n, _ := notesOf(t, db, sms, c.ID)
+		if r := returned(n); len(r) != 1 || r[0].Detail != "approve" || r[0].Reference != c.Reference {
+			t.Fatalf("the proposing officer's notices %+v, want one return of the approval of %s", n, c.Reference)
+		}
+		for _, who := range []string{"sms.supervisor", "de.officer"} {
+			if n, _ := notesOf(t, db, act[who], c.ID); len(returned(n)) != 0 {
+				t.Errorf("%s was told of the return: %+v", who, n)
+			}
+		}
+		clock.Advance(time.Hour)
+		c = mustAct(t, db, sms, c, ercms.ActRefuse, ercms.ActionInput{Reasons: db.RefusalCodes()[:1], Text: "No evidence of nationality."})
+		c = mustAct(t, db, sup, c, ercms.ActReturnProposal, ercms.ActionInput{Comment: "Give the reasons in full."})
+		n, _ = notesOf(t, db, sms, c.ID)
+		if r := returned(n); len(r) != 1 || r[0].Detail != "refuse" {
+			t.Fatalf("after the second return: %+v, want one unread return of the refusal", n)
+		}
+		if err := db.MarkNotificationsRead(ctx, sms, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := notesOf(t, db, sms, c.ID); len(returned(n)) != 0 {
+			t.Errorf("opening the case left the return unread: %+v", n)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +29,10 @@ type AuditQuery struct {
 	// (those with a recipient): the register of transmissions.
 	Transmissions bool
 	Before        int64 // the sequence number to continue below (0: the newest)
-	Limit         int
+	// After asks for the page just newer than this sequence number (the
+	// previous page); Before is then ignored.
+	After int64
+	Limit int
 }
 
 // AuditPage is one page of the audit trail.
@@ -36,6 +40,9 @@ type AuditPage struct {
 	Events []AuditEvent
 	// Next is the sequence number to continue below, 0 at the end.
 	Next int64
+	// Prev is the sequence number to continue above (the previous, newer
+	// page), 0 on the newest page.
+	Prev int64
 	// References are the references of the cases the events are about, by case id.
 	References map[string]string
 }
@@ -43,25 +50,14 @@ type AuditPage struct {
 // oversightRole reports whether a reads the audit trail.
 func oversightRole(a ercms.Actor) bool { return a.Role == ercms.RoleAuditor || a.Role == ercms.RoleDPO }
 
-// SearchAudit lists a page of the audit trail for the auditor and the data
-// protection officer, newest first.
-func (s *DB) SearchAudit(ctx context.Context, a ercms.Actor, q AuditQuery) (AuditPage, error) {
-	var pg AuditPage
-	if !oversightRole(a) {
-		return pg, ercms.Fail(ercms.EForbidden, "err.audit.forbidden")
-	}
-	if q.Limit <= 0 || q.Limit > MaxPage {
-		q.Limit = 50
-	}
-	var args []any
+// auditWhere returns the conditions of q's filters on audit_events e (the
+// page's cursor left out), their arguments following args.
+func (q AuditQuery) auditWhere(args *[]any) []string {
 	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
+		*args = append(*args, v)
+		return fmt.Sprintf("$%d", len(*args))
 	}
 	where := []string{"e.seq IS NOT NULL"}
-	if q.Before > 0 {
-		where = append(where, "e.seq < "+arg(q.Before))
-	}
 	if q.OrgID != "" {
 		where = append(where, "e.org_id = "+arg(q.OrgID))
 	}
@@ -89,18 +85,74 @@ func (s *DB) SearchAudit(ctx context.Context, a ercms.Actor, q AuditQuery) (Audi
 		where = append(where, `EXISTS (SELECT 1 FROM cases c WHERE c.reference = `+arg(q.Reference)+
 			` AND (e.object_id = c.id OR e.records LIKE '%"case:' || c.id || '"%'))`)
 	}
-	sqlText := `SELECT ` + auditColumns + ` FROM audit_events e WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY e.seq DESC LIMIT ` + fmt.Sprint(q.Limit+1)
-	evs, err := s.queryAudit(ctx, sqlText, args...)
-	if err != nil {
-		return pg, err
+	return where
+}
+
+// SearchAudit lists a page of the audit trail for the auditor and the data
+// protection officer, newest first: the newest page, the page below
+// q.Before, or the page above q.After.
+func (s *DB) SearchAudit(ctx context.Context, a ercms.Actor, q AuditQuery) (AuditPage, error) {
+	var pg AuditPage
+	if !oversightRole(a) {
+		return pg, ercms.Fail(ercms.EForbidden, "err.audit.forbidden")
 	}
-	if len(evs) > q.Limit {
-		evs = evs[:q.Limit]
-		pg.Next = evs[len(evs)-1].Seq
+	if q.Limit <= 0 || q.Limit > MaxPage {
+		q.Limit = 50
 	}
-	pg.Events = evs
-	pg.References, err = s.caseReferences(ctx, evs)
+	var args []any
+	where := q.auditWhere(&args)
+	cursor := func(cond string, seq int64) string {
+		args = append(args, seq)
+		return fmt.Sprintf("%s AND e.seq %s $%d", strings.Join(where, " AND "), cond, len(args))
+	}
+	var err error
+	if q.After > 0 {
+		evs, err := s.queryAudit(ctx, `SELECT `+auditColumns+` FROM audit_events e WHERE `+cursor(">", q.After)+
+			` ORDER BY e.seq LIMIT `+fmt.Sprint(q.Limit+1), args...)
+		if err != nil {
+			return pg, err
+		}
+		if len(evs) > q.Limit {
+			evs = evs[:q.Limit]
+			pg.Prev = evs[len(evs)-1].Seq
+		}
+		slices.Reverse(evs)
+		pg.Events, pg.Next = evs, q.After+1
+		if len(evs) > 0 {
+			pg.Next = evs[len(evs)-1].Seq
+		}
+	} else {
+		cond := strings.Join(where, " AND ")
+		if q.Before > 0 {
+			cond = cursor("<", q.Before)
+		}
+		evs, err := s.queryAudit(ctx, `SELECT `+auditColumns+` FROM audit_events e WHERE `+cond+
+			` ORDER BY e.seq DESC LIMIT `+fmt.Sprint(q.Limit+1), args...)
+		if err != nil {
+			return pg, err
+		}
+		if len(evs) > q.Limit {
+			evs = evs[:q.Limit]
+			pg.Next = evs[len(evs)-1].Seq
+		}
+		pg.Events = evs
+		if q.Before > 0 && len(evs) > 0 {
+			// A newer page exists when an event above this page's newest matches.
+			var newer []any
+			w := q.auditWhere(&newer)
+			newer = append(newer, evs[0].Seq)
+			var n int
+			err := s.rdb.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM audit_events e WHERE %s AND e.seq > $%d LIMIT 1) x`,
+				strings.Join(w, " AND "), len(newer)), newer...).Scan(&n)
+			if err != nil {
+				return pg, err
+			}
+			if n > 0 {
+				pg.Prev = evs[0].Seq
+			}
+		}
+	}
+	pg.References, err = s.caseReferences(ctx, pg.Events)
 	return pg, err
 }
 
@@ -138,25 +190,18 @@ func (s *DB) caseReferences(ctx context.Context, evs []AuditEvent) (map[string]s
 	return refs, rows.Err()
 }
 
-// AuditActions lists the actions the audit trail holds, for the filter.
+// AuditActions lists the actions the audit trail holds, for the filter:
+// one probe of the index on action per action (a loose index scan), not
+// a scan of the whole trail.
 func (s *DB) AuditActions(ctx context.Context, a ercms.Actor) ([]string, error) {
 	if !oversightRole(a) {
 		return nil, ercms.Fail(ercms.EForbidden, "err.audit.forbidden")
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT DISTINCT action FROM audit_events ORDER BY action`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return column(ctx, s.rdb, `WITH RECURSIVE acts(action) AS (
+			SELECT MIN(action) FROM audit_events
+			UNION ALL
+			SELECT (SELECT MIN(e.action) FROM audit_events e WHERE e.action > acts.action) FROM acts WHERE acts.action IS NOT NULL)
+		SELECT action FROM acts WHERE action IS NOT NULL`)
 }
 
 // PersonMatch is a person the data protection officer looks for: only the
@@ -218,48 +263,66 @@ func (s *DB) FindPersons(ctx context.Context, a ercms.Actor, reference, name str
 		}
 		rows.Close()
 		return tx.audit(ctx, auditEvent{actor: a, action: "audit.person_search", objectType: "person_report", records: recs,
-			purpose: "data protection report"})
+			purpose: ercms.PurposeDataProtection})
 	})
 	return out, err
 }
 
 // PersonReport lists, newest first, who read or received the data of the
-// person of case caseID: the events that name the person's record, the
-// transmissions of the case, and the reads of its documents. The report
-// itself is audited (naming the case, not the person's data).
+// person of case caseID: the first page (up to 1000 events) of
+// PersonReportPage.
 func (s *DB) PersonReport(ctx context.Context, a ercms.Actor, caseID string) (PersonMatch, []AuditEvent, error) {
-	m := PersonMatch{CaseID: caseID}
+	m, evs, _, err := s.PersonReportPage(ctx, a, caseID, "", 1000)
+	return m, evs, err
+}
+
+// PersonReportPage lists, newest first, up to limit events of the report
+// on the person of case caseID: the events that name the person's record,
+// the transmissions of the case, and the reads of its documents; after is
+// the cursor a previous page returned ("" for the newest), next the
+// cursor of the page below ("" at the end). The report is audited when
+// its first page is read (naming the case, not the person's data); the
+// pages that continue it (an export) belong to that read.
+func (s *DB) PersonReportPage(ctx context.Context, a ercms.Actor, caseID, after string, limit int) (m PersonMatch, evs []AuditEvent, next string, err error) {
+	m = PersonMatch{CaseID: caseID}
 	if a.Role != ercms.RoleDPO {
-		return m, nil, ercms.Fail(ercms.EForbidden, "err.audit.forbidden")
+		return m, nil, "", ercms.Fail(ercms.EForbidden, "err.audit.forbidden")
 	}
-	var out []AuditEvent
-	err := s.tx(ctx, func(tx *Tx) error {
+	if limit <= 0 {
+		limit = MaxPage
+	}
+	err = s.tx(ctx, func(tx *Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT reference FROM cases WHERE id = $1`, caseID).Scan(&m.Reference); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return ercms.Fail(ercms.ENotFound, "err.no_such_case")
 			}
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_events
-			WHERE records LIKE $1 OR (object_type = 'case' AND object_id = $2 AND (recipient <> '' OR action IN ('attachment.read', 'document.download')))
-			ORDER BY at DESC, id DESC LIMIT 1000`, `%"person:`+caseID+`"%`, caseID)
-		if err != nil {
-			return err
+		if after != "" {
+			return nil
 		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanAudit(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
 		return tx.audit(ctx, auditEvent{actor: a, action: "audit.person_report", objectType: "person_report", objectID: caseID,
-			records: []string{"case:" + caseID}, purpose: "data protection report"})
+			records: []string{"case:" + caseID}, purpose: ercms.PurposeDataProtection})
 	})
-	return m, out, err
+	if err != nil {
+		return m, nil, "", err
+	}
+	args := []any{`%"person:` + caseID + `"%`, caseID}
+	below := ""
+	if at, id, ok := strings.Cut(after, "|"); ok {
+		args = append(args, at, id)
+		below = ` AND (at < $3 OR (at = $3 AND id < $4))`
+	}
+	evs, err = s.queryAudit(ctx, `SELECT `+auditColumns+` FROM audit_events
+		WHERE (records LIKE $1 OR (object_type = 'case' AND object_id = $2 AND (recipient <> '' OR action IN ('attachment.read', 'document.download'))))`+below+`
+		ORDER BY at DESC, id DESC LIMIT `+fmt.Sprint(limit+1), args...)
+	if err != nil {
+		return m, nil, "", err
+	}
+	if len(evs) > limit {
+		evs = evs[:limit]
+		last := evs[len(evs)-1]
+		next = formatTime(last.At) + "|" + last.ID
+	}
+	return m, evs, next, nil
 }

@@ -186,3 +186,84 @@ func TestOversightPersonReport(t *testing.T) {
 		}
 	})
 }
+
+// TestOversightPaging: the trail's pages go back with After to the same
+// events, and the person report read page by page (an export) holds the
+// same events as read at once, its first page alone audited.
+func TestOversightPaging(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		run := runAudit(t, db, clock)
+		auditor, dpo := run.act["auditor"], run.act["dpo"]
+		if _, err := db.SequenceAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		seqs := func(pg sqldb.AuditPage) []int64 {
+			var out []int64
+			for _, e := range pg.Events {
+				out = append(out, e.Seq)
+			}
+			return out
+		}
+		page := func(q sqldb.AuditQuery) sqldb.AuditPage {
+			t.Helper()
+			q.Limit = 3
+			pg, err := db.SearchAudit(ctx, auditor, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return pg
+		}
+		first := page(sqldb.AuditQuery{})
+		if first.Prev != 0 || first.Next == 0 || len(first.Events) != 3 {
+			t.Fatalf("first page %v prev %d next %d", seqs(first), first.Prev, first.Next)
+		}
+		second := page(sqldb.AuditQuery{Before: first.Next})
+		third := page(sqldb.AuditQuery{Before: second.Next})
+		if second.Prev == 0 || third.Prev == 0 {
+			t.Fatalf("no previous page from the second (%d) or third (%d)", second.Prev, third.Prev)
+		}
+		if back := page(sqldb.AuditQuery{After: third.Prev}); !slices.Equal(seqs(back), seqs(second)) || back.Next != second.Next {
+			t.Errorf("back from the third page: %v (next %d), want %v (next %d)", seqs(back), back.Next, seqs(second), second.Next)
+		}
+		if back := page(sqldb.AuditQuery{After: second.Prev}); !slices.Equal(seqs(back), seqs(first)) || back.Prev != 0 {
+			t.Errorf("back to the first page: %v (prev %d), want %v and no previous", seqs(back), back.Prev, seqs(first))
+		}
+
+		_, all, err := db.PersonReport(ctx, dpo, run.de.ID)
+		if err != nil || len(all) < 4 {
+			t.Fatalf("report: %v, %d events", err, len(all))
+		}
+		before := len(auditRows(t, db))
+		var paged []sqldb.AuditEvent
+		after := ""
+		for i := 0; ; i++ {
+			_, evs, next, err := db.PersonReportPage(ctx, dpo, run.de.ID, after, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			paged = append(paged, evs...)
+			if next == "" || i > 100 {
+				break
+			}
+			after = next
+		}
+		// The report read now has one more event of its own: the first
+		// page's audit, which the pages after it do not repeat.
+		var ids, want []string
+		for _, e := range paged {
+			ids = append(ids, e.ID)
+		}
+		for _, e := range all {
+			want = append(want, e.ID)
+		}
+		if len(ids) < len(want) || !slices.Equal(ids[len(ids)-len(want):], want) {
+			t.Errorf("the report page by page: %d events, want the %d read at once", len(ids), len(want))
+		}
+		if _, err := db.SequenceAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(auditRows(t, db)) - before; n != 1 {
+			t.Errorf("reading the report page by page wrote %d audit events, want 1", n)
+		}
+	})
+}

@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -134,4 +136,99 @@ func SortQueue(cs []CaseSummary, o QueueOrder) {
 		}
 		return cmp.Compare(a.Reference, b.Reference)
 	})
+}
+
+// QueueSpec is one tab of a work queue: the states of its cases and the
+// order it lists them in.
+type QueueSpec struct {
+	States []ercms.State
+	Order  QueueOrder
+}
+
+// Queues lists, for each queue of qs, the up to limit cases in a's scope
+// that come first in its order (the nearest deadline, deemed approval or
+// arrival), chosen and limited in SQL so that an old case near its date
+// is never left out, then ordered as SortQueue says. One statement reads
+// every queue; the read is logged once, with the cases shown.
+func (s *DB) Queues(ctx context.Context, a ercms.Actor, qs []QueueSpec, limit int) ([][]CaseSummary, error) {
+	if limit <= 0 || limit > MaxPage {
+		limit = MaxPage
+	}
+	out := make([][]CaseSummary, len(qs))
+	if len(qs) == 0 {
+		return out, nil
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	parts := make([]string, len(qs))
+	for i, q := range qs {
+		where := []string{scope(a, s.actorToday(), &args)}
+		ph := make([]string, len(q.States))
+		for j, st := range q.States {
+			ph[j] = arg(string(st))
+		}
+		if len(ph) == 0 {
+			ph = []string{"NULL"}
+		}
+		where = append(where, "c.status IN ("+strings.Join(ph, ",")+")")
+		key := "(" + s.queueKey(q.Order, arg) + ")"
+		parts[i] = fmt.Sprintf(`SELECT * FROM (SELECT c.data, c.version, c.status FROM cases c WHERE %s ORDER BY %s IS NULL, %s, c.reference LIMIT %d) q%d`,
+			strings.Join(where, " AND "), key, key, limit, i)
+	}
+	var all []CaseSummary
+	err := s.tx(ctx, func(tx *Tx) error {
+		var shown []string
+		if _, err := tx.summaries(ctx, a, strings.Join(parts, " UNION ALL "), args, limit*len(qs), &all, &shown); err != nil {
+			return err
+		}
+		if len(shown) == 0 {
+			return nil
+		}
+		slices.Sort(shown)
+		return tx.audit(ctx, auditEvent{actor: a, action: "case.list", objectType: "case", records: slices.Compact(shown),
+			purpose: ercms.PurposeCaseHandling, partyState: partyOf(a)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, q := range qs {
+		for _, c := range all {
+			if slices.Contains(q.States, c.Status) {
+				out[i] = append(out[i], c)
+			}
+		}
+		SortQueue(out[i], q.Order)
+	}
+	return out, nil
+}
+
+// queueKey is the SQL expression (over cases c) that orders a queue as
+// SortQueue does: the next deadline's due date, the running reply clock's
+// due date (deemed approval), or the arrival's date and time (a time not
+// yet known after the known ones of the day); NULL for a case without it.
+func (s *DB) queueKey(o QueueOrder, arg func(any) string) string {
+	switch o {
+	case OrderReplyDue:
+		return `SELECT MIN(d.due_on) FROM case_deadlines d WHERE d.case_id = c.id AND d.kind IN (` +
+			arg(ercms.ClockReply) + `,` + arg(ercms.ClockReplyAccelerated) + `) AND d.status = ` + arg(string(ercms.DeadlineRunning))
+	case OrderArrival:
+		at := func(date, clock string) string {
+			return s.jsonText("c.data", date) + ` || ' ' || COALESCE(NULLIF(` + s.jsonText("c.data", clock) + `, ''), '99:99')`
+		}
+		return `COALESCE(` + at("transfer.date", "transfer.time") + `, ` + at("transit.transit_on", "transit.transit_time") + `)`
+	}
+	return `c.next_due_on`
+}
+
+// jsonText is the SQL expression of the text at path (keys joined by
+// dots) of the JSON held in column col: the one place where the engines'
+// JSON functions differ.
+func (s *DB) jsonText(col, path string) string {
+	if s.engine == Postgres {
+		return `(` + col + `::jsonb #>> '{` + strings.ReplaceAll(path, ".", ",") + `}')`
+	}
+	return `json_extract(` + col + `, '$.` + path + `')`
 }

@@ -120,7 +120,7 @@ func (s *DB) Statistics(ctx context.Context, a ercms.Actor) (*Statistics, error)
 			st.Deadlines[kind][ercms.DeadlineStatus(status)] = n
 		}
 		rows.Close()
-		return tx.audit(ctx, auditEvent{actor: a, action: "statistics.read", objectType: "statistics", purpose: "statistics", partyState: partyOf(a)})
+		return tx.audit(ctx, auditEvent{actor: a, action: "statistics.read", objectType: "statistics", purpose: ercms.PurposeStatistics, partyState: partyOf(a)})
 	})
 	if err != nil {
 		return nil, err

@@ -171,7 +171,7 @@ func (s *DB) TransferOperation(ctx context.Context, a ercms.Actor, id string) (*
 	}
 	// The list names persons: the read is audited like a case read.
 	err = s.tx(ctx, func(tx *Tx) error {
-		return tx.audit(ctx, auditEvent{actor: a, action: "transfer_operation.read", objectType: "transfer_operation", objectID: id, records: shown, purpose: "transfer"})
+		return tx.audit(ctx, auditEvent{actor: a, action: "transfer_operation.read", objectType: "transfer_operation", objectID: id, records: shown, purpose: ercms.PurposeTransfer})
 	})
 	if err != nil {
 		return nil, err

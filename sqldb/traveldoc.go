@@ -103,7 +103,7 @@ func (s *DB) TravelDocumentStatus(ctx context.Context, token string) (TravelDocu
 		}
 		st = TravelDocumentStatus{Known: true, Replaced: replaced != "", CaseStatus: ercms.State(status), Reference: ref}
 		return tx.audit(ctx, auditEvent{actor: ercms.Actor{Username: "public verification"}, action: "travel_document.verify", objectType: "travel_document",
-			objectID: id, records: []string{"case:" + caseID}, purpose: "document verification", partyState: state})
+			objectID: id, records: []string{"case:" + caseID}, purpose: ercms.PurposeDocumentVerification, partyState: state})
 	})
 	return st, err
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/civil"
 	"github.com/ercms/ercms/i18n"
 	"github.com/ercms/ercms/pdf"
 	"github.com/ercms/ercms/seal"
@@ -65,8 +66,9 @@ func (s *Server) renderDocument(ctx context.Context, a ercms.Actor, c *ercms.Cas
 		names[o.ID] = o.NameIn(lang)
 	}
 	o := pdf.Options{Lang: lang, Org: func(id string) string { return names[id] }, Now: s.db.Now(), Loc: s.db.Location(),
-		Refusal:  func(code string) string { return s.ui.refusalLabel(lang, code) },
-		Evidence: func(code string) string { return s.ui.evidenceLabel(lang, code) }}
+		Refusal:   func(code string) string { return s.ui.refusalLabel(lang, code) },
+		Evidence:  func(code string) string { return s.ui.evidenceLabel(lang, code) },
+		LocalTime: func(hhmm string, d civil.Date) string { return s.ui.localTime(lang, hhmm, d, c.RequestingState) }}
 	switch kind {
 	case "application":
 		return pdf.Application(c, o)

@@ -228,3 +228,131 @@ func narrow(t *testing.T, b *browser, path string) {
 		t.Fatalf("%s is %v px wide at 390 px: %s", path, w, wide)
 	}
 }
+
+// TestUIOversightPurposeWords: the auditor and the DPO read each event's
+// purpose in their language on the audit trail, the person report and
+// both CSV files (the CSV keeps the purpose's code in a last column); the
+// English phrase the record keeps is not shown.
+func TestUIOversightPurposeWords(t *testing.T) {
+	_, _, base, read := oversightSetup(t)
+	cat := i18n.Default()
+	for _, lang := range []string{"fr", "az", "ru"} {
+		l := i18n.Lang(lang)
+		handling := cat.T(l, "audit_purpose.case_handling")
+		auditor := newUIClient(t, base, lang)
+		auditor.signIn("auditor")
+		status, body := auditor.get("/audit?user=sms.officer")
+		if status != 200 || !strings.Contains(body, html.EscapeString(handling)) || strings.Contains(body, ">"+ercms.PurposeCaseHandling+"<") {
+			t.Errorf("%s trail: %d, want the purpose %q and not %q", lang, status, handling, ercms.PurposeCaseHandling)
+		}
+		status, body = auditor.get("/audit/export?user=sms.officer")
+		rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if status != 200 || err != nil || len(rows) < 2 {
+			t.Fatalf("%s trail export: %d %v", lang, status, err)
+		}
+		last := len(rows[0]) - 1
+		if rows[0][6] != cat.T(l, "oversight.col.purpose") || rows[0][last] != cat.T(l, "rest14.col.purpose_code") {
+			t.Errorf("%s trail export headed %q", lang, rows[0])
+		}
+		found := false
+		for _, r := range rows[1:] {
+			if r[6] == ercms.PurposeCaseHandling || r[6] == r[last] && strings.Contains(r[6], "_") {
+				t.Errorf("%s trail export: purpose %q not in words", lang, r[6])
+			}
+			found = found || (r[6] == handling && r[last] == "case_handling")
+		}
+		if !found {
+			t.Errorf("%s trail export: no row reads %q with its code", lang, handling)
+		}
+		dpo := newUIClient(t, base, lang)
+		dpo.signIn("dpo")
+		status, body = dpo.get("/audit/persons/" + read.ID)
+		if status != 200 || !strings.Contains(body, html.EscapeString(handling)) || strings.Contains(body, ercms.PurposeCaseHandling) {
+			t.Errorf("%s person report: %d, want %q", lang, status, handling)
+		}
+		status, body = dpo.get("/audit/persons/" + read.ID + "/export")
+		if status != 200 || !strings.Contains(body, handling) || strings.Contains(body, ","+ercms.PurposeCaseHandling+",") {
+			t.Errorf("%s person report export: %d %.300q", lang, status, body)
+		}
+	}
+}
+
+// TestUIOversightExportAllAndPages: the trail's CSV holds every event the
+// filters select, beyond one page of 200, and so does the person report's;
+// the trail's pages go forward with "next" and back with "previous" to
+// the same rows.
+func TestUIOversightExportAllAndPages(t *testing.T) {
+	db, actors, base, read := oversightSetup(t)
+	ctx := context.Background()
+	sms := actors["sms.officer"]
+	// More than a page of reads of one case by one officer.
+	for range 230 {
+		if _, err := db.FindCase(ctx, sms, read.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.SequenceAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cat := i18n.Default()
+	u := newUIClient(t, base, "fr")
+	u.signIn("auditor")
+	status, body := u.get("/audit/export?user=sms.officer&action=case.read")
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if status != 200 || err != nil || len(rows) < 232 {
+		t.Fatalf("trail export: %d %v, %d rows, want the header and at least 231 reads", status, err, len(rows))
+	}
+	seen := map[string]bool{}
+	for _, r := range rows[1:] {
+		if seen[r[0]] || r[2] != "sms.officer" {
+			t.Fatalf("trail export: row %q repeated or of another user", r)
+		}
+		seen[r[0]] = true
+	}
+	dpo := newUIClient(t, base, "fr")
+	dpo.signIn("dpo")
+	status, body = dpo.get("/audit/persons/" + read.ID + "/export")
+	rows, err = csv.NewReader(strings.NewReader(body)).ReadAll()
+	if status != 200 || err != nil || len(rows) < 232 {
+		t.Fatalf("person report export: %d %v, %d rows", status, err, len(rows))
+	}
+	for _, r := range rows[1:] {
+		if r[0] == cat.T(i18n.FR, "oversight.col.time") {
+			t.Fatalf("a second header in the person report export")
+		}
+	}
+
+	// Pages: forward then back.
+	rowSeqs := regexp.MustCompile(`<tr>\s*<td>(\d+)</td>`)
+	seqs := func(page string) string {
+		var out []string
+		for _, m := range rowSeqs.FindAllStringSubmatch(page, -1) {
+			out = append(out, m[1])
+		}
+		return strings.Join(out, ",")
+	}
+	link := func(page, id string) string {
+		m := regexp.MustCompile(`href="([^"]+)" id="` + id + `"`).FindStringSubmatch(page)
+		if m == nil {
+			return ""
+		}
+		return html.UnescapeString(m[1])
+	}
+	_, first := u.get("/audit?user=sms.officer")
+	if link(first, "previous-page") != "" || link(first, "next-page") == "" {
+		t.Fatalf("the newest page has a previous page or no next one")
+	}
+	_, second := u.get(link(first, "next-page"))
+	if seqs(second) == "" || seqs(second) == seqs(first) || link(second, "previous-page") == "" {
+		t.Fatalf("the second page: %q, its previous link %q", seqs(second), link(second, "previous-page"))
+	}
+	_, third := u.get(link(second, "next-page"))
+	_, back := u.get(link(third, "previous-page"))
+	if seqs(back) != seqs(second) {
+		t.Errorf("back from the third page: %s, want the second page %s", seqs(back), seqs(second))
+	}
+	_, backAgain := u.get(link(back, "previous-page"))
+	if seqs(backAgain) != seqs(first) || link(backAgain, "previous-page") != "" {
+		t.Errorf("back to the first page: %s, want %s and no previous page", seqs(backAgain), seqs(first))
+	}
+}

@@ -173,6 +173,9 @@ func (u *ui) funcs(l i18n.Lang) template.FuncMap {
 		"evidence":    func(code string) string { return u.evidenceLabel(l, code) },
 		"auditaction": func(code string) string { return u.auditActionLabel(l, code) },
 		"country":     func(code string) string { return u.cat.CountryName(l, code) },
+		"zoned":       func(e ercms.Event, c *ercms.Case) ercms.Event { return u.zonedNote(l, e, c) },
+		"localtime":   func(hhmm string, d civil.Date, state string) string { return u.localTime(l, hhmm, d, state) },
+		"langnames":   func(codes []string) string { return strings.Join(i18n.LanguageNames(l, codes), ", ") },
 		"countries":   func() []i18n.Country { return u.countries[l] },
 		"upper":       strings.ToUpper,
 		"surname":     names.Upper,
@@ -362,11 +365,32 @@ func (u *ui) render(rq *request, status int, name string, p page) {
 // of a case by its action's name, another event by its own label; the
 // code itself when it has neither.
 func (u *ui) auditActionLabel(l i18n.Lang, code string) string {
-	if rest, ok := strings.CutPrefix(code, "case."); ok && u.cat.Has(l, "action."+rest) {
-		return u.cat.T(l, "action."+rest)
+	return auditActionWords(u.cat, l, code)
+}
+
+// auditActionWords names an audit action in words in l (see
+// auditActionLabel), or returns the code when it has none.
+func auditActionWords(cat *i18n.Catalog, l i18n.Lang, code string) string {
+	if rest, ok := strings.CutPrefix(code, "case."); ok && cat.Has(l, "action."+rest) {
+		return cat.T(l, "action."+rest)
 	}
-	if u.cat.Has(l, "audit_action."+code) {
-		return u.cat.T(l, "audit_action."+code)
+	if cat.Has(l, "audit_action."+code) {
+		return cat.T(l, "audit_action."+code)
 	}
 	return code
+}
+
+// purposeWords names the purpose of an audit event in words in l: a
+// phrase of the system by its code (ercms.PurposeCode), a lifecycle
+// action, a file's purpose, a message's kind, a document, or the event's
+// action (the purpose of an event that names none); the purpose as
+// stored when it has no words.
+func purposeWords(cat *i18n.Catalog, l i18n.Lang, purpose string) string {
+	code := ercms.PurposeCode(purpose)
+	for _, k := range []string{"audit_purpose." + code, "action." + code, "purpose." + code, "message_kind." + code, "document." + code} {
+		if cat.Has(l, k) {
+			return cat.T(l, k)
+		}
+	}
+	return auditActionWords(cat, l, code)
 }

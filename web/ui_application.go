@@ -313,6 +313,10 @@ func (u *ui) saveApplicationStep(rq *request) {
 			next = "files"
 		}
 	case "files":
+		if id := get("remove_file"); id != "" {
+			u.removeDraftFile(rq, c, id, get("version"))
+			return
+		}
 		if get("continue") != "" {
 			http.Redirect(rq.w, rq.r, "/cases/"+c.ID+"/application/special", http.StatusSeeOther)
 			return
@@ -424,4 +428,28 @@ func stepOfField(k string) string {
 		return "special"
 	}
 	return "person"
+}
+
+// removeDraftFile removes file id from draft c (the files step's remove
+// button) and comes back to the files step, saying which file went.
+func (u *ui) removeDraftFile(rq *request, c *ercms.Case, id, version string) {
+	ctx := rq.r.Context()
+	files, err := u.s.db.Attachments(ctx, *rq.actor, c.ID)
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
+	name := ""
+	for _, f := range files {
+		if f.ID == id {
+			name = f.Name
+		}
+	}
+	v, _ := strconv.Atoi(version)
+	if _, err := u.s.db.RemoveAttachment(ctx, *rq.actor, c.ID, id, v); err != nil {
+		u.fail(rq, err)
+		return
+	}
+	u.flash(rq, rq.t("rest14.files.removed", "name", name))
+	http.Redirect(rq.w, rq.r, "/cases/"+c.ID+"/application/files", http.StatusSeeOther)
 }

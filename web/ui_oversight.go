@@ -76,6 +76,7 @@ type auditData struct {
 	Actions       []string
 	Chain         *sqldb.AuditReport
 	NextURL       string
+	PrevURL       string
 	ExportURL     string
 	Action        string // where the filter form goes
 }
@@ -88,10 +89,27 @@ type auditRow struct {
 	Recipient string // the recipient's name
 	Party     string // the name of the member state whose record it is
 	Content   string // the content hash of a transmission
+	// PurposeWords is the purpose in the reader's language; PurposeCode
+	// its stable code (ercms.PurposeCode).
+	PurposeWords, PurposeCode string
 }
 
 // maxFilterText is the longest text a filter field takes.
 const maxFilterText = 100
+
+// filterText reports whether v is text a filter takes: at most
+// maxFilterText characters, no control character.
+func filterText(v string) bool {
+	return len([]rune(v)) <= maxFilterText && !strings.ContainsFunc(v, unicode.IsControl)
+}
+
+// filterReference reports whether v may be (part of) a case reference:
+// ASCII letters, digits, hyphens and slashes.
+func filterReference(v string) bool {
+	return !strings.ContainsFunc(v, func(r rune) bool {
+		return !(r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '/'))
+	})
+}
 
 // auditFilter reads the filters of the audit pages from the query q; errs
 // names the fields refused, by field id.
@@ -103,7 +121,7 @@ func (u *ui) auditFilter(rq *request, q url.Values, actions []string, orgs []erc
 	text := func(name string) (string, bool) {
 		v := strings.TrimSpace(q.Get(name))
 		vals[name] = v
-		if len([]rune(v)) > maxFilterText || strings.ContainsFunc(v, unicode.IsControl) {
+		if !filterText(v) {
 			refuse(name, "oversight.error.text")
 			return "", false
 		}
@@ -125,9 +143,7 @@ func (u *ui) auditFilter(rq *request, q url.Values, actions []string, orgs []erc
 		f.Action = v
 	}
 	if v, ok := text("reference"); ok && v != "" {
-		if strings.ContainsFunc(v, func(r rune) bool {
-			return !(r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '/'))
-		}) {
+		if !filterReference(v) {
 			refuse("reference", "oversight.error.reference")
 		}
 		f.Reference = strings.ToUpper(v)
@@ -163,12 +179,21 @@ func (u *ui) auditFilter(rq *request, q url.Values, actions []string, orgs []erc
 	if from != nil && to != nil && !f.To.After(f.From) {
 		refuse("to", "oversight.error.period")
 	}
-	if v := q.Get("before"); v != "" {
+	for _, name := range []string{"before", "after"} {
+		v := q.Get(name)
+		if v == "" {
+			continue
+		}
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
 			refuse("before", "oversight.error.page")
+			continue
 		}
-		f.Before = n
+		if name == "before" {
+			f.Before = n
+		} else {
+			f.After = n
+		}
 	}
 	return f, vals, errs
 }
@@ -214,27 +239,24 @@ func (u *ui) auditPages(rq *request, transmissions bool) {
 		u.render(rq, http.StatusUnprocessableEntity, "oversight_trail", page{Title: title, Errors: errs, Data: d})
 		return
 	}
+	names := map[string]string{}
+	for _, o := range orgs {
+		names[o.ID] = o.NameIn(rq.lang)
+	}
 	if exporting {
-		f.Limit = sqldb.MaxPage
+		u.exportAudit(rq, f, names)
+		return
 	}
 	pg, err := u.s.db.SearchAudit(ctx, *rq.actor, f)
 	if err != nil {
 		u.fail(rq, err)
 		return
 	}
-	names := map[string]string{}
-	for _, o := range orgs {
-		names[o.ID] = o.NameIn(rq.lang)
-	}
 	for _, e := range pg.Events {
 		d.Events = append(d.Events, u.auditRow(rq.lang, e, names, pg.References))
 	}
-	if exporting {
-		u.exportAudit(rq, base, d.Events)
-		return
-	}
-	if !transmissions && f.Before == 0 {
-		r, err := u.s.db.VerifyAudit(ctx)
+	if !transmissions && f.Before == 0 && f.After == 0 {
+		r, err := u.s.db.VerifyAuditSince(ctx)
 		if err != nil {
 			u.fail(rq, err)
 			return
@@ -243,25 +265,32 @@ func (u *ui) auditPages(rq *request, transmissions bool) {
 	}
 	plain := url.Values{}
 	for k, v := range q {
-		if k != "before" {
+		if k != "before" && k != "after" {
 			plain[k] = v
 		}
 	}
-	if pg.Next != 0 {
-		next := url.Values{}
-		for k, v := range plain {
-			next[k] = v
+	pageURL := func(cursor string, seq int64) string {
+		v := url.Values{}
+		for k, x := range plain {
+			v[k] = x
 		}
-		next.Set("before", strconv.FormatInt(pg.Next, 10))
-		d.NextURL = base + "?" + next.Encode()
+		v.Set(cursor, strconv.FormatInt(seq, 10))
+		return base + "?" + v.Encode()
 	}
-	d.ExportURL = base + "/export?" + q.Encode()
+	if pg.Next != 0 {
+		d.NextURL = pageURL("before", pg.Next)
+	}
+	if pg.Prev != 0 {
+		d.PrevURL = pageURL("after", pg.Prev)
+	}
+	d.ExportURL = base + "/export?" + plain.Encode()
 	u.render(rq, http.StatusOK, "oversight_trail", page{Title: title, Data: d})
 }
 
 // auditRow names what an event refers to in language l.
 func (u *ui) auditRow(l i18n.Lang, e sqldb.AuditEvent, orgs, refs map[string]string) auditRow {
-	r := auditRow{AuditEvent: e, OrgName: orgs[e.OrgID], Reference: refs[e.ObjectID]}
+	r := auditRow{AuditEvent: e, OrgName: orgs[e.OrgID], Reference: refs[e.ObjectID],
+		PurposeWords: purposeWords(u.cat, l, e.Purpose), PurposeCode: ercms.PurposeCode(e.Purpose)}
 	if r.OrgName == "" {
 		r.OrgName = e.OrgID
 	}
@@ -297,37 +326,88 @@ func safeCell(s string) string {
 	return s
 }
 
-// writeCSV sends rows as a CSV file called name, every cell made safe.
-func writeCSV(rq *request, name string, rows [][]string) {
+// maxExport is the most rows a CSV export holds; a file that reaches it
+// says so in its last line.
+const maxExport = 100000
+
+// csvFile is a CSV file being sent, row by row, every cell made safe.
+type csvFile struct {
+	w    *csv.Writer
+	rows int
+	// full is the last line of a file that reached maxExport rows.
+	full string
+}
+
+// startCSV starts sending a CSV file called name with its header row.
+func startCSV(rq *request, name string, header ...string) *csvFile {
 	h := rq.w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w := csv.NewWriter(rq.w)
-	for _, row := range rows {
-		for i := range row {
-			row[i] = safeCell(row[i])
-		}
-		_ = w.Write(row)
-	}
-	w.Flush()
+	f := &csvFile{w: csv.NewWriter(rq.w), full: rq.t("rest14.export.truncated", "max", i18n.FormatNumber(rq.lang, maxExport))}
+	f.write(header)
+	return f
 }
 
-// exportAudit sends the rows of the audit trail or of the register of
-// transmissions as CSV, the columns headed in the reader's language.
-func (u *ui) exportAudit(rq *request, base string, rows []auditRow) {
-	t := rq.t
-	out := [][]string{{t("oversight.col.seq"), t("oversight.col.time"), t("oversight.col.user"), t("oversight.col.organisation"),
-		t("oversight.col.action"), t("oversight.col.case"), t("oversight.col.purpose"), t("oversight.col.party"),
-		t("oversight.col.recipient"), t("oversight.col.content"), t("oversight.col.hash")}}
-	for _, r := range rows {
-		out = append(out, []string{strconv.FormatInt(r.Seq, 10), r.At.UTC().Format(time.RFC3339), r.Actor, r.OrgName,
-			r.Action, r.Reference, r.Purpose, r.PartyState, r.AuditEvent.Recipient, r.Content, r.Hash})
+func (f *csvFile) write(row []string) {
+	for i := range row {
+		row[i] = safeCell(row[i])
+	}
+	_ = f.w.Write(row)
+}
+
+// add writes a row; it reports false once the file holds maxExport rows,
+// having written a last line that says the export stopped there.
+func (f *csvFile) add(row ...string) bool {
+	if f.rows == maxExport {
+		last := make([]string, max(1, len(row))) // as wide as the rows
+		last[0] = f.full
+		f.write(last)
+		return false
+	}
+	f.write(row)
+	f.rows++
+	return true
+}
+
+// exportAudit sends every event of the audit trail or of the register of
+// transmissions that filter f selects as CSV, newest first, read page by
+// page (at most maxExport rows), the columns headed in the reader's
+// language and the purpose in words (its code in the last column).
+func (u *ui) exportAudit(rq *request, f sqldb.AuditQuery, orgs map[string]string) {
+	ctx := rq.r.Context()
+	f.Before, f.After, f.Limit = 0, 0, sqldb.MaxPage
+	pg, err := u.s.db.SearchAudit(ctx, *rq.actor, f)
+	if err != nil {
+		u.fail(rq, err)
+		return
 	}
 	name := "audit-trail.csv"
-	if strings.HasSuffix(base, "transmissions") {
+	if f.Transmissions {
 		name = "transmissions.csv"
 	}
-	writeCSV(rq, name, out)
+	t := rq.t
+	out := startCSV(rq, name, t("oversight.col.seq"), t("oversight.col.time"), t("oversight.col.user"), t("oversight.col.organisation"),
+		t("oversight.col.action"), t("oversight.col.case"), t("oversight.col.purpose"), t("oversight.col.party"),
+		t("oversight.col.recipient"), t("oversight.col.content"), t("oversight.col.hash"), t("rest14.col.purpose_code"))
+	defer out.w.Flush()
+	for {
+		for _, e := range pg.Events {
+			r := u.auditRow(rq.lang, e, orgs, pg.References)
+			if !out.add(strconv.FormatInt(r.Seq, 10), r.At.UTC().Format(time.RFC3339), r.Actor, r.OrgName,
+				r.Action, r.Reference, r.PurposeWords, r.PartyState, r.AuditEvent.Recipient, r.Content, r.Hash, r.PurposeCode) {
+				return
+			}
+		}
+		if pg.Next == 0 || ctx.Err() != nil {
+			return
+		}
+		out.w.Flush()
+		f.Before = pg.Next
+		if pg, err = u.s.db.SearchAudit(ctx, *rq.actor, f); err != nil {
+			u.s.log.Error("audit export", "err", err) // the file is cut short; the header is sent
+			return
+		}
+	}
 }
 
 // personData is what the DPO's search of a person shows.
@@ -348,12 +428,10 @@ func (u *ui) personSearch(rq *request) {
 	ref, name := strings.TrimSpace(q.Get("reference")), strings.TrimSpace(q.Get("name"))
 	d := personData{fieldValues: fieldValues{"reference": ref, "name": name}}
 	var errs []fieldError
-	if len([]rune(ref)) > maxFilterText || strings.ContainsFunc(ref, func(r rune) bool {
-		return !(r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '/'))
-	}) {
+	if !filterText(ref) || !filterReference(ref) {
 		errs = append(errs, fieldError{ID: fieldID("reference"), Message: rq.t("oversight.error.reference")})
 	}
-	if len([]rune(name)) > maxFilterText || strings.ContainsFunc(name, unicode.IsControl) {
+	if !filterText(name) {
 		errs = append(errs, fieldError{ID: fieldID("name"), Message: rq.t("oversight.error.text")})
 	}
 	title := rq.t("oversight.persons.title")
@@ -387,11 +465,6 @@ func (u *ui) personReport(rq *request) {
 		return
 	}
 	ctx := rq.r.Context()
-	m, evs, err := u.s.db.PersonReport(ctx, *rq.actor, rq.r.PathValue("id"))
-	if err != nil {
-		u.fail(rq, err)
-		return
-	}
 	orgs, err := u.s.db.Organisations(ctx)
 	if err != nil {
 		u.fail(rq, err)
@@ -401,19 +474,50 @@ func (u *ui) personReport(rq *request) {
 	for _, o := range orgs {
 		names[o.ID] = o.NameIn(rq.lang)
 	}
+	if strings.HasSuffix(rq.r.URL.Path, "/export") {
+		u.exportReport(rq, rq.r.PathValue("id"), names)
+		return
+	}
+	m, evs, err := u.s.db.PersonReport(ctx, *rq.actor, rq.r.PathValue("id"))
+	if err != nil {
+		u.fail(rq, err)
+		return
+	}
 	d := reportData{Person: m, ExportURL: "/audit/persons/" + url.PathEscape(m.CaseID) + "/export"}
 	for _, e := range evs {
 		d.Events = append(d.Events, u.auditRow(rq.lang, e, names, map[string]string{m.CaseID: m.Reference}))
 	}
-	if strings.HasSuffix(rq.r.URL.Path, "/export") {
-		t := rq.t
-		out := [][]string{{t("oversight.col.time"), t("oversight.col.user"), t("oversight.col.organisation"),
-			t("oversight.col.action"), t("oversight.col.purpose"), t("oversight.col.recipient"), t("oversight.col.case")}}
-		for _, r := range d.Events {
-			out = append(out, []string{r.At.UTC().Format(time.RFC3339), r.Actor, r.OrgName, r.Action, r.Purpose, r.AuditEvent.Recipient, m.Reference})
-		}
-		writeCSV(rq, "person-report-"+m.Reference+".csv", out)
+	u.render(rq, http.StatusOK, "oversight_report", page{Title: rq.t("oversight.report.title", "reference", m.Reference), Data: d})
+}
+
+// exportReport sends the whole report on the person of case caseID as
+// CSV, newest first, read page by page (at most maxExport rows).
+func (u *ui) exportReport(rq *request, caseID string, orgs map[string]string) {
+	ctx := rq.r.Context()
+	m, evs, next, err := u.s.db.PersonReportPage(ctx, *rq.actor, caseID, "", sqldb.MaxPage)
+	if err != nil {
+		u.fail(rq, err)
 		return
 	}
-	u.render(rq, http.StatusOK, "oversight_report", page{Title: rq.t("oversight.report.title", "reference", m.Reference), Data: d})
+	t := rq.t
+	out := startCSV(rq, "person-report-"+m.Reference+".csv", t("oversight.col.time"), t("oversight.col.user"), t("oversight.col.organisation"),
+		t("oversight.col.action"), t("oversight.col.purpose"), t("oversight.col.recipient"), t("oversight.col.case"), t("rest14.col.purpose_code"))
+	defer out.w.Flush()
+	refs := map[string]string{m.CaseID: m.Reference}
+	for {
+		for _, e := range evs {
+			r := u.auditRow(rq.lang, e, orgs, refs)
+			if !out.add(r.At.UTC().Format(time.RFC3339), r.Actor, r.OrgName, r.Action, r.PurposeWords, r.AuditEvent.Recipient, m.Reference, r.PurposeCode) {
+				return
+			}
+		}
+		if next == "" || ctx.Err() != nil {
+			return
+		}
+		out.w.Flush()
+		if _, evs, next, err = u.s.db.PersonReportPage(ctx, *rq.actor, m.CaseID, next, sqldb.MaxPage); err != nil {
+			u.s.log.Error("person report export", "err", err)
+			return
+		}
+	}
 }

@@ -517,25 +517,19 @@ func (u *ui) home(rq *request) {
 		u.render(rq, http.StatusOK, "home", page{Title: rq.t("nav.home")})
 		return
 	}
-	var all []ercms.State
-	for _, q := range qs {
-		all = append(all, q.States...)
+	specs := make([]sqldb.QueueSpec, len(qs))
+	for i, q := range qs {
+		specs[i] = sqldb.QueueSpec{States: q.States, Order: q.Order}
 	}
-	pg, err := u.s.db.ListCases(rq.r.Context(), *rq.actor, sqldb.CaseFilter{Status: all, Limit: sqldb.MaxPage})
+	lists, err := u.s.db.Queues(rq.r.Context(), *rq.actor, specs, sqldb.MaxPage)
 	if err != nil {
 		u.fail(rq, err)
 		return
 	}
 	for i := range qs {
 		qs[i].Label = rq.t("queue." + qs[i].Key)
-		for _, c := range pg.Cases {
-			if slices.Contains(qs[i].States, c.Status) {
-				qs[i].Cases = append(qs[i].Cases, c)
-			}
-		}
-		if by := rq.r.URL.Query().Get("sort"); by == "" {
-			sqldb.SortQueue(qs[i].Cases, qs[i].Order)
-		} else {
+		qs[i].Cases = lists[i]
+		if by := rq.r.URL.Query().Get("sort"); by != "" {
 			sortQueue(rq.lang, qs[i].Cases, by)
 		}
 	}
