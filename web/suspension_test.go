@@ -141,3 +141,30 @@ func tcnApplication() ercms.NewCase {
 		Application: ercms.Application{Person: ercms.Person{Surname: "Rahimi", DateOfBirth: ercms.PartialDate{Year: 1990}, Nationality: "IR"}, FactsKnownOn: &known,
 			Evidence: []ercms.Evidence{{Type: "visa", Number: "AZ123"}}}}
 }
+
+// TestBorderQueueWithoutNotification: a Swiss own national returned with a
+// valid identity card and no written notification is on the border post's
+// queue of expected arrivals from approval, and the post records the
+// handover from the case page.
+func TestBorderQueueWithoutNotification(t *testing.T) {
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	base := start(t, db)
+	exp := civil.MustParse("2030-01-01")
+	n := ercms.NewCase{Type: ercms.TypeReadmission, RequestingReference: "CH-SEM-CARD", Procedure: ercms.ProcedureNormal, Category: ercms.CategoryOwnNational, NoApplication: true,
+		Application: ercms.Application{Person: ercms.Person{Surname: "Əliyeva", GivenNames: "Günel", DateOfBirth: ercms.PartialDate{Year: 1992}, Nationality: "AZ"},
+			Evidence: []ercms.Evidence{{Type: "national_id_card", Number: "AZE7654321", ExpiresOn: &exp}}}}
+	c, _, err := db.CreateCase(t.Context(), officer(t, db, "ch.officer"), n, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	border := newUIClient(t, base, "fr")
+	border.signIn("border.officer")
+	_, page := border.get("/")
+	if !strings.Contains(strings.Join(pageText(page), "\n"), c.Reference) {
+		t.Fatalf("the case returned without notification is not on the border's queue:\n%s", strings.Join(pageText(page), "\n"))
+	}
+	_, page = border.get("/cases/" + c.ID)
+	if text := strings.Join(pageText(page), "\n"); !strings.Contains(text, "Enregistrer la remise") || !strings.Contains(text, "notification écrite") {
+		t.Fatalf("the case page does not offer the handover or say why:\n%s", text)
+	}
+}

@@ -494,9 +494,11 @@ func queuesFor(a *ercms.Actor) []queue {
 		return []queue{{Key: "tasks", States: S(ercms.StateRegistered, ercms.StateInfoRequested, ercms.StateUnderVerification, ercms.StatePendingSignOff,
 			ercms.StateApproved, ercms.StateDeemedApproved, ercms.StateTravelDocumentRequested, ercms.StateTravelDocumentIssued, ercms.StateTransferPostponed)}}
 	case a.Role == ercms.RoleBorderOfficer:
-		// The arrivals agreed with the crossing point, in the order they come.
+		// The arrivals agreed with the crossing point, in the order they come;
+		// an approved case reaches the post only when its person returns
+		// without a written notification (any day, listed last).
 		return []queue{{Key: "expected", Kind: "arrivals", Order: sqldb.OrderArrival,
-			States: S(ercms.StateTransferConfirmed, ercms.StateTransferNotified, ercms.StateTransitApproved, ercms.StateTakeBackRequested)}}
+			States: S(ercms.StateTransferConfirmed, ercms.StateTransferNotified, ercms.StateTransitApproved, ercms.StateTakeBackRequested, ercms.StateApproved)}}
 	}
 	return nil
 }
