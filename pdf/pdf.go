@@ -43,6 +43,9 @@ type Options struct {
 	Refusal func(code string) string
 	// Evidence words an evidence type likewise; nil: the catalog.
 	Evidence func(code string) string
+	// Agreement names the agreement a travel document is issued under, in
+	// the document's language; Officer names the officer who issued it.
+	Agreement, Officer string
 }
 
 var faces = sync.OnceValues(func() ([2]font.Face, error) {

@@ -9,9 +9,11 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/i18n"
+	"github.com/ercms/ercms/mrz"
 	"github.com/ercms/ercms/pdf"
 	"github.com/ercms/ercms/seal"
 )
@@ -81,11 +83,11 @@ func (s *Server) renderDocument(ctx context.Context, a ercms.Actor, c *ercms.Cas
 		if err != nil {
 			return nil, err
 		}
-		qr := ""
-		if c.TravelDocument.Signature != "" {
-			qr = seal.VerificationURL(baseURL, c.TravelDocument.Signature)
+		ts, err := s.travelDocumentSeal(ctx, c, baseURL, &o, lang)
+		if err != nil {
+			return nil, err
 		}
-		return pdf.TravelDocument(c, photo, qr, o)
+		return pdf.TravelDocument(c, photo, ts, o)
 	}
 	// The dossier: every form of the case and every file a may see.
 	var docs, images [][]byte
@@ -123,6 +125,41 @@ func (s *Server) renderDocument(ctx context.Context, a ercms.Actor, c *ercms.Cas
 		}
 	}
 	return pdf.Dossier(docs, images, o)
+}
+
+// vdsSealer is what a signer offers to seal travel documents (a seal.Keyring).
+type vdsSealer interface {
+	SealVDS(seal.SealData) ([]byte, error)
+	Certificates() ([]byte, error)
+}
+
+// travelDocumentSeal makes what a printed travel document carries to be
+// checked: its machine-readable zone, its Visible Digital Seal (signed now
+// by the issuing state's document signer) and the short verification link
+// (the signed document's id); it names the agreement and the issuing
+// officer in o.
+func (s *Server) travelDocumentSeal(ctx context.Context, c *ercms.Case, baseURL string, o *pdf.Options, lang i18n.Lang) (pdf.TravelDocumentSeal, error) {
+	ts := pdf.TravelDocumentSeal{MRZ: pdf.MRZ(c)}
+	if p, err := s.db.ProfileFor(c.RequestingState); err == nil && p != nil {
+		o.Agreement = p.NameIn(lang)
+	}
+	info, err := s.db.TravelDocumentPrint(ctx, c)
+	if err != nil {
+		return ts, err
+	}
+	o.Officer = info.Officer
+	if info.ID != "" {
+		ts.Link = strings.TrimRight(baseURL, "/") + "/verify?d=" + info.ID
+	}
+	td := c.TravelDocument
+	sealer, ok := s.db.Signer.(vdsSealer)
+	if !ok || td.IssuedOn == nil {
+		return ts, nil
+	}
+	issuer := c.TravelDocumentIssuer()
+	ts.VDS, err = sealer.SealVDS(seal.SealData{IssuingState: issuer, Country: mrz.Country(issuer),
+		IssuedOn: time.Date(td.IssuedOn.Year, td.IssuedOn.Month, td.IssuedOn.Day, 0, 0, 0, 0, time.UTC), MRZ: ts.MRZ[:]})
+	return ts, err
 }
 
 // photoOf returns the newest photo of the case a may see, or nil.
