@@ -169,3 +169,28 @@ func Valid(line2 string) bool {
 	return numOK && ok(line2[13:19], line2[19]) && ok(line2[21:27], line2[27]) &&
 		ok(line2[28:42], line2[42]) && line2[43] == CheckDigit(line2[0:10]+line2[13:20]+line2[21:43])
 }
+
+// DocumentNumber reads the document number of a TD3 line 2, with the part
+// a long number carries in the optional data.
+func DocumentNumber(line2 string) string {
+	if len(line2) != LineLength {
+		return ""
+	}
+	n := strings.TrimRight(line2[:9], "<")
+	if line2[9] == '<' {
+		if rest := strings.TrimRight(line2[28:42], "<"); len(rest) > 1 {
+			n += rest[:len(rest)-1] // its last character is the check digit
+		}
+	}
+	return n
+}
+
+// Expiry reads the date of expiry of a TD3 line 2 as YYYY-MM-DD (this
+// century: an emergency travel document is valid for weeks).
+func Expiry(line2 string) string {
+	if len(line2) != LineLength {
+		return ""
+	}
+	e := line2[21:27]
+	return "20" + e[:2] + "-" + e[2:4] + "-" + e[4:6]
+}

@@ -57,3 +57,20 @@ func TestLines(t *testing.T) {
 		t.Errorf("France = %q", got)
 	}
 }
+
+func TestReadLine2(t *testing.T) {
+	short := Lines(Data{Number: "RC-0042", ExpiryYear: 2026, ExpiryMonth: 7, ExpiryDay: 3})[1]
+	long := Lines(Data{Number: "ETD-2026/0001234", ExpiryYear: 2027, ExpiryMonth: 1, ExpiryDay: 6})[1]
+	if got := DocumentNumber(short); got != "RC0042" {
+		t.Errorf("number of %q = %q", short, got)
+	}
+	if got := DocumentNumber(long); got != "ETD20260001234" {
+		t.Errorf("number of %q = %q", long, got)
+	}
+	if got := Expiry(short); got != "2026-07-03" {
+		t.Errorf("expiry of %q = %q", short, got)
+	}
+	if DocumentNumber("short") != "" || Expiry("short") != "" {
+		t.Error("a short line was read")
+	}
+}
