@@ -7,6 +7,8 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -561,4 +563,20 @@ func ParseCertificates(b []byte) ([]*x509.Certificate, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// ReadSealText reads a seal as a reader hands it over: its bytes in hex or
+// in base64 (standard or URL alphabet, padded or not); ok is false when s
+// is not a seal (for example an older document's token).
+func ReadSealText(s string) (b []byte, ok bool) {
+	s = strings.Join(strings.Fields(s), "")
+	if b, err := hex.DecodeString(s); err == nil && len(b) > 0 && b[0] == VDSMagic {
+		return b, true
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil && len(b) > 0 && b[0] == VDSMagic {
+			return b, true
+		}
+	}
+	return nil, false
 }

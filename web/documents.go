@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"crypto/ed25519"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -279,24 +277,10 @@ func (s *Server) verifyInput(ctx context.Context, input, id string) (Verificatio
 	if in == "" && id != "" {
 		return s.verifyID(ctx, id)
 	}
-	if b, ok := sealBytes(in); ok {
+	if b, ok := seal.ReadSealText(in); ok {
 		return s.verifySeal(ctx, b)
 	}
 	return s.verify(ctx, in)
-}
-
-// sealBytes reads a seal written in hex or base64 (any alphabet).
-func sealBytes(in string) ([]byte, bool) {
-	in = strings.Join(strings.Fields(in), "")
-	if b, err := hex.DecodeString(in); err == nil && len(b) > 0 && b[0] == seal.VDSMagic {
-		return b, true
-	}
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		if b, err := enc.DecodeString(in); err == nil && len(b) > 0 && b[0] == seal.VDSMagic {
-			return b, true
-		}
-	}
-	return nil, false
 }
 
 // inForce says why a document this deployment knows is no longer valid.
