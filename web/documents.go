@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -430,6 +431,35 @@ func (u *ui) verifyPage(rq *request) {
 	var v *Verification
 	if token != "" || id != "" {
 		res, err := u.s.verifyInput(rq.r.Context(), token, id)
+		if err != nil {
+			u.fail(rq, err)
+			return
+		}
+		v = &res
+	}
+	u.render(rq, http.StatusOK, "verify", page{Title: rq.t("verify.title"), Data: map[string]any{"Result": v, "Token": token}})
+}
+
+// verifyUpload checks a file a DataMatrix reader saved: the seal's raw
+// bytes, or its text (hex, base64, the QR code's link, an older token).
+func (u *ui) verifyUpload(rq *request) {
+	var v *Verification
+	token := ""
+	f, _, err := rq.r.FormFile("seal")
+	if err == nil {
+		b, rerr := io.ReadAll(io.LimitReader(f, 16<<10))
+		f.Close()
+		var res Verification
+		switch {
+		case rerr != nil:
+			err = rerr
+		case len(b) > 0 && b[0] == seal.VDSMagic:
+			res, err = u.s.verifySeal(rq.r.Context(), b)
+			token = hex.EncodeToString(b)
+		default:
+			token = strings.TrimSpace(strings.ToValidUTF8(string(b), ""))
+			res, err = u.s.verifyInput(rq.r.Context(), token, "")
+		}
 		if err != nil {
 			u.fail(rq, err)
 			return

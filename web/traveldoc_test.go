@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	crand "crypto/rand"
 	"encoding/base64"
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"html"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -107,6 +109,20 @@ func TestVerifyTravelDocumentSealAndLink(t *testing.T) {
 	_, page := anon.get("/verify?t=" + hex.EncodeToString(vds))
 	if !strings.Contains(page, "Valide : la signature") || !strings.Contains(page, html.EscapeString(lines[1])) || !strings.Contains(page, "Cachet électronique visible") {
 		t.Errorf("the seal in hex:\n%s", page)
+	}
+	// A file saved by a seal reader, uploaded raw; and a file of nonsense.
+	for content, want := range map[string]string{string(vds): "Valide : la signature", strings.Repeat("€%<script>", 200): "Non valide."} {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("seal", "seal.bin")
+		fw.Write([]byte(content))
+		mw.Close()
+		req, _ := http.NewRequest("POST", base+"/verify", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		status, page := anon.do(req)
+		if status != 200 || !strings.Contains(page, want) {
+			t.Errorf("upload %.20q: %d, want %q\n%.3000s", content, status, want, page)
+		}
 	}
 	bad := append([]byte(nil), vds...)
 	bad[len(bad)-70] ^= 0x04
