@@ -302,3 +302,97 @@ func isDark(c color.Color) bool {
 // monoFace is DejaVu Sans Mono, for the machine-readable zone (OCR-B is not
 // in a Go module).
 var monoFace = sync.OnceValues(func() (font.Face, error) { return font.ParseFont(dejavusansmono.TTF) })
+
+// EUTravelDocument writes the European travel document for return
+// (Regulation (EU) 2016/1953) that the requesting member state issues where
+// the agreement's profile accepts it: its own layout on one A4 page, in the
+// document's language: the issuing member state and authority, the
+// number, the holder's particulars with the photo, the family members it
+// covers, the single journey to the state of return, the validity, the
+// place and date of issue and the signature and stamp block.
+func EUTravelDocument(c *ercms.Case, photo []byte, o Options) ([]byte, error) {
+	td := c.TravelDocument
+	if td == nil || td.Kind != ercms.TravelDocumentEUStandard {
+		return nil, fmt.Errorf("pdf: %s has no EU travel document", c.Reference)
+	}
+	number := td.Number
+	if number == "" {
+		number = c.RequestingReference
+	}
+	b, err := newBuilder(o, "traveldoc.eu.title", number)
+	if err != nil {
+		return nil, err
+	}
+	b.doc.SetMargins(layout.Margins{Top: 30, Right: 36, Bottom: 30, Left: 36})
+	issuer := c.TravelDocumentIssuer()
+	head := layout.NewTable()
+	head.SetColumnWidths([]float64{363, 160})
+	r := head.AddRow()
+	r.AddCellElement(b.lines([]string{b.T("traveldoc.eu.union"), b.upper(b.country(issuer)), b.org(c.RequestingOrgID)}, []float64{9.5, 14, 9.5})).SetPadding(3)
+	r.AddCellElement(b.lines([]string{b.T("traveldoc.number"), number}, []float64{9.5, 11})).SetPadding(3).SetAlign(layout.AlignRight)
+	b.doc.Add(head)
+	title := layout.NewParagraphEmbedded(b.upper(b.T("traveldoc.eu.title")), b.bold, 15)
+	title.SetSpaceBefore(4)
+	b.doc.Add(title)
+	b.Para(b.T("traveldoc.eu.basis"))
+
+	p := c.Person
+	holder := layout.NewTable()
+	holder.SetColumnWidths([]float64{110, 150, 263})
+	pairs := []string{
+		b.T("traveldoc.surname"), names.Upper(p.Surname, p.Nationality),
+		b.T("traveldoc.given_names"), p.GivenNames,
+		b.T("traveldoc.latin"), latinName(p.Surname) + ", " + latinName(p.GivenNames),
+		b.T("traveldoc.date_of_birth"), p.DateOfBirth.String(),
+		b.T("traveldoc.place_of_birth"), p.PlaceOfBirth,
+		b.T("traveldoc.sex"), b.word("sex.", p.Sex),
+		b.T("traveldoc.nationality"), b.country(p.Nationality),
+	}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		row := holder.AddRow()
+		if i == 0 {
+			var pic layout.Element = layout.NewParagraphEmbedded(" ", b.reg, 8)
+			if len(photo) > 0 {
+				img, err := photoImage(photo)
+				if err != nil {
+					return nil, err
+				}
+				pic = layout.NewImageElement(img).SetMaxSize(100, 130)
+			}
+			row.AddCellElement(pic).SetRowspan(len(pairs) / 2).SetPadding(2)
+		}
+		row.AddCellEmbedded(pairs[i], b.bold, 8.5).SetPadding(2)
+		row.AddCellEmbedded(pairs[i+1], b.reg, 8.5).SetPadding(2)
+	}
+	b.doc.Add(holder)
+
+	b.Heading(b.T("traveldoc.eu.accompanied"))
+	var rows [][]string
+	for _, f := range covered(c) {
+		rows = append(rows, []string{b.word("relationship.", f.Relationship), names.Upper(f.Surname, f.Nationality) + " " + f.GivenNames,
+			latinName(f.Surname) + ", " + latinName(f.GivenNames), f.DateOfBirth.String(), b.word("sex.", f.Sex), b.country(f.Nationality)})
+	}
+	if len(rows) == 0 {
+		b.Para(b.T("traveldoc.covered_none"))
+	} else {
+		b.Table([]string{b.T("traveldoc.relationship"), b.T("traveldoc.name"), b.T("traveldoc.latin"), b.T("traveldoc.date_of_birth"), b.T("traveldoc.sex"), b.T("traveldoc.nationality")}, rows)
+	}
+
+	b.Heading(b.T("traveldoc.validity"))
+	b.Fields(
+		b.T("traveldoc.purpose"), b.T("traveldoc.eu.journey", "from", b.country(c.RequestingState), "to", b.country(c.RequestedState)),
+		b.T("traveldoc.valid_until"), b.date(td.ValidUntil),
+		b.T("traveldoc.place_of_issue"), b.org(c.RequestingOrgID),
+		b.T("traveldoc.issued_on"), b.date(td.IssuedOn),
+		b.T("traveldoc.officer"), b.o.Officer,
+		b.T("traveldoc.reference"), c.Reference,
+	)
+	sig := layout.NewTable()
+	sig.SetColumnWidths([]float64{261, 262})
+	r = sig.AddRow()
+	r.AddCellEmbedded(b.T("traveldoc.signature"), b.reg, 8).SetPaddingSides(layout.Padding{Top: 2, Left: 4, Right: 4, Bottom: 50})
+	r.AddCellEmbedded(b.T("traveldoc.eu.stamp"), b.reg, 8).SetPaddingSides(layout.Padding{Top: 2, Left: 4, Right: 4, Bottom: 50})
+	b.doc.Add(layout.NewParagraphEmbedded(" ", b.reg, 6))
+	b.doc.Add(sig)
+	return b.doc.ToBytes()
+}

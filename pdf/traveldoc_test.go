@@ -178,3 +178,26 @@ func TestTravelDocumentReadByMachines(t *testing.T) {
 		})
 	}
 }
+
+// TestEUTravelDocument: where the EU standard travel document was accepted,
+// the requesting state's document prints in its own layout on one page,
+// naming the issuing member state, the regulation and every family member.
+func TestEUTravelDocument(t *testing.T) {
+	c := familyCase()
+	c.TravelDocument = &ercms.TravelDocument{Kind: ercms.TravelDocumentEUStandard, IssuedOn: day("2026-06-10"), ValidUntil: day("2026-07-10")}
+	for _, lang := range []i18n.Lang{i18n.FR, i18n.AZ} {
+		doc, err := pdf.EUTravelDocument(c, photo(t), options(lang))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := pdf.Pages(doc); err != nil || n != 1 {
+			t.Errorf("%s: %d pages (%v)", lang, n, err)
+		}
+		cat := i18n.Default()
+		has(t, "EU travel document", text(t, doc), "2016/1953", cat.CountryName(lang, "DE"), "Bundespolizeipräsidium", "BPOL-2026-0417",
+			"ŞÜKÜROV", "Gülnarə", "Rəşad", "İlahə", cat.T(lang, "traveldoc.eu.accompanied"))
+	}
+	if _, err := pdf.EUTravelDocument(sampleCase(), nil, options(i18n.EN)); err == nil {
+		t.Error("a national travel document printed as the EU one")
+	}
+}

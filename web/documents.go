@@ -21,7 +21,7 @@ import (
 )
 
 // Document kinds a case can be printed as.
-var documentKinds = []string{"application", "reply", "transfer_notice", "transit_reply", "travel_document", "dossier"}
+var documentKinds = []string{"application", "reply", "transfer_notice", "transit_reply", "travel_document", "eu_travel_document", "dossier"}
 
 // documentsOf lists the documents case c has now.
 func documentsOf(c *ercms.Case) []string {
@@ -44,6 +44,9 @@ func documentsOf(c *ercms.Case) []string {
 	}
 	if c.TravelDocument != nil && c.TravelDocument.Kind == ercms.TravelDocumentNational {
 		out = append(out, "travel_document")
+	}
+	if c.TravelDocument != nil && c.TravelDocument.Kind == ercms.TravelDocumentEUStandard {
+		out = append(out, "eu_travel_document")
 	}
 	return append(out, "dossier")
 }
@@ -90,6 +93,12 @@ func (s *Server) renderDocument(ctx context.Context, a ercms.Actor, c *ercms.Cas
 			return nil, err
 		}
 		return pdf.TravelDocument(c, photo, ts, o)
+	case "eu_travel_document":
+		photo, err := s.photoOf(ctx, a, c)
+		if err != nil {
+			return nil, err
+		}
+		return pdf.EUTravelDocument(c, photo, o)
 	}
 	// The dossier: every form of the case and every file a may see.
 	var docs, images [][]byte
