@@ -230,7 +230,12 @@ func (u *ui) caseDocument(rq *request) {
 		return
 	}
 	kind := rq.r.PathValue("kind")
-	b, err := u.s.renderDocument(rq.r.Context(), *rq.actor, c, kind, rq.lang, u.s.BaseURL())
+	// The issuing side chooses the document's language; the reader's by default.
+	lang := rq.lang
+	if l, ok := i18n.Parse(rq.r.URL.Query().Get("lang")); ok {
+		lang = l
+	}
+	b, err := u.s.renderDocument(rq.r.Context(), *rq.actor, c, kind, lang, u.s.BaseURL())
 	if err == nil {
 		err = u.s.db.RecordDocument(rq.r.Context(), *rq.actor, c, kind, b)
 	}

@@ -80,6 +80,16 @@ func TestVerifyTravelDocumentSealAndLink(t *testing.T) {
 		}
 	}
 
+	// The mission chooses the document's language, whatever its own.
+	if _, page := m.get("/cases/" + c.ID); !strings.Contains(page, "/documents/travel_document?lang=az") {
+		t.Errorf("no choice of the document's language on the case page")
+	}
+	if status, doc := m.get("/cases/" + c.ID + "/documents/travel_document?lang=az"); status != 200 {
+		t.Errorf("travel document in Azerbaijani: %d", status)
+	} else if text, err := pdf.Text([]byte(doc)); err != nil || !strings.Contains(strings.Join(strings.Fields(text), ""), "Təciliyolsənədi") || strings.Contains(text, "Titre de voyage") {
+		t.Errorf("the document in Azerbaijani (%v):\n%s", err, text)
+	}
+
 	anon := newUIClient(t, base, "fr")
 	if _, page := anon.get(link); !strings.Contains(page, "Valide : ce document a été délivré ici") || !strings.Contains(page, "RC-0077") {
 		t.Errorf("the short link's page:\n%s", page)
