@@ -172,7 +172,7 @@ func TestTravelDocumentReadByMachines(t *testing.T) {
 			// One changed byte of the message zone and the seal fails.
 			bad := bytes.Clone(got)
 			bad[len(bad)-70] ^= 0x04
-			if _, err := seal.VerifyVDS(bad, certs); !errors.Is(err, seal.ErrBadSignature) && !errors.Is(err, seal.ErrMalformed) {
+			if _, err := seal.VerifyVDS(bad, certs); !errors.Is(err, seal.ErrBadSignature) {
 				t.Errorf("a changed byte verified: %v", err)
 			}
 		})
