@@ -118,7 +118,9 @@ func TestTravelDocumentLookups(t *testing.T) {
 			t.Fatalf("by MRZ: %+v %v", byMRZ, err)
 		}
 		for _, f := range []func() (sqldb.TravelDocumentState, error){
-			func() (sqldb.TravelDocumentState, error) { return db.TravelDocumentByID(ctx, "0193f1c2-0000-7000-8000-000000000000") },
+			func() (sqldb.TravelDocumentState, error) {
+				return db.TravelDocumentByID(ctx, "0193f1c2-0000-7000-8000-000000000000")
+			},
 			func() (sqldb.TravelDocumentState, error) { return db.TravelDocumentByMRZ(ctx, "RC702", valid.String()) },
 			func() (sqldb.TravelDocumentState, error) { return db.TravelDocumentByMRZ(ctx, "RC701", "2099-01-01") },
 		} {
