@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -355,11 +356,13 @@ func (s *Server) verifySeal(ctx context.Context, b []byte) (Verification, error)
 	return res, nil
 }
 
+var documentID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
 // verifyID looks up the document a short verification link names: the
 // link carries no signature, so the answer is the record of this
 // deployment (reached over its own address).
 func (s *Server) verifyID(ctx context.Context, id string) (Verification, error) {
-	if len(id) > 64 {
+	if !documentID.MatchString(id) { // ids are UUIDs: anything else is no document, never a database error
 		return Verification{Reason: "not_found"}, nil
 	}
 	st, err := s.db.TravelDocumentByID(ctx, id)

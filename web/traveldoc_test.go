@@ -95,7 +95,7 @@ func TestVerifyTravelDocumentSealAndLink(t *testing.T) {
 		t.Errorf("the short link's page:\n%s", page)
 	}
 	// A link typed wrong, or nonsense, answers in words, not 5xx.
-	for _, q := range []string{"d=0193f1c2-0000-7000-8000-000000000000", "d=" + strings.Repeat("%E2%82%AC", 300), "t=%25%25", "t=" + strings.Repeat("ə", 1000), "t=DC03"} {
+	for _, q := range []string{"d=0193f1c2-0000-7000-8000-000000000000", "d=" + strings.Repeat("%E2%82%AC", 300), "t=%25%25", "d=%FF%FE%00", "t=https://x/verify?d=%FF", "t=" + strings.Repeat("ə", 1000), "t=DC03"} {
 		status, page := anon.get("/verify?" + q)
 		if status != 200 || strings.Contains(page, "Valide :") {
 			t.Errorf("/verify?%.40s: %d\n%.400s", q, status, page)
