@@ -21,6 +21,7 @@ import (
 	"github.com/ercms/ercms/mrz"
 	"github.com/ercms/ercms/pdf"
 	"github.com/ercms/ercms/seal"
+	"github.com/ercms/ercms/sqldb"
 	"github.com/ercms/ercms/web"
 )
 
@@ -31,33 +32,11 @@ import (
 // another deployment's seal and junk are told apart in the reader's
 // language; after a renewal the old link and seal say replaced.
 func TestVerifyTravelDocumentSealAndLink(t *testing.T) {
-	db, act, base := journeyStore(t)
-	keys, err := seal.OpenKeyring(t.TempDir(), db.Now, crand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Signer = keys
+	db, act, base, keys, c := issuedTravelDocument(t)
 	ctx := context.Background()
-	de, sms, sup, berlin := act["de.officer"], act["sms.officer"], act["sms.supervisor"], act["mfa.consul.berlin"]
-	c, _, err := db.CreateCase(ctx, de, sampleApplication(t), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	valid := db.Today().AddDays(25)
-	for _, s := range []struct {
-		a      ercms.Actor
-		action string
-		in     ercms.ActionInput
-	}{
-		{de, ercms.ActSubmit, ercms.ActionInput{}}, {sms, ercms.ActRegister, ercms.ActionInput{}},
-		{sms, ercms.ActApprove, ercms.ActionInput{FamilyCovered: &[]string{}}}, {sup, ercms.ActSignOff, ercms.ActionInput{}},
-		{de, ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin.Org.ID}},
-		{berlin, ercms.ActIssueTravelDocument, ercms.ActionInput{Number: "RC-0077", ValidUntil: &valid}},
-	} {
-		if c, err = db.Act(ctx, s.a, c.ID, s.action, c.Version, s.in); err != nil {
-			t.Fatalf("%s: %v", s.action, err)
-		}
-	}
+	berlin := act["mfa.consul.berlin"]
+	valid := *c.TravelDocument.ValidUntil
+	var err error
 	m := newUIClient(t, base, "fr")
 	m.signIn("mfa.consul.berlin")
 	status, doc := m.get("/cases/" + c.ID + "/documents/travel_document")
@@ -184,6 +163,75 @@ func TestVerifyTravelDocumentSealAndLink(t *testing.T) {
 	if v.Valid || v.Reason != "replaced" {
 		t.Errorf("the old seal after a renewal: %+v", v)
 	}
+}
+
+// issuedTravelDocument serves the demo with a signing keyring and a case
+// of Germany whose travel document RC-0077 the Berlin mission issued.
+func issuedTravelDocument(t *testing.T) (*sqldb.DB, map[string]ercms.Actor, string, *seal.Keyring, *ercms.Case) {
+	t.Helper()
+	db, act, base := journeyStore(t)
+	keys, err := seal.OpenKeyring(t.TempDir(), db.Now, crand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Signer = keys
+	ctx := context.Background()
+	de, sms, sup, berlin := act["de.officer"], act["sms.officer"], act["sms.supervisor"], act["mfa.consul.berlin"]
+	c, _, err := db.CreateCase(ctx, de, sampleApplication(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := db.Today().AddDays(25)
+	for _, s := range []struct {
+		a      ercms.Actor
+		action string
+		in     ercms.ActionInput
+	}{
+		{de, ercms.ActSubmit, ercms.ActionInput{}}, {sms, ercms.ActRegister, ercms.ActionInput{}},
+		{sms, ercms.ActApprove, ercms.ActionInput{FamilyCovered: &[]string{}}}, {sup, ercms.ActSignOff, ercms.ActionInput{}},
+		{de, ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin.Org.ID}},
+		{berlin, ercms.ActIssueTravelDocument, ercms.ActionInput{Number: "RC-0077", ValidUntil: &valid}},
+	} {
+		if c, err = db.Act(ctx, s.a, c.ID, s.action, c.Version, s.in); err != nil {
+			t.Fatalf("%s: %v", s.action, err)
+		}
+	}
+	return db, act, base, keys, c
+}
+
+// sealOf makes the seal the DataMatrix of c's travel document carries.
+func sealOf(t *testing.T, keys *seal.Keyring, c *ercms.Case) []byte {
+	t.Helper()
+	lines := pdf.MRZ(c)
+	issued := c.TravelDocument.IssuedOn
+	vds, err := keys.SealVDS(seal.SealData{IssuingState: "AZ", Country: "AZE", IssuedOn: time.Date(issued.Year, issued.Month, issued.Day, 0, 0, 0, 0, time.UTC), MRZ: lines[:]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vds
+}
+
+// TestJourneyBorderVerifiesSeal: at a border post, without signing in, an
+// officer switches the verification page to Russian, pastes the seal a
+// DataMatrix reader gave (hex) and reads that it is valid, with its MRZ;
+// a changed byte reads as altered.
+func TestJourneyBorderVerifiesSeal(t *testing.T) {
+	_, _, base, keys, c := issuedTravelDocument(t)
+	vds := sealOf(t, keys, c)
+	b := newBrowser(t, base)
+	b.open("/verify")
+	b.submit(`.lang-switch button[lang="ru"]`)
+	b.fill("#f-t", hex.EncodeToString(vds))
+	b.submit("main form button[type=submit]")
+	b.expect("main [role=status]", `^Действителен: подпись верна`)
+	b.expect("main code.mrz", regexp.QuoteMeta(pdf.MRZ(c)[1]))
+	b.screenshot("seal-valid")
+	bad := append([]byte(nil), vds...)
+	bad[len(bad)-70] ^= 0x04
+	b.fill("#f-t", hex.EncodeToString(bad))
+	b.submit("main form button[type=submit]")
+	b.expect("main [role=alert]", `Подпись не совпадает`)
+	b.screenshot("seal-altered")
 }
 
 func newAPIRequest(t *testing.T, base, method, path string) *http.Request {
