@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ercms/ercms"
+	"github.com/ercms/ercms/internal/testdb"
 	"github.com/ercms/ercms/mrz"
 	"github.com/ercms/ercms/pdf"
 	"github.com/ercms/ercms/seal"
@@ -256,5 +257,40 @@ func getJSON(t *testing.T, u string, v *web.Verification) {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestUIEUTravelDocument: when the mission lets the travel-document
+// deadline pass and Germany accepts the EU standard travel document, the
+// German officer prints the European travel document for return in
+// Azerbaijani: one page, issued by Germany under Regulation (EU) 2016/1953.
+func TestUIEUTravelDocument(t *testing.T) {
+	db, actors, base := journeyStore(t)
+	berlin := orgByType(t, db, "Embassy of the Republic of Azerbaijan in Berlin – consular section")
+	s := newCase(t, db, actors).approved().act("de.officer", ercms.ActRequestTravelDocument, ercms.ActionInput{MissionID: berlin})
+	clock, _ := journeyClocks.Load(base)
+	clock.(*testdb.Clock).Advance(30 * 24 * time.Hour)
+	s.act("de.officer", ercms.ActAcceptEUTravelDocument, ercms.ActionInput{})
+	u := newUIClient(t, base, "az")
+	u.signIn("de.officer")
+	if _, page := u.get("/cases/" + s.c.ID); !strings.Contains(page, "/documents/eu_travel_document") || strings.Contains(page, "/documents/travel_document\"") {
+		t.Fatalf("the case page does not offer the EU travel document:\n%s", page)
+	}
+	status, doc := u.get("/cases/" + s.c.ID + "/documents/eu_travel_document")
+	if status != 200 {
+		t.Fatalf("EU travel document: %d", status)
+	}
+	if n, err := pdf.Pages([]byte(doc)); err != nil || n != 1 {
+		t.Errorf("%d pages (%v)", n, err)
+	}
+	text, err := pdf.Text([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	squeezed := strings.Join(strings.Fields(text), "")
+	for _, want := range []string{"QAYIDIŞÜÇÜNAVROPAYOLSƏNƏDİ", "2016/1953", "Almaniya", "ƏLİYEVA", "Günel"} {
+		if !strings.Contains(squeezed, want) {
+			t.Errorf("the EU travel document lacks %q:\n%s", want, text)
+		}
 	}
 }
