@@ -148,6 +148,9 @@ func TestTravelDocumentReadByMachines(t *testing.T) {
 				_ = os.WriteFile(filepath.Join(dir, "travel-document-"+string(lang)+".pdf"), doc, 0o644)
 			}
 			img := raster(t, doc, "150")
+			if r := img.Bounds(); r.Dx() < 1239 || r.Dx() > 1241 || r.Dy() < 1753 || r.Dy() > 1755 { // A4 (210 × 297 mm) at 150 dpi
+				t.Errorf("the page is %d × %d pixels at 150 dpi, not A4", r.Dx(), r.Dy())
+			}
 			got, ok := decodeDataMatrix(img)
 			if !ok {
 				t.Fatal("no DataMatrix read from the rasterised page")
