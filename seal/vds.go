@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/big"
 	"os"
@@ -366,15 +367,18 @@ func signerIDOf(c *x509.Certificate) string {
 	return strings.ToUpper(c.Subject.Country[0]) + certRef(c)[:2]
 }
 
-// vdsFiles names the files of a country's certificates and keys.
-func (k *Keyring) vdsFile(country, what string) string {
-	return filepath.Join(k.dir, "vds-"+strings.ToLower(country)+"-"+what)
+// vdsFile names a file of a country's seal signer.
+func (k *Keyring) vdsFile(country, ext string) string {
+	return filepath.Join(k.dir, "vds-"+strings.ToLower(country)+ext)
 }
 
 // documentSigner returns the document signer certificate and key for
 // country (ISO alpha-2), making the country signing CA and the document
-// signer the first time: csca.pem and ds.pem (certificates), csca.key and
-// ds.key (PKCS#8, mode 0600) beside the Ed25519 keys.
+// signer the first time. They live in one file, vds-<cc>.key (mode 0600:
+// the signer's key and certificate, the CA's certificate and key), made
+// with an exclusive link so that nodes sharing the directory and printing
+// their first document at once agree on one signer; vds-<cc>.pem holds the
+// two certificates that verifiers load.
 func (k *Keyring) documentSigner(country string) (*x509.Certificate, *ecdsa.PrivateKey, error) {
 	country = strings.ToUpper(country)
 	if len(country) != 2 {
@@ -384,10 +388,42 @@ func (k *Keyring) documentSigner(country string) (*x509.Certificate, *ecdsa.Priv
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return cert, key, err
 	}
+	bundle, err := k.newSigner(country)
+	if err != nil {
+		return nil, nil, err
+	}
+	tmp, err := os.CreateTemp(k.dir, ".tmp-*")
+	if err != nil {
+		return nil, nil, fmt.Errorf("seal: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(bundle)
+	if err == nil {
+		err = tmp.Chmod(0o600)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("seal: %w", err)
+	}
+	// Link fails when the file exists: another node made the signer first.
+	if err := os.Link(tmp.Name(), k.vdsFile(country, ".key")); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, nil, fmt.Errorf("seal: %w", err)
+	}
+	return k.readSigner(country)
+}
+
+// newSigner makes a country signing CA and a document signer it signs, as
+// the PEM blocks of the signer's file.
+func (k *Keyring) newSigner(country string) ([]byte, error) {
 	now := k.now().UTC()
 	serial := func() (*big.Int, error) {
 		b := make([]byte, 4)
-		if _, err := k.rand.Read(b); err != nil {
+		if _, err := io.ReadFull(k.rand, b); err != nil {
 			return nil, err
 		}
 		b[0] |= 0x10 // eight hex digits, never a leading zero
@@ -395,83 +431,88 @@ func (k *Keyring) documentSigner(country string) (*x509.Certificate, *ecdsa.Priv
 	}
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), k.rand)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	caSerial, err := serial()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	caTmpl := &x509.Certificate{SerialNumber: caSerial, Subject: pkix.Name{Country: []string{country}, Organization: []string{"eRCMS"}, CommonName: "eRCMS country signing CA " + country},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(15, 0, 0), IsCA: true, BasicConstraintsValid: true, MaxPathLenZero: true,
 		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
 	caDER, err := x509.CreateCertificate(k.rand, caTmpl, caTmpl, &caKey.PublicKey, caKey)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	ca, err := x509.ParseCertificate(caDER)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	dsKey, err := ecdsa.GenerateKey(elliptic.P256(), k.rand)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	dsSerial, err := serial()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	dsTmpl := &x509.Certificate{SerialNumber: dsSerial, Subject: pkix.Name{Country: []string{country}, Organization: []string{"eRCMS"}, CommonName: "eRCMS document signer " + country},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(10, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature, BasicConstraintsValid: true}
 	dsDER, err := x509.CreateCertificate(k.rand, dsTmpl, ca, &dsKey.PublicKey, caKey)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	for _, f := range []struct {
-		name string
-		key  *ecdsa.PrivateKey
-		der  []byte
-	}{{"csca", caKey, caDER}, {"ds", dsKey, dsDER}} {
-		kder, err := x509.MarshalPKCS8PrivateKey(f.key)
+	var out bytes.Buffer
+	for _, key := range []*ecdsa.PrivateKey{dsKey, caKey} {
+		der, err := x509.MarshalPKCS8PrivateKey(key)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		if err := writeFile(k.vdsFile(country, f.name+".key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
-			return nil, nil, fmt.Errorf("seal: %w", err)
-		}
-		if err := writeFile(k.vdsFile(country, f.name+".pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.der}), 0o644); err != nil {
-			return nil, nil, fmt.Errorf("seal: %w", err)
-		}
+		_ = pem.Encode(&out, &pem.Block{Type: "PRIVATE KEY", Bytes: der})
 	}
-	return k.readSigner(country)
+	_ = pem.Encode(&out, &pem.Block{Type: "CERTIFICATE", Bytes: dsDER})
+	_ = pem.Encode(&out, &pem.Block{Type: "CERTIFICATE", Bytes: caDER})
+	return out.Bytes(), nil
 }
 
+// readSigner reads a country's signer file: the first key and the first
+// certificate are the document signer's. It writes the certificates for
+// verifiers when they are missing.
 func (k *Keyring) readSigner(country string) (*x509.Certificate, *ecdsa.PrivateKey, error) {
-	b, err := os.ReadFile(k.vdsFile(country, "ds.pem"))
+	p := k.vdsFile(country, ".key")
+	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, nil, err
 	}
-	certs, err := ParseCertificates(b)
-	if err != nil || len(certs) != 1 {
-		return nil, nil, fmt.Errorf("seal: document signer of %s: not one certificate", country)
-	}
-	p := k.vdsFile(country, "ds.key")
-	if fi, err := os.Stat(p); err != nil {
-		return nil, nil, fmt.Errorf("seal: %w", err)
-	} else if fi.Mode().Perm()&0o077 != 0 {
+	if fi.Mode().Perm()&0o077 != 0 {
 		return nil, nil, fmt.Errorf("seal: %s: readable by others (mode %v); make it 0600", filepath.Base(p), fi.Mode().Perm())
 	}
-	kb, err := os.ReadFile(p)
+	b, err := os.ReadFile(p)
 	if err != nil {
 		return nil, nil, fmt.Errorf("seal: %w", err)
 	}
-	blk, _ := pem.Decode(kb)
-	if blk == nil {
-		return nil, nil, fmt.Errorf("seal: %s: not a PEM private key", filepath.Base(p))
+	certs, err := ParseCertificates(b)
+	if err != nil || len(certs) != 2 {
+		return nil, nil, fmt.Errorf("seal: %s: not a signer and its CA", filepath.Base(p))
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil || blk.Type != "PRIVATE KEY" {
+		return nil, nil, fmt.Errorf("seal: %s: no private key", filepath.Base(p))
 	}
 	key, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
 	ec, ok := key.(*ecdsa.PrivateKey)
 	if err != nil || !ok {
 		return nil, nil, fmt.Errorf("seal: %s: not an ECDSA private key", filepath.Base(p))
+	}
+	pub := k.vdsFile(country, ".pem")
+	if _, err := os.Stat(pub); errors.Is(err, fs.ErrNotExist) {
+		var out bytes.Buffer
+		for _, c := range certs {
+			_ = pem.Encode(&out, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+		}
+		if err := writeFile(pub, out.Bytes(), 0o644); err != nil {
+			return nil, nil, fmt.Errorf("seal: %w", err)
+		}
 	}
 	return certs[0], ec, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -72,7 +73,7 @@ func TestVDSSignVerifyTamper(t *testing.T) {
 	if w, _ := seal.DecodeVDS(again); w.CertRef != v.CertRef {
 		t.Errorf("a second signer was made: %s, %s", w.CertRef, v.CertRef)
 	}
-	if fi, err := os.Stat(filepath.Join(dir, "vds-az-ds.key")); err != nil || fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(filepath.Join(dir, "vds-az.key")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("signer key file: %v %v", fi, err)
 	}
 	// A changed byte of the message zone (the MRZ) fails.
@@ -102,6 +103,44 @@ func TestVDSSignVerifyTamper(t *testing.T) {
 	for _, junk := range [][]byte{nil, {0xDC}, {0xDC, 0x03, 0, 0}, vds[:len(vds)-1], append(bytes.Clone(vds), 0)} {
 		if _, err := seal.VerifyVDS(junk, certs); err == nil {
 			t.Errorf("% X verified", junk)
+		}
+	}
+}
+
+// TestVDSSignerMadeOnceAcrossNodes: nodes sharing the key directory and
+// sealing their first documents at once agree on one document signer, so
+// every seal verifies with the exported certificates.
+func TestVDSSignerMadeOnceAcrossNodes(t *testing.T) {
+	dir := t.TempDir()
+	var nodes []*seal.Keyring
+	for range 4 {
+		k, err := seal.OpenKeyring(dir, clock(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes = append(nodes, k)
+	}
+	seals := make([][]byte, len(nodes))
+	errs := make([]error, len(nodes))
+	var wg sync.WaitGroup
+	for i, k := range nodes {
+		wg.Go(func() { seals[i], errs[i] = k.SealVDS(sealData()) })
+	}
+	wg.Wait()
+	pemCerts, err := nodes[0].Certificates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs, err := seal.ParseCertificates(pemCerts)
+	if err != nil || len(certs) != 2 {
+		t.Fatalf("%d certificates, %v; want one signer and its CA", len(certs), err)
+	}
+	for i := range nodes {
+		if errs[i] != nil {
+			t.Fatalf("node %d: %v", i, errs[i])
+		}
+		if _, err := seal.VerifyVDS(seals[i], certs); err != nil {
+			t.Errorf("node %d's seal: %v", i, err)
 		}
 	}
 }
