@@ -141,6 +141,16 @@ func TestVerifyTravelDocumentSealAndLink(t *testing.T) {
 	if _, err := seal.VerifyVDS(vds, certs); err != nil {
 		t.Errorf("the downloaded certificates do not verify the seal: %v", err)
 	}
+	// The public keys' file carries the certificates too.
+	kr, err := http.Get(base + "/api/v1/keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keysJSON, _ := io.ReadAll(kr.Body)
+	kr.Body.Close()
+	if fromKeys, err := seal.ParsePublicCertificates(keysJSON); err != nil || len(fromKeys) != 2 {
+		t.Errorf("the public keys carry %d certificates (%v)", len(fromKeys), err)
+	}
 	var v web.Verification
 	getJSON(t, base+"/api/v1/verify?t="+base64.RawURLEncoding.EncodeToString(vds), &v)
 	if !v.Valid || v.Seal == nil || v.Document == nil || v.Document.Number != "RC-0077" {

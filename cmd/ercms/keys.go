@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -107,7 +108,7 @@ func verifyDocumentCmd(_ context.Context, args []string, _ func(string) string, 
 		return exitError{code: exitUsage, msg: "a short link carries no signature: open it, or read the document's DataMatrix"}
 	}
 	if b, ok := seal.ReadSealText(token); ok {
-		return verifySealCmd(b, *certsFile, stdout)
+		return verifySealCmd(b, *certsFile, *keys, stdout)
 	}
 	if *keys == "" {
 		return exitError{code: exitUsage, msg: use}
@@ -137,18 +138,30 @@ func verifyDocumentCmd(_ context.Context, args []string, _ func(string) string, 
 	return nil
 }
 
-// verifySealCmd checks a seal's bytes with the certificates in file.
-func verifySealCmd(b []byte, file string, stdout io.Writer) error {
-	if file == "" {
-		return exitError{code: exitUsage, msg: "a seal is checked with the seal certificates: --certs certificates.pem (ercms keys certificates)"}
+// verifySealCmd checks a seal's bytes with the certificates in certsFile,
+// or else those exported with the public keys in keysFile.
+func verifySealCmd(b []byte, certsFile, keysFile string, stdout io.Writer) error {
+	var certs []*x509.Certificate
+	switch {
+	case certsFile != "":
+		pemCerts, err := os.ReadFile(certsFile)
+		if err != nil {
+			return err
+		}
+		if certs, err = seal.ParseCertificates(pemCerts); err != nil {
+			return err
+		}
+	case keysFile != "":
+		exported, err := os.ReadFile(keysFile)
+		if err != nil {
+			return err
+		}
+		if certs, err = seal.ParsePublicCertificates(exported); err != nil {
+			return err
+		}
 	}
-	pemCerts, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	certs, err := seal.ParseCertificates(pemCerts)
-	if err != nil {
-		return err
+	if len(certs) == 0 {
+		return exitError{code: exitUsage, msg: "a seal is checked with the seal certificates: --certs certificates.pem (ercms keys certificates) or --keys public-keys.json exported after the first document was printed"}
 	}
 	v, err := seal.VerifyVDS(b, certs)
 	switch {

@@ -95,7 +95,20 @@ func TestSealCertificatesAndOfflineSealCheck(t *testing.T) {
 			t.Errorf("verify %.20s: exit %d, %s; want %q", in, code, errOut, want)
 		}
 	}
-	if code, _, _ := runCmd(t, "verify-document", "--keys", certs, hex.EncodeToString(vds)); code != exitUsage {
+	// The public keys exported now carry the certificates too.
+	code, keysJSON, _ := runCmd(t, "keys", "export", "--data", dir)
+	pub := filepath.Join(t.TempDir(), "public-keys.json")
+	if err := os.WriteFile(pub, []byte(keysJSON), 0o644); err != nil || code != 0 {
+		t.Fatal(code, err)
+	}
+	if code, out, errOut := runCmd(t, "verify-document", "--keys", pub, hex.EncodeToString(vds)); code != 0 || !strings.Contains(out, "SEAL VALID") {
+		t.Errorf("seal with the exported public keys: %d %s %s", code, out, errOut)
+	}
+	empty := filepath.Join(t.TempDir(), "old-keys.json")
+	if err := os.WriteFile(empty, []byte(`{"keys":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := runCmd(t, "verify-document", "--keys", empty, hex.EncodeToString(vds)); code != exitUsage {
 		t.Errorf("a seal without certificates: exit %d", code)
 	}
 }
