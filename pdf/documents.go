@@ -238,45 +238,6 @@ func TransitReply(c *ercms.Case, o Options) ([]byte, error) {
 	return b.bytes()
 }
 
-// TravelDocument writes the travel document: the person's particulars and
-// photo, the document's number and validity, and a QR code of qr (the
-// verification address carrying the signed key fields), printed in words
-// too so that it can be typed in.
-func TravelDocument(c *ercms.Case, photo []byte, qr string, o Options) ([]byte, error) {
-	td := c.TravelDocument
-	if td == nil {
-		return nil, fmt.Errorf("pdf: %s has no travel document", c.Reference)
-	}
-	b, err := newBuilder(o, "pdf.travel_document", td.Number)
-	if err != nil {
-		return nil, err
-	}
-	b.Title(b.T("pdf.travel_document"))
-	b.Fields(
-		b.T("field.number"), td.Number,
-		b.T("field.kind"), b.word("travel_document.", td.Kind),
-		b.T("pdf.issued_on"), b.date(td.IssuedOn),
-		b.T("field.valid_until"), b.date(td.ValidUntil),
-		b.T("pdf.issued_by"), b.org(td.MissionID),
-		b.T("col.reference"), c.Reference,
-	)
-	if len(photo) > 0 {
-		if err := b.Image(photo, 120, 160); err != nil {
-			return nil, err
-		}
-	}
-	b.person(c)
-	if qr != "" {
-		b.Heading(b.T("pdf.verify"))
-		if err := b.QR(qr, 170); err != nil {
-			return nil, err
-		}
-		b.Para(b.T("pdf.verify_explained"))
-		b.Para(qr)
-	}
-	return b.bytes()
-}
-
 // Dossier merges documents (PDFs) and images (JPEG or PNG, one page each)
 // into one PDF: a case's forms and attachments.
 func Dossier(docs [][]byte, images [][]byte, o Options) ([]byte, error) {

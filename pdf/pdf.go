@@ -1,7 +1,9 @@
 // Package pdf writes the documents that leave the system: the readmission
 // application in the form of the agreement, the reply, the transfer
-// notification, the transit reply, the travel document (with the photo and
-// a QR code carrying its signature) and the dossier of a case. Texts come
+// notification, the transit reply, the travel document (an emergency travel
+// document with the photo, the machine-readable zone, a DataMatrix seal and
+// a QR code of its verification link; or the EU travel document for
+// return) and the dossier of a case. Texts come
 // from the i18n catalog in the reader's language; DejaVu Sans (from a Go
 // module) is embedded, so Azerbaijani (ə ğ ı ö ü ç ş), Cyrillic and French
 // print as written. Text extracts the text of a PDF, for tests and for
@@ -46,6 +48,9 @@ type Options struct {
 	// LocalTime words a time of day at the border (HH:MM on a date) with
 	// its time zone; nil: the time as typed.
 	LocalTime func(hhmm string, d civil.Date) string
+	// Agreement names the agreement a travel document is issued under, in
+	// the document's language; Officer names the officer who issued it.
+	Agreement, Officer string
 }
 
 var faces = sync.OnceValues(func() ([2]font.Face, error) {

@@ -144,15 +144,15 @@ func photo(t *testing.T) []byte {
 func TestTravelDocumentAndDossier(t *testing.T) {
 	c := sampleCase()
 	qr := "https://ercms.example.az/verify?t=eyJ2IjoxfQ.c2ln"
-	b, err := pdf.TravelDocument(c, photo(t), qr, options(i18n.AZ))
+	b, err := pdf.TravelDocument(c, photo(t), pdf.TravelDocumentSeal{Link: qr, MRZ: pdf.MRZ(c)}, options(i18n.AZ))
 	if err != nil {
 		t.Fatal(err)
 	}
-	has(t, "travel document", text(t, b), "Readmissiya məqsədilə yol sənədi", "RC-0042", "MƏMMƏDOV", "Посольство Азербайджана в Берлине", qr)
+	has(t, "travel document", text(t, b), "Təcili yol sənədi", "RC-0042", "MƏMMƏDOV", "Посольство Азербайджана в Берлине", qr)
 	if !bytes.Contains(b, []byte("/Image")) {
 		t.Error("the travel document has no image (photo and QR code)")
 	}
-	if _, err := pdf.TravelDocument(c, []byte("not an image"), qr, options(i18n.AZ)); err == nil {
+	if _, err := pdf.TravelDocument(c, []byte("not an image"), pdf.TravelDocumentSeal{Link: qr}, options(i18n.AZ)); err == nil {
 		t.Error("a broken photo was accepted")
 	}
 

@@ -245,10 +245,31 @@ func lookupIn(keys []PublicKey) func(string) (ed25519.PublicKey, bool) {
 	}
 }
 
-// ExportPublic writes every public key as JSON: the file a border post
+// ExportPublic writes every public key as JSON, with the seal certificates
+// (PEM, under "certificates") once there are any: the file a border post
 // carries to verify documents offline.
 func (k *Keyring) ExportPublic() ([]byte, error) {
-	return json.MarshalIndent(map[string]any{"keys": k.PublicKeys()}, "", " ")
+	doc := map[string]any{"keys": k.PublicKeys()}
+	certs, err := k.Certificates()
+	if err != nil {
+		return nil, err
+	}
+	if len(certs) > 0 {
+		doc["certificates"] = string(certs)
+	}
+	return json.MarshalIndent(doc, "", " ")
+}
+
+// ParsePublicCertificates reads the seal certificates of an ExportPublic
+// file.
+func ParsePublicCertificates(b []byte) ([]*x509.Certificate, error) {
+	var doc struct {
+		Certificates string `json:"certificates"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("seal: public keys: %w", err)
+	}
+	return ParseCertificates([]byte(doc.Certificates))
 }
 
 // ParsePublic reads an ExportPublic file and returns the lookup Verify takes.

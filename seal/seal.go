@@ -1,7 +1,10 @@
-// Package seal signs the key fields of travel documents with Ed25519, so
-// that a border officer can check a document offline with the issuing
-// state's public keys, and keeps the signing keys in files outside the
-// database, rotatable, with retired keys still verifying old documents.
+// Package seal signs travel documents so that a border officer can check
+// them offline: the Visible Digital Seal of ICAO Doc 9303 Part 13 (vds.go,
+// ECDSA P-256 under a document signer certificate that a country signing CA
+// of the deployment signed, readable by any seal reader), and the older
+// Ed25519 tokens of the documents' key fields, which keep verifying. The
+// keys live in files outside the database; the Ed25519 keys are rotatable,
+// with retired keys still verifying old documents.
 //
 // # Token
 //

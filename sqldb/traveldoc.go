@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"strings"
 
 	"github.com/ercms/ercms"
 	"github.com/ercms/ercms/civil"
@@ -146,4 +147,112 @@ func (s *DB) RecordDocument(ctx context.Context, a ercms.Actor, c *ercms.Case, k
 		ev.details["channel"] = "email"
 	}
 	return s.tx(ctx, func(tx *Tx) error { return tx.audit(ctx, ev) })
+}
+
+// TravelDocumentPrint is what the printed travel document needs beyond the
+// case: the id its short verification link carries and the officer who
+// issued it.
+type TravelDocumentPrint struct {
+	ID      string // the signed document's id ("" when it was never signed)
+	Officer string // the display name of the officer who issued or renewed it
+}
+
+// TravelDocumentPrint looks up the document in force of case c (already
+// read within the actor's scope) and the officer who issued it.
+func (s *DB) TravelDocumentPrint(ctx context.Context, c *ercms.Case) (TravelDocumentPrint, error) {
+	var p TravelDocumentPrint
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM travel_documents WHERE case_id = $1 AND replaced_by = '' ORDER BY created_at DESC, id DESC LIMIT 1`, c.ID).Scan(&p.ID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return p, err
+	}
+	for i := len(c.Timeline) - 1; i >= 0; i-- {
+		ev := c.Timeline[i]
+		if ev.Action != string(ercms.ActIssueTravelDocument) && ev.Action != string(ercms.ActRenewTravelDocument) {
+			continue
+		}
+		p.Officer = ev.Actor
+		if ev.ActorID != "" {
+			var name string
+			if err := s.db.QueryRowContext(ctx, `SELECT display_name FROM users WHERE id = $1`, ev.ActorID).Scan(&name); err == nil && name != "" {
+				p.Officer = name
+			} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return p, err
+			}
+		}
+		break
+	}
+	return p, nil
+}
+
+// TravelDocumentState is what this deployment knows of a travel document
+// found by its id or by its number and expiry (a seal's MRZ).
+type TravelDocumentState struct {
+	TravelDocumentStatus
+	Number     string
+	IssuedOn   string
+	ValidUntil string
+}
+
+// TravelDocumentByID looks up a signed travel document by the id of its
+// short verification link; the lookup is audited like TravelDocumentStatus.
+func (s *DB) TravelDocumentByID(ctx context.Context, id string) (TravelDocumentState, error) {
+	return s.travelDocumentWhere(ctx, `t.id = $1`, id)
+}
+
+// TravelDocumentByMRZ looks up a travel document by the number and expiry
+// its machine-readable zone carries (the number's letters and digits, as
+// the MRZ keeps them; expiry YYYY-MM-DD), the newest first.
+func (s *DB) TravelDocumentByMRZ(ctx context.Context, number, validUntil string) (TravelDocumentState, error) {
+	var ids []string
+	rows, err := s.db.QueryContext(ctx, `SELECT id, number FROM travel_documents WHERE valid_until = $1 ORDER BY created_at DESC, id DESC`, validUntil)
+	if err != nil {
+		return TravelDocumentState{}, err
+	}
+	for rows.Next() {
+		var id, num string
+		if err := rows.Scan(&id, &num); err != nil {
+			rows.Close()
+			return TravelDocumentState{}, err
+		}
+		if mrzNumber(num) == number {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return TravelDocumentState{}, err
+	}
+	return s.TravelDocumentByID(ctx, ids[0])
+}
+
+// mrzNumber keeps what an MRZ keeps of a document number.
+func mrzNumber(s string) string {
+	var b []rune
+	for _, r := range strings.ToUpper(s) {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b = append(b, r)
+		}
+	}
+	return string(b)
+}
+
+func (s *DB) travelDocumentWhere(ctx context.Context, where string, arg any) (TravelDocumentState, error) {
+	var st TravelDocumentState
+	err := s.tx(ctx, func(tx *Tx) error {
+		var id, caseID, replaced, status, ref, state, number, issued string
+		var valid sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT t.id, t.case_id, t.replaced_by, c.status, c.reference, c.requesting_state, t.number, t.issued_on, t.valid_until
+			FROM travel_documents t JOIN cases c ON c.id = t.case_id WHERE `+where, arg).Scan(&id, &caseID, &replaced, &status, &ref, &state, &number, &issued, &valid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		st = TravelDocumentState{TravelDocumentStatus: TravelDocumentStatus{Known: true, Replaced: replaced != "", CaseStatus: ercms.State(status), Reference: ref},
+			Number: number, IssuedOn: issued, ValidUntil: valid.String}
+		return tx.audit(ctx, auditEvent{actor: ercms.Actor{Username: "public verification"}, action: "travel_document.verify", objectType: "travel_document",
+			objectID: id, records: []string{"case:" + caseID}, purpose: "document verification", partyState: state})
+	})
+	return st, err
 }

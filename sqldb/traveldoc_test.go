@@ -94,3 +94,49 @@ func TestEUTravelDocumentIssuedByRequestingState(t *testing.T) {
 		}
 	})
 }
+
+// TestTravelDocumentLookups: the printed document's short link (its id) and
+// its seal's MRZ (number and expiry) find the document, name the officer
+// who issued it, and tell when a renewal replaced it; other ids and numbers
+// find nothing.
+func TestTravelDocumentLookups(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqldb.DB, clock *testdb.Clock) {
+		w, _, act := travelDocumentRequested(t, db, clock, "DE-TD-2")
+		berlin := act["mfa.consul.berlin"]
+		valid := w.today().AddDays(20)
+		w.do(berlin, ercms.ActIssueTravelDocument, ercms.ActionInput{Number: "RC-70/1", ValidUntil: ptr(valid)})
+		p, err := db.TravelDocumentPrint(ctx, w.c)
+		if err != nil || p.ID == "" || p.Officer == "" || p.Officer == "system" {
+			t.Fatalf("print info %+v %v", p, err)
+		}
+		byID, err := db.TravelDocumentByID(ctx, p.ID)
+		if err != nil || !byID.Known || byID.Replaced || byID.Number != "RC-70/1" || byID.ValidUntil != valid.String() {
+			t.Fatalf("by id: %+v %v", byID, err)
+		}
+		byMRZ, err := db.TravelDocumentByMRZ(ctx, "RC701", valid.String())
+		if err != nil || !byMRZ.Known || byMRZ.Number != "RC-70/1" {
+			t.Fatalf("by MRZ: %+v %v", byMRZ, err)
+		}
+		for _, f := range []func() (sqldb.TravelDocumentState, error){
+			func() (sqldb.TravelDocumentState, error) {
+				return db.TravelDocumentByID(ctx, "0193f1c2-0000-7000-8000-000000000000")
+			},
+			func() (sqldb.TravelDocumentState, error) { return db.TravelDocumentByMRZ(ctx, "RC702", valid.String()) },
+			func() (sqldb.TravelDocumentState, error) { return db.TravelDocumentByMRZ(ctx, "RC701", "2099-01-01") },
+		} {
+			if st, err := f(); err != nil || st.Known {
+				t.Errorf("found %+v %v", st, err)
+			}
+		}
+		w.do(berlin, ercms.ActRenewTravelDocument, ercms.ActionInput{ValidUntil: ptr(w.today().AddDays(25))})
+		if st, _ := db.TravelDocumentByID(ctx, p.ID); !st.Replaced {
+			t.Errorf("the old link after a renewal: %+v", st)
+		}
+		if st, _ := db.TravelDocumentByMRZ(ctx, "RC701", valid.String()); !st.Replaced {
+			t.Errorf("the old seal after a renewal: %+v", st)
+		}
+		if np, _ := db.TravelDocumentPrint(ctx, w.c); np.ID == p.ID || np.ID == "" {
+			t.Errorf("the renewed document keeps the old id: %+v", np)
+		}
+	})
+}

@@ -38,6 +38,7 @@ func (s *Server) workflowPages(u *ui) {
 	page("POST /absence", u.absenceSubmit)
 	page("GET /cases/{id}/documents/{kind}", u.caseDocument)
 	s.mux.Handle("GET /verify", u.handle(false, u.verifyPage))
+	s.mux.Handle("POST /verify", u.handle(false, u.verifyUpload))
 	page("GET /imports/new", u.importPage)
 	page("GET /forms/application", u.blankForm)
 	page("POST /imports/new", u.importSubmit)

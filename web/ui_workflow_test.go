@@ -473,12 +473,12 @@ func TestUITravelDocumentAndVerification(t *testing.T) {
 		t.Fatal(err)
 	}
 	squeezed := strings.Join(strings.Fields(text), "")
-	if !strings.Contains(squeezed, "RC-0077") || !strings.Contains(squeezed, "HÜSEYNOV") || !strings.Contains(squeezed, "/verify?t=") {
+	if !strings.Contains(squeezed, "RC-0077") || !strings.Contains(squeezed, "HÜSEYNOV") || !strings.Contains(squeezed, "/verify?d=") {
 		t.Fatalf("travel document text:\n%s", text)
 	}
 	// The QR code's address is the configured public one, whatever Host
 	// and forwarded headers the request carries.
-	if !strings.Contains(squeezed, base+"/verify?t=") {
+	if !strings.Contains(squeezed, base+"/verify?d=") {
 		t.Errorf("the verification address is not %s/verify:\n%s", base, text)
 	}
 	req, _ := http.NewRequest("GET", base+"/cases/"+c.ID+"/documents/travel_document", nil)
@@ -491,7 +491,7 @@ func TestUITravelDocumentAndVerification(t *testing.T) {
 	}
 	if status, doc := m.do(req); status != 200 {
 		t.Errorf("travel document with a forged Host: %d", status)
-	} else if text, err := pdf.Text([]byte(doc)); err != nil || strings.Contains(text, "evil") || !strings.Contains(strings.Join(strings.Fields(text), ""), base+"/verify?t=") {
+	} else if text, err := pdf.Text([]byte(doc)); err != nil || strings.Contains(text, "evil") || !strings.Contains(strings.Join(strings.Fields(text), ""), base+"/verify?d=") {
 		t.Errorf("the Host header reached the travel document (%v):\n%s", err, text)
 	}
 	token := c.TravelDocument.Signature

@@ -69,8 +69,8 @@ commands:
   user             create | disable | reset-password a user
   audit verify     recompute the audit hash chain (exit 3 when broken)
   deadline         compute a due date: --rule R --from YYYY-MM-DD [--profile P] [--state XX]
-  keys             list | rotate | retire KID | export the travel-document signing keys
-  verify-document  check a travel document's QR code offline: --keys public-keys.json TOKEN
+  keys             list | rotate | retire KID | export the travel-document signing keys | certificates (the seal's, PEM)
+  verify-document  check a travel document offline: --certs certificates.pem SEAL (DataMatrix bytes, hex or base64) or --keys public-keys.json TOKEN
 
 Run "ercms <command> -h" for the flags of a command.
 `
