@@ -61,12 +61,13 @@ func value(c byte) int {
 	return 0
 }
 
-// Latin returns a name in the characters of the MRZ (Doc 9303 Part 3
-// transliteration): Ə→A, Ş→S, Ç→C, Ğ→G, I and İ→I, Ö→OE, Ü→UE, Cyrillic by
-// the ICAO table; spaces and hyphens become '<'.
+// Latin returns a name in the characters of the MRZ as the issuing
+// state's passports write it (names.ICAO: Ə→A, Ş→S, Ç→C, Ğ→G, I and İ→I,
+// Ö→O, Ü→U, Cyrillic by the ICAO table; Doc 9303 Part 3 leaves OE and UE
+// as an option), so that the travel document matches the person's
+// passport; spaces and hyphens become '<'.
 func Latin(s string) string {
-	r := strings.NewReplacer("Ö", "OE", "ö", "OE", "Ü", "UE", "ü", "UE")
-	return names.ICAO(r.Replace(norm.NFC.String(s)))
+	return names.ICAO(norm.NFC.String(s))
 }
 
 // Country returns the three-letter code the MRZ prints for an ISO 3166-1

@@ -87,17 +87,41 @@ func decodeDataMatrix(img image.Image) ([]byte, bool) {
 	return nil, false
 }
 
+// decodeQR reads the QR code of the page as a phone aimed at it would: the
+// whole page first, then overlapping windows (on the whole page the
+// detector may take the DataMatrix beside it for part of the code).
 func decodeQR(t *testing.T, img image.Image) string {
 	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+	reader := qrcode.NewQRCodeReader()
+	var last error
+	try := func(im image.Image) (string, bool) {
+		bmp, err := gozxing.NewBinaryBitmapFromImage(im)
+		if err != nil {
+			last = err
+			return "", false
+		}
+		res, err := reader.Decode(bmp, hints)
+		if err != nil {
+			last = err
+			return "", false
+		}
+		return res.GetText(), true
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("no QR code on the page: %v", err)
+	if s, ok := try(img); ok {
+		return s
 	}
-	return res.GetText()
+	r := img.Bounds()
+	w, h := r.Dx()/3, r.Dy()/4
+	for y := r.Min.Y; y+h <= r.Max.Y; y += h / 3 {
+		for x := r.Min.X; x+w <= r.Max.X; x += w / 4 {
+			if s, ok := try(img.(subImager).SubImage(image.Rect(x, y, x+w, y+h))); ok {
+				return s
+			}
+		}
+	}
+	t.Fatalf("no QR code on the page: %v", last)
+	return ""
 }
 
 // TestTravelDocumentReadByMachines prints the travel document of a family
@@ -139,7 +163,7 @@ func TestTravelDocumentReadByMachines(t *testing.T) {
 			txt := text(t, doc)
 			cat := i18n.Default()
 			has(t, "travel document", txt, cat.T(lang, "traveldoc.title"), cat.T(lang, "traveldoc.covered"), "RC-0042",
-				"ŞÜKÜROV", "ŞÜKÜROVA", "Gülnarə", "Rəşad", "İlahə", "SUEKUEROVA", "GUELNARA", "RASAD", "ILAHA", lines[0], lines[1])
+				"ŞÜKÜROV", "ŞÜKÜROVA", "Gülnarə", "Rəşad", "İlahə", "SUKUROVA", "GULNARA", "RASAD", "ILAHA", lines[0], lines[1])
 			if lang != i18n.AZ && strings.Contains(txt, "Azərbaycan") {
 				t.Errorf("the issuing state is named in Azerbaijani on the %s document", lang)
 			}
@@ -166,7 +190,7 @@ func TestTravelDocumentReadByMachines(t *testing.T) {
 			if len(m) != 2 || m[0] != lines[0] || m[1] != lines[1] || !mrz.Valid(m[1]) {
 				t.Errorf("the seal's MRZ %q: want %q with valid check digits", m, lines)
 			}
-			if !strings.HasPrefix(m[0], "PEAZESUEKUEROV<<CINGIZ<AGA<OGLU<") || m[1][10:13] != "AZE" {
+			if !strings.HasPrefix(m[0], "PEAZESUKUROV<<CINGIZ<AGA<OGLU<") || m[1][10:13] != "AZE" {
 				t.Errorf("the seal's MRZ %q", m)
 			}
 			if q := decodeQR(t, img); q != link {
