@@ -168,3 +168,38 @@ func TestBorderQueueWithoutNotification(t *testing.T) {
 		t.Fatalf("the case page does not offer the handover or say why:\n%s", text)
 	}
 }
+
+// TestFormsRefuseWithoutToken posts forms of several kinds without their
+// CSRF token and with another session's token: each is refused with 403
+// and changes nothing (here: no suspension is recorded).
+func TestFormsRefuseWithoutToken(t *testing.T) {
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	base := start(t, db)
+	admin, other := newUIClient(t, base, "en"), newUIClient(t, base, "en")
+	admin.signIn("admin")
+	other.signIn("de.officer")
+	_, page := other.get("/")
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no token on the other session's page")
+	}
+	form := url.Values{"suspension_profile": {"eu-az"}, "suspension_category": {"whole"}, "suspension_grounds": {"security"},
+		"suspension_note": {"x"}, "suspension_from.day": {"2"}, "suspension_from.month": {"3"}, "suspension_from.year": {"2026"}}
+	for _, path := range []string{"/admin/suspensions", "/account/password", "/lang/fr"} {
+		for name, token := range map[string]string{"without a token": "", "with another session's token": m[1]} {
+			f := url.Values{}
+			for k, v := range form {
+				f[k] = v
+			}
+			if token != "" {
+				f.Set("csrf", token)
+			}
+			if resp, _ := fetch(t, admin.c, "POST", base+path, f); resp.StatusCode != http.StatusForbidden {
+				t.Errorf("POST %s %s: %d, want 403", path, name, resp.StatusCode)
+			}
+		}
+	}
+	if got := db.Suspensions("eu-az"); len(got) != 0 {
+		t.Fatalf("a refused form recorded %d suspensions", len(got))
+	}
+}
