@@ -84,7 +84,13 @@ func TestCaseHistoryInReadersLanguage(t *testing.T) {
 						if e.NoteKey == "" {
 							continue
 						}
-						want := cat.Message(lang, e.NoteKey, e.NoteArgs)
+						args := e.NoteArgs
+						if hhmm, ok := args["time"].(string); ok && e.NoteKey == "note.transit_approved" {
+							// The time at the border is read with its time zone ("09:10 Baku time").
+							args = maps.Clone(args)
+							args["time"] = cat.T(lang, "rest14.time_in_zone", "time", hhmm, "zone", cat.T(lang, "zone.Asia/Baku"))
+						}
+						want := cat.Message(lang, e.NoteKey, args)
 						if slices.Contains(userNotes, e.NoteKey) {
 							if user != "sms.supervisor" {
 								continue
