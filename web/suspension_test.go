@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -201,5 +202,49 @@ func TestFormsRefuseWithoutToken(t *testing.T) {
 	}
 	if got := db.Suspensions("eu-az"); len(got) != 0 {
 		t.Fatalf("a refused form recorded %d suspensions", len(got))
+	}
+}
+
+// TestSuspensionAndObstacleOddInput types odd things into every box of the
+// suspension forms and the application's obstacle: digits, %, another
+// script, control characters, 1,000 characters, dates that are not dates.
+// Nothing answers 5xx; what cannot be kept is refused with a message.
+func TestSuspensionAndObstacleOddInput(t *testing.T) {
+	db, _ := testdb.Open(t, sqldb.SQLite)
+	base := start(t, db)
+	admin := newUIClient(t, base, "az")
+	admin.signIn("admin")
+	odd := []string{"", "0", "%", "%%25", "_", "-1", "٣", "ə", "Мамедов", "\u202etxt", "a\x00b", strings.Repeat("ş", 1000), "2026-13-45", "99999999999999999999"}
+	for _, v := range odd {
+		form := url.Values{"suspension_profile": {v}, "suspension_category": {v}, "suspension_grounds": {v}, "suspension_note": {v},
+			"suspension_from.day": {v}, "suspension_from.month": {v}, "suspension_from.year": {v}}
+		if status, _ := admin.post("/admin/suspensions", "/admin/suspensions", form); status >= 500 || status == http.StatusOK && v == "" {
+			t.Errorf("suspension form with %q: %d", v, status)
+		}
+		end := url.Values{"until-x.day": {v}, "until-x.month": {v}, "until-x.year": {v}}
+		if status, _ := admin.post("/admin/suspensions", "/admin/suspensions/"+url.PathEscape(v)+"/end", end); status >= 500 {
+			t.Errorf("end of suspension %q: %d", v, status)
+		}
+	}
+	if got := db.Suspensions("eu-az"); len(got) != 0 {
+		t.Fatalf("odd input recorded %d suspensions", len(got))
+	}
+
+	de := newUIClient(t, base, "fr")
+	de.signIn("de.officer")
+	c, _, err := db.CreateCase(t.Context(), officer(t, db, "de.officer"), tcnApplication(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := "/cases/" + c.ID + "/application/person"
+	for _, v := range odd {
+		got, _ := db.FindCase(t.Context(), officer(t, db, "de.officer"), c.ID)
+		form := url.Values{"version": {fmt.Sprint(got.Version)}, "procedure": {"normal"}, "category": {"third_country_national"},
+			"person.surname": {"Rahimi"}, "person.nationality": {"IR"}, "dob.year": {"1990"},
+			"facts_known_on.day": {"20"}, "facts_known_on.month": {"2"}, "facts_known_on.year": {"2026"},
+			"obstacle": {v}, "obstacle_removed_on.day": {v}, "obstacle_removed_on.month": {"3"}, "obstacle_removed_on.year": {"2026"}}
+		if status, _ := de.post(step, step, form); status >= 500 {
+			t.Errorf("obstacle %q: %d", v, status)
+		}
 	}
 }
