@@ -113,8 +113,6 @@ func TravelDocument(c *ercms.Case, photo []byte, s TravelDocumentSeal, o Options
 	// The holder.
 	p := c.Person
 	surname := names.Upper(p.Surname, p.Nationality)
-	holder := layout.NewTable()
-	holder.SetColumnWidths([]float64{110, 150, 263})
 	pairs := []string{
 		b.T("traveldoc.surname"), surname,
 		b.T("traveldoc.given_names"), p.GivenNames,
@@ -127,36 +125,13 @@ func TravelDocument(c *ercms.Case, photo []byte, s TravelDocumentSeal, o Options
 	if p.OriginalScript != nil {
 		pairs = append(pairs, b.T("traveldoc.original_script"), strings.TrimSpace(p.OriginalScript.Surname+" "+p.OriginalScript.GivenNames))
 	}
-	for i := 0; i+1 < len(pairs); i += 2 {
-		row := holder.AddRow()
-		if i == 0 {
-			var pic layout.Element = layout.NewParagraphEmbedded(" ", b.reg, 8)
-			if len(photo) > 0 {
-				img, err := photoImage(photo)
-				if err != nil {
-					return nil, err
-				}
-				pic = layout.NewImageElement(img).SetMaxSize(100, 130)
-			}
-			row.AddCellElement(pic).SetRowspan(len(pairs) / 2).SetPadding(2)
-		}
-		row.AddCellEmbedded(pairs[i], b.bold, 8.5).SetPadding(2)
-		row.AddCellEmbedded(pairs[i+1], b.reg, 8.5).SetPadding(2)
+	if err := b.holder(pairs, photo); err != nil {
+		return nil, err
 	}
-	b.doc.Add(holder)
 
 	// Every person the document covers.
 	b.Heading(b.T("traveldoc.covered"))
-	var rows [][]string
-	for _, f := range covered(c) {
-		rows = append(rows, []string{b.word("relationship.", f.Relationship), names.Upper(f.Surname, f.Nationality) + " " + f.GivenNames,
-			latinName(f.Surname) + ", " + latinName(f.GivenNames), f.DateOfBirth.String(), b.word("sex.", f.Sex), b.country(f.Nationality)})
-	}
-	if len(rows) == 0 {
-		b.Para(b.T("traveldoc.covered_none"))
-	} else {
-		b.Table([]string{b.T("traveldoc.relationship"), b.T("traveldoc.name"), b.T("traveldoc.latin"), b.T("traveldoc.date_of_birth"), b.T("traveldoc.sex"), b.T("traveldoc.nationality")}, rows)
-	}
+	b.coveredTable(c)
 
 	// Validity, purpose, issue.
 	b.Heading(b.T("traveldoc.validity"))
@@ -337,8 +312,6 @@ func EUTravelDocument(c *ercms.Case, photo []byte, o Options) ([]byte, error) {
 	b.Para(b.T("traveldoc.eu.basis"))
 
 	p := c.Person
-	holder := layout.NewTable()
-	holder.SetColumnWidths([]float64{110, 150, 263})
 	pairs := []string{
 		b.T("traveldoc.surname"), names.Upper(p.Surname, p.Nationality),
 		b.T("traveldoc.given_names"), p.GivenNames,
@@ -348,35 +321,12 @@ func EUTravelDocument(c *ercms.Case, photo []byte, o Options) ([]byte, error) {
 		b.T("traveldoc.sex"), b.word("sex.", p.Sex),
 		b.T("traveldoc.nationality"), b.country(p.Nationality),
 	}
-	for i := 0; i+1 < len(pairs); i += 2 {
-		row := holder.AddRow()
-		if i == 0 {
-			var pic layout.Element = layout.NewParagraphEmbedded(" ", b.reg, 8)
-			if len(photo) > 0 {
-				img, err := photoImage(photo)
-				if err != nil {
-					return nil, err
-				}
-				pic = layout.NewImageElement(img).SetMaxSize(100, 130)
-			}
-			row.AddCellElement(pic).SetRowspan(len(pairs) / 2).SetPadding(2)
-		}
-		row.AddCellEmbedded(pairs[i], b.bold, 8.5).SetPadding(2)
-		row.AddCellEmbedded(pairs[i+1], b.reg, 8.5).SetPadding(2)
+	if err := b.holder(pairs, photo); err != nil {
+		return nil, err
 	}
-	b.doc.Add(holder)
 
 	b.Heading(b.T("traveldoc.eu.accompanied"))
-	var rows [][]string
-	for _, f := range covered(c) {
-		rows = append(rows, []string{b.word("relationship.", f.Relationship), names.Upper(f.Surname, f.Nationality) + " " + f.GivenNames,
-			latinName(f.Surname) + ", " + latinName(f.GivenNames), f.DateOfBirth.String(), b.word("sex.", f.Sex), b.country(f.Nationality)})
-	}
-	if len(rows) == 0 {
-		b.Para(b.T("traveldoc.covered_none"))
-	} else {
-		b.Table([]string{b.T("traveldoc.relationship"), b.T("traveldoc.name"), b.T("traveldoc.latin"), b.T("traveldoc.date_of_birth"), b.T("traveldoc.sex"), b.T("traveldoc.nationality")}, rows)
-	}
+	b.coveredTable(c)
 
 	b.Heading(b.T("traveldoc.validity"))
 	b.Fields(
@@ -395,4 +345,44 @@ func EUTravelDocument(c *ercms.Case, photo []byte, o Options) ([]byte, error) {
 	b.doc.Add(layout.NewParagraphEmbedded(" ", b.reg, 6))
 	b.doc.Add(sig)
 	return b.doc.ToBytes()
+}
+
+// holder draws the holder's particulars (label and value pairs) beside the
+// photo, one page-wide table; no photo leaves its cell blank.
+func (b *Builder) holder(pairs []string, photo []byte) error {
+	t := layout.NewTable()
+	t.SetColumnWidths([]float64{110, 150, 263})
+	for i := 0; i+1 < len(pairs); i += 2 {
+		row := t.AddRow()
+		if i == 0 {
+			var pic layout.Element = layout.NewParagraphEmbedded(" ", b.reg, 8)
+			if len(photo) > 0 {
+				img, err := photoImage(photo)
+				if err != nil {
+					return err
+				}
+				pic = layout.NewImageElement(img).SetMaxSize(100, 130)
+			}
+			row.AddCellElement(pic).SetRowspan(len(pairs) / 2).SetPadding(2)
+		}
+		row.AddCellEmbedded(pairs[i], b.bold, 8.5).SetPadding(2)
+		row.AddCellEmbedded(pairs[i+1], b.reg, 8.5).SetPadding(2)
+	}
+	b.doc.Add(t)
+	return nil
+}
+
+// coveredTable lists every family member the decision covers, as written
+// and in Latin letters, or says that the document covers no one else.
+func (b *Builder) coveredTable(c *ercms.Case) {
+	var rows [][]string
+	for _, f := range covered(c) {
+		rows = append(rows, []string{b.word("relationship.", f.Relationship), names.Upper(f.Surname, f.Nationality) + " " + f.GivenNames,
+			latinName(f.Surname) + ", " + latinName(f.GivenNames), f.DateOfBirth.String(), b.word("sex.", f.Sex), b.country(f.Nationality)})
+	}
+	if len(rows) == 0 {
+		b.Para(b.T("traveldoc.covered_none"))
+		return
+	}
+	b.Table([]string{b.T("traveldoc.relationship"), b.T("traveldoc.name"), b.T("traveldoc.latin"), b.T("traveldoc.date_of_birth"), b.T("traveldoc.sex"), b.T("traveldoc.nationality")}, rows)
 }
