@@ -11,8 +11,6 @@
 package pdf
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -21,7 +19,6 @@ import (
 	"github.com/carlos7ags/folio/barcode"
 	"github.com/carlos7ags/folio/document"
 	"github.com/carlos7ags/folio/font"
-	folioimage "github.com/carlos7ags/folio/image"
 	"github.com/carlos7ags/folio/layout"
 	"github.com/carlos7ags/folio/reader"
 	"github.com/go-fonts/dejavu/dejavusans"
@@ -200,18 +197,9 @@ func (b *Builder) Table(head []string, rows [][]string) {
 
 // Image places a JPEG or PNG image at most w×h points.
 func (b *Builder) Image(data []byte, w, h float64) error {
-	var img *folioimage.Image
-	var err error
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xD8}):
-		img, err = folioimage.NewJPEG(data)
-	case bytes.HasPrefix(data, []byte("\x89PNG")):
-		img, err = folioimage.NewPNG(data)
-	default:
-		err = errors.New("not a JPEG or PNG image")
-	}
+	img, err := photoImage(data)
 	if err != nil {
-		return fmt.Errorf("pdf: photo: %w", err)
+		return err
 	}
 	b.doc.Add(layout.NewImageElement(img).SetMaxSize(w, h))
 	return nil
